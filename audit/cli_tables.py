@@ -1,0 +1,263 @@
+"""Commands that print tables (each with ``--json``), plus ``init``, ``credits`` and ``docs``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from audit.cli import (
+    AsOf,
+    FailOn,
+    FolderArg,
+    JsonOut,
+    Lenient,
+    Rate,
+    _exit_for_findings,
+    _fail_on,
+    _friendly,
+    _options,
+    _run,
+    app,
+)
+from audit.errors import ConfigError
+
+
+def _table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*[str(cell) for cell in row])
+    Console(width=120).print(table)
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+
+
+@app.command()
+@_friendly
+def init(
+    folder: Annotated[Path, typer.Argument(help="Folder to create (or fill) as a production.")],
+) -> None:
+    """Write a commented production-folder skeleton (production.yaml, logs/, timeline/, rights/)."""
+    from audit.skeleton import write_skeleton
+
+    for path in write_skeleton(folder):
+        typer.echo(str(path))
+
+
+@app.command()
+@_friendly
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="A production folder, or log files.")],
+    adapter: Annotated[str | None, typer.Option("--adapter", help="Force this adapter.")] = None,
+    lenient: Lenient = False,
+    as_json: JsonOut = False,
+) -> None:
+    """Read platform records: accepted, merged as duplicates, rejected — per file."""
+    from audit.ingest.walk import ingest_files, safe_files
+
+    if len(paths) == 1 and (paths[0] / "logs").is_dir():
+        root, files = paths[0], safe_files(paths[0], paths[0] / "logs")
+    else:
+        missing = [p for p in paths if not p.is_file()]
+        if missing:
+            raise ConfigError("no such file", file=missing[0])
+        root, files = Path.cwd(), [p.resolve() for p in paths]
+    result = ingest_files(root, files, adapter_name=adapter, lenient=lenient)
+    if as_json:
+        _print_json(
+            {
+                "totals": result.totals(),
+                "files": [vars(f) for f in result.files],
+                "rejects": [r.line() for r in result.rejects],
+            }
+        )
+        return
+    rows = [
+        [f.name, f.adapter or "UNCLAIMED", f.accepted, f.merged, f.rejected] for f in result.files
+    ]
+    _table("Ingest", ["file", "adapter", "accepted", "merged", "rejected"], rows)
+    for reject in result.rejects:
+        typer.echo(f"rejected: {reject.line()}")
+    totals = result.totals()
+    typer.echo(", ".join(f"{k} {v}" for k, v in totals.items()))
+
+
+@app.command()
+@_friendly
+def estimate(
+    folder: FolderArg,
+    as_of: AsOf = None,
+    lenient: Lenient = False,
+    rate: Rate = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Energy, carbon, water and ADPe: film totals and a per-platform table, with ranges."""
+    run = _run(folder, _options(as_of, lenient, rate))
+    agg = run.aggregates
+    totals = {k: vars(v) for k, v in agg.totals.items()}
+    platforms = agg.by_platform.to_dict(orient="records")
+    if as_json:
+        _print_json(
+            {
+                "totals": totals,
+                "by_platform": platforms,
+                "data_version": run.footprint.registry.data_version,
+            }
+        )
+        return
+    _table(
+        "Film totals (low / central / high)",
+        ["quantity", "low", "central", "high"],
+        [
+            [k, f"{v['low']:.4g}", f"{v['central']:.4g}", f"{v['high']:.4g}"]
+            for k, v in totals.items()
+        ],
+    )
+    _table(
+        "By platform",
+        [
+            "platform",
+            "generations",
+            "outputs",
+            "energy Wh (central)",
+            "carbon gCO2e (central)",
+            "water L (central)",
+        ],
+        [
+            [
+                p["platform"],
+                p["generations"],
+                p["outputs"],
+                f"{p['energy_wh_central']:.4g}",
+                f"{p['carbon_g_central']:.4g}",
+                f"{p['water_l_central']:.4g}",
+            ]
+            for p in platforms
+        ],
+    )
+
+
+@app.command("audit")
+@_friendly
+def audit_cmd(
+    folder: FolderArg,
+    as_of: AsOf = None,
+    lenient: Lenient = False,
+    rate: Rate = None,
+    fail_on: FailOn = None,
+    redact: Annotated[bool, typer.Option("--redact", help="Hide consent subjects' names.")] = False,
+    as_json: JsonOut = False,
+) -> None:
+    """Rights and consent findings, with evidence and how to fix."""
+    level = _fail_on(fail_on)
+    run = _run(folder, _options(as_of, lenient, rate, redact))
+    if as_json:
+        _print_json([f.model_dump(mode="json") for f in run.findings])
+    else:
+        _table(
+            "Findings",
+            ["severity", "code", "message", "evidence"],
+            [[f.severity, f.code, f.message, "; ".join(f.evidence[:3])] for f in run.findings],
+        )
+    _exit_for_findings(run, level)
+
+
+@app.command()
+@_friendly
+def credits(
+    folder: FolderArg,
+    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
+    fmt: Annotated[str, typer.Option("--format", help="txt, md or html.")] = "txt",
+    as_of: AsOf = None,
+) -> None:
+    """The AI-disclosure credits block: tools per department, human authors, footprint line."""
+    from audit.report.credits import render_credits
+
+    run = _run(folder, _options(as_of, False, None))
+    typer.echo(render_credits(run, lang, fmt), nl=False)
+
+
+@app.command()
+@_friendly
+def coefficients(
+    modality: Annotated[str | None, typer.Option("--modality", help="Only this modality.")] = None,
+    as_json: JsonOut = False,
+) -> None:
+    """The coefficient registry with the source of every value."""
+    from audit.footprint import registry
+
+    reg = registry()
+    rows = [
+        c
+        for c in reg.coefficients.values()
+        if modality is None or c.modality in (modality, "", None, "*")
+    ]
+    if as_json:
+        _print_json(
+            {
+                "data_version": reg.data_version,
+                "coefficients": [c.model_dump(mode="json") for c in rows],
+            }
+        )
+        return
+    _table(
+        f"Coefficients (data {reg.data_version})",
+        ["id", "value", "low", "high", "unit", "source", "locator"],
+        [[c.id, c.value, c.low, c.high, c.unit, c.source_id, c.locator] for c in rows],
+    )
+
+
+@app.command()
+@_friendly
+def platforms(as_json: JsonOut = False) -> None:
+    """Adapters: which platform records Empreinte reads, and what they cannot tell."""
+    from audit.ingest.registry import adapters
+
+    rows = [
+        {
+            "name": a.name,
+            "platform": a.platform,
+            "title": a.title,
+            "formats": a.formats,
+            "suffixes": list(a.suffixes),
+        }
+        for a in adapters().values()
+    ]
+    if as_json:
+        _print_json(rows)
+        return
+    _table(
+        "Adapters",
+        ["name", "platform", "title", "formats"],
+        [[r["name"], r["platform"], r["title"], r["formats"]] for r in rows],
+    )
+
+
+@app.command()
+@_friendly
+def docs(
+    out: Annotated[Path, typer.Option("--out", help="docs/ folder to write.")] = Path("docs"),
+    check: Annotated[bool, typer.Option("--check", help="Only tell which files drifted.")] = False,
+) -> None:
+    """Rebuild the generated docs: CLI reference, coefficients, rules, platforms, JSON Schema."""
+    from audit.docgen import drifted, write_docs
+
+    if check:
+        stale = drifted(out)
+        for name in stale:
+            typer.echo(f"stale: {out / name} (run: empreinte docs --out {out})")
+        raise typer.Exit(1 if stale else 0)
+    for path in write_docs(out):
+        typer.echo(str(path))
+
+
+__all__ = ["AsOf", "FailOn", "FolderArg", "JsonOut", "Lenient", "Rate", "_exit_for_findings"]

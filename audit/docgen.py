@@ -1,0 +1,88 @@
+"""Generated documentation: rebuilt by ``empreinte docs --out docs`` (``make docs``), checked by a
+test that fails, naming that command, when a page drifts from the code or the data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+REBUILD = "make docs"
+
+
+def _param_line(param: Any) -> str:
+    names = ", ".join(f"`{opt}`" for opt in [*param.opts, *param.secondary_opts])
+    if param.param_type_name == "argument":
+        names = f"`{param.human_readable_name}`"
+    help_text = (getattr(param, "help", None) or "").replace("\n", " ")
+    default = param.default
+    shown = (
+        "" if default in (None, False, (), []) or callable(default) else f" (default: `{default}`)"
+    )
+    return f"- {names}: {help_text}{shown}"
+
+
+def render_cli_md() -> str:
+    """The CLI reference, from the Typer app itself."""
+    from audit.cli import app
+
+    command = typer.main.get_command(app)
+    lines = [
+        "# Command-line reference",
+        "",
+        f"Generated from the code by `{REBUILD}`; do not edit by hand.",
+        "",
+        "Exit codes: 0 ok; 1 findings at or above `--fail-on`; 2 bad input or usage; "
+        "3 internal error.",
+        "",
+    ]
+    for name in sorted(command.commands):  # type: ignore[attr-defined]
+        sub = command.commands[name]  # type: ignore[attr-defined]
+        lines += [f"## `empreinte {name}`", "", (sub.help or "").strip(), ""]
+        params = [p for p in sub.params if p.name != "help"]
+        lines += [_param_line(p) for p in params] + ([""] if params else [])
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_schema() -> str:
+    from audit.models import json_schema
+
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def render_all() -> dict[str, str]:
+    """Every generated page, by path relative to docs/."""
+    from estimators.docs import render_coefficients_md
+
+    from audit.footprint import registry
+    from audit.ingest.docs import render_platforms_md
+    from audit.rules.docs import render_rules_md
+
+    return {
+        "cli.md": render_cli_md(),
+        "coefficients.md": render_coefficients_md(registry()),
+        "platforms.md": render_platforms_md(),
+        "rules.md": render_rules_md(),
+        "schema/generation.schema.json": render_schema(),
+    }
+
+
+def write_docs(out: Path) -> list[Path]:
+    written = []
+    for name, text in render_all().items():
+        path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def drifted(out: Path) -> list[str]:
+    """Generated pages whose file is missing or differs."""
+    return [
+        name
+        for name, text in render_all().items()
+        if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text
+    ]

@@ -1,0 +1,162 @@
+"""Estimate stage: every generation's energy, carbon, water and ADPe, from the estimators library.
+
+Generations are reduced to their :class:`~estimators.signature.Signature` (what the estimate depends
+on); each distinct signature is estimated once and the results are joined back, so a million records
+cost a few thousand estimator calls, never one EcoLogits call per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from estimators.impacts import Impacts, estimate_many
+
+from audit.errors import DataError
+from audit.models import DEPARTMENT_BY_MODALITY, Generation
+from audit.production import Production
+from audit.resources import data_dir
+from estimators.coefficients import Registry, load_registry
+from estimators.signature import Signature
+
+#: Impact columns of the per-generation table: (prefix, Impacts attribute, unit).
+IMPACTS: tuple[tuple[str, str, str], ...] = (
+    ("energy_wh", "energy_wh", "Wh"),
+    ("carbon_g", "carbon_g", "gCO2e"),
+    ("water_l", "water_l", "L"),
+    ("adpe_kgsbeq", "adpe_kgsbeq", "kgSbeq"),
+)
+BOUNDS = ("low", "central", "high")
+VALUE_COLUMNS = [f"{prefix}_{bound}" for prefix, _, _ in IMPACTS for bound in BOUNDS]
+
+
+def registry(folder: Path | None = None) -> Registry:
+    """The coefficient registry shipped in data/ (our own data: a load error is a DataError)."""
+    try:
+        return load_registry(folder or data_dir())
+    except (ValueError, OSError) as exc:
+        raise DataError(f"coefficient registry: {exc}") from exc
+
+
+def _flag(value: object) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    return str(value).lower() in {"on", "true", "1", "yes"}
+
+
+def _number(value: object) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return float(str(value).lower().rstrip("x"))
+    except ValueError:
+        return None
+
+
+def signature(gen: Generation, production: Production) -> Signature:
+    """What an estimate of ``gen`` depends on, and nothing else."""
+    attrs = gen.attributes
+    region = production.compute_regions.get(gen.platform) or gen.region
+    mode = attrs.get("mode")
+    return Signature(
+        platform=gen.platform,
+        modality=gen.modality.value,
+        model=gen.model,
+        task=gen.task,
+        width=gen.width,
+        height=gen.height,
+        duration_s=gen.duration_s,
+        fps=gen.fps,
+        frames=gen.frames,
+        steps=gen.steps,
+        outputs_count=gen.outputs_count,
+        characters=gen.characters,
+        tokens_in=gen.tokens_in,
+        tokens_out=gen.tokens_out,
+        measured_energy_wh=gen.measured_energy_wh,
+        mode=str(mode) if mode is not None else None,
+        with_audio=_flag(attrs.get("with_audio")),
+        scale_factor=_number(attrs.get("scale_factor")),
+        creativity=_number(attrs.get("creativity")),
+        region=region,
+    )
+
+
+@dataclass
+class Footprint:
+    """Per-generation impacts (one row per generation) and the impacts of each signature."""
+
+    table: pd.DataFrame
+    by_signature: dict[Signature, Impacts]
+    registry: Registry
+
+    def coefficient_ids(self) -> list[str]:
+        ids = {cid for impacts in self.by_signature.values() for cid in impacts.coefficient_ids}
+        return sorted(ids)
+
+
+def _impact_row(impacts: Impacts) -> dict[str, object]:
+    row: dict[str, object] = {}
+    for prefix, attr, _ in IMPACTS:
+        est = getattr(impacts, attr)
+        row.update(
+            {f"{prefix}_low": est.low, f"{prefix}_central": est.central, f"{prefix}_high": est.high}
+        )
+    row.update(
+        estimate_status=impacts.status.value,
+        method=impacts.method,
+        region=impacts.region,
+        coefficient_ids=";".join(impacts.coefficient_ids),
+    )
+    return row
+
+
+def estimate_generations(
+    generations: Iterable[Generation], production: Production, reg: Registry | None = None
+) -> Footprint:
+    """Estimate every generation once per distinct signature and join the results back."""
+    reg = reg or registry()
+    gens = list(generations)
+    sigs = [signature(gen, production) for gen in gens]
+    by_signature = estimate_many(set(sigs), reg)
+    impact_rows = {sig: _impact_row(impacts) for sig, impacts in by_signature.items()}
+    rows = []
+    for gen, sig in zip(gens, sigs, strict=True):
+        rows.append(
+            {
+                "id": gen.id,
+                "platform": gen.platform,
+                "model": gen.model or "",
+                "modality": gen.modality.value,
+                "department": DEPARTMENT_BY_MODALITY[gen.modality.value],
+                "outputs_count": gen.outputs_count,
+                "shot_id": gen.shot_id or "",
+                "kept": bool(gen.kept),
+                "source_file": gen.source_file,
+                "source_locator": gen.source_locator,
+                **impact_rows[sig],
+            }
+        )
+    columns = [
+        "id",
+        "platform",
+        "model",
+        "modality",
+        "department",
+        "outputs_count",
+        "shot_id",
+        "kept",
+        "source_file",
+        "source_locator",
+        *VALUE_COLUMNS,
+        "estimate_status",
+        "method",
+        "region",
+        "coefficient_ids",
+    ]
+    table = pd.DataFrame(rows, columns=columns)
+    return Footprint(table, by_signature, reg)

@@ -1,0 +1,1 @@
+"""Ingest: platform records in, canonical :class:`~audit.models.Generation` records out."""

@@ -1,0 +1,137 @@
+"""What an adapter is, and what it yields.
+
+An adapter reads one platform's own record format. It is a class with manifest-like attributes and two
+methods: ``sniff(path)`` (cheap: looks at the name and the first bytes only) and ``read(source)``,
+which yields, for every record of the file, exactly one of:
+
+- a :class:`~audit.models.Generation` (accepted),
+- a :class:`Merged` (the record completes another one: a request body joined to its result),
+- a :class:`Reject` (the record cannot be read; says where, which field and why).
+
+A file that cannot be read at all (truncated JSON, binary garbage) raises
+:class:`~audit.errors.RecordError`. ``read_many`` receives every file the adapter claimed, so that
+adapters whose results do not echo the request (Kling, Runway, Veo...) can join the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import ValidationError
+
+from audit.errors import InputError, RecordError
+from audit.models import Generation
+
+HEAD_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file being read: its path on disk and the name shown to users."""
+
+    path: Path
+    name: str
+
+
+@dataclass(frozen=True)
+class Reject:
+    """A record that could not be read."""
+
+    file: str
+    locator: str
+    field: str
+    reason: str
+    value: str = ""
+
+    def line(self) -> str:
+        value = f" (got {self.value})" if self.value else ""
+        return f"{self.file}:{self.locator}: {self.field}: {self.reason}{value}"
+
+    def error(self) -> RecordError:
+        reason = f"{self.reason} (got {self.value})" if self.value else self.reason
+        return RecordError(reason, file=self.file, locator=self.locator, field=self.field or None)
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A record folded into another one (request joined to its result, the same id seen twice)."""
+
+    file: str
+    locator: str
+    into: str
+
+
+Item = Generation | Merged | Reject
+
+
+@cache
+def _head(path: Path) -> bytes:
+    with path.open("rb") as fh:
+        return fh.read(HEAD_BYTES)
+
+
+def head(path: Path) -> bytes:
+    """The first bytes of a file (cached), for sniffing."""
+    return _head(path)
+
+
+def head_text(path: Path) -> str:
+    """The first bytes decoded leniently, BOM removed, for sniffing text formats."""
+    return head(path).decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
+
+
+class Adapter:
+    """Base class of adapters. Subclasses set the class attributes and implement sniff/read."""
+
+    #: registry key, e.g. "kling"
+    name: ClassVar[str] = ""
+    #: platform key written in Generation.platform
+    platform: ClassVar[str] = ""
+    #: human title for docs
+    title: ClassVar[str] = ""
+    #: file suffixes it may claim
+    suffixes: ClassVar[tuple[str, ...]] = ()
+    #: what record shapes it reads (for docs/platforms.md)
+    formats: ClassVar[str] = ""
+    #: the fields it reads (for docs/platforms.md)
+    reads: ClassVar[str] = ""
+    #: what the record cannot tell (for docs/platforms.md)
+    cannot_know: ClassVar[str] = ""
+
+    def sniff(self, path: Path) -> bool:
+        raise NotImplementedError
+
+    def read(self, source: Source) -> Iterator[Item]:
+        raise NotImplementedError
+
+    def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        for source in sources:
+            yield from guarded(source, self.read(source))
+
+
+def guarded(source: Source, items: Iterator[Item]) -> Iterator[Item]:
+    """Pass items through; a file-level InputError becomes one Reject for that file."""
+    try:
+        yield from items
+    except InputError as exc:
+        value = repr(exc.value)[:80] if exc.value is not None else ""
+        reason = exc.reason + (f"; allowed: {', '.join(exc.choices)}" if exc.choices else "")
+        yield Reject(source.name, str(exc.locator or "file"), exc.field or "file", reason, value)
+
+
+def build(source: Source, locator: str, adapter: str, **fields: object) -> Generation | Reject:
+    """Validate one record into a Generation, or a Reject naming the first bad field."""
+    try:
+        return Generation.model_validate(
+            {**fields, "source_file": source.name, "source_locator": locator, "adapter": adapter}
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "record"
+        value = err.get("input")
+        shown = repr(value) if not isinstance(value, dict) else ""
+        return Reject(source.name, locator, field, err["msg"], shown[:80])

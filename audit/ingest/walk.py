@@ -1,0 +1,175 @@
+"""Walk a production's ``logs/``, sniff every file, read it, merge duplicates, reconcile counts.
+
+Nothing is lost: each record is accepted, merged (duplicate id, or a request joined to its result)
+or rejected with a reason; each file is claimed by an adapter or listed as unclaimed. Strict mode
+raises on the first reject; lenient mode collects them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from audit.errors import InputError
+from audit.ingest.base import Adapter, Merged, Reject, Source
+from audit.ingest.registry import adapters as all_adapters
+from audit.models import Generation
+
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "README.txt", "README.md"}
+
+
+@dataclass
+class FileReport:
+    """What became of one input file."""
+
+    name: str
+    sha256: str
+    size_bytes: int
+    adapter: str | None
+    accepted: int = 0
+    merged: int = 0
+    rejected: int = 0
+
+    @property
+    def records(self) -> int:
+        return self.accepted + self.merged + self.rejected
+
+
+@dataclass
+class IngestResult:
+    """Accepted generations (sorted by created_at, id), per-file accounting and every reject."""
+
+    generations: list[Generation]
+    files: list[FileReport]
+    rejects: list[Reject] = field(default_factory=list)
+
+    @property
+    def unclaimed(self) -> list[str]:
+        return [f.name for f in self.files if f.adapter is None]
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "files": len(self.files),
+            "unclaimed_files": len(self.unclaimed),
+            "records": sum(f.records for f in self.files),
+            "accepted": sum(f.accepted for f in self.files),
+            "merged": sum(f.merged for f in self.files),
+            "rejected": sum(f.rejected for f in self.files),
+        }
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def safe_files(root: Path, folder: Path) -> list[Path]:
+    """Regular files under ``folder``, any depth, sorted; symlinks leaving ``root`` are refused."""
+    root = root.resolve()
+    found: list[Path] = []
+    for path in sorted(folder.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if path.name in IGNORED_NAMES or not path.is_file():
+            continue
+        if not path.resolve().is_relative_to(root):
+            raise InputError("link points outside the production folder", file=path)
+        found.append(path)
+    return found
+
+
+def _claim(path: Path, registry: dict[str, Adapter], forced: Adapter | None) -> Adapter | None:
+    if forced is not None:
+        return forced
+    for adapter in registry.values():
+        if path.suffix.lower() in adapter.suffixes and adapter.sniff(path):
+            return adapter
+    return None
+
+
+def _fill(kept: Generation, other: Generation) -> Generation:
+    """Complete ``kept`` with fields only ``other`` knows (the same job seen twice)."""
+    updates = {
+        name: getattr(other, name)
+        for name in Generation.model_fields
+        if getattr(kept, name) in (None, [], {}) and getattr(other, name) not in (None, [], {})
+    }
+    return kept.model_copy(update=updates) if updates else kept
+
+
+def ingest_files(
+    root: Path,
+    paths: Iterable[Path],
+    *,
+    adapter_name: str | None = None,
+    lenient: bool = False,
+) -> IngestResult:
+    """Read ``paths`` (shown relative to ``root``) with the adapters that claim them."""
+    registry = all_adapters()
+    forced = registry.get(adapter_name) if adapter_name else None
+    if adapter_name and forced is None:
+        raise InputError("unknown adapter", field="--adapter", value=adapter_name, choices=registry)
+    reports: dict[str, FileReport] = {}
+    groups: dict[str, list[Source]] = defaultdict(list)
+    for path in paths:
+        name = path.resolve().relative_to(root.resolve()).as_posix()
+        adapter = _claim(path, registry, forced)
+        reports[name] = FileReport(
+            name, sha256(path), path.stat().st_size, adapter and adapter.name
+        )
+        if adapter is not None:
+            groups[adapter.name].append(Source(path, name))
+    by_id: dict[str, Generation] = {}
+    rejects: list[Reject] = []
+    for adapter_key in sorted(groups):
+        _read_group(registry[adapter_key], groups[adapter_key], reports, by_id, rejects, lenient)
+    generations = sorted(by_id.values(), key=lambda g: (g.created_at, g.id))
+    return IngestResult(generations, list(reports.values()), rejects)
+
+
+def _read_group(
+    adapter: Adapter,
+    sources: list[Source],
+    reports: dict[str, FileReport],
+    by_id: dict[str, Generation],
+    rejects: list[Reject],
+    lenient: bool,
+) -> None:
+    for item in adapter.read_many(sources):
+        _account(item, reports, by_id, rejects, lenient)
+
+
+def _account(
+    item: Generation | Merged | Reject,
+    reports: dict[str, FileReport],
+    by_id: dict[str, Generation],
+    rejects: list[Reject],
+    lenient: bool,
+) -> None:
+    if isinstance(item, Reject):
+        if not lenient:
+            raise item.error()
+        rejects.append(item)
+        reports[item.file].rejected += 1
+    elif isinstance(item, Merged):
+        reports[item.file].merged += 1
+    elif item.id in by_id:
+        by_id[item.id] = _fill(by_id[item.id], item)
+        reports[item.source_file].merged += 1
+    else:
+        by_id[item.id] = item
+        reports[item.source_file].accepted += 1
+
+
+def ingest_folder(root: Path, *, lenient: bool = False) -> IngestResult:
+    """Ingest every file under ``root/logs``."""
+    logs = root / "logs"
+    if not logs.is_dir():
+        raise InputError("no logs/ folder", file=root)
+    return ingest_files(root, safe_files(root, logs), lenient=lenient)

@@ -1,0 +1,158 @@
+"""The stages, in order: ingest → link → estimate → audit → aggregate → (render).
+
+Each stage is a function with typed input and output; stages return data and never print. The CLI
+and the report only format what :func:`run` returns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from audit.aggregate import Aggregates, aggregate, frame_from
+from audit.footprint import Footprint, estimate_generations
+from audit.ingest.walk import IngestResult, ingest_folder, safe_files, sha256
+from audit.ledgers import Ledgers, load_ledgers
+from audit.link.linker import LinkResult, link
+from audit.link.timeline import Timeline, read_timeline
+from audit.production import Production, load_production
+from audit.provenance import Provenance, scan_provenance
+from audit.rules import AuditContext, Finding, run_rules
+
+INPUT_FOLDERS = ("logs", "timeline", "rights")
+ALLOCATION_COLUMNS = ("generation_id", "shot_id", "role", "weight")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user chose on the command line."""
+
+    as_of: date
+    lenient: bool = False
+    rate: float | None = None
+    redact: bool = False
+
+
+@dataclass
+class AuditRun:
+    """Everything one run found; the report, audit.json and the CLI tables are views of it."""
+
+    root: Path
+    options: Options
+    production: Production
+    inputs_sha256: str
+    ingest: IngestResult
+    timeline: Timeline
+    link: LinkResult
+    footprint: Footprint
+    aggregates: Aggregates
+    ledgers: Ledgers
+    provenance: list[Provenance]
+    findings: list[Finding]
+
+
+def inputs_digest(root: Path) -> str:
+    """One sha256 over production.yaml and every file of logs/, timeline/ and rights/."""
+    digest = hashlib.sha256()
+    files = [root / "production.yaml"]
+    for folder in INPUT_FOLDERS:
+        if (root / folder).is_dir():
+            files += safe_files(root, root / folder)
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(sha256(path).encode())
+    return digest.hexdigest()
+
+
+def shots_frame(result: LinkResult) -> pd.DataFrame:
+    rows = []
+    for shot in [*result.shots, *result.audio]:
+        rows.append(
+            {
+                "shot_id": shot.shot_id,
+                "sequence": shot.sequence or "",
+                "kind": shot.kind,
+                "duration_s": shot.duration_s,
+                "kept": len(shot.kept_ids),
+                "ancestors": len(shot.ancestor_ids),
+                "attempts": len(shot.attempt_ids),
+                "platforms": ", ".join(shot.platforms),
+            }
+        )
+    columns = [
+        "shot_id",
+        "sequence",
+        "kind",
+        "duration_s",
+        "kept",
+        "ancestors",
+        "attempts",
+        "platforms",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def kept_outputs(result: LinkResult) -> int:
+    return sum(len(shot.kept_ids) for shot in [*result.shots, *result.audio])
+
+
+def run_estimate(production: Production, result: LinkResult) -> Footprint:
+    return estimate_generations(result.generations, production)
+
+
+def run_aggregate(production: Production, result: LinkResult, footprint: Footprint) -> Aggregates:
+    allocations = frame_from(result.allocations, ALLOCATION_COLUMNS)
+    return aggregate(
+        footprint.table,
+        allocations,
+        shots_frame(result),
+        production.runtime_s,
+        kept_outputs(result),
+    )
+
+
+def run_rights(
+    root: Path, production: Production, result: LinkResult, options: Options
+) -> tuple[Ledgers, list[Provenance], list[Finding]]:
+    ledgers = load_ledgers(root)
+    provenance = scan_provenance(root)
+    ctx = AuditContext(
+        production=production,
+        generations=result.generations,
+        ledgers=ledgers,
+        provenance=provenance,
+        as_of=options.as_of,
+        unexplained_media=sorted({c.media_name or c.name for c in result.unexplained_clips}),
+        credits_text=production.ai_disclosure,
+    )
+    return ledgers, provenance, run_rules(ctx, redact=options.redact)
+
+
+def run(root: Path, options: Options) -> AuditRun:
+    """Every stage on the production folder ``root``."""
+    production = load_production(root)
+    digest = inputs_digest(root)
+    ingested = ingest_folder(root, lenient=options.lenient)
+    timeline = read_timeline(root, production, rate=options.rate)
+    linked = link(ingested.generations, timeline, root)
+    footprint = run_estimate(production, linked)
+    aggregates = run_aggregate(production, linked, footprint)
+    ledgers, provenance, findings = run_rights(root, production, linked, options)
+    return AuditRun(
+        root,
+        options,
+        production,
+        digest,
+        ingested,
+        timeline,
+        linked,
+        footprint,
+        aggregates,
+        ledgers,
+        provenance,
+        findings,
+    )

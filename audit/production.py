@@ -1,0 +1,141 @@
+"""The production folder and its ``production.yaml``.
+
+See docs/production-folder.md. A wrong production.yaml gets one line naming the file, the field, the
+value and what is allowed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from audit.errors import ConfigError
+
+
+class Distribution(StrEnum):
+    festival = "festival"
+    commercial = "commercial"
+    broadcast = "broadcast"
+    online = "online"
+    education = "education"
+
+
+class WorkType(StrEnum):
+    fiction = "fiction"
+    animation = "animation"
+    documentary = "documentary"
+    advertising = "advertising"
+    music_video = "music_video"
+    other = "other"
+
+
+@cache
+def territory_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes known to Babel's CLDR data, plus EU and WORLD."""
+    from babel import Locale
+
+    codes = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
+    return frozenset(codes | {"EU", "WORLD"})
+
+
+class Credit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: str = Field(min_length=1, description="e.g. Réalisation / Director")
+    name: str = Field(min_length=1, description="person or collective")
+
+
+class Production(BaseModel):
+    """production.yaml. Every field is documented in docs/production-folder.md."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, description="title as released")
+    original_title: str | None = Field(default=None, description="original title, if different")
+    directors: list[str] = Field(min_length=1, description="director(s)")
+    company: str = Field(min_length=1, description="production company or collective")
+    company_annual_revenue_usd: float | None = Field(
+        default=None, ge=0, description="gross annual revenue, US$ (Midjourney and Stability rules)"
+    )
+    year: int = Field(ge=1888, le=2100, description="year of production")
+    runtime_s: float = Field(gt=0, description="finished film runtime, seconds")
+    release_date: date = Field(description="first public release (consents must cover it)")
+    distribution: list[Distribution] = Field(min_length=1, description="how the film is shown")
+    territories: list[str] = Field(min_length=1, description="ISO 3166 alpha-2 codes, or WORLD")
+    languages: list[str] = Field(min_length=1, description="BCP 47 language codes, e.g. fr, en")
+    frame_rate: float = Field(
+        gt=0, le=240, description="frames per second of the cut (EDL timecodes)"
+    )
+    work_type: WorkType = Field(default=WorkType.fiction, description="fiction, documentary, ...")
+    credits: list[Credit] = Field(default_factory=list, description="human roles and names")
+    ai_disclosure: str | None = Field(
+        default=None,
+        description="the AI-disclosure sentence printed in the credits, if already written",
+    )
+    compute_regions: dict[str, str] = Field(
+        default_factory=dict,
+        description="platform → ISO 3166 alpha-3 country where it computed (overrides data/platforms.yaml)",
+    )
+    timeline: str | None = Field(
+        default=None, description="name of the timeline to use when a file holds several"
+    )
+
+    @field_validator("territories")
+    @classmethod
+    def _territories(cls, value: list[str]) -> list[str]:
+        codes = territory_codes()
+        for item in value:
+            if item.upper() not in codes:
+                raise ValueError(f"unknown territory {item!r}; use ISO 3166 alpha-2 codes or WORLD")
+        return [item.upper() for item in value]
+
+    @field_validator("compute_regions")
+    @classmethod
+    def _regions(cls, value: dict[str, str]) -> dict[str, str]:
+        for platform, region in value.items():
+            if not (len(region) == 3 and region.isalpha()):
+                raise ValueError(f"{platform}: {region!r} is not an ISO 3166 alpha-3 code or WOR")
+        return {k.lower(): v.upper() for k, v in value.items()}
+
+
+def _choices(err: dict[str, Any]) -> list[str] | None:
+    expected = (err.get("ctx") or {}).get("expected")
+    if not expected:
+        return None
+    return [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",") if part.strip()]
+
+
+def load_production(folder: Path) -> Production:
+    """Read and validate ``folder/production.yaml``."""
+    path = folder / "production.yaml"
+    if not path.is_file():
+        raise ConfigError("missing production.yaml (run: empreinte init DIR)", file=path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise ConfigError(
+            f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path, locator=line
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError("production.yaml must be UTF-8", file=path) from exc
+    if not isinstance(raw, dict):
+        raise ConfigError("expected a mapping of fields", file=path)
+    try:
+        return Production.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "production"
+        value = err.get("input") if err["type"] != "missing" else None
+        msg = err["msg"].removeprefix("Value error, ")
+        choices = _choices(dict(err))
+        if err["type"] == "extra_forbidden":
+            msg, choices = "unknown field", list(Production.model_fields)
+        raise ConfigError(msg, file=path, field=field, value=value, choices=choices) from exc

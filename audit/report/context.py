@@ -1,0 +1,263 @@
+"""The report's template context: every string is formatted here (numbers the French or English
+way, units chosen, ranges printed); templates only lay it out."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from audit import __version__
+from audit.report import charts
+from audit.report.credits import DEPARTMENT_LABELS, PLATFORM_TITLES, credits_context
+from audit.report.i18n import N_, Formatter, gettext
+from audit.report.units import quantity, ranged
+
+if TYPE_CHECKING:
+    from audit.pipeline import AuditRun
+
+MAX_SHOTS_IN_PDF = 200
+SEVERITIES = (("blocker", N_("Blocker")), ("warning", N_("Warning")), ("info", N_("Information")))
+STATUS_LABELS = {
+    "measured": N_("Measured on the machine that ran it"),
+    "ecologits": N_("EcoLogits model of this exact model"),
+    "modelled": N_("Scaled from measured open models of the same family"),
+    "proxy": N_("Closed platform: reference bands of open models"),
+    "low_confidence": N_("No published measurement: wide band, low confidence"),
+}
+MODALITY_LABELS = {
+    "image": N_("Image"),
+    "video": N_("Video"),
+    "upscale": N_("Upscale"),
+    "image_edit": N_("Image edit"),
+    "video_edit": N_("Video edit"),
+    "lipsync": N_("Lip-sync"),
+    "music": N_("Music"),
+    "sound": N_("Sound effects"),
+    "speech": N_("Speech"),
+    "voice_clone": N_("Voice clone"),
+    "text": N_("Text"),
+}
+FIGURES = (
+    ("energy_wh", N_("Energy")),
+    ("carbon_g", N_("Carbon")),
+    ("water_l", N_("Water")),
+    ("adpe_kgsbeq", N_("Abiotic resources (ADPe)")),
+)
+
+
+def _meta(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+    prod = run.production
+    minutes, seconds = divmod(round(prod.runtime_s), 60)
+    return {
+        "title": prod.title,
+        "original_title": prod.original_title,
+        "company": prod.company,
+        "directors": ", ".join(prod.directors),
+        "runtime": f"{minutes} min {seconds:02d} s",
+        "release_date": fmt.date(prod.release_date),
+        "distribution": ", ".join(gettext(fmt.lang, d.value) for d in prod.distribution),
+        "territories": ", ".join(prod.territories),
+        "as_of": fmt.date(run.options.as_of),
+        "as_of_iso": run.options.as_of.isoformat(),
+        "version": __version__,
+        "data_version": run.footprint.registry.data_version,
+        "inputs_sha256": run.inputs_sha256,
+        "synthetic": "examples" in run.root.resolve().parts,
+    }
+
+
+def _equivalents(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
+    """Everyday equivalents, each from a cited coefficient of the registry."""
+    from audit.report.equivalents import equivalents
+
+    return equivalents(run, fmt)
+
+
+def _summary(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+    agg = run.aggregates
+    figures = []
+    for key, label in FIGURES:
+        shown = ranged(fmt, key, agg.totals[key])
+        figures.append(
+            {
+                "label": gettext(fmt.lang, label),
+                **shown,
+                "per_minute": ranged(fmt, key, agg.per_minute[key])["central"],
+            }
+        )
+    by_status = agg.by_status.set_index("estimate_status")
+    measured = float(by_status["energy_wh_central"].get("measured", 0.0))
+    total_energy = agg.totals["energy_wh"].central
+    counts = {sev: sum(1 for f in run.findings if f.severity == sev) for sev, _ in SEVERITIES}
+    in_cut = agg.in_cut_share.get("energy_wh", 0.0)
+    from audit.report.equivalents import context_rows
+
+    return {
+        "generations": fmt.number(agg.generations, 0),
+        "outputs": fmt.number(agg.outputs, 0),
+        "kept_outputs": fmt.number(agg.kept_outputs, 0),
+        "figures": figures,
+        "discard_ratio": fmt.number(agg.discard_ratio, 1),
+        "in_cut_energy": fmt.percent(in_cut),
+        "discarded_energy": fmt.percent(1 - in_cut),
+        "measured_energy": quantity(fmt, "energy_wh", measured)
+        + f" ({fmt.percent(measured / total_energy if total_energy else 0.0)})",
+        "blockers": counts["blocker"],
+        "warnings": counts["warning"],
+        "infos": counts["info"],
+        "equivalents": _equivalents(run, fmt),
+        "context": context_rows(run, fmt),
+    }
+
+
+def _impact_cells(fmt: Formatter, row: pd.Series) -> dict[str, str]:
+    cells = {}
+    for key, short in (("energy_wh", "energy"), ("carbon_g", "carbon"), ("water_l", "water")):
+        rng = ranged(fmt, key, _range(row, key))
+        cells[short] = rng["central"]
+        cells[f"{short}_range"] = rng["range"]
+    return cells
+
+
+def _range(row: pd.Series, key: str) -> Any:
+    from audit.aggregate import Range
+
+    return Range(float(row[f"{key}_low"]), float(row[f"{key}_central"]), float(row[f"{key}_high"]))
+
+
+def _breakdown(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
+    agg = run.aggregates
+    blocks = []
+    for frame, key, title, key_label, names in (
+        (agg.by_platform, "platform", N_("By platform"), N_("Platform"), PLATFORM_TITLES),
+        (agg.by_modality, "modality", N_("By modality"), N_("Modality"), MODALITY_LABELS),
+        (agg.by_department, "department", N_("By department"), N_("Department"), DEPARTMENT_LABELS),
+    ):
+        rows = [
+            {
+                "name": gettext(fmt.lang, names.get(r[key], str(r[key]))),
+                "generations": fmt.number(r["generations"], 0),
+                "outputs": fmt.number(r["outputs"], 0),
+                **_impact_cells(fmt, r),
+            }
+            for _, r in frame.iterrows()
+        ]
+        blocks.append(
+            {
+                "title": gettext(fmt.lang, title),
+                "key_label": gettext(fmt.lang, key_label),
+                "rows": rows,
+            }
+        )
+    return blocks
+
+
+def _shot_rows(fmt: Formatter, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    rows = []
+    for _, r in frame.iterrows():
+        cells = _impact_cells(fmt, r)
+        rows.append(
+            {
+                "shot_id": r["shot_id"],
+                "duration": fmt.number(r["duration_s"], 1) + " s",
+                "kept": int(r["kept"]),
+                "ancestors": int(r["ancestors"]),
+                "attempts": int(r["attempts"]),
+                "platforms": r["platforms"],
+                "energy": cells["energy"],
+                "carbon": cells["carbon"],
+                "water": cells["water"],
+            }
+        )
+    return rows
+
+
+def _shots(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+    frame = run.aggregates.by_shot
+    picture = frame[frame["kind"] == "picture"]
+    audio = frame[frame["kind"] != "picture"]
+    top = picture.sort_values(["carbon_g_central", "shot_id"], ascending=[False, True])
+    truncated = len(top) > MAX_SHOTS_IN_PDF
+    shown = top.head(MAX_SHOTS_IN_PDF) if truncated else picture
+    table = run.footprint.table
+    orphans = table[table["id"].isin(set(run.link.not_in_cut))]
+    energy = quantity(fmt, "energy_wh", float(orphans["energy_wh_central"].sum()))
+    not_in_cut = gettext(
+        fmt.lang,
+        "%(count)s generations reached no shot of the final cut "
+        "(research, tests, abandoned ideas): %(energy)s, counted in the totals.",
+    ) % {"count": fmt.number(len(orphans), 0), "energy": energy}
+    return {
+        "rows": _shot_rows(fmt, shown),
+        "truncated": truncated,
+        "audio": _shot_rows(fmt, audio),
+        "not_in_cut": not_in_cut,
+        "unexplained": sorted({c.media_name or c.name for c in run.link.unexplained_clips}),
+    }
+
+
+def _charts(run: AuditRun, fmt: Formatter) -> dict[str, str]:
+    agg = run.aggregates
+    plat = agg.by_platform
+    unit_label = gettext(fmt.lang, "Carbon, kg CO₂e (central value and low–high range)")
+    platforms = charts.ranged_bars(
+        [PLATFORM_TITLES.get(p, p) for p in plat["platform"]],
+        list(plat["carbon_g_central"] / 1e3),
+        list(plat["carbon_g_low"] / 1e3),
+        list(plat["carbon_g_high"] / 1e3),
+        unit_label,
+    )
+    shots = (
+        agg.by_shot[agg.by_shot["kind"] == "picture"]
+        .sort_values(["carbon_g_central", "shot_id"], ascending=[False, True])
+        .head(30)
+    )
+    shot_chart = charts.ranged_bars(
+        list(shots["shot_id"]),
+        list(shots["carbon_g_central"] / 1e3),
+        list(shots["carbon_g_low"] / 1e3),
+        list(shots["carbon_g_high"] / 1e3),
+        unit_label,
+    )
+    return {"platforms": platforms, "shots": shot_chart}
+
+
+def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
+    groups = []
+    for severity, label in SEVERITIES:
+        items = [
+            {
+                "severity": f.severity,
+                "code": f.code,
+                "name": f.name,
+                "message": f.message,
+                "evidence": "; ".join(f.evidence[:8]) + (" …" if len(f.evidence) > 8 else ""),
+                "fix": f.fix,
+            }
+            for f in run.findings
+            if f.severity == severity
+        ]
+        if items:
+            groups.append({"label": gettext(fmt.lang, label), "items": items})
+    return groups
+
+
+def build_context(run: AuditRun, lang: str) -> dict[str, Any]:
+    """Everything the report templates print, formatted for ``lang``."""
+    from audit.report.sections import appendix, methodology, provenance
+
+    fmt = Formatter(lang)
+    return {
+        "lang": lang,
+        "meta": _meta(run, fmt),
+        "summary": _summary(run, fmt),
+        "breakdown": _breakdown(run, fmt),
+        "shots": _shots(run, fmt),
+        "charts": _charts(run, fmt),
+        "findings": _findings(run, fmt),
+        "provenance": provenance(run, fmt),
+        "methodology": methodology(run, fmt),
+        "appendix": appendix(run, fmt),
+        "credits": credits_context(run, lang),
+    }

@@ -1,0 +1,151 @@
+"""The AI-disclosure credits block: human authors, AI tools per department (with model versions),
+a disclosure statement fitting the case, and a one-line footprint with its range and method version.
+
+Wording: EU AI Act art. 50(4) asks deployers to disclose deep fakes, in a way that does not hamper
+the enjoyment of an evidently artistic or fictional work (a credits mention); French Code pénal
+art. 226-8 makes an explicit mention (or consent) the line for AI content reproducing a person's
+image or words. The statement names every person whose voice or likeness was reproduced.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+from audit import __version__
+from audit.models import Generation
+from audit.report.i18n import N_, Formatter, gettext
+from audit.report.units import ranged
+
+if TYPE_CHECKING:
+    from audit.pipeline import AuditRun
+
+PLATFORM_TITLES = {
+    "midjourney": "Midjourney",
+    "kling": "Kling",
+    "magnific": "Magnific",
+    "suno": "Suno",
+    "elevenlabs": "ElevenLabs",
+    "comfyui": "ComfyUI",
+    "runway": "Runway",
+    "openai": "OpenAI",
+    "veo": "Google Veo",
+    "luma": "Luma Dream Machine",
+    "pika": "Pika",
+    "minimax": "MiniMax Hailuo",
+    "firefly": "Adobe Firefly",
+    "stability": "Stability AI",
+    "udio": "Udio",
+    "a1111": "AUTOMATIC1111",
+}
+DEPARTMENT_ORDER = ("image", "upscaling", "animation", "music", "voice", "text")
+#: Department labels (message ids of the catalogues).
+DEPARTMENT_LABELS = {
+    "image": N_("Image"),
+    "upscaling": N_("Upscaling"),
+    "animation": N_("Animation"),
+    "music": N_("Music and sound"),
+    "voice": N_("Voice"),
+    "text": N_("Text"),
+}
+FICTIONAL = {"fiction", "animation"}
+FICTION_STATEMENT = N_(
+    "This film contains images, sounds and voices generated or modified with artificial "
+    "intelligence tools (listed above)."
+)
+NONFICTION_STATEMENT = N_(
+    "Some images, sounds or voices of this film were generated or modified with artificial "
+    "intelligence; they may depict real people, places or events."
+)
+
+
+def _tool(gen: Generation) -> str:
+    title = PLATFORM_TITLES.get(gen.platform, gen.platform.title())
+    model = " ".join(part for part in (gen.model, gen.model_version) if part)
+    if gen.model and gen.model_version and gen.model_version in gen.model:
+        model = gen.model
+    return f"{title} ({model})" if model and model.lower() != gen.platform else title
+
+
+def tools_by_department(generations: list[Generation], lang: str) -> list[dict[str, str]]:
+    """Tools whose outputs reached the final cut (or, if nothing is linked, all tools used)."""
+    used = [g for g in generations if g.kept] or generations
+    tools: dict[str, set[str]] = defaultdict(set)
+    for gen in used:
+        tools[gen.department].add(_tool(gen))
+    return [
+        {
+            "department": gettext(lang, DEPARTMENT_LABELS[dept]),
+            "tools": ", ".join(sorted(tools[dept])),
+        }
+        for dept in DEPARTMENT_ORDER
+        if dept in tools
+    ]
+
+
+def reproduced_people(run: AuditRun) -> list[tuple[str, str]]:
+    """(person, kind) of every consent record: their voice or likeness was reproduced."""
+    return sorted({(c.person, c.kind) for c in run.ledgers.consents})
+
+
+def disclosure(run: AuditRun, lang: str) -> str:
+    fictional = run.production.work_type.value in FICTIONAL
+    text = gettext(lang, FICTION_STATEMENT if fictional else NONFICTION_STATEMENT)
+    kinds = {
+        "voice": gettext(lang, "voice"),
+        "likeness": gettext(lang, "image"),
+        "performance": gettext(lang, "performance"),
+    }
+    for person, kind in reproduced_people(run):
+        text += " " + gettext(
+            lang,
+            "The %(kind)s of %(person)s was reproduced by artificial "
+            "intelligence, with their consent.",
+        ) % {"kind": kinds.get(kind, kind), "person": person}
+    return text
+
+
+def footprint_line(run: AuditRun, lang: str) -> str:
+    fmt = Formatter(lang)
+    totals = run.aggregates.totals
+    carbon = ranged(fmt, "carbon_g", totals["carbon_g"])
+    energy = ranged(fmt, "energy_wh", totals["energy_wh"])
+    water = ranged(fmt, "water_l", totals["water_l"])
+    return gettext(
+        lang,
+        "Estimated footprint of the generative-AI work: %(carbon)s (range "
+        "%(crange)s), %(energy)s, %(water)s of water — Empreinte %(version)s, data "
+        "%(data)s.",
+    ) % {
+        "carbon": carbon["central"],
+        "crange": carbon["range"],
+        "energy": energy["central"],
+        "water": water["central"],
+        "version": __version__,
+        "data": run.footprint.registry.data_version,
+    }
+
+
+def credits_context(run: AuditRun, lang: str) -> dict[str, Any]:
+    return {
+        "humans": [{"role": c.role, "name": c.name} for c in run.production.credits],
+        "tools": tools_by_department(run.link.generations, lang),
+        "disclosure": run.production.ai_disclosure or disclosure(run, lang),
+        "footprint_line": footprint_line(run, lang),
+    }
+
+
+def render_credits(run: AuditRun, lang: str, fmt: str) -> str:
+    """The credits block as plain text, Markdown or an HTML fragment (autoescaped)."""
+    from audit.errors import ConfigError
+    from audit.report.render import render_template
+
+    if fmt not in ("txt", "md", "html"):
+        raise ConfigError(
+            "unknown format", field="--format", value=fmt, choices=["txt", "md", "html"]
+        )
+    return render_template(
+        f"credits.{fmt}.j2",
+        lang,
+        {"credits": credits_context(run, lang), "title": run.production.title},
+    )

@@ -1,0 +1,45 @@
+"""Choosing a readable unit for a quantity and printing it with its range."""
+
+from __future__ import annotations
+
+from audit.aggregate import Range
+from audit.report.i18n import Formatter
+
+#: base unit → ladder of (threshold in base unit, display unit, divisor)
+LADDERS: dict[str, tuple[tuple[float, str, float], ...]] = {
+    "energy_wh": ((1e6, "MWh", 1e6), (1e3, "kWh", 1e3), (0.0, "Wh", 1.0)),
+    "carbon_g": ((1e6, "t CO₂e", 1e6), (1e3, "kg CO₂e", 1e3), (0.0, "g CO₂e", 1.0)),
+    "water_l": ((1e4, "m³", 1e3), (0.0, "L", 1.0)),
+    "adpe_kgsbeq": ((1e-3, "g Sb éq.", 1e-3), (0.0, "mg Sb éq.", 1e-6)),
+}
+ADPE_EN = {"g Sb éq.": "g Sb eq.", "mg Sb éq.": "mg Sb eq."}
+
+
+def unit_for(kind: str, value: float) -> tuple[str, float]:
+    """The display unit and divisor for a value of ``kind`` (energy_wh, carbon_g...)."""
+    for threshold, unit, divisor in LADDERS[kind]:
+        if abs(value) >= threshold:
+            return unit, divisor
+    _, unit, divisor = LADDERS[kind][-1]
+    return unit, divisor
+
+
+def quantity(fmt: Formatter, kind: str, value: float) -> str:
+    unit, divisor = unit_for(kind, value)
+    if fmt.lang == "en":
+        unit = ADPE_EN.get(unit, unit)
+    return f"{fmt.sig(value / divisor, 3)}\u00a0{unit}"
+
+
+def ranged(fmt: Formatter, kind: str, rng: Range) -> dict[str, str]:
+    """Central value with unit, and the low–high range in the same unit."""
+    unit, divisor = unit_for(kind, rng.central)
+    if fmt.lang == "en":
+        unit = ADPE_EN.get(unit, unit)
+    return {
+        "central": f"{fmt.sig(rng.central / divisor, 3)}\u00a0{unit}",
+        "range": f"{fmt.sig(rng.low / divisor, 2)}\u2013{fmt.sig(rng.high / divisor, 2)}\u00a0{unit}",
+        "low": fmt.sig(rng.low / divisor, 2),
+        "high": fmt.sig(rng.high / divisor, 2),
+        "unit": unit,
+    }
