@@ -3,6 +3,10 @@
 Nothing is lost: each record is accepted, merged (duplicate id, or a request joined to its result)
 or rejected with a reason; each file is claimed by an adapter or listed as unclaimed. Strict mode
 raises on the first reject; lenient mode collects them all.
+
+Adapters read in order of their names, files in path order. When the same id is seen twice, the
+first record is kept and the later one only fills the fields the first left empty (e.g. a hand-logged
+``measured.csv`` row read by ``canonical`` is completed by the ComfyUI ``/history`` record).
 """
 
 from __future__ import annotations

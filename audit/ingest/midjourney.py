@@ -1,0 +1,251 @@
+"""Midjourney: the web app's "recent jobs" JSON (as saved by archivers) and PNGs downloaded from the
+website, whose ``Description`` text chunk ends with ``Job ID: <uuid>``.
+
+Midjourney has no public API (platforms-and-rights.md §1.4, [S]). Everything about a job's inputs is
+inside ``full_command``: the prompt, leading image-prompt URLs, ``--sref``/``--cref``/``--oref``
+references and parameters. A PNG and the archive record of the same job get the same id
+(``midjourney:<uuid>``), so the walker merges them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from audit.ingest._util import (
+    TIME_SOURCE,
+    each_record,
+    has_all,
+    is_json_suffix,
+    iso_time,
+    json_records,
+    looks_canonical,
+    opt_int,
+    opt_str,
+    png_text,
+    png_time,
+    required,
+)
+from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head, head_text
+from audit.models import AssetRef
+
+CDN = "https://cdn.midjourney.com"
+LOCATOR = "tEXt:Description"
+_JOB_ID = re.compile(r"\s*Job ID:\s*([0-9a-fA-F-]{36})\s*$")
+_PARAM = re.compile(r"(?:^|\s)--(?=[a-zA-Z])")
+_URL = re.compile(r"^<?(https?://\S+?)>?$")
+#: Parameters whose values are input references, and the AssetRef role they get.
+_REF_ROLES = {"sref": "sref", "cref": "cref", "oref": "oref"}
+#: Parameters copied into attributes under a stable name.
+_ATTRS = {
+    "ar": "aspect_ratio",
+    "aspect": "aspect_ratio",
+    "s": "stylize",
+    "stylize": "stylize",
+    "q": "quality",
+    "quality": "quality",
+    "c": "chaos",
+    "chaos": "chaos",
+    "style": "style",
+    "iw": "image_weight",
+    "w": "weird",
+    "weird": "weird",
+    "p": "personalize",
+    "sw": "style_weight",
+    "cw": "character_weight",
+    "ow": "omni_weight",
+    "raw": "raw",
+    "tile": "tile",
+}
+
+
+@dataclass
+class Command:
+    """What a ``full_command`` says."""
+
+    prompt: str = ""
+    negative: str | None = None
+    version: str | None = None
+    seed: int | None = None
+    refs: list[AssetRef] = field(default_factory=list)
+    attributes: dict[str, str | int | float | bool | None] = field(default_factory=dict)
+
+    @property
+    def has_image_prompt(self) -> bool:
+        return any(ref.role == "image_prompt" for ref in self.refs)
+
+
+def parse_command(text: str) -> Command:
+    """Split a Midjourney command into prompt, image prompts, references and parameters."""
+    head_part, *params = _PARAM.split(text.strip())
+    cmd = Command()
+    words = head_part.split()
+    while words and (url := _URL.match(words[0])):
+        cmd.refs.append(AssetRef(uri=url.group(1), role="image_prompt"))
+        words.pop(0)
+    cmd.prompt = " ".join(words)
+    for param in params:
+        name, _, value = param.strip().partition(" ")
+        _apply(cmd, name.lower(), value.strip())
+    return cmd
+
+
+def _apply(cmd: Command, name: str, value: str) -> None:
+    if name in ("v", "version"):
+        cmd.version = value or None
+    elif name == "niji":
+        cmd.version = f"niji {value}".strip()
+    elif name == "seed":
+        cmd.seed = int(value) if value.isdigit() else None
+    elif name == "no":
+        cmd.negative = value or None
+    elif name in _REF_ROLES:
+        urls = [m.group(1) for m in map(_URL.match, value.split()) if m]
+        codes = [v for v in value.split() if not _URL.match(v)]
+        cmd.refs += [AssetRef(uri=url, role=_REF_ROLES[name]) for url in urls]
+        if codes:
+            cmd.attributes[f"{name}_codes"] = " ".join(codes)
+    else:
+        key = _ATTRS.get(name, name)
+        cmd.attributes[key] = True if value == "" else value
+
+
+def _kind(job_type: str, event_type: str, has_image_prompt: bool) -> tuple[str, str]:
+    """(modality, task) from ``job_type``/``event_type``."""
+    text = f"{job_type} {event_type}".lower()
+    if "upscal" in text:
+        return "upscale", "upscale"
+    if "variation" in text:
+        return "image", "variation"
+    if "video" in text:
+        return "video", "image_to_video"
+    if any(word in text for word in ("pan", "outpaint", "zoom", "inpaint", "remix")):
+        return "image_edit", event_type or job_type
+    return "image", "image_to_image" if has_image_prompt else "text_to_image"
+
+
+def _version_of(job_type: str) -> str | None:
+    match = re.match(r"v(\d+(?:\.\d+)?)_", job_type)
+    return match.group(1) if match else None
+
+
+class MidjourneyAdapter(Adapter):
+    name = "midjourney"
+    platform = "midjourney"
+    title = "Midjourney (web archive JSON and downloaded PNGs)"
+    suffixes = (".json", ".jsonl", ".png")
+    formats = (
+        'recent-jobs/archive JSON: a list of jobs, {"jobs": [...]}, or one job per JSON Lines '
+        "line; PNGs downloaded from the website (text chunks Description '... Job ID: <uuid>' "
+        "and Author), merged with the archive record of the same job"
+    )
+    reads = (
+        "id, enqueue_time (UTC), job_type, event_type, full_command (prompt, image-prompt URLs, "
+        "--v/--niji, --ar, --seed, --s, --q, --no, --sref/--cref/--oref), batch_size, width, "
+        "height, parent_id, parent_grid, username, user_id"
+    )
+    cannot_know = (
+        "plan tier, stealth/public mode, GPU minutes; a PNG alone gives no job type or time "
+        "(Creation Time/tIME chunk, else the file's modification time)"
+    )
+
+    def sniff(self, path: Path) -> bool:
+        suffix = path.suffix.lower()
+        if suffix == ".png":
+            data = head(path)
+            return b"Description\x00" in data and b"Job ID" in data
+        if not is_json_suffix(path):
+            return False
+        text = head_text(path)
+        return not looks_canonical(text) and has_all(text, '"full_command"', '"job_type"')
+
+    def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """Archives first, so that the archive record is kept and PNGs fill its gaps."""
+        ordered = sorted(sources, key=lambda s: (s.path.suffix.lower() == ".png", s.name))
+        for source in ordered:
+            yield from guarded(source, self.read(source))
+
+    def read(self, source: Source) -> Iterator[Item]:
+        if source.path.suffix.lower() == ".png":
+            yield self._png(source)
+            return
+        pairs = json_records(source, ("jobs",))
+        yield from each_record(source, pairs, lambda loc, obj: self._job(source, loc, obj))
+
+    def _job(self, source: Source, locator: str, job: dict[str, Any]) -> Item:
+        job_id = required(opt_str(job, "id"), "id")
+        created = required(iso_time(job, "enqueue_time"), "enqueue_time")
+        command = parse_command(required(opt_str(job, "full_command"), "full_command"))
+        job_type = opt_str(job, "job_type") or ""
+        event_type = opt_str(job, "event_type") or ""
+        modality, task = _kind(job_type, event_type, command.has_image_prompt)
+        count = 1 if modality == "upscale" else opt_int(job, "batch_size") or 1
+        parent = opt_str(job, "parent_id")
+        grid = opt_int(job, "parent_grid")
+        inputs = list(command.refs)
+        if parent is not None and grid is not None:
+            inputs.append(AssetRef(uri=f"{CDN}/{parent}/0_{grid}.png", role="parent"))
+        attributes = {**command.attributes, "job_type": job_type or None}
+        attributes.update({"event_type": event_type or None, "parent_grid": grid})
+        return build(
+            source,
+            locator,
+            self.name,
+            **self._common(command, opt_str(job, "username")),
+            id=f"midjourney:{job_id}",
+            model_version=command.version or _version_of(job_type),
+            modality=modality,
+            task=task,
+            created_at=created,
+            width=opt_int(job, "width"),
+            height=opt_int(job, "height"),
+            outputs_count=count,
+            inputs=inputs,
+            outputs=[f"{CDN}/{job_id}/0_{i}.png" for i in range(count)],
+            parent_ids=[f"midjourney:{parent}"] if parent else [],
+            attributes={k: v for k, v in attributes.items() if v is not None},
+        )
+
+    def _common(self, command: Command, user: str | None) -> dict[str, Any]:
+        """Fields an archive job and a downloaded PNG both tell."""
+        return {
+            "platform": self.platform,
+            "account": user,
+            "operator": user,
+            "model": "midjourney",
+            "prompt": command.prompt or None,
+            "negative_prompt": command.negative,
+            "seed": command.seed,
+        }
+
+    def _png(self, source: Source) -> Item:
+        text = png_text(source)
+        description = text.get("Description", "")
+        match = _JOB_ID.search(description)
+        if match is None:
+            tail = repr(description[-60:])
+            return Reject(source.name, LOCATOR, "Description", "no 'Job ID: <uuid>'", tail)
+        job_id = match.group(1).lower()
+        command = parse_command(description[: match.start()])
+        created, origin = png_time(source, text)
+        index = re.search(r"_(\d+)\.png$", source.path.name)
+        attributes = {**command.attributes, "downloaded_file": source.path.name}
+        if origin == "file_mtime":
+            attributes[TIME_SOURCE] = origin
+        return build(
+            source,
+            LOCATOR,
+            self.name,
+            **self._common(command, text.get("Author") or None),
+            id=f"midjourney:{job_id}",
+            model_version=command.version,
+            modality="image",
+            task="image_to_image" if command.has_image_prompt else "text_to_image",
+            created_at=created,
+            outputs=[f"{CDN}/{job_id}/0_{index.group(1) if index else 0}.png"],
+            inputs=command.refs,
+            attributes=attributes,
+        )

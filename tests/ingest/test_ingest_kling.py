@@ -1,0 +1,131 @@
+"""Kling: task results joined with request logs by task_id or external_task_id."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from audit.ingest.base import Reject
+from audit.ingest.kling import frame_size
+from audit.ingest.walk import IngestResult, ingest_files
+from audit.models import AssetRef, Modality, Status
+from tests.ingest.ingest_support import Reader
+
+FILES = (
+    "kling/requests.jsonl",
+    "kling/tasks/870000000000000001.json",
+    "kling/tasks/870000000000000002.json",
+    "kling/tasks/results.jsonl",
+)
+
+
+def _ingest(fixtures: Path) -> IngestResult:
+    return ingest_files(fixtures, [fixtures / name for name in FILES], lenient=True)
+
+
+def test_join_counts(fixtures: Path) -> None:
+    result = _ingest(fixtures)
+    counts = {f.name: (f.accepted, f.merged, f.rejected) for f in result.files}
+    assert counts == {
+        "kling/requests.jsonl": (0, 3, 1),
+        "kling/tasks/870000000000000001.json": (1, 0, 0),
+        "kling/tasks/870000000000000002.json": (1, 0, 0),
+        "kling/tasks/results.jsonl": (2, 0, 0),
+    }
+    assert [r.line() for r in result.rejects] == [
+        "kling/requests.jsonl:4: task_id: request without result: fetch GET "
+        "/v1/videos/<endpoint>/<task_id> into logs/kling/tasks/ (got '870000000000000009')"
+    ]
+
+
+def test_image_to_video_pro_with_sound(fixtures: Path) -> None:
+    found = {g.id: g for g in _ingest(fixtures).generations}
+    take = found["kling:870000000000000001"]
+    assert take.created_at == datetime(2026, 9, 20, 8, 0, tzinfo=UTC)
+    assert (take.model, take.modality, take.task) == (
+        "kling-v2-6",
+        Modality.video,
+        "image_to_video",
+    )
+    assert (take.width, take.height) == (1920, 1080)
+    assert take.duration_s == pytest.approx(5.1)
+    assert (take.shot_tag, take.status, take.outputs_count) == (
+        "SC01_SH010-t01",
+        Status.succeeded,
+        1,
+    )
+    assert take.outputs == ["https://cdn.klingai.example/870000000000000001.mp4"]
+    assert take.inputs == [
+        AssetRef(uri="https://cdn.magnific.example/mag-0001.png", role="image"),
+        AssetRef(uri="https://cdn.magnific.example/tail.png", role="image_tail"),
+    ]
+    assert (take.prompt, take.negative_prompt) == (
+        "slow push-in towards the lighthouse",
+        "blurry, text",
+    )
+    assert take.attributes == {
+        "mode": "pro", "aspect_ratio": "16:9", "with_audio": True, "request_id": "req-0001",
+        "elapsed_s": 210.0,
+    }  # fmt: skip
+    assert take.source_locator == "/data"
+
+
+def test_failed_take_joined_by_external_id(fixtures: Path) -> None:
+    found = {g.id: g for g in _ingest(fixtures).generations}
+    failed = found["kling:870000000000000002"]
+    assert (failed.status, failed.outputs, failed.outputs_count) == (Status.failed, [], 0)
+    assert (failed.width, failed.height) == (1280, 720)
+    assert failed.duration_s == pytest.approx(10.0)
+    assert failed.attributes["with_audio"] is False
+    assert failed.attributes["task_status_msg"] == "content moderation"
+
+
+def test_bare_body_text_to_video_and_result_alone(fixtures: Path) -> None:
+    found = {g.id: g for g in _ingest(fixtures).generations}
+    portrait = found["kling:870000000000000003"]
+    assert (portrait.task, portrait.width, portrait.height) == ("text_to_video", 720, 1280)
+    assert (portrait.model, portrait.source_locator) == ("kling-v2-1-master", "1")
+    alone = found["kling:870000000000000004"]
+    assert (alone.model, alone.task, alone.width, alone.shot_tag) == (None, None, None, None)
+    assert alone.duration_s == pytest.approx(10.0)
+    assert alone.created_at == datetime(2026, 9, 23, 11, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("mode", "ratio", "size"),
+    [
+        ("pro", "16:9", (1920, 1080)),
+        ("std", "16:9", (1280, 720)),
+        ("pro", "1:1", (1080, 1080)),
+        ("4k", "16:9", (3840, 2160)),
+        ("std", "4:3", (960, 720)),
+        ("std", "9:16", (720, 1280)),
+        (None, "16:9", (None, None)),
+        ("pro", None, (None, None)),
+        ("pro", "wide", (None, None)),
+        ("pro", "0:9", (None, None)),
+    ],
+)
+def test_frame_size(mode: str | None, ratio: str | None, size: tuple[int | None, ...]) -> None:
+    assert frame_size(mode, ratio) == size
+
+
+def test_api_error_without_data(tmp_path: Path, read: Reader) -> None:
+    (tmp_path / "err.json").write_text('{"code": 1102, "message": "balance not enough"}')
+    (item,) = read("kling", "err.json", root=tmp_path)
+    assert isinstance(item, Reject)
+    assert item.line() == "err.json:/data: data: API error 1102: 'balance not enough', no data"
+
+
+def test_unfinished_task_is_rejected(tmp_path: Path, read: Reader) -> None:
+    (tmp_path / "t.json").write_text(
+        '{"code": 0, "data": {"task_id": "9", "task_status": "processing", "created_at": 1}}'
+    )
+    (item,) = read("kling", "t.json", root=tmp_path)
+    assert isinstance(item, Reject)
+    assert item.line() == (
+        "t.json:/data: data.task_status: task not finished (allowed: failed, succeed) "
+        "(got 'processing')"
+    )

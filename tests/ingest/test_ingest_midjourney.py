@@ -1,0 +1,132 @@
+"""Midjourney: archive JSON in its three wrappings, full_command parsing, and PNG merge."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from audit.ingest.base import Reject
+from audit.ingest.midjourney import parse_command
+from audit.ingest.walk import ingest_files
+from audit.models import AssetRef, Modality
+from tests.ingest.ingest_support import GenIndex, PngMaker, Reader
+
+GRID = "11111111-aaaa-4bbb-8ccc-000000000001"
+UPSCALE = "11111111-aaaa-4bbb-8ccc-000000000002"
+VARIATION = "11111111-aaaa-4bbb-8ccc-000000000003"
+CDN = "https://cdn.midjourney.com"
+
+
+def test_parse_command_splits_prompt_references_and_parameters() -> None:
+    cmd = parse_command(
+        "https://s.mj.run/a <https://cdn.example/b.png> a keeper, storm --ar 16:9 --v 7 "
+        "--seed 123 --s 250 --no text, watermark --sref https://x.example/1.png "
+        "https://x.example/2.png --cref https://x.example/c.jpg --raw"
+    )
+    assert cmd.prompt == "a keeper, storm"
+    assert cmd.version == "7"
+    assert cmd.seed == 123
+    assert cmd.negative == "text, watermark"
+    assert cmd.refs == [
+        AssetRef(uri="https://s.mj.run/a", role="image_prompt"),
+        AssetRef(uri="https://cdn.example/b.png", role="image_prompt"),
+        AssetRef(uri="https://x.example/1.png", role="sref"),
+        AssetRef(uri="https://x.example/2.png", role="sref"),
+        AssetRef(uri="https://x.example/c.jpg", role="cref"),
+    ]
+    assert cmd.attributes == {"aspect_ratio": "16:9", "stylize": "250", "raw": True}
+
+
+def test_parse_command_niji_oref_and_sref_codes() -> None:
+    cmd = parse_command("gulls --niji 6 --oref https://x.example/o.png --sref 2468 --q 2")
+    assert (cmd.prompt, cmd.version, cmd.seed) == ("gulls", "niji 6", None)
+    assert cmd.refs == [AssetRef(uri="https://x.example/o.png", role="oref")]
+    assert cmd.attributes == {"sref_codes": "2468", "quality": "2"}
+
+
+def test_archive_grid_upscale_variation(read: Reader, gens: GenIndex) -> None:
+    items = read("midjourney", "midjourney/archive.json")
+    found = gens(items)
+    assert len(items) == 3
+    grid = found[f"midjourney:{GRID}"]
+    assert grid.created_at == datetime(2026, 9, 14, 10, 22, 31, 123456, tzinfo=UTC)
+    assert (grid.modality, grid.task) == (Modality.image, "image_to_image")
+    assert (grid.model, grid.model_version, grid.seed) == ("midjourney", "7", 123)
+    assert (grid.width, grid.height, grid.outputs_count) == (1456, 816, 4)
+    assert grid.outputs == [f"{CDN}/{GRID}/0_{i}.png" for i in range(4)]
+    assert [ref.role for ref in grid.inputs] == [
+        "image_prompt", "image_prompt", "sref", "sref", "cref",
+    ]  # fmt: skip
+    assert grid.prompt == "an old lighthouse keeper in a storm"
+    assert grid.negative_prompt == "text, watermark"
+    assert (grid.account, grid.source_locator) == ("marebasse", "/0")
+    upscale = found[f"midjourney:{UPSCALE}"]
+    assert (upscale.modality, upscale.task, upscale.outputs_count) == (
+        Modality.upscale,
+        "upscale",
+        1,
+    )
+    assert upscale.outputs == [f"{CDN}/{UPSCALE}/0_0.png"]
+    assert upscale.parent_ids == [f"midjourney:{GRID}"]
+    assert upscale.inputs[-1] == AssetRef(uri=f"{CDN}/{GRID}/0_2.png", role="parent")
+    assert (upscale.width, upscale.height) == (2912, 1632)
+    assert upscale.attributes["parent_grid"] == 2
+    variation = found[f"midjourney:{VARIATION}"]
+    assert (variation.modality, variation.task, variation.outputs_count) == (
+        Modality.image, "variation", 4,
+    )  # fmt: skip
+    assert variation.parent_ids == [f"midjourney:{GRID}"]
+
+
+def test_jsonl_skips_marker_line_and_wrapped_jobs(read: Reader, gens: GenIndex) -> None:
+    jsonl = read("midjourney", "midjourney/jobs.jsonl")
+    assert len(jsonl) == 1
+    niji = gens(jsonl)["midjourney:22222222-aaaa-4bbb-8ccc-000000000001"]
+    assert (niji.source_locator, niji.model_version, niji.task) == ("2", "niji 6", "text_to_image")
+    assert niji.inputs == [AssetRef(uri="https://cdn.example/oref/gull.png", role="oref")]
+    wrapped = gens(read("midjourney", "midjourney/wrapped.json"))
+    bell = wrapped["midjourney:33333333-aaaa-4bbb-8ccc-000000000001"]
+    assert bell.source_locator == "/jobs/0"
+    assert bell.created_at == datetime(2026, 9, 16, 9, 0, 0, 500000, tzinfo=UTC)
+
+
+def _archive_png(make_png: PngMaker, folder: Path, job_id: str, index: int) -> Path:
+    command = "an old lighthouse keeper in a storm --ar 16:9 --v 7 --seed 123"
+    name = f"marebasse_an_old_lighthouse_keeper_{job_id}_{index}.png"
+    return make_png(
+        folder / name,
+        {"Description": f"{command} Job ID: {job_id}", "Author": "marebasse"},
+        time=(2026, 9, 14, 11, 0, 5),
+    )
+
+
+def test_png_alone(tmp_path: Path, make_png: PngMaker, read: Reader, gens: GenIndex) -> None:
+    png = _archive_png(make_png, tmp_path, GRID, 1)
+    found = gens(read("midjourney", png.name, root=tmp_path))
+    job = found[f"midjourney:{GRID}"]
+    assert job.created_at == datetime(2026, 9, 14, 11, 0, 5, tzinfo=UTC)
+    assert job.outputs == [f"{CDN}/{GRID}/0_1.png"]
+    assert (job.account, job.seed, job.source_locator) == ("marebasse", 123, "tEXt:Description")
+    assert job.attributes["downloaded_file"] == png.name
+
+
+def test_png_merges_into_archive_record(tmp_path: Path, make_png: PngMaker, fixtures: Path) -> None:
+    shutil.copy(fixtures / "midjourney" / "archive.json", tmp_path / "archive.json")
+    png = _archive_png(make_png, tmp_path / "png", GRID, 1)
+    result = ingest_files(tmp_path, [png, tmp_path / "archive.json"])
+    assert result.totals()["accepted"] == 3
+    assert result.totals()["merged"] == 1
+    reports = {f.name: (f.adapter, f.accepted, f.merged) for f in result.files}
+    assert reports[f"png/{png.name}"] == ("midjourney", 0, 1)
+    grid = next(g for g in result.generations if g.id == f"midjourney:{GRID}")
+    assert (grid.outputs_count, grid.source_file) == (4, "archive.json")
+
+
+def test_png_without_job_id_is_rejected(tmp_path: Path, make_png: PngMaker, read: Reader) -> None:
+    png = make_png(tmp_path / "x.png", {"Description": "a prompt --v 7 Job ID: unknown"})
+    (item,) = read("midjourney", png.name, root=tmp_path)
+    assert isinstance(item, Reject)
+    assert (item.locator, item.field, item.reason) == (
+        "tEXt:Description", "Description", "no 'Job ID: <uuid>'",
+    )  # fmt: skip

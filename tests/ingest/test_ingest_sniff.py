@@ -1,0 +1,103 @@
+"""Each file is claimed by exactly the adapter written for it, and by no other."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from audit.ingest.registry import BUILTIN, adapters
+from audit.resources import example_dir
+from tests.ingest.ingest_support import PngMaker
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: Fixture folder → the adapter that must claim its files (README.md: nobody).
+EXPECTED = {
+    "midjourney": "midjourney", "magnific": "magnific", "kling": "kling", "suno": "suno",
+    "elevenlabs": "elevenlabs", "comfyui": "comfyui", "canonical": "canonical",
+}  # fmt: skip
+NOT_RECORDS = {"README.md", "sdxl_graph.json"}
+
+
+def claimants(path: Path) -> list[str]:
+    """Every built-in adapter whose suffixes and sniff accept ``path``."""
+    found = adapters(include_plugins=False)
+    return [
+        name
+        for name, adapter in found.items()
+        if path.suffix.lower() in adapter.suffixes and adapter.sniff(path)
+    ]
+
+
+def _fixture_files() -> list[Path]:
+    return sorted(p for p in FIXTURES.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("path", _fixture_files(), ids=lambda p: p.relative_to(FIXTURES).as_posix())
+def test_synthetic_fixture_claimed_by_its_adapter_only(path: Path) -> None:
+    folder = path.relative_to(FIXTURES).parts[0]
+    expected = [] if path.name in NOT_RECORDS else [EXPECTED[folder]]
+    assert claimants(path) == expected
+
+
+def test_builtin_order_ends_with_canonical() -> None:
+    assert BUILTIN[-1] == "audit.ingest.canonical:CanonicalAdapter"
+    assert list(adapters(include_plugins=False)) == [
+        "comfyui", "midjourney", "elevenlabs", "suno", "kling", "magnific", "canonical",
+    ]  # fmt: skip
+
+
+def test_images(tmp_path: Path, make_png: PngMaker) -> None:
+    mj = make_png(tmp_path / "mj.png", {"Description": "x --v 7 Job ID: 1", "Author": "a"})
+    comfy = make_png(tmp_path / "c.png", {"prompt": "{}"})
+    comfy_ztxt = make_png(tmp_path / "z.png", {}, ztxt={"workflow": "{}"})
+    plain = make_png(tmp_path / "p.png", {"Software": "GIMP"})
+    webp = tmp_path / "plain.webp"
+    Image.new("RGB", (8, 8)).save(webp, format="WEBP")
+    assert [claimants(p) for p in (mj, comfy, comfy_ztxt, plain, webp)] == [
+        ["midjourney"], ["comfyui"], ["comfyui"], [], [],
+    ]  # fmt: skip
+
+
+def test_other_json_is_not_claimed(tmp_path: Path) -> None:
+    texts = {
+        "runway.json": '{"id": "t1", "status": "SUCCEEDED", "output": ["https://x/a.mp4"]}',
+        "list.json": "[1, 2, 3]",
+        "bin.json": "\x00\x01garbage",
+        "notes.jsonl": '{"note": "task_id and body are words here"}',
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text)
+    assert {name: claimants(tmp_path / name) for name in texts} == {key: [] for key in texts}
+
+
+@pytest.mark.shared
+def test_shared_fixtures(shared_fixtures: Path) -> None:
+    claimed = {
+        p.relative_to(shared_fixtures).as_posix(): claimants(p)
+        for p in sorted(shared_fixtures.rglob("*"))
+        if p.is_file()
+    }
+    comfy = {name for name, found in claimed.items() if found}
+    assert comfy == {
+        "comfyui/flux_dev_example.png", "comfyui/ltxv_text_to_video.webp",
+        "comfyui/sdxl_simple_example.png",
+    }  # fmt: skip
+    assert all(claimed[name] == ["comfyui"] for name in comfy)
+
+
+def test_example_logs_claimed_by_folder_adapter() -> None:
+    logs = example_dir() / "logs"
+    if not logs.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{logs} is missing")
+        pytest.skip(f"{logs} not generated yet (python data/examples/generate.py)")
+    wrong = {}
+    for path in sorted(p for p in logs.rglob("*") if p.is_file()):
+        folder = path.relative_to(logs).parts[0]
+        expected = ["canonical"] if path.suffix == ".csv" else [EXPECTED[folder]]
+        if claimants(path) != expected:
+            wrong[path.relative_to(logs).as_posix()] = claimants(path)
+    assert wrong == {}
