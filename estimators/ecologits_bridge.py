@@ -1,0 +1,94 @@
+"""Offline calls to EcoLogits 0.11.3 (``video_impacts``, ``llm_impacts``), cached.
+
+EcoLogits returns min/max ranges in kWh and kg; we keep min and max as low and high and take
+the **arithmetic mean** of the two as central (its ranges come from the 2.5th/97.5th
+percentiles of server power, roughly symmetric around the mean power). Its energy already
+includes the PUE we pass, so it is a FACILITY figure; its embodied GWP and ADPe are kept as is.
+A call that reports ``errors`` (unknown model or zone) returns None and the caller falls back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from statistics import fmean
+from typing import Any
+
+from estimators.band import Band
+from estimators.units import G_PER_KG, ONE, WH_PER_KWH
+
+PINNED_VERSION = "0.11.3"
+
+
+@dataclass(frozen=True)
+class EcologitsResult:
+    """Facility energy (Wh) and embodied GWP (g) and ADPe (kgSbeq) of one job."""
+
+    energy_wh: Band
+    embodied_g: Band
+    embodied_adpe_kgsbeq: Band
+
+
+def _band(value: Any, factor: float) -> Band:
+    """An EcoLogits float or RangeValue as a Band (central = mean of min and max)."""
+    if hasattr(value, "min") and hasattr(value, "max"):
+        low, high = float(value.min) * factor, float(value.max) * factor
+        return Band(low, fmean((low, high)), high)
+    return Band.point(float(value) * factor)
+
+
+def _range(low: float, high: float) -> Any:
+    from ecologits.utils.range_value import RangeValue
+
+    return low if low == high else RangeValue(min=low, max=high)
+
+
+def _result(out: Any) -> EcologitsResult | None:
+    if out.errors or out.energy is None or out.embodied is None:
+        return None
+    return EcologitsResult(
+        energy_wh=_band(out.energy.value, WH_PER_KWH),
+        embodied_g=_band(out.embodied.gwp.value, G_PER_KG),
+        embodied_adpe_kgsbeq=_band(out.embodied.adpe.value, ONE),
+    )
+
+
+@cache
+def video(
+    model_name: str,
+    width_px: int,
+    height_px: int,
+    duration_s: float,
+    with_audio: bool,
+    region: str,
+    pue: tuple[float, float],
+    wue_l_per_kwh: tuple[float, float],
+) -> EcologitsResult | None:
+    """EcoLogits ``video_impacts`` for one clip, at our region, PUE (low, high) and WUE range."""
+    from ecologits.estimations import video_impacts
+
+    out = video_impacts(
+        model_name, f"{width_px}x{height_px}", duration_s, with_audio=with_audio,
+        datacenter_location=region, datacenter_pue=_range(*pue),
+        datacenter_wue=_range(*wue_l_per_kwh),
+    )  # fmt: skip
+    return _result(out)
+
+
+@cache
+def llm(provider: str, model_name: str, tokens_out: int, region: str) -> EcologitsResult | None:
+    """EcoLogits ``llm_impacts`` for one response (latency unknown: EcoLogits' own estimate)."""
+    from ecologits.model_repository import models
+    from ecologits.tracers.utils import llm_impacts
+
+    if models.find_model(provider=provider, model_name=model_name) is None:
+        return None
+    return _result(llm_impacts(provider, model_name, tokens_out, math.inf, region))
+
+
+def known_video_models() -> frozenset[str]:
+    """Names in EcoLogits' video_models.json (to check platforms.yaml against)."""
+    from ecologits.estimations import video as video_module
+
+    return frozenset(video_module._MODELS_INFO)
