@@ -1,0 +1,248 @@
+"""The rules engine: one registry of rule functions, the context they read, the findings they yield.
+
+A rule is a function ``check(ctx: AuditContext) -> Iterable[Finding]`` registered with
+``@rule(code=..., name=..., severity=..., basis=[source ids])``. Its docstring is its documentation:
+a summary line, then the sections ``Why:``, ``Fails when:`` and ``How to fix:`` (rendered into
+``docs/rules.md`` by :mod:`audit.rules.docs`). The registered severity is the highest a rule
+reports; a finding may be milder (a gap of evidence is a warning where a contradiction is a blocker).
+
+Findings state evidence and gaps ("no consent record found covering …"); they never conclude that
+something is legal or illegal.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from audit.errors import DataError
+from audit.ledgers import Ledgers
+from audit.models import Generation
+from audit.production import Production
+from audit.provenance import Provenance
+from audit.rules.knowledge import (
+    NameList,
+    Terms,
+    TrainingClaims,
+    load_lists,
+    load_terms,
+    load_training_claims,
+)
+
+#: Modules whose import registers the built-in rules, in documentation order.
+BUILTIN_MODULES: tuple[str, ...] = (
+    "audit.rules.terms",
+    "audit.rules.licences",
+    "audit.rules.consent",
+    "audit.rules.disclosure",
+    "audit.rules.clearance",
+)
+
+SECTIONS = ("Why:", "Fails when:", "How to fix:")
+_CODE = re.compile(r"^[A-Z]+[0-9]{3}$")
+_NAME = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
+_EVIDENCE_SHOWN = 12
+
+
+class Severity(StrEnum):
+    """How much a finding blocks delivery."""
+
+    blocker = "blocker"
+    warning = "warning"
+    info = "info"
+
+
+SEVERITY_ORDER = {Severity.blocker: 0, Severity.warning: 1, Severity.info: 2}
+
+
+class Finding(BaseModel):
+    """One finding of the rights audit: what is missing or contradicts, with the evidence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="rule code, e.g. TERMS001")
+    name: str = Field(description="dotted rule name, e.g. terms.tier.distribution")
+    severity: Severity = Field(description="blocker | warning | info")
+    message: str = Field(description="what was found, one sentence, no legal conclusion")
+    evidence: list[str] = Field(
+        default_factory=list, description="generation ids, file:line, assets, shots"
+    )
+    generation_ids: list[str] = Field(default_factory=list, description="generations concerned")
+    shot_ids: list[str] = Field(default_factory=list, description="shots concerned")
+    fix: str = Field(description="how to resolve it")
+    doc_url: str = Field(description="docs/rules.md#<code lowercase>")
+
+
+@dataclass(kw_only=True)
+class AuditContext:
+    """Everything the rules read. ``generations`` are already linked (``shot_id``/``kept`` may be
+    set); ``credits_text`` is the AI disclosure that will be printed (None: not written yet)."""
+
+    production: Production
+    generations: list[Generation]
+    ledgers: Ledgers
+    as_of: date
+    provenance: list[Provenance] = field(default_factory=list)
+    terms: Terms = field(default_factory=load_terms)
+    lists: dict[str, NameList] = field(default_factory=load_lists)
+    training_claims: TrainingClaims = field(default_factory=load_training_claims)
+    unexplained_media: list[str] = field(default_factory=list)
+    credits_text: str | None = None
+
+
+Check = Callable[[AuditContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule and its documentation."""
+
+    code: str
+    name: str
+    severity: Severity
+    basis: tuple[str, ...]
+    check: Check
+    summary: str
+    sections: dict[str, str]
+
+    @property
+    def doc_url(self) -> str:
+        return f"docs/rules.md#{self.code.lower()}"
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def parse_docstring(doc: str) -> tuple[str, dict[str, str]]:
+    """Summary (first paragraph, as one line) and the ``Why:`` / ``Fails when:`` / ``How to fix:`` sections (text joined
+    into single lines; missing sections are absent from the dict)."""
+    lines = [line.strip() for line in (doc or "").strip().splitlines()]
+    end = lines.index("") if "" in lines else len(lines)
+    summary = " ".join(lines[:end])
+    sections: dict[str, list[str]] = {}
+    current: str | None = None
+    for line in lines[end:]:
+        header = next((s for s in SECTIONS if line.startswith(s)), None)
+        if header:
+            current = header.rstrip(":")
+            sections[current] = [line[len(header) :].strip()]
+        elif current:
+            sections[current].append(line)
+    return summary, {k: " ".join(part for part in v if part) for k, v in sections.items()}
+
+
+def rule(*, code: str, name: str, severity: str, basis: list[str]) -> Callable[[Check], Check]:
+    """Register ``check`` under ``code``; the code, name and docstring are checked here."""
+
+    def register(check: Check) -> Check:
+        if not _CODE.match(code) or not _NAME.match(name):
+            raise DataError(f"rule {code!r}/{name!r}: code must be like ABC001, name dotted")
+        if code in _REGISTRY and _REGISTRY[code].check is not check:
+            raise DataError(f"two rules with code {code}")
+        summary, sections = parse_docstring(check.__doc__ or "")
+        _REGISTRY[code] = Rule(
+            code, name, Severity(severity), tuple(basis), check, summary, sections
+        )
+        return check
+
+    return register
+
+
+def registry() -> dict[str, Rule]:
+    """Every rule by code (the built-in modules are imported on first use)."""
+    for module in BUILTIN_MODULES:
+        importlib.import_module(module)
+    return dict(sorted(_REGISTRY.items()))
+
+
+def capped(items: Iterable[str], limit: int = _EVIDENCE_SHOWN) -> list[str]:
+    """Sorted unique items, at most ``limit`` of them plus a ``… and N more`` line."""
+    unique = sorted(set(items))
+    if len(unique) <= limit:
+        return unique
+    return [*unique[:limit], f"… and {len(unique) - limit} more"]
+
+
+def finding(
+    code: str,
+    message: str,
+    *,
+    fix: str,
+    evidence: Iterable[str] = (),
+    generations: Iterable[Generation] = (),
+    severity: str | None = None,
+) -> Finding:
+    """A finding of rule ``code``: name and doc link from the registry; the generations' ids,
+    shots and record locations are added to the evidence."""
+    registered = _REGISTRY[code]
+    gens = sorted({gen.id: gen for gen in generations}.values(), key=lambda gen: gen.id)
+    gen_evidence = [f"{gen.id} ({gen.source_file}:{gen.source_locator})" for gen in gens]
+    shots = sorted({gen.shot_id for gen in gens if gen.shot_id})
+    return Finding(
+        code=code,
+        name=registered.name,
+        severity=Severity(severity) if severity else registered.severity,
+        message=message,
+        evidence=[*evidence, *capped(gen_evidence)],
+        generation_ids=[gen.id for gen in gens],
+        shot_ids=shots,
+        fix=fix,
+        doc_url=registered.doc_url,
+    )
+
+
+def _sort_key(item: Finding) -> tuple[Any, ...]:
+    return (SEVERITY_ORDER[item.severity], item.code, item.evidence[:1], item.message)
+
+
+def redaction_map(ctx: AuditContext) -> dict[str, str]:
+    """Consent subjects' names → ``person #N`` (numbered in name order). First names of three
+    letters or more are hidden too, since voice names often carry them."""
+    people = sorted({row.person for row in ctx.ledgers.consents})
+    names: dict[str, str] = {}
+    for number, person in enumerate(people, start=1):
+        label = f"person #{number}"
+        names[person] = label
+        first = person.split()[0] if person.split() else ""
+        if len(first) >= 3 and first not in names:
+            names[first] = label
+    return names
+
+
+def redact_text(text: str, names: dict[str, str]) -> str:
+    for name in sorted(names, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", names[name], text, flags=re.IGNORECASE)
+    return text
+
+
+def _redacted(item: Finding, names: dict[str, str]) -> Finding:
+    return item.model_copy(
+        update={
+            "message": redact_text(item.message, names),
+            "fix": redact_text(item.fix, names),
+            "evidence": [redact_text(line, names) for line in item.evidence],
+        }
+    )
+
+
+def run_rules(
+    ctx: AuditContext, redact: bool = False, only: Iterable[str] | None = None
+) -> list[Finding]:
+    """Run every registered rule (or those in ``only``); findings sorted by severity, code and
+    first evidence. ``redact`` replaces consent subjects' names by ``person #N``."""
+    wanted = set(only) if only is not None else None
+    found: list[Finding] = []
+    for code, registered in registry().items():
+        if wanted is None or code in wanted:
+            found.extend(registered.check(ctx))
+    if redact:
+        names = redaction_map(ctx)
+        found = [_redacted(item, names) for item in found]
+    return sorted(found, key=_sort_key)

@@ -1,0 +1,238 @@
+"""Rules on third-party material: names in prompts (CLEAR001), licences of input references
+(SOURCE001), media in the cut that no generation explains (SOURCE002) and the dates and
+territories of recorded licences (SOURCE003)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+from audit.models import Generation
+from audit.rules.base import AuditContext, Finding, finding, rule
+from audit.rules.knowledge import ListEntry, NameList, fold
+from audit.rules.scope import (
+    MODEL_ROLES,
+    asset_name,
+    covers_territories,
+    generation_outputs,
+    source_for,
+    used_generations,
+)
+
+#: Input roles SOURCE001 leaves to other rules: model files (MODEL001), voices (CONSENT001).
+_NOT_MATERIAL = MODEL_ROLES | {"voice"}
+#: Severity of a name found in a prompt, by list kind (deceased artists: information).
+_SEVERITY = {
+    "living_artist": "warning",
+    "brand": "warning",
+    "public_figure": "warning",
+    "deceased_artist": "info",
+}
+_STYLE = re.compile(
+    r"(?:in the style of|style of|dans le style de|à la manière de|a la maniere de|art by|"
+    r"painted by|illustrated by)\s+((?:[A-ZÀ-Ý][\w'’.-]*)(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3})",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _pattern(name: str, case_sensitive: bool) -> re.Pattern[str]:
+    tokens = [t for t in re.split(r"[\W_]+", name if case_sensitive else fold(name)) if t]
+    body = r"[\W_]*".join(re.escape(token) for token in tokens)
+    return re.compile(rf"(?<!\w){body}(?!\w)", 0 if case_sensitive else re.IGNORECASE)
+
+
+def entry_in(text: str, entry: ListEntry) -> bool:
+    """Whether the entry's name or an alias is in ``text`` (word boundaries; case- and
+    accent-insensitive unless the entry is case-sensitive)."""
+    folded = fold(text)
+    for name in (entry.name, *entry.aliases):
+        if entry.case_sensitive and _pattern(name, True).search(text):
+            return True
+        if not entry.case_sensitive and _pattern(name, False).search(folded):
+            return True
+    return False
+
+
+def names_in(text: str, lists: dict[str, NameList]) -> list[tuple[str, ListEntry]]:
+    """(list kind, entry) of every listed name found in ``text``, in list order."""
+    return [
+        (kind, entry)
+        for kind, name_list in sorted(lists.items())
+        for entry in name_list.entries
+        if entry_in(text, entry)
+    ]
+
+
+def style_names(text: str) -> list[str]:
+    """Capitalised names after "in the style of", "dans le style de", "art by"..."""
+    found = []
+    for match in _STYLE.finditer(text):
+        name = match.group(1).strip(" .,'’")
+        if name[:1].isupper():
+            found.append(name)
+    return found
+
+
+def _prompt_hits(ctx: AuditContext) -> Iterator[tuple[tuple[str, str, str], Generation]]:
+    """((kind, name, note), generation) for listed names and unlisted style names in prompts."""
+    for gen in used_generations(ctx):
+        prompt = gen.prompt or ""
+        hits = names_in(prompt, ctx.lists)
+        for kind, entry in hits:
+            died = f", died {entry.died}" if entry.died else ""
+            yield (kind, entry.name, f"{entry.note}{died}"), gen
+        listed = {fold(entry.name) for _, entry in hits}
+        for name in style_names(prompt):
+            if fold(name) not in listed and not names_in(name, ctx.lists):
+                yield ("unlisted", name, "not in Empreinte's lists"), gen
+
+
+@rule(
+    code="CLEAR001",
+    name="clearance.prompt.names",
+    severity="warning",
+    basis=["living-artist-policy", "usco-ai-part2", "freepik-terms", "fr-code-civil-9"],
+)
+def prompt_names(ctx: AuditContext) -> Iterable[Finding]:
+    """Prompts that name living artists, brands or public figures become clearance items.
+
+    Why: style as such is generally not protected by copyright, but some providers refuse living
+    artists' names, brands are trademarks (the user is responsible for third-party rights), and a
+    public figure's name asks for their likeness. The lists in data/lists/ are indicative, not
+    exhaustive.
+    Fails when: the prompt of a generation used in the film names a listed living artist, brand
+    or public figure (warning); a listed deceased artist, or an unlisted name after "in the style
+    of" (information).
+    How to fix: remove the name and regenerate, or record why it is there and any permission or
+    licence in rights/sources.csv (kind artwork, logo or person).
+    """
+    groups: dict[tuple[str, str, str], list[Generation]] = {}
+    for key, gen in _prompt_hits(ctx):
+        groups.setdefault(key, []).append(gen)
+    for (kind, name, note), gens in sorted(groups.items()):
+        label = kind.replace("_", " ")
+        yield finding(
+            "CLEAR001",
+            f"The prompts of {len(gens)} generation(s) used in the film "
+            f"name {name!r} ({label}: {note}); clearance item.",
+            fix="Record why the name is in the prompt and any permission or licence, "
+            "or remove it and regenerate.",
+            evidence=[f"name: {name}"],
+            generations=gens,
+            severity=_SEVERITY.get(kind, "info"),
+        )
+
+
+def _is_generated(uri: str, outputs: set[str]) -> bool:
+    if uri in outputs:
+        return True
+    return "://" not in uri and asset_name(uri) in outputs
+
+
+@rule(
+    code="SOURCE001",
+    name="sources.input.licence",
+    severity="warning",
+    basis=["freepik-terms", "living-artist-policy"],
+)
+def input_licences(ctx: AuditContext) -> Iterable[Finding]:
+    """Every input reference (image, audio or video URL or file) has a licence record, or is the
+    output of a generation of this production.
+
+    Why: reference images, style references, uploaded audio and video are third-party material
+    unless the production made them; platforms put third-party clearance on the user.
+    Fails when: an input of a generation used in the film is neither the output of a generation of
+    this production nor recorded in rights/sources.csv (warning). Model files and voices are
+    checked by MODEL001 and CONSENT001 instead.
+    How to fix: add the asset (its URL or file name) to rights/sources.csv with holder and licence
+    ('own work' for the production's own material).
+    """
+    outputs = generation_outputs(ctx)
+    groups: dict[tuple[str, str], list[Generation]] = {}
+    for gen in used_generations(ctx):
+        for ref in gen.inputs:
+            if ref.role in _NOT_MATERIAL or ref.uri.startswith("gen:"):
+                continue
+            if _is_generated(ref.uri, outputs) or source_for(ctx.ledgers, ref.uri):
+                continue
+            groups.setdefault((ref.uri, ref.role), []).append(gen)
+    for (uri, role), gens in sorted(groups.items()):
+        yield finding(
+            "SOURCE001",
+            f"Input {uri} (role {role}) of {len(gens)} generation(s) used "
+            "in the film has no licence record in rights/sources.csv and is not the "
+            "output of a generation of this production.",
+            fix="Add it to rights/sources.csv with holder and licence.",
+            evidence=[uri],
+            generations=gens,
+        )
+
+
+@rule(code="SOURCE002", name="sources.cut.unexplained", severity="warning", basis=["freepik-terms"])
+def unexplained_media(ctx: AuditContext) -> Iterable[Finding]:
+    """Media in the cut that no generation explains (stock, archive, shot footage) have a licence
+    record.
+
+    Why: the film's rights cover every clip in the cut, not only generated ones; a clip no
+    generation explains is third-party or own material whose licence must be on file.
+    Fails when: a media file of the timeline is explained by no generation and has no row in
+    rights/sources.csv (warning); listed as information with its licence otherwise.
+    How to fix: add the file to rights/sources.csv (asset = file name) with holder, licence,
+    territories and dates.
+    """
+    for media in sorted(set(ctx.unexplained_media)):
+        row = source_for(ctx.ledgers, media)
+        if row is None:
+            yield finding(
+                "SOURCE002",
+                f"{media} is in the cut, no generation explains it, and "
+                "rights/sources.csv has no licence record for it.",
+                fix="Add it to rights/sources.csv with its licence.",
+                evidence=[media],
+            )
+        else:
+            holder = f" from {row.holder}" if row.holder else ""
+            yield finding(
+                "SOURCE002",
+                f"{media} is in the cut and no generation explains it; "
+                f"licence recorded: {row.licence!r}{holder} ({row.kind.value}).",
+                fix="Nothing to fix if the licence covers the release.",
+                evidence=[media, row.where],
+                severity="info",
+            )
+
+
+@rule(
+    code="SOURCE003", name="sources.licence.coverage", severity="blocker", basis=["freepik-terms"]
+)
+def licence_coverage(ctx: AuditContext) -> Iterable[Finding]:
+    """Recorded licences run through the release date and cover the stated release territories.
+
+    Why: a licence that ends before the release, or excludes a release territory, does not cover
+    the exploitation of the film.
+    Fails when: a rights/sources.csv row has valid_until before the production's release_date, or
+    states territories that miss a release territory (blocker).
+    How to fix: renew or extend the licence, or replace the asset before release.
+    """
+    release = ctx.production.release_date
+    for row in ctx.ledgers.sources:
+        if row.valid_until is not None and row.valid_until < release:
+            yield finding(
+                "SOURCE003",
+                f"The licence of {row.asset} ({row.where}) ends on "
+                f"{row.valid_until.isoformat()}, before the release on "
+                f"{release.isoformat()}.",
+                fix="Renew the licence or replace the asset.",
+                evidence=[row.asset, row.where],
+            )
+        missing = covers_territories(row.territories, ctx.production.territories)
+        if row.territories and missing:
+            yield finding(
+                "SOURCE003",
+                f"The licence of {row.asset} ({row.where}) does not cover "
+                f"the territories {', '.join(missing)}.",
+                fix="Extend the licence's territories, or restrict the release.",
+                evidence=[row.asset, row.where],
+            )
