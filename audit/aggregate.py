@@ -72,7 +72,8 @@ def _group(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 def _by_shot(table: pd.DataFrame, allocations: pd.DataFrame, shots: pd.DataFrame) -> pd.DataFrame:
     if allocations.empty:
         return shots.assign(**{col: 0.0 for col in VALUE_COLUMNS}, attempts=0, kept=0)
-    merged = allocations.merge(table, left_on="generation_id", right_on="id", how="left")
+    values = table[["id", "outputs_count", *VALUE_COLUMNS]]
+    merged = allocations.merge(values, left_on="generation_id", right_on="id", how="left")
     for col in VALUE_COLUMNS:
         merged[col] = merged[col] * merged["weight"]
     grouped = merged.groupby("shot_id", sort=True)
@@ -125,7 +126,8 @@ def _in_cut_share(
 ) -> dict[str, float]:
     if in_cut.empty or not len(table):
         return {prefix: 0.0 for prefix, _, _ in IMPACTS}
-    merged = in_cut.merge(table, left_on="generation_id", right_on="id", how="left")
+    values = table[["id", *VALUE_COLUMNS]]
+    merged = in_cut.merge(values, left_on="generation_id", right_on="id", how="left")
     share = {}
     for prefix, _, _ in IMPACTS:
         total = totals[prefix].central

@@ -15,7 +15,7 @@ REBUILD = "make docs"
 def _param_line(param: Any) -> str:
     names = ", ".join(f"`{opt}`" for opt in [*param.opts, *param.secondary_opts])
     if param.param_type_name == "argument":
-        names = f"`{param.human_readable_name}`"
+        names = "`" + (param.name or "").upper() + "`"
     help_text = (getattr(param, "help", None) or "").replace("\n", " ")
     default = param.default
     shown = (
@@ -54,11 +54,10 @@ def render_schema() -> str:
 
 def render_all() -> dict[str, str]:
     """Every generated page, by path relative to docs/."""
-    from estimators.docs import render_coefficients_md
-
     from audit.footprint import registry
     from audit.ingest.docs import render_platforms_md
     from audit.rules.docs import render_rules_md
+    from estimators.docs import render_coefficients_md
 
     return {
         "cli.md": render_cli_md(),

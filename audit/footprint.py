@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from estimators.impacts import Impacts, estimate_many
 
 from audit.errors import DataError
 from audit.models import DEPARTMENT_BY_MODALITY, Generation
 from audit.production import Production
 from audit.resources import data_dir
 from estimators.coefficients import Registry, load_registry
+from estimators.errors import EstimatorError
+from estimators.impacts import Impacts, estimate_many
 from estimators.signature import Signature
 
 #: Impact columns of the per-generation table: (prefix, Impacts attribute, unit).
@@ -36,7 +37,7 @@ def registry(folder: Path | None = None) -> Registry:
     """The coefficient registry shipped in data/ (our own data: a load error is a DataError)."""
     try:
         return load_registry(folder or data_dir())
-    except (ValueError, OSError) as exc:
+    except (EstimatorError, OSError) as exc:
         raise DataError(f"coefficient registry: {exc}") from exc
 
 
@@ -55,6 +56,23 @@ def _number(value: object) -> float | None:
         return float(str(value).lower().rstrip("x"))
     except ValueError:
         return None
+
+
+#: Magnific's ``creativity`` is an integer from -10 to 10, default 0 (Freepik API reference,
+#: image-upscaler creative; ComfyUI MagnificImageUpscalerCreativeNode docs). Mapped linearly to the
+#: 0–1 denoise strength the upscale method takes: -10 → 0, 0 → 0.5, 10 → 1 (an assumption).
+MAGNIFIC_CREATIVITY = (-10.0, 10.0)
+
+
+def creativity_strength(platform: str, value: object) -> float | None:
+    """A platform's creativity setting as a 0–1 denoise strength."""
+    number = _number(value)
+    if number is None:
+        return None
+    if platform == "magnific":
+        low, high = MAGNIFIC_CREATIVITY
+        return min(max((number - low) / (high - low), 0.0), 1.0)
+    return number
 
 
 def signature(gen: Generation, production: Production) -> Signature:
@@ -81,7 +99,7 @@ def signature(gen: Generation, production: Production) -> Signature:
         mode=str(mode) if mode is not None else None,
         with_audio=_flag(attrs.get("with_audio")),
         scale_factor=_number(attrs.get("scale_factor")),
-        creativity=_number(attrs.get("creativity")),
+        creativity=creativity_strength(gen.platform, attrs.get("creativity")),
         region=region,
     )
 

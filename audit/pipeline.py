@@ -115,11 +115,19 @@ def run_aggregate(production: Production, result: LinkResult, footprint: Footpri
     )
 
 
+def instance_ids(provenance: list[Provenance]) -> dict[str, str]:
+    """Media file name → C2PA instance id, for linking clips to generations."""
+    return {Path(p.path).name: p.instance_id for p in provenance if p.instance_id is not None}
+
+
 def run_rights(
-    root: Path, production: Production, result: LinkResult, options: Options
-) -> tuple[Ledgers, list[Provenance], list[Finding]]:
+    root: Path,
+    production: Production,
+    result: LinkResult,
+    provenance: list[Provenance],
+    options: Options,
+) -> tuple[Ledgers, list[Finding]]:
     ledgers = load_ledgers(root)
-    provenance = scan_provenance(root)
     ctx = AuditContext(
         production=production,
         generations=result.generations,
@@ -129,7 +137,7 @@ def run_rights(
         unexplained_media=sorted({c.media_name or c.name for c in result.unexplained_clips}),
         credits_text=production.ai_disclosure,
     )
-    return ledgers, provenance, run_rules(ctx, redact=options.redact)
+    return ledgers, run_rules(ctx, redact=options.redact)
 
 
 def run(root: Path, options: Options) -> AuditRun:
@@ -138,10 +146,11 @@ def run(root: Path, options: Options) -> AuditRun:
     digest = inputs_digest(root)
     ingested = ingest_folder(root, lenient=options.lenient)
     timeline = read_timeline(root, production, rate=options.rate)
-    linked = link(ingested.generations, timeline, root)
+    provenance = scan_provenance(root)
+    linked = link(ingested.generations, timeline, root, instance_ids=instance_ids(provenance))
     footprint = run_estimate(production, linked)
     aggregates = run_aggregate(production, linked, footprint)
-    ledgers, provenance, findings = run_rights(root, production, linked, options)
+    ledgers, findings = run_rights(root, production, linked, provenance, options)
     return AuditRun(
         root,
         options,

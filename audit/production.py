@@ -40,7 +40,11 @@ def territory_codes() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes known to Babel's CLDR data, plus EU and WORLD."""
     from babel import Locale
 
-    codes = {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()}
+    codes = {
+        str(code)
+        for code in Locale("en").territories
+        if len(str(code)) == 2 and str(code).isalpha()
+    }
     return frozenset(codes | {"EU", "WORLD"})
 
 

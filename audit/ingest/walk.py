@@ -124,9 +124,8 @@ def ingest_files(
     for path in paths:
         name = path.resolve().relative_to(root.resolve()).as_posix()
         adapter = _claim(path, registry, forced)
-        reports[name] = FileReport(
-            name, sha256(path), path.stat().st_size, adapter and adapter.name
-        )
+        claimed_by = adapter.name if adapter is not None else None
+        reports[name] = FileReport(name, sha256(path), path.stat().st_size, claimed_by)
         if adapter is not None:
             groups[adapter.name].append(Source(path, name))
     by_id: dict[str, Generation] = {}

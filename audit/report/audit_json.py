@@ -42,7 +42,9 @@ def audit_document(run: AuditRun) -> dict[str, Any]:
     """The audit.json document (plain JSON types, deterministic order)."""
     agg, prod = run.aggregates, run.production
     registry = run.footprint.registry
-    used = run.footprint.coefficient_ids()
+    from audit.report.equivalents import cited_ids
+
+    used = sorted({*run.footprint.coefficient_ids(), *cited_ids()})
     return {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
@@ -85,7 +87,7 @@ def audit_document(run: AuditRun) -> dict[str, Any]:
         "unexplained_clips": sorted({c.media_name or c.name for c in run.link.unexplained_clips}),
         "link_warnings": list(run.link.warnings),
         "findings": [f.model_dump(mode="json") for f in run.findings],
-        "provenance": [p.as_dict() for p in run.provenance],
+        "provenance": [p.model_dump(mode="json") for p in run.provenance],
         "coefficients_used": [registry.get(cid).model_dump(mode="json") for cid in used],
         "sources": [s.model_dump(mode="json") for s in registry.cited(used)],
     }

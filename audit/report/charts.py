@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 GREYS = ("#404040", "#8c8c8c", "#bfbfbf")
 
 
-def _pyplot():  # type: ignore[no-untyped-def]
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -30,7 +31,7 @@ def _pyplot():  # type: ignore[no-untyped-def]
     return plt
 
 
-def _to_data_uri(fig) -> str:  # type: ignore[no-untyped-def]
+def _to_data_uri(fig: Any) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     svg = buffer.getvalue().encode("utf-8")
@@ -44,6 +45,7 @@ def ranged_bars(
     high: Sequence[float],
     xlabel: str,
     *,
+    tick: Callable[[float], str] = str,
     width_in: float = 6.3,
 ) -> str:
     """Horizontal bars (central) with low–high whiskers, largest on top."""
@@ -66,42 +68,9 @@ def ranged_bars(
     )
     ax.set_yticks(positions, labels=list(labels))
     ax.set_xlabel(xlabel)
+    ax.xaxis.set_major_formatter(lambda value, _pos: tick(value))
     ax.grid(axis="x", color=GREYS[2], linewidth=0.4)
     ax.set_axisbelow(True)
-    uri = _to_data_uri(fig)
-    plt.close(fig)
-    return uri
-
-
-def stacked_share(labels: Sequence[str], shares: Sequence[float], title: str) -> str:
-    """One horizontal 100 % bar split by category, hatched for grey print."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.3, 0.9))
-    left = 0.0
-    hatches = ("", "///", "...", "xxx", "\\\\\\", "---", "ooo", "+++")
-    for index, (label, share) in enumerate(zip(labels, shares, strict=True)):
-        ax.barh(
-            [0],
-            [share],
-            left=left,
-            color=GREYS[index % 3],
-            edgecolor="black",
-            hatch=hatches[index % len(hatches)],
-            linewidth=0.5,
-            label=label,
-        )
-        left += share
-    ax.set_xlim(0, 1)
-    ax.set_yticks([])
-    ax.set_title(title, loc="left", fontsize=8)
-    ax.legend(
-        ncol=min(4, len(labels)),
-        fontsize=7,
-        frameon=False,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.35),
-    )
-    ax.xaxis.set_major_formatter(lambda value, _pos: f"{value:.0%}")
     uri = _to_data_uri(fig)
     plt.close(fig)
     return uri

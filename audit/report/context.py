@@ -25,6 +25,13 @@ STATUS_LABELS = {
     "proxy": N_("Closed platform: reference bands of open models"),
     "low_confidence": N_("No published measurement: wide band, low confidence"),
 }
+DISTRIBUTION_LABELS = {
+    "festival": N_("festival"),
+    "commercial": N_("commercial"),
+    "broadcast": N_("broadcast"),
+    "online": N_("online"),
+    "education": N_("education"),
+}
 MODALITY_LABELS = {
     "image": N_("Image"),
     "video": N_("Video"),
@@ -56,7 +63,9 @@ def _meta(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         "directors": ", ".join(prod.directors),
         "runtime": f"{minutes} min {seconds:02d} s",
         "release_date": fmt.date(prod.release_date),
-        "distribution": ", ".join(gettext(fmt.lang, d.value) for d in prod.distribution),
+        "distribution": ", ".join(
+            gettext(fmt.lang, DISTRIBUTION_LABELS[d.value]) for d in prod.distribution
+        ),
         "territories": ", ".join(prod.territories),
         "as_of": fmt.date(run.options.as_of),
         "as_of_iso": run.options.as_of.isoformat(),
@@ -102,7 +111,7 @@ def _summary(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         "in_cut_energy": fmt.percent(in_cut),
         "discarded_energy": fmt.percent(1 - in_cut),
         "measured_energy": quantity(fmt, "energy_wh", measured)
-        + f" ({fmt.percent(measured / total_energy if total_energy else 0.0)})",
+        + f" ({fmt.percent(measured / total_energy if total_energy else 0.0, 1)})",
         "blockers": counts["blocker"],
         "warnings": counts["warning"],
         "infos": counts["info"],
@@ -207,6 +216,7 @@ def _charts(run: AuditRun, fmt: Formatter) -> dict[str, str]:
         list(plat["carbon_g_low"] / 1e3),
         list(plat["carbon_g_high"] / 1e3),
         unit_label,
+        tick=fmt.tick,
     )
     shots = (
         agg.by_shot[agg.by_shot["kind"] == "picture"]
@@ -219,6 +229,7 @@ def _charts(run: AuditRun, fmt: Formatter) -> dict[str, str]:
         list(shots["carbon_g_low"] / 1e3),
         list(shots["carbon_g_high"] / 1e3),
         unit_label,
+        tick=fmt.tick,
     )
     return {"platforms": platforms, "shots": shot_chart}
 
@@ -239,7 +250,7 @@ def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
             if f.severity == severity
         ]
         if items:
-            groups.append({"label": gettext(fmt.lang, label), "items": items})
+            groups.append({"label": gettext(fmt.lang, label), "findings": items})
     return groups
 
 

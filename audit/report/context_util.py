@@ -9,9 +9,11 @@ from typing import Any
 def ref_numbers(registry: Any, coefficient_ids: Iterable[str]) -> dict[str, int]:
     """Source id → reference number, in order of first citation (sorted coefficient ids)."""
     numbers: dict[str, int] = {}
-    for cid in sorted(coefficient_ids):
-        source_id = registry.get(cid).source_id
-        numbers.setdefault(source_id, len(numbers) + 1)
+    ids = sorted(coefficient_ids)
+    for cid in ids:
+        numbers.setdefault(registry.get(cid).source_id, len(numbers) + 1)
+    for source in registry.cited(ids):  # sources named only in notes ("[also: …]")
+        numbers.setdefault(source.id, len(numbers) + 1)
     return numbers
 
 

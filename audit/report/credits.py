@@ -59,12 +59,26 @@ NONFICTION_STATEMENT = N_(
 )
 
 
+MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".gguf", ".pt", ".bin")
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
 def _tool(gen: Generation) -> str:
+    """ "Kling (kling-v2-6)", "Midjourney 7", "ComfyUI (flux1-dev)": platform, model, version."""
     title = PLATFORM_TITLES.get(gen.platform, gen.platform.title())
-    model = " ".join(part for part in (gen.model, gen.model_version) if part)
-    if gen.model and gen.model_version and gen.model_version in gen.model:
-        model = gen.model
-    return f"{title} ({model})" if model and model.lower() != gen.platform else title
+    model = gen.model or ""
+    for suffix in MODEL_FILE_SUFFIXES:
+        model = model.removesuffix(suffix)
+    if _squash(model) == _squash(gen.platform):
+        model = ""
+    version = gen.model_version or ""
+    if version and _squash(version).lstrip("v") in _squash(model):
+        version = ""
+    label = f"{title} ({model})" if model else title
+    return f"{label} {version}".strip()
 
 
 def tools_by_department(generations: list[Generation], lang: str) -> list[dict[str, str]]:

@@ -6,9 +6,9 @@ holds the translations, compiled in memory at load (no binary .mo in the reposit
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
-from datetime import date
 from functools import cache
 
 from babel import Locale
@@ -78,12 +78,30 @@ class Formatter:
         digits = max(0, figures - 1 - magnitude)
         return self.number(round(value, digits), digits)
 
-    def percent(self, value: float, digits: int = 0) -> str:
-        fmt = "#,##0" + ("." + "0" * digits if digits else "") + " %"
-        return format_percent(value, format=fmt, locale=self.locale)
+    def tick(self, value: float) -> str:
+        """An axis tick: as few decimals as the value needs (``2,5`` in French)."""
+        text = self.number(value, 2)
+        decimal = self.locale.number_symbols["latn"]["decimal"]
+        return text.rstrip("0").rstrip(decimal) if decimal in text else text
 
-    def date(self, value: date) -> str:
+    def compact(self, value: float, figures: int = 3) -> str:
+        """Significant figures, in scientific notation below 0.001 (``8,52 × 10⁻⁸``)."""
+        if value and abs(value) < 1e-3:
+            exponent = math.floor(math.log10(abs(value)))
+            mantissa = self.number(value / 10**exponent, figures - 1)
+            superscript = str(exponent).translate(str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹"))
+            return f"{mantissa} × 10{superscript}"
+        return self.sig(value, figures)
+
+    def percent(self, value: float, digits: int = 0) -> str:
+        """The locale's own percent pattern (``18 %`` in French, ``18%`` in English)."""
+        pattern = self.locale.percent_formats[None].pattern
+        if digits:
+            pattern = pattern.replace("#,##0", "#,##0." + "0" * digits)
+        return format_percent(value, format=pattern, locale=self.locale)
+
+    def date(self, value: dt.date) -> str:
         return format_date(value, format="long", locale=self.locale)
 
-    def short_date(self, value: date) -> str:
+    def short_date(self, value: dt.date) -> str:
         return format_date(value, format="short", locale=self.locale)

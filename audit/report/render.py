@@ -5,6 +5,7 @@ or attachment links coming from the data (see GHSA-35jj-wx47-4w8r)."""
 from __future__ import annotations
 
 import logging
+import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -57,7 +58,10 @@ def _fetcher_class() -> type:
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if path.is_relative_to(assets) and path.is_file():
-                    return URLFetcherResponse(url, body=path.read_bytes())
+                    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        url, body=path.read_bytes(), headers={"Content-Type": mime}
+                    )
             raise ValueError(f"refused by Empreinte's fetcher: {url[:80]}")
 
     return SafeFetcher

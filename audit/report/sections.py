@@ -17,6 +17,7 @@ STATE_LABELS = {
     "invalid": N_("Invalid (tampered or broken)"),
     "remote_not_fetched": N_("Remote manifest, not fetched"),
     "absent": N_("No Content Credentials"),
+    "unreadable": N_("Unreadable by the C2PA library"),
 }
 CLASS_LABELS = {
     "fully_ai": N_("Fully AI-generated"),
@@ -29,9 +30,10 @@ CLASS_LABELS = {
 
 def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
     from audit.report.context import STATUS_LABELS
+    from audit.report.equivalents import cited_ids
 
     registry = run.footprint.registry
-    used = run.footprint.coefficient_ids()
+    used = sorted({*run.footprint.coefficient_ids(), *cited_ids()})
     refs = ref_numbers(registry, used)
     status = [
         {
@@ -54,16 +56,16 @@ def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         coefficients.append(
             {
                 "id": c.id,
-                "low": fmt.sig(c.low, 3),
-                "value": fmt.sig(c.value, 3),
-                "high": fmt.sig(c.high, 3),
+                "low": fmt.compact(c.low),
+                "value": fmt.compact(c.value),
+                "high": fmt.compact(c.high),
                 "unit": c.unit,
                 "ref": refs[c.source_id],
                 "locator": c.locator,
             }
         )
     bibliography = [
-        {"id": s.id, "ref": refs[s.id], "citation": citation(s), "url": s.url or ""}
+        {"id": s.id, "ref": refs[s.id], "citation": citation(s), "url": s.link}
         for s in registry.cited(used)
     ]
     return {
@@ -75,17 +77,16 @@ def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
 
 
 def provenance(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
-    rows = [
-        {
-            "file": p.file,
-            "state": gettext(fmt.lang, STATE_LABELS.get(p.state, p.state)),
-            "classification": gettext(
-                fmt.lang, CLASS_LABELS.get(p.classification, p.classification)
-            ),
-            "detail": p.summary(),
-        }
-        for p in run.provenance
-    ]
+    rows = []
+    for p in run.provenance:
+        state, cls = p.state.value, p.classification.value
+        detail = ", ".join(x for x in (p.signer, p.claim_generator, *p.reasons) if x)
+        rows.append({
+            "file": p.path,
+            "state": gettext(fmt.lang, STATE_LABELS.get(state, state)),
+            "classification": gettext(fmt.lang, CLASS_LABELS.get(cls, cls)),
+            "detail": detail,
+        })  # fmt: skip
     return {"rows": rows}
 
 

@@ -8,6 +8,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 from markupsafe import Markup
 
 from audit.errors import RenderError
@@ -37,8 +38,8 @@ def stylesheet() -> Markup:
     return Markup((templates_dir() / "report.css").read_text(encoding="utf-8"))
 
 
-def _csv_bytes(frame) -> bytes:  # type: ignore[no-untyped-def]
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    return str(frame.to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
 
 def write_all(run: AuditRun, out: Path, langs: list[str], redact_prompts: bool) -> list[Path]:

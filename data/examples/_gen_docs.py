@@ -38,7 +38,7 @@ credits:
   - {{role: "Musique (direction)", name: "Maël Tanguy"}}
   - {{role: "Voix off", name: "Yann Le Goff"}}
   - {{role: "Production", name: "Collectif Marée Basse"}}
-compute_regions: {{}}
+compute_regions: {{comfyui: FRA}}       # the local machine of the ComfyUI shot is in Brittany
 """
 
 PLANS = [

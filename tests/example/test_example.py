@@ -157,7 +157,7 @@ def test_production_yaml_loads() -> None:
         "Voix off",
         "Production",
     ]
-    assert prod.compute_regions == {}
+    assert prod.compute_regions == {"comfyui": "FRA"}
     assert (EXAMPLE / "production.yaml").read_text(encoding="utf-8").startswith("# ")
 
 

@@ -59,7 +59,7 @@ def test_bad_territory_and_yaml_syntax(tmp_path: Path) -> None:
     path = tmp_path / "production.yaml"
     text = path.read_text()
     path.write_text(text.replace("territories: [FR]", "territories: [FRANCE]"))
-    with pytest.raises(ConfigError, match="territories.*unknown territory 'FRANCE'"):
+    with pytest.raises(ConfigError, match=r"territories.*unknown territory 'FRANCE'"):
         load_production(tmp_path)
     path.write_text("title: [unclosed\n")
     with pytest.raises(ConfigError, match=r"production.yaml:\d+: not valid YAML"):
@@ -67,5 +67,5 @@ def test_bad_territory_and_yaml_syntax(tmp_path: Path) -> None:
 
 
 def test_missing_production_yaml(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="missing production.yaml"):
+    with pytest.raises(ConfigError, match=r"missing production\.yaml"):
         load_production(tmp_path)

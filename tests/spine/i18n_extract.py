@@ -1,0 +1,44 @@
+"""Extract message ids from the templates and the report code (used by test_i18n and to update
+report_templates/locales/*/LC_MESSAGES/messages.po: `python tests/spine/i18n_extract.py`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+KEYWORDS = {"_": None, "gettext": (2,), "N_": None, "ngettext": (1, 2)}
+
+
+def message_ids() -> set[str]:
+    ids: set[str] = set()
+    jinja = extract_from_dir(
+        str(ROOT / "report_templates"),
+        method_map=[("**.j2", "jinja2.ext:babel_extract")],
+        options_map={"**.j2": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true",
+                               "lstrip_blocks": "true"}},
+    )  # fmt: skip
+    python = extract_from_dir(
+        str(ROOT / "audit" / "report"),
+        method_map=[("**.py", "python")],
+        keywords={"gettext": (2,), "N_": None, "_": None, "ngettext": (1, 2)},
+    )  # fmt: skip
+    for _, _, message, _, _ in [*jinja, *python]:
+        if isinstance(message, tuple):
+            ids.update(m for m in message if m)
+        elif message:
+            ids.add(message)
+    return ids
+
+
+if __name__ == "__main__":
+    from babel.messages.pofile import read_po
+
+    po = ROOT / "report_templates/locales/fr/LC_MESSAGES/messages.po"
+    known: set[str] = set()
+    for m in read_po(po.open("rb")):
+        known.update(m.id if isinstance(m.id, tuple) else [m.id])
+    for mid in sorted(message_ids()):
+        if mid not in known:
+            print(repr(mid))
