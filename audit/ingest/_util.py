@@ -8,6 +8,8 @@ adapter converts into a :class:`~audit.ingest.base.Reject`, and keep file-level 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import struct
 from collections.abc import Callable, Iterable, Iterator
@@ -384,3 +386,104 @@ def read_requests(
                     yield reject_of(source, locator, exc)
         except InputError as exc:
             yield reject_of(source, "file", exc)
+
+
+# --- frame sizes, logged calls, inline media (adapters added with Runway, Veo, Luma...) -----------
+
+#: Keys a user's logging script may write beside a request to say when it was sent.
+TIME_KEYS = ("created_at", "timestamp", "sent_at", "requested_at")
+
+
+def ratio_of(value: object, field: str) -> float | None:
+    """An aspect ratio as width / height: ``"16:9"``, ``"1280:720"``, ``1.777`` → float."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and value.count(":") == 1:
+        across, down = (part.strip() for part in value.split(":"))
+        if not (across.isdigit() and down.isdigit()) or not int(down):
+            raise RecordError("expected a ratio like '16:9'", field=field, value=value)
+        number = int(across) / int(down)
+    else:
+        raise RecordError("expected a ratio like '16:9'", field=field, value=value)
+    if number <= 0:
+        raise RecordError("must be positive", field=field, value=value)
+    return number
+
+
+def short_side(value: object, field: str) -> int | None:
+    """The short side of a resolution class: ``"720p"``, ``"1080P"`` → 720, 1080; ``"4k"`` → 2160."""
+    text = str(value).strip().lower() if value is not None else ""
+    if not text:
+        return None
+    if text == "4k":
+        return 2160
+    if text.endswith("p") and text[:-1].isdigit() and int(text[:-1]) > 0:
+        return int(text[:-1])
+    raise RecordError("expected a resolution like '720p'", field=field, value=value)
+
+
+def frame_of(short: int | None, ratio: float | None) -> tuple[int | None, int | None]:
+    """(width, height) from a short side and width/height ratio, long side rounded to even."""
+    if short is None or ratio is None:
+        return None, None
+    long_side = round(short * max(ratio, 1 / ratio) / 2) * 2
+    return (long_side, short) if ratio >= 1 else (short, long_side)
+
+
+def size_of(value: object, field: str) -> tuple[int | None, int | None]:
+    """``"1280x720"`` or ``"1280:720"`` → (1280, 720); ``"auto"``/absent → (None, None)."""
+    if value is None or value in ("", "auto"):
+        return None, None
+    parts = str(value).lower().replace(":", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() and int(p) > 0 for p in parts):
+        raise RecordError("expected a size like '1280x720'", field=field, value=value)
+    return int(parts[0]), int(parts[1])
+
+
+def seconds_of(value: object, field: str) -> float | None:
+    """A duration as ``5``, ``"8"`` or ``"5s"`` → seconds."""
+    if value is None or value == "":
+        return None
+    text = str(value).strip().lower().removesuffix("s")
+    try:
+        number = float(text)
+    except ValueError as exc:
+        raise RecordError("expected seconds like '5s'", field=field, value=value) from exc
+    if number < 0:
+        raise RecordError("must not be negative", field=field, value=value)
+    return number
+
+
+def logged_time(line: dict[str, Any], path: Path) -> tuple[datetime, str | None]:
+    """When a logged call was made: a time key the user's script wrote, else the file's
+    modification time. Returns (UTC time, ``"file_mtime"`` when it is the fallback)."""
+    found = any_time(line, TIME_KEYS)
+    return (found, None) if found is not None else (mtime_utc(path), "file_mtime")
+
+
+def uri_of(value: object) -> str | None:
+    """A reference as a URI: a string, or a dict's url/uri/gcsUri/fileUri; inline bytes
+    (``bytesBase64Encoded``, ``b64_json``) as ``sha256:`` + 16 hex of the decoded bytes."""
+    if isinstance(value, str):
+        return asset_uri(value) if value else None
+    if not isinstance(value, dict):
+        return None
+    for key in ("url", "uri", "gcsUri", "fileUri", "image_url"):
+        if isinstance(value.get(key), str) and value[key]:
+            return asset_uri(value[key])
+    for key in ("bytesBase64Encoded", "b64_json", "data"):
+        if isinstance(value.get(key), str) and value[key]:
+            digest = b64_sha256(value[key]) or hashlib.sha256(value[key].encode()).hexdigest()
+            return "sha256:" + digest[:16]
+    return None
+
+
+def b64_sha256(text: str) -> str | None:
+    """The sha256 (hex) of the bytes a base64 text decodes to; None when it is not base64."""
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return hashlib.sha256(data).hexdigest()

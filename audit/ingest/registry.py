@@ -13,10 +13,20 @@ from audit.ingest.base import Adapter
 #: Built-in adapters, in sniffing order (most specific first; canonical last).
 BUILTIN: tuple[str, ...] = (
     "audit.ingest.comfyui:ComfyUIAdapter",
+    "audit.ingest.a1111:A1111Adapter",
     "audit.ingest.midjourney:MidjourneyAdapter",
     "audit.ingest.elevenlabs:ElevenLabsAdapter",
     "audit.ingest.suno:SunoAdapter",
+    "audit.ingest.udio:UdioAdapter",
     "audit.ingest.kling:KlingAdapter",
+    "audit.ingest.runway:RunwayAdapter",
+    "audit.ingest.openai:OpenAIAdapter",
+    "audit.ingest.veo:VeoAdapter",
+    "audit.ingest.luma:LumaAdapter",
+    "audit.ingest.pika:PikaAdapter",
+    "audit.ingest.minimax:MiniMaxAdapter",
+    "audit.ingest.firefly:FireflyAdapter",
+    "audit.ingest.stability:StabilityAdapter",
     "audit.ingest.freepik:MagnificAdapter",
     "audit.ingest.canonical:CanonicalAdapter",
 )
@@ -26,7 +36,10 @@ ENTRY_POINT_GROUP = "empreinte.adapters"
 
 def _load(spec: str) -> type[Adapter]:
     module_name, _, attr = spec.partition(":")
-    cls = getattr(importlib.import_module(module_name), attr)
+    try:
+        cls = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise DataError(f"adapter {spec} cannot be loaded ({exc})") from exc
     if not (isinstance(cls, type) and issubclass(cls, Adapter) and cls.name):
         raise DataError(f"{spec} is not an Adapter subclass with a name")
     return cls

@@ -17,6 +17,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXPECTED = {
     "midjourney": "midjourney", "magnific": "magnific", "kling": "kling", "suno": "suno",
     "elevenlabs": "elevenlabs", "comfyui": "comfyui", "canonical": "canonical",
+    "runway": "runway", "openai": "openai", "veo": "veo", "luma": "luma", "pika": "pika",
+    "minimax": "minimax", "firefly": "firefly", "stability": "stability", "udio": "udio",
 }  # fmt: skip
 NOT_RECORDS = {"README.md", "sdxl_graph.json"}
 
@@ -45,7 +47,9 @@ def test_synthetic_fixture_claimed_by_its_adapter_only(path: Path) -> None:
 def test_builtin_order_ends_with_canonical() -> None:
     assert BUILTIN[-1] == "audit.ingest.canonical:CanonicalAdapter"
     assert list(adapters(include_plugins=False)) == [
-        "comfyui", "midjourney", "elevenlabs", "suno", "kling", "magnific", "canonical",
+        "comfyui", "a1111", "midjourney", "elevenlabs", "suno", "udio", "kling", "runway",
+        "openai", "veo", "luma", "pika", "minimax", "firefly", "stability", "magnific",
+        "canonical",
     ]  # fmt: skip
 
 
@@ -56,9 +60,29 @@ def test_images(tmp_path: Path, make_png: PngMaker) -> None:
     plain = make_png(tmp_path / "p.png", {"Software": "GIMP"})
     webp = tmp_path / "plain.webp"
     Image.new("RGB", (8, 8)).save(webp, format="WEBP")
-    assert [claimants(p) for p in (mj, comfy, comfy_ztxt, plain, webp)] == [
-        ["midjourney"], ["comfyui"], ["comfyui"], [], [],
+    a1111 = make_png(tmp_path / "a.png", {"parameters": "x\nSteps: 20, Seed: 1"})
+    both = make_png(tmp_path / "b.png", {"parameters": "x\nSteps: 20", "prompt": "{}"})
+    infotext = b"UNICODE\x00" + "x\nSteps: 20, Seed: 1".encode("utf-16-be")
+    exif_files = [_exif_image(tmp_path / f"a.{ext}", fmt, infotext) for ext, fmt in _EXIF_FORMATS]
+    other = _exif_image(
+        tmp_path / "other.jpg", "JPEG", b"UNICODE\x00" + "hello".encode("utf-16-be")
+    )
+    paths = (mj, comfy, comfy_ztxt, plain, webp, a1111, both, *exif_files, other)
+    assert [claimants(p) for p in paths] == [
+        ["midjourney"], ["comfyui"], ["comfyui"], [], [], ["a1111"], ["comfyui"],
+        ["a1111"], ["a1111"], [],
     ]  # fmt: skip
+
+
+_EXIF_FORMATS = (("jpg", "JPEG"), ("webp", "WEBP"))
+
+
+def _exif_image(path: Path, fmt: str, comment: bytes) -> Path:
+    """An 8×8 image whose EXIF UserComment (0x9286 in IFD 0x8769) is ``comment``."""
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9286] = comment
+    Image.new("RGB", (8, 8)).save(path, format=fmt, exif=exif)
+    return path
 
 
 def test_other_json_is_not_claimed(tmp_path: Path) -> None:

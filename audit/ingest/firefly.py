@@ -1,0 +1,164 @@
+"""Adobe Firefly API: ``POST /v3/images/generate`` responses joined with their request.
+
+The response ``{size, outputs[{seed, image{url}}], contentClass}`` has no id, no time and no
+prompt (platforms-and-rights.md §1.13: [P] for ``size``, [S] for the rest). Calls are read from
+the user's log, one JSON line per call ``{endpoint?, request, response, request_id?,
+created_at?}``: the request sits beside its response, so the line is the join. The id is
+``firefly:<request_id>`` when logged, else ``firefly:`` + 16 hex of the sha256 of the response.
+A bare response (no request) is read too, without prompt or references.
+
+Every Firefly output also carries C2PA Content Credentials: the model version and the signing
+time are read from the files by ``audit/provenance.py``, not here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from audit.errors import RecordError
+from audit.ingest._util import (
+    TIME_SOURCE,
+    each_record,
+    expect,
+    has_all,
+    is_json_suffix,
+    json_records,
+    logged_time,
+    looks_canonical,
+    opt_dict,
+    opt_int,
+    opt_list,
+    opt_str,
+    pipe,
+    uri_of,
+)
+from audit.ingest.base import Adapter, Item, Source, build, head_text
+from audit.models import AssetRef
+
+#: Request blocks holding an image reference → role (a style reference only gives the look).
+_REF_ROLES = {"style": "sref", "structure": "image"}
+
+
+def _reference(request: dict[str, Any], block: str) -> str | None:
+    """``request.<block>.imageReference.source`` as a URI (a URL, or ``firefly-upload:<id>``)."""
+    reference = opt_dict(opt_dict(request, block, f"request.{block}"), "imageReference")
+    source = opt_dict(reference, "source", f"request.{block}.imageReference.source")
+    upload = opt_str(source, "uploadId", f"request.{block}.imageReference.source.uploadId")
+    return uri_of(source) or (f"firefly-upload:{upload}" if upload else None)
+
+
+def _outputs(response: dict[str, Any], prefix: str) -> tuple[list[str], list[int]]:
+    """(image URLs, seeds) of ``response.outputs``."""
+    urls: list[str] = []
+    seeds: list[int] = []
+    for k, output in enumerate(opt_list(response, "outputs", f"{prefix}outputs")):
+        field = f"{prefix}outputs.{k}"
+        if not isinstance(output, dict):
+            raise RecordError("expected an object", field=field, value=output)
+        seed = opt_int(output, "seed", f"{field}.seed")
+        if seed is not None:
+            seeds.append(seed)
+        url = uri_of(opt_dict(output, "image", f"{field}.image"))
+        if url:
+            urls.append(url)
+    return urls, seeds
+
+
+def _attributes(
+    line: dict[str, Any], request: dict[str, Any], response: dict[str, Any], seeds: list[int]
+) -> dict[str, Any]:
+    style = opt_dict(request, "style", "request.style")
+    presets = opt_list(style, "presets", "request.style.presets")
+    return {
+        "content_class": opt_str(response, "contentClass") or opt_str(request, "contentClass"),
+        "seeds": pipe(str(seed) for seed in seeds) if len(seeds) > 1 else None,
+        "num_variations": opt_int(request, "numVariations", "request.numVariations"),
+        "style_presets": pipe(str(preset) for preset in presets),
+        "request_id": opt_str(line, "request_id"),
+    }
+
+
+def _call_id(line: dict[str, Any], response: dict[str, Any]) -> str:
+    request_id = opt_str(line, "request_id") or opt_str(line, "x_request_id")
+    if request_id:
+        return request_id
+    text = json.dumps(response, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+class FireflyAdapter(Adapter):
+    name = "firefly"
+    platform = "firefly"
+    title = "Adobe Firefly API (call logs)"
+    suffixes = (".json", ".jsonl")
+    formats = (
+        "call logs, one JSON line per call {endpoint?, request, response, request_id?, "
+        "created_at?} (the request joined to its response on the line); bare responses "
+        "{size, outputs[], contentClass} (one, a list or JSON Lines)"
+    )
+    reads = (
+        "response size.width/height, outputs[].seed, outputs[].image.url, contentClass; request "
+        "prompt, negativePrompt, numVariations, seeds, contentClass, style.presets, "
+        "style.imageReference, structure.imageReference; request_id, created_at beside them"
+    )
+    cannot_know = (
+        "model version and time (in the files' C2PA credentials, read by the provenance stage; "
+        "here the logged created_at, else the file time); prompt without the request"
+    )
+
+    def sniff(self, path: Path) -> bool:
+        if not is_json_suffix(path):
+            return False
+        text = head_text(path)
+        if looks_canonical(text):
+            return False
+        if '"numVariations"' in text:
+            return True
+        marker = '"contentClass"' in text or '"/v3/images/' in text
+        return marker and has_all(text, '"outputs"', '"seed"')
+
+    def read(self, source: Source) -> Iterator[Item]:
+        pairs = json_records(source, ("calls",))
+        yield from each_record(source, pairs, lambda loc, obj: self._call(source, loc, obj))
+
+    def _call(self, source: Source, locator: str, obj: dict[str, Any]) -> Item:
+        response = expect(obj, "response", dict, "response")
+        line, prefix = (obj, "response.") if response is not None else ({}, "")
+        if response is None:
+            if "request" in obj:
+                raise RecordError("request without its response: log both", field="response")
+            response = obj
+        request = opt_dict(line, "request")
+        urls, seeds = _outputs(response, prefix)
+        size = opt_dict(response, "size", f"{prefix}size") or opt_dict(request, "size")
+        created, origin = logged_time(line, source.path)
+        inputs = [
+            AssetRef(uri=uri, role=role)
+            for block, role in _REF_ROLES.items()
+            if (uri := _reference(request, block))
+        ]
+        attributes = _attributes(line, request, response, seeds)
+        attributes[TIME_SOURCE] = origin
+        return build(
+            source,
+            locator,
+            self.name,
+            id=f"firefly:{_call_id(line, response)}",
+            platform=self.platform,
+            modality="image",
+            task="image_to_image" if any(r.role == "image" for r in inputs) else "text_to_image",
+            created_at=created,
+            prompt=opt_str(request, "prompt", "request.prompt"),
+            negative_prompt=opt_str(request, "negativePrompt", "request.negativePrompt"),
+            seed=seeds[0] if len(seeds) == 1 else None,
+            width=opt_int(size, "width", "size.width"),
+            height=opt_int(size, "height", "size.height"),
+            outputs=urls,
+            outputs_count=len(urls) or len(seeds),
+            inputs=inputs,
+            attributes={k: v for k, v in attributes.items() if v is not None},
+        )

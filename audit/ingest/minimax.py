@@ -1,0 +1,254 @@
+"""MiniMax (Hailuo) video API: task queries joined with the request log and the file retrieve.
+
+Three records make one generation (platforms-and-rights.md §1.11, [S]): the request body the user
+logged with the ``task_id`` it returned (``{task_id, endpoint?, request: {...}}``, one JSON line
+per call), the task query ``GET /v1/query/video_generation`` (``{task_id, status, file_id,
+base_resp}``) and the file retrieve ``GET /v1/files/retrieve`` (``{file: {file_id, bytes,
+created_at, filename, download_url}, base_resp}``). The task query is the generation; the request
+joins it by ``task_id`` and the file by ``file_id`` (both then count as merged). Records are told
+apart by shape, so one file may hold all three.
+
+``subject_reference`` images (S2V-01) get role ``subject_reference``: a face to clear. The
+resolution class (768P, 1080P) is kept as an attribute: without the aspect ratio, which the first
+frame decides, the frame size is not known.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from audit.errors import RecordError
+from audit.ingest._util import (
+    TIME_KEYS,
+    TIME_SOURCE,
+    Pending,
+    RequestLog,
+    any_time,
+    epoch_time,
+    expect,
+    is_json_suffix,
+    json_records,
+    looks_canonical,
+    mtime_utc,
+    opt_dict,
+    opt_int,
+    opt_list,
+    opt_str,
+    reject_of,
+    required,
+    seconds_of,
+    settle,
+    uri_of,
+)
+from audit.ingest.base import Adapter, Item, Merged, Reject, Source, build, guarded, head_text
+from audit.models import AssetRef
+
+_STATUS = {"Success": "succeeded", "Fail": "failed"}
+_MARKERS = (
+    '"base_resp"', '"first_frame_image"', '"subject_reference"', '"prompt_optimizer"',
+    "video_generation", '"MiniMax-Hailuo', '"T2V-01', '"I2V-01', '"S2V-01',
+)  # fmt: skip
+Record = tuple[Source, str, dict[str, Any]]
+
+
+def _shape(obj: dict[str, Any]) -> str:
+    """``file``, ``query`` or ``request``: what a record is."""
+    if isinstance(obj.get("file"), dict):
+        return "file"
+    if "status" in obj and "request" not in obj:
+        return "query"
+    return "request"
+
+
+def _inputs(body: dict[str, Any]) -> list[AssetRef]:
+    refs: list[AssetRef] = []
+    if uri := uri_of(body.get("first_frame_image")):
+        refs.append(AssetRef(uri=uri, role="image"))
+    for k, subject in enumerate(opt_list(body, "subject_reference", "request.subject_reference")):
+        if not isinstance(subject, dict):
+            raise RecordError("expected an object", field=f"request.subject_reference.{k}")
+        images = subject.get("image")
+        for image in images if isinstance(images, list) else [images]:
+            if uri := uri_of(image):
+                refs.append(AssetRef(uri=uri, role="subject_reference"))
+    return refs
+
+
+class MiniMaxAdapter(Adapter):
+    name = "minimax"
+    platform = "minimax"
+    title = "MiniMax / Hailuo video API (task queries, request logs, file retrieves)"
+    suffixes = (".json", ".jsonl")
+    formats = (
+        "task queries {task_id, status, file_id, base_resp} joined by task_id with the request "
+        "log (JSON Lines {task_id, endpoint?, request: {...}}) and by file_id with file "
+        "retrieves {file: {file_id, bytes, created_at, filename, download_url}}; records told "
+        "apart by shape (one per file, a list or JSON Lines); joined records count as merged"
+    )
+    reads = (
+        "task_id, status (Queueing/Preparing/Processing rejected as unfinished), file_id, "
+        "base_resp.status_msg; request model, prompt, prompt_optimizer, first_frame_image, "
+        "subject_reference[].image, duration, resolution; file created_at (s), bytes, "
+        "filename, download_url"
+    )
+    cannot_know = (
+        "frame size (resolution class only), fps, seed (none in any record), credits; the time "
+        "without the file retrieve (logged created_at, else the file time)"
+    )
+
+    def sniff(self, path: Path) -> bool:
+        if not is_json_suffix(path):
+            return False
+        text = head_text(path)
+        if looks_canonical(text) or '"task_status"' in text:
+            return False
+        if '"file"' in text and '"file_id"' in text and '"download_url"' in text:
+            return True
+        return '"task_id"' in text and any(marker in text for marker in _MARKERS)
+
+    def read(self, source: Source) -> Iterator[Item]:
+        yield from self.read_many([source])
+
+    def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        records: dict[str, list[Record]] = {"file": [], "query": [], "request": []}
+        for source in sources:
+            yield from guarded(source, _collect(source, records))
+        requests, files = RequestLog(), RequestLog()
+        for kind, log, parse in (("request", requests, _request), ("file", files, _file)):
+            for source, locator, obj in records[kind]:
+                try:
+                    log.add(parse(source, locator, obj))
+                except RecordError as exc:
+                    yield reject_of(source, locator, exc)
+        for source, locator, obj in records["query"]:
+            try:
+                yield self._query(source, locator, obj, requests, files)
+            except RecordError as exc:
+                yield reject_of(source, locator, exc)
+        yield from requests.outcomes("fetch GET /v1/query/video_generation?task_id=<task_id>")
+        yield from _file_outcomes(files)
+
+    def _query(
+        self,
+        source: Source,
+        locator: str,
+        query: dict[str, Any],
+        requests: RequestLog,
+        files: RequestLog,
+    ) -> Item:
+        task_id = required(id_text(query.get("task_id"), "task_id"), "task_id")
+        status = required(opt_str(query, "status"), "status")
+        if status not in _STATUS:
+            raise RecordError("task not finished", field="status", value=status, choices=_STATUS)
+        file_id = id_text(query.get("file_id"), "file_id")
+        request, file = requests.take(task_id), files.take(file_id)
+        body, line = (request.body, request.line) if request else ({}, {})
+        attributes = _attributes(query, body, file.body if file else {})
+        created, attributes[TIME_SOURCE] = _created(line, file, source.path)
+        if attributes[TIME_SOURCE] is None and file is not None:
+            done = epoch_time(file.body, "created_at", "file.created_at")
+            attributes["elapsed_s"] = (done - created).total_seconds() if done else None
+        outputs = _outputs(file.body if file else {}, file_id) if status == "Success" else []
+        item = build(
+            source,
+            locator,
+            self.name,
+            id=f"minimax:{task_id}",
+            platform=self.platform,
+            model=opt_str(body, "model", "request.model"),
+            modality="video",
+            task=_task(body) if request else None,
+            created_at=created,
+            prompt=opt_str(body, "prompt", "request.prompt"),
+            duration_s=seconds_of(body.get("duration"), "request.duration"),
+            status=_STATUS[status],
+            outputs=outputs,
+            outputs_count=len(outputs),
+            inputs=_inputs(body),
+            attributes={k: v for k, v in attributes.items() if v is not None},
+        )
+        settle(file, item)
+        return settle(request, item)
+
+
+def id_text(value: object, field: str) -> str | None:
+    """An id written as a string or a number (MiniMax ids are numeric strings)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise RecordError("expected a string or a whole number", field=field, value=value)
+    return str(value)
+
+
+def _collect(source: Source, records: dict[str, list[Record]]) -> Iterator[Item]:
+    for locator, obj in json_records(source, ("tasks", "files", "requests")):
+        if isinstance(obj, dict):
+            records[_shape(obj)].append((source, locator, obj))
+        else:
+            yield Reject(source.name, locator, "record", "not a JSON object", type(obj).__name__)
+
+
+def _request(source: Source, locator: str, line: dict[str, Any]) -> Pending:
+    task_id = required(id_text(line.get("task_id"), "task_id"), "task_id")
+    body = required(expect(line, "request", dict, "request"), "request")
+    return Pending(source, locator, (task_id,), body, line)
+
+
+def _file(source: Source, locator: str, obj: dict[str, Any]) -> Pending:
+    file = obj["file"]
+    file_id = required(id_text(file.get("file_id"), "file.file_id"), "file.file_id")
+    return Pending(source, locator, (file_id,), file, obj)
+
+
+def _file_outcomes(files: RequestLog) -> Iterator[Item]:
+    for pending in files.pending:
+        if pending.into is not None:
+            yield Merged(pending.source.name, pending.locator, pending.into)
+        else:
+            reason = "file without its task query: fetch GET /v1/query/video_generation"
+            yield Reject(
+                pending.source.name, pending.locator, "file.file_id", reason, repr(pending.keys[0])
+            )
+
+
+def _created(line: dict[str, Any], file: Pending | None, path: Path) -> tuple[datetime, str | None]:
+    """When the job was created: the time logged with the request, else the output file's
+    ``created_at`` (when it was written), else the file's modification time."""
+    logged = any_time(line, TIME_KEYS)
+    if logged is not None:
+        return logged, None
+    written = epoch_time(file.body, "created_at", "file.created_at") if file else None
+    if written is not None:
+        return written, "file.created_at"
+    return mtime_utc(path), "file_mtime"
+
+
+def _task(body: dict[str, Any]) -> str:
+    if body.get("subject_reference"):
+        return "subject_to_video"
+    return "image_to_video" if body.get("first_frame_image") else "text_to_video"
+
+
+def _outputs(file: dict[str, Any], file_id: str | None) -> list[str]:
+    for key in ("download_url", "filename"):
+        value = file.get(key)
+        if isinstance(value, str) and value:
+            return [value]
+    return [f"minimax-file:{file_id}"] if file_id else []
+
+
+def _attributes(
+    query: dict[str, Any], body: dict[str, Any], file: dict[str, Any]
+) -> dict[str, Any]:
+    base = opt_dict(query, "base_resp")
+    optimizer = expect(body, "prompt_optimizer", bool, "request.prompt_optimizer")
+    return {
+        "resolution": opt_str(body, "resolution", "request.resolution"),
+        "prompt_optimizer": optimizer,
+        "file_id": id_text(query.get("file_id"), "file_id"),
+        "file_bytes": opt_int(file, "bytes", "file.bytes"),
+        "status_msg": opt_str(base, "status_msg", "base_resp.status_msg"),
+    }

@@ -1,0 +1,114 @@
+"""Veo: Gemini API and Vertex AI operations joined with the request log by operation name."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from audit.errors import RecordError
+from audit.ingest._util import mtime_utc
+from audit.ingest.base import Reject
+from audit.ingest.veo import parse_name
+from audit.ingest.walk import IngestResult, ingest_files
+from audit.models import AssetRef, Modality, Status
+from tests.ingest.ingest_support import Reader
+
+FILES = ("veo/requests.jsonl", "veo/operations.json")
+VERTEX = "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9"
+
+
+def _ingest(fixtures: Path, *, lenient: bool = True) -> IngestResult:
+    return ingest_files(fixtures, [fixtures / name for name in FILES], lenient=lenient)
+
+
+def test_join_counts(fixtures: Path) -> None:
+    result = _ingest(fixtures)
+    counts = {f.name: (f.adapter, f.accepted, f.merged, f.rejected) for f in result.files}
+    assert counts == {
+        "veo/requests.jsonl": ("veo", 0, 2, 1),
+        "veo/operations.json": ("veo", 3, 0, 0),
+    }
+    assert [r.line() for r in result.rejects] == [
+        "veo/requests.jsonl:3: task_id: request without result: save the polled operation "
+        "(done: true) into logs/veo/ (got 'models/veo-3.1-generate-preview/operations/op-gem-0009')"
+    ]
+
+
+def test_gemini_operation_joined(fixtures: Path) -> None:
+    gen = {g.id: g for g in _ingest(fixtures).generations}["veo:op-gem-0001"]
+    assert (gen.platform, gen.model, gen.modality, gen.task) == (
+        "veo", "veo-3.1-generate-preview", Modality.video, "image_to_video",
+    )  # fmt: skip
+    assert gen.created_at == datetime(2026, 9, 21, 10, 0, tzinfo=UTC)
+    assert (gen.width, gen.height, gen.duration_s, gen.fps, gen.seed) == (1920, 1080, 8.0, 24.0, 77)
+    assert (gen.prompt, gen.negative_prompt) == (
+        "waves break on the lighthouse rocks", "text, watermark",
+    )  # fmt: skip
+    assert gen.inputs == [
+        AssetRef(uri="gs://film-stills/sc03.png", role="image"),
+        AssetRef(uri="gs://film-stills/sc03-end.png", role="image_tail"),
+    ]
+    # two samples asked, one filtered: one returned
+    assert gen.outputs_count == 1
+    assert gen.outputs == [
+        "https://generativelanguage.example/v1beta/files/vid-0001:download?alt=media"
+    ]
+    assert gen.attributes == {
+        "person_generation": "allow_adult", "aspect_ratio": "16:9", "resolution": "1080p",
+        "sample_count": 2, "with_audio": True, "rai_filtered_count": 1,
+        "rai_filtered_reasons": "Video was filtered: it may depict a real person.",
+    }  # fmt: skip
+
+
+def test_vertex_operation_with_references(fixtures: Path) -> None:
+    gen = {g.id: g for g in _ingest(fixtures).generations}[f"veo:{VERTEX}"]
+    assert (gen.model, gen.task, gen.width, gen.height) == (
+        "veo-3.0-generate-001", "reference_to_video", 720, 1280,
+    )  # fmt: skip
+    assert gen.inputs == [
+        AssetRef(uri="gs://film-cast/keeper.png", role="subject_reference"),
+        AssetRef(uri="gs://film-looks/etching.png", role="sref"),
+    ]
+    assert gen.outputs == ["gs://film-out/0b1c2d3e/sample_0.mp4"]
+    assert gen.created_at == mtime_utc(Path(__file__).parent / "fixtures" / "veo/operations.json")
+    assert gen.attributes["created_at_source"] == "file_mtime"
+
+
+def test_failed_operation_without_request(fixtures: Path) -> None:
+    gen = {g.id: g for g in _ingest(fixtures).generations}["veo:op-gem-0002"]
+    assert (gen.status, gen.model, gen.task, gen.outputs_count) == (
+        Status.failed, "veo-2.0-generate-001", None, 0,
+    )  # fmt: skip
+    assert gen.attributes == {
+        "created_at_source": "file_mtime", "error_code": 3,
+        "error_message": "The prompt could not be submitted.",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "parsed"),
+    [
+        ("models/veo-2.0-generate-001/operations/abc", ("veo-2.0-generate-001", "abc")),
+        (f"projects/p/locations/us-central1/publishers/google/models/veo-3.1-fast-generate-001/"
+         f"operations/{VERTEX}", ("veo-3.1-fast-generate-001", VERTEX)),
+    ],
+)  # fmt: skip
+def test_parse_name(name: str, parsed: tuple[str, str]) -> None:
+    assert parse_name(name) == parsed
+
+
+def test_bad_name_and_running_operation(tmp_path: Path, read: Reader) -> None:
+    (tmp_path / "ops.json").write_text(
+        '[{"name": "models/veo-3.1-generate-preview/operations/op-1", "done": false}, '
+        '{"name": "models/veo-3.1-generate-preview/operations/op-2", "done": true, '
+        '"response": {"generateVideoResponse": {"generatedSamples": "none"}}}]'
+    )
+    items = read("veo", "ops.json", root=tmp_path)
+    assert [i.line() for i in items if isinstance(i, Reject)] == [
+        "ops.json:/0: done: operation not done (got False)",
+        "ops.json:/1: response.generateVideoResponse.generatedSamples: expected list (got 'none')",
+    ]
+    with pytest.raises(RecordError, match="expected '…models/veo-…/operations/<id>'"):
+        parse_name("operations/op-1")
