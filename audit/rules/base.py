@@ -7,14 +7,15 @@ a summary line, then the sections ``Why:``, ``Fails when:`` and ``How to fix:`` 
 reports; a finding may be milder (a gap of evidence is a warning where a contradiction is a blocker).
 
 Findings state evidence and gaps ("no consent record found covering …"); they never conclude that
-something is legal or illegal.
+something is legal or illegal. Their message and fix are translatable templates with plain
+parameters (:mod:`audit.rules.messages`): English in audit.json, French or English in the report.
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -27,6 +28,7 @@ from audit.ledgers import Ledgers
 from audit.models import Generation
 from audit.production import Production
 from audit.provenance import Provenance
+from audit.report.i18n import Formatter
 from audit.rules.knowledge import (
     NameList,
     Terms,
@@ -35,12 +37,15 @@ from audit.rules.knowledge import (
     load_terms,
     load_training_claims,
 )
+from audit.rules.messages import Message, Param, english, localise, split
 
 #: Modules whose import registers the built-in rules, in documentation order.
 BUILTIN_MODULES: tuple[str, ...] = (
     "audit.rules.terms",
+    "audit.rules.downloads",
     "audit.rules.licences",
     "audit.rules.consent",
+    "audit.rules.coverage",
     "audit.rules.disclosure",
     "audit.rules.clearance",
 )
@@ -70,14 +75,34 @@ class Finding(BaseModel):
     code: str = Field(description="rule code, e.g. TERMS001")
     name: str = Field(description="dotted rule name, e.g. terms.tier.distribution")
     severity: Severity = Field(description="blocker | warning | info")
-    message: str = Field(description="what was found, one sentence, no legal conclusion")
+    message: str = Field(
+        description="what was found, one sentence, no legal conclusion (English, machine-stable)"
+    )
+    message_id: str = Field(
+        description="gettext message id of message: the English template, %(name)s placeholders"
+    )
+    message_id_plural: str | None = Field(
+        default=None, description="plural message id, chosen by params['count'] (None: none)"
+    )
     evidence: list[str] = Field(
         default_factory=list, description="generation ids, file:line, assets, shots"
     )
     generation_ids: list[str] = Field(default_factory=list, description="generations concerned")
     shot_ids: list[str] = Field(default_factory=list, description="shots concerned")
-    fix: str = Field(description="how to resolve it")
+    fix: str = Field(description="how to resolve it (English, machine-stable)")
+    fix_id: str = Field(description="gettext message id of fix")
+    params: dict[str, Param] = Field(
+        default_factory=dict,
+        description="placeholder values of message and fix: names, file:line, counts, ISO dates",
+    )
     doc_url: str = Field(description="docs/rules.md#<code lowercase>")
+
+    def localised(self, fmt: Formatter) -> tuple[str, str]:
+        """(message, fix) translated for ``fmt.lang``, numbers and dates written its way."""
+        return (
+            localise(self.message_id, self.message_id_plural, self.params, fmt),
+            localise(self.fix_id, None, self.params, fmt),
+        )
 
 
 @dataclass(kw_only=True)
@@ -172,16 +197,21 @@ def capped(items: Iterable[str], limit: int = _EVIDENCE_SHOWN) -> list[str]:
 
 def finding(
     code: str,
-    message: str,
+    message: Message,
     *,
     fix: str,
+    params: Mapping[str, Param] | None = None,
     evidence: Iterable[str] = (),
     generations: Iterable[Generation] = (),
     severity: str | None = None,
 ) -> Finding:
-    """A finding of rule ``code``: name and doc link from the registry; the generations' ids,
-    shots and record locations are added to the evidence."""
+    """A finding of rule ``code``: ``message`` and ``fix`` are marked message ids (``N_``, or
+    ``NP_`` for a plural chosen by ``params['count']``) filled with ``params``. Name and doc link
+    come from the registry; the generations' ids, shots and record locations are added to the
+    evidence."""
     registered = _REGISTRY[code]
+    values = dict(params or {})
+    message_id, plural_id = split(message)
     gens = sorted({gen.id: gen for gen in generations}.values(), key=lambda gen: gen.id)
     gen_evidence = [f"{gen.id} ({gen.source_file}:{gen.source_locator})" for gen in gens]
     shots = sorted({gen.shot_id for gen in gens if gen.shot_id})
@@ -189,11 +219,15 @@ def finding(
         code=code,
         name=registered.name,
         severity=Severity(severity) if severity else registered.severity,
-        message=message,
+        message=english(message, values),
+        message_id=message_id,
+        message_id_plural=plural_id,
         evidence=[*evidence, *capped(gen_evidence)],
         generation_ids=[gen.id for gen in gens],
         shot_ids=shots,
-        fix=fix,
+        fix=english(fix, values),
+        fix_id=fix,
+        params=values,
         doc_url=registered.doc_url,
     )
 
@@ -228,6 +262,10 @@ def _redacted(item: Finding, names: dict[str, str]) -> Finding:
             "message": redact_text(item.message, names),
             "fix": redact_text(item.fix, names),
             "evidence": [redact_text(line, names) for line in item.evidence],
+            "params": {
+                key: redact_text(value, names) if isinstance(value, str) else value
+                for key, value in item.params.items()
+            },
         }
     )
 

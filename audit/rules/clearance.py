@@ -9,8 +9,10 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from audit.models import Generation
+from audit.report.i18n import N_
 from audit.rules.base import AuditContext, Finding, finding, rule
 from audit.rules.knowledge import ListEntry, NameList, fold
+from audit.rules.messages import NP_, Param
 from audit.rules.scope import (
     MODEL_ROLES,
     asset_name,
@@ -28,6 +30,14 @@ _SEVERITY = {
     "brand": "warning",
     "public_figure": "warning",
     "deceased_artist": "info",
+}
+#: The ``name_kind`` label of a name found in a prompt, by list kind.
+_KINDS = {
+    "living_artist": N_("living artist"),
+    "brand": N_("brand"),
+    "public_figure": N_("public figure"),
+    "deceased_artist": N_("deceased artist"),
+    "unlisted": N_("named after “in the style of”, not in Empreinte's lists"),
 }
 _STYLE = re.compile(
     r"(?:in the style of|style of|dans le style de|à la manière de|a la maniere de|art by|"
@@ -86,7 +96,7 @@ def _prompt_hits(ctx: AuditContext) -> Iterator[tuple[tuple[str, str, str], Gene
         listed = {fold(entry.name) for _, entry in hits}
         for name in style_names(prompt):
             if fold(name) not in listed and not names_in(name, ctx.lists):
-                yield ("unlisted", name, "not in Empreinte's lists"), gen
+                yield ("unlisted", name, ""), gen
 
 
 @rule(
@@ -112,14 +122,20 @@ def prompt_names(ctx: AuditContext) -> Iterable[Finding]:
     for key, gen in _prompt_hits(ctx):
         groups.setdefault(key, []).append(gen)
     for (kind, name, note), gens in sorted(groups.items()):
-        label = kind.replace("_", " ")
         yield finding(
             "CLEAR001",
-            f"The prompts of {len(gens)} generation(s) used in the film "
-            f"name {name!r} ({label}: {note}); clearance item.",
-            fix="Record why the name is in the prompt and any permission or licence, "
-            "or remove it and regenerate.",
-            evidence=[f"name: {name}"],
+            NP_(
+                "The prompt of %(count)s generation used in the film names “%(name)s” "
+                "(%(name_kind)s); clearance item.",
+                "The prompts of %(count)s generations used in the film name “%(name)s” "
+                "(%(name_kind)s); clearance item.",
+            ),
+            fix=N_(
+                "Record why the name is in the prompt and any permission or licence, or remove "
+                "it and regenerate."
+            ),
+            params={"count": len(gens), "name": name, "name_kind": _KINDS.get(kind, kind)},
+            evidence=[f"name: {name}", *([f"note: {note}"] if note else [])],
             generations=gens,
             severity=_SEVERITY.get(kind, "info"),
         )
@@ -161,10 +177,16 @@ def input_licences(ctx: AuditContext) -> Iterable[Finding]:
     for (uri, role), gens in sorted(groups.items()):
         yield finding(
             "SOURCE001",
-            f"Input {uri} (role {role}) of {len(gens)} generation(s) used "
-            "in the film has no licence record in rights/sources.csv and is not the "
-            "output of a generation of this production.",
-            fix="Add it to rights/sources.csv with holder and licence.",
+            NP_(
+                "Input %(input)s (role %(role)s) of %(count)s generation used in the film has no "
+                "licence record in rights/sources.csv and is not the output of a generation of "
+                "this production.",
+                "Input %(input)s (role %(role)s) of %(count)s generations used in the film has "
+                "no licence record in rights/sources.csv and is not the output of a generation "
+                "of this production.",
+            ),
+            fix=N_("Add it to rights/sources.csv with its holder and licence."),
+            params={"input": uri, "role": role, "count": len(gens)},
             evidence=[uri],
             generations=gens,
         )
@@ -187,18 +209,29 @@ def unexplained_media(ctx: AuditContext) -> Iterable[Finding]:
         if row is None:
             yield finding(
                 "SOURCE002",
-                f"{media} is in the cut, no generation explains it, and "
-                "rights/sources.csv has no licence record for it.",
-                fix="Add it to rights/sources.csv with its licence.",
+                N_(
+                    "%(media)s is in the cut, no generation explains it, and rights/sources.csv "
+                    "has no licence record for it."
+                ),
+                fix=N_("Add it to rights/sources.csv with its licence."),
+                params={"media": media},
                 evidence=[media],
             )
         else:
-            holder = f" from {row.holder}" if row.holder else ""
             yield finding(
                 "SOURCE002",
-                f"{media} is in the cut and no generation explains it; "
-                f"licence recorded: {row.licence!r}{holder} ({row.kind.value}).",
-                fix="Nothing to fix if the licence covers the release.",
+                N_(
+                    "%(media)s is in the cut and no generation explains it; licence recorded: "
+                    "“%(licence)s” from %(holder)s."
+                )
+                if row.holder
+                else N_(
+                    "%(media)s is in the cut and no generation explains it; licence recorded: "
+                    "“%(licence)s”."
+                ),
+                fix=N_("Nothing to fix if the licence covers the release."),
+                params={"media": media, "licence": row.licence}
+                | ({"holder": row.holder} if row.holder else {}),
                 evidence=[media, row.where],
                 severity="info",
             )
@@ -218,21 +251,31 @@ def licence_coverage(ctx: AuditContext) -> Iterable[Finding]:
     """
     release = ctx.production.release_date
     for row in ctx.ledgers.sources:
+        asset: dict[str, Param] = {"asset": row.asset, "where": row.where}
         if row.valid_until is not None and row.valid_until < release:
             yield finding(
                 "SOURCE003",
-                f"The licence of {row.asset} ({row.where}) ends on "
-                f"{row.valid_until.isoformat()}, before the release on "
-                f"{release.isoformat()}.",
-                fix="Renew the licence or replace the asset.",
+                N_(
+                    "The licence of %(asset)s (%(where)s) ends on %(end)s, before the release on "
+                    "%(release)s."
+                ),
+                fix=N_("Renew the licence or replace the asset."),
+                params={
+                    **asset,
+                    "end": row.valid_until.isoformat(),
+                    "release": release.isoformat(),
+                },
                 evidence=[row.asset, row.where],
             )
         missing = covers_territories(row.territories, ctx.production.territories)
         if row.territories and missing:
             yield finding(
                 "SOURCE003",
-                f"The licence of {row.asset} ({row.where}) does not cover "
-                f"the territories {', '.join(missing)}.",
-                fix="Extend the licence's territories, or restrict the release.",
+                N_(
+                    "The licence of %(asset)s (%(where)s) does not cover the territories "
+                    "%(territories)s."
+                ),
+                fix=N_("Extend the licence's territories, or restrict the release."),
+                params={**asset, "territories": ", ".join(missing)},
                 evidence=[row.asset, row.where],
             )

@@ -1,5 +1,5 @@
-"""Rules on people: consent for cloned voices (CONSENT001), for likeness references (CONSENT002),
-and whether each consent covers the release (CONSENT003)."""
+"""Rules on people: consent for cloned voices (CONSENT001) and for likeness references
+(CONSENT002). Whether each consent covers the release (CONSENT003): :mod:`audit.rules.coverage`."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from collections.abc import Iterable, Iterator
 
 from audit.ledgers import PERSON_KINDS, ConsentKind, ConsentRow, SourceRow
 from audit.models import Generation
+from audit.report.i18n import N_
 from audit.rules.base import AuditContext, Finding, finding, rule
 from audit.rules.knowledge import fold
+from audit.rules.messages import NP_, Param
 from audit.rules.scope import (
     LIKENESS_ROLES,
     consent_matches_voice,
-    covers_territories,
     is_cloned_voice,
     likeness_inputs,
     public_figure_flag,
@@ -32,16 +33,15 @@ def _voice_groups(ctx: AuditContext) -> dict[tuple[str, str], list[Generation]]:
     return dict(sorted(groups.items()))
 
 
-def _voice_text(gen: Generation, voice: tuple[str, str]) -> str:
-    voice_id, voice_name = voice
-    category = gen.attributes.get("voice_category") or "category unknown"
-    owner = gen.attributes.get("voice_sharing_owner")
+def _voice_evidence(gen: Generation, voice: tuple[str, str]) -> list[str]:
+    """The voice's id, ElevenLabs category and Voice Library owner, as evidence lines."""
+    attrs = gen.attributes
     facts = [
-        f"id {voice_id}" if voice_id and voice_name else "",
-        str(category),
-        f"Voice Library voice shared by {owner}" if owner else "",
+        ("voice_id", voice[0]),
+        ("voice_category", attrs.get("voice_category")),
+        ("voice_sharing_owner", attrs.get("voice_sharing_owner")),
     ]
-    return f"'{voice_name or voice_id or 'unnamed'}' ({', '.join(f for f in facts if f)})"
+    return [f"{key}: {value}" for key, value in facts if value]
 
 
 @rule(
@@ -74,23 +74,37 @@ def voice_consent(ctx: AuditContext) -> Iterable[Finding]:
     for voice, gens in _voice_groups(ctx).items():
         if any(consent_matches_voice(row, *voice) for row in consents):
             continue
-        text = _voice_text(gens[0], voice)
+        params: dict[str, Param] = {"voice": voice[1] or voice[0] or "–", "count": len(gens)}
+        evidence = _voice_evidence(gens[0], voice)
         if not consents:
             yield finding(
                 "CONSENT001",
-                f"No consent record of kind voice found covering the "
-                f"voice {text}, used by {len(gens)} generation(s) in the film.",
-                fix="Add the speaker's signed consent to rights/consents.csv (kind voice).",
+                NP_(
+                    "No consent record of kind voice found covering the voice “%(voice)s”, "
+                    "used by %(count)s generation in the film.",
+                    "No consent record of kind voice found covering the voice “%(voice)s”, "
+                    "used by %(count)s generations in the film.",
+                ),
+                fix=N_("Add the speaker's signed consent to rights/consents.csv (kind voice)."),
+                params=params,
+                evidence=evidence,
                 generations=gens,
             )
         else:
             yield finding(
                 "CONSENT001",
-                f"The voice {text}, used by {len(gens)} generation(s) in "
-                "the film, cannot be tied to any voice consent in rights/consents.csv.",
-                fix="Name the voice id in the scope or document of the right consent "
-                "row, or add the missing consent.",
-                evidence=[row.where for row in consents],
+                NP_(
+                    "The voice “%(voice)s”, used by %(count)s generation in the film, cannot "
+                    "be tied to any voice consent in rights/consents.csv.",
+                    "The voice “%(voice)s”, used by %(count)s generations in the film, cannot "
+                    "be tied to any voice consent in rights/consents.csv.",
+                ),
+                fix=N_(
+                    "Put the voice id in the scope or document column of the matching consent "
+                    "row, or add the missing consent."
+                ),
+                params=params,
+                evidence=[*evidence, *(row.where for row in consents)],
                 generations=gens,
                 severity="warning",
             )
@@ -111,23 +125,49 @@ def _likeness_consent(ctx: AuditContext, uri: str, row: SourceRow | None) -> Con
     return None
 
 
-def likeness_gap(ctx: AuditContext, uri: str, by_role: bool) -> tuple[str, str] | None:
-    """(severity, description) for one possible-likeness input, or None when covered."""
+_RECORDED_PERSON = NP_(
+    "Input %(input)s of %(count)s generation used in the film is recorded as %(source_kind)s "
+    "(%(where)s); no likeness consent record found covering it.",
+    "Input %(input)s of %(count)s generations used in the film is recorded as %(source_kind)s "
+    "(%(where)s); no likeness consent record found covering it.",
+)
+_PHOTO_REFERENCE = NP_(
+    "Input %(input)s of %(count)s generation used in the film is a photo used as a character "
+    "reference (%(where)s); if it shows a real person, no likeness consent record found "
+    "covering it.",
+    "Input %(input)s of %(count)s generations used in the film is a photo used as a character "
+    "reference (%(where)s); if it shows a real person, no likeness consent record found "
+    "covering it.",
+)
+_UNRECORDED_REFERENCE = NP_(
+    "Input %(input)s of %(count)s generation used in the film is a character or subject "
+    "reference with no row in rights/sources.csv; if it shows a real person, no likeness "
+    "consent record found covering it.",
+    "Input %(input)s of %(count)s generations used in the film is a character or subject "
+    "reference with no row in rights/sources.csv; if it shows a real person, no likeness "
+    "consent record found covering it.",
+)
+#: The ``source_kind`` label of a sources.csv row that marks a real person.
+_PERSON_KIND_LABELS = {
+    "person": N_("a person"),
+    "photo_of_person": N_("a photo of a person"),
+}
+#: A likeness gap: (severity, message, sources.csv row location or "").
+LikenessGap = tuple[str, tuple[str, str], str]
+
+
+def likeness_gap(ctx: AuditContext, uri: str, by_role: bool) -> LikenessGap | None:
+    """(severity, message, row location) for one possible-likeness input, or None when
+    covered."""
     row = source_for(ctx.ledgers, uri)
     if _likeness_consent(ctx, uri, row):
         return None
     if row is not None and row.kind in PERSON_KINDS:
-        return "blocker", f"recorded as a {row.kind} ({row.where}); no likeness consent found"
+        return "blocker", _RECORDED_PERSON, row.where
     if row is not None and row.kind == "photo" and by_role:
-        return "warning", (
-            f"a photo used as a character reference ({row.where}); if it shows a "
-            "real person, no likeness consent record found"
-        )
+        return "warning", _PHOTO_REFERENCE, row.where
     if row is None and by_role:
-        return "warning", (
-            "a character/subject reference with no sources.csv row; if it shows "
-            "a real person, no likeness consent record found"
-        )
+        return "warning", _UNRECORDED_REFERENCE, ""
     return None
 
 
@@ -191,17 +231,25 @@ def likeness_consent(ctx: AuditContext) -> Iterable[Finding]:
     artwork, image...) and the person's signed consent in rights/consents.csv (kind likeness,
     with the asset name in its scope).
     """
-    groups: dict[tuple[str, str, str], list[Generation]] = {}
+    groups: dict[tuple[str, LikenessGap], list[Generation]] = {}
     for uri, gen, by_role in _likeness_items(ctx):
-        verdict = likeness_gap(ctx, uri, by_role)
-        if verdict:
-            groups.setdefault((uri, *verdict), []).append(gen)
-    for (uri, severity, text), gens in sorted(groups.items()):
+        gap = likeness_gap(ctx, uri, by_role)
+        if gap:
+            groups.setdefault((uri, gap), []).append(gen)
+    for (uri, (severity, message, where)), gens in sorted(groups.items()):
+        params: dict[str, Param] = {"input": uri, "count": len(gens)}
+        params |= {"where": where} if where else {}
+        if message is _RECORDED_PERSON:
+            kind = getattr(source_for(ctx.ledgers, uri), "kind", "")
+            params["source_kind"] = _PERSON_KIND_LABELS.get(str(kind), str(kind))
         yield finding(
             "CONSENT002",
-            f"Input {uri} of {len(gens)} generation(s) used in the film is {text}.",
-            fix="Record the asset's kind in rights/sources.csv and the "
-            "person's consent in rights/consents.csv (kind likeness).",
+            message,
+            fix=N_(
+                "Record the asset's kind in rights/sources.csv and the person's consent in "
+                "rights/consents.csv (kind likeness)."
+            ),
+            params=params,
             evidence=[uri],
             generations=gens,
             severity=severity,
@@ -210,120 +258,14 @@ def likeness_consent(ctx: AuditContext) -> Iterable[Finding]:
     if flagged and not any(c.kind == ConsentKind.likeness for c in ctx.ledgers.consents):
         yield finding(
             "CONSENT002",
-            f"{len(flagged)} generation(s) used in the film allowed real "
-            "people (Sora characters or Runway public_figure_threshold 'low'); no "
-            "likeness consent record found.",
-            fix="Record who appears and their consent (kind likeness) in rights/consents.csv.",
+            NP_(
+                "%(count)s generation used in the film allowed real people (Sora characters or "
+                "Runway public_figure_threshold 'low'); no likeness consent record found.",
+                "%(count)s generations used in the film allowed real people (Sora characters "
+                "or Runway public_figure_threshold 'low'); no likeness consent record found.",
+            ),
+            fix=N_("Record who appears and their consent (kind likeness) in rights/consents.csv."),
+            params={"count": len(flagged)},
             generations=flagged,
             severity="warning",
         )
-
-
-def _scope_gaps(ctx: AuditContext, row: ConsentRow) -> list[str]:
-    """Distribution values the consent's free-text scope does not mention (sorted)."""
-    scope = fold(row.scope)
-    if any(fold(word) in scope for word in ctx.terms.scope_all_words):
-        return []
-    missing = []
-    for value in sorted(d.value for d in ctx.production.distribution):
-        use = ctx.terms.distribution.get(value)
-        words = use.scope_words if use else (value,)
-        if not any(fold(word) in scope for word in words):
-            missing.append(value)
-    return missing
-
-
-def _first_use(ctx: AuditContext, row: ConsentRow) -> Generation | None:
-    """The earliest used generation of a cloned voice this (voice) consent names."""
-    if row.kind != ConsentKind.voice:
-        return None
-    gens = [
-        gen
-        for gen in used_generations(ctx)
-        if is_cloned_voice(gen) and consent_matches_voice(row, *voice_label(gen))
-    ]
-    return min(gens, key=lambda gen: gen.created_at) if gens else None
-
-
-def _date_gaps(ctx: AuditContext, row: ConsentRow) -> Iterator[tuple[str, str, str]]:
-    """Ends before the release (blocker); starts after the voice was first generated."""
-    release = ctx.production.release_date
-    if row.valid_until is not None and row.valid_until < release:
-        already = (
-            f" (already expired on the audit date {ctx.as_of.isoformat()})"
-            if row.valid_until < ctx.as_of
-            else ""
-        )
-        yield (
-            "blocker",
-            f"ends on {row.valid_until.isoformat()}, before the release on "
-            f"{release.isoformat()}{already}",
-            "Extend the consent through the release and exploitation period, or replace the "
-            "material before release.",
-        )
-    first = _first_use(ctx, row)
-    if first and row.valid_from and first.created_at.date() < row.valid_from:
-        yield (
-            "warning",
-            f"starts on {row.valid_from.isoformat()}, after the first generation "
-            f"using the voice ({first.created_at.date().isoformat()}, {first.id})",
-            "Check whether an earlier consent covered the recording and cloning.",
-        )
-
-
-def _coverage(ctx: AuditContext, row: ConsentRow) -> Iterator[tuple[str, str, str]]:
-    """(severity, what is not covered, fix) for one consent row."""
-    yield from _date_gaps(ctx, row)
-    missing = covers_territories(row.territories, ctx.production.territories)
-    if row.territories and missing:
-        yield (
-            "blocker",
-            f"does not cover the territories {', '.join(missing)}",
-            "Extend the consent's territories, or restrict the release.",
-        )
-    elif not row.territories:
-        yield ("warning", "states no territories", "Add the territories covered (FR|BE or WORLD).")
-    if gaps := _scope_gaps(ctx, row):
-        yield (
-            "warning",
-            f"has a scope that does not mention {', '.join(gaps)} "
-            f"(scope: {row.scope or 'empty'!r})",
-            "Check the signed document and write the uses it covers in the scope column.",
-        )
-    if not row.document:
-        yield (
-            "warning",
-            "references no signed document",
-            "Add the document's path or reference in the document column.",
-        )
-
-
-@rule(
-    code="CONSENT003",
-    name="consent.scope.coverage",
-    severity="blocker",
-    basis=["sag-aftra-ai", "ny-gob-5-302", "fr-cpi-l212-3", "fr-code-civil-9"],
-)
-def consent_coverage(ctx: AuditContext) -> Iterable[Finding]:
-    """Each consent covers the release: its dates run through the release date, its territories
-    include the release territories, and its scope mentions the distribution.
-
-    Why: a consent is given for a described use, place and time (SAG-AFTRA informed consent with
-    a reasonably specific description; New York GOB § 5-302; performers' written authorisation
-    under CPI L212-3). A consent that ends before the release does not cover the exploitation.
-    Fails when: valid_until is before the production's release_date, or stated territories miss a
-    release territory (blocker); territories or document are missing, the free-text scope does not
-    mention a distribution value, or the consent starts after the voice was first generated
-    (warning).
-    How to fix: obtain an extension or a new consent covering the release date, territories and
-    uses, and update rights/consents.csv.
-    """
-    for row in ctx.ledgers.consents:
-        for severity, what, fix in _coverage(ctx, row):
-            yield finding(
-                "CONSENT003",
-                f"The consent of {row.person} ({row.kind.value}, {row.where}) {what}.",
-                fix=fix,
-                evidence=[row.where, *([row.document] if row.document else [])],
-                severity=severity,
-            )

@@ -6,11 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from audit.models import Generation
+from audit.report.i18n import N_
 from audit.rules.base import AuditContext, Finding, finding, rule
 from audit.rules.knowledge import CommercialUse, ModelLicence, squash
+from audit.rules.messages import CHECKED, NP_, Param
 from audit.rules.scope import MODEL_ROLES, asset_name, by_platform, revenue_verdict
 
 _MODEL_ATTRS = ("unet_name", "ckpt_name", "checkpoint", "lora_name", "model_name")
+#: The ``claim`` label of TRAIN001, by claim kind of data/training_claims.yaml.
+_CLAIMS = {
+    "licensed": N_("the provider states that its training data are licensed"),
+    "certified": N_("the developer is certified 'Licensed Model' by Fairly Trained"),
+}
 
 
 def model_names(gen: Generation) -> list[str]:
@@ -42,41 +49,72 @@ def _problem(ctx: AuditContext, licence: ModelLicence) -> str | None:
     return "no" if use == CommercialUse.no else "unknown"
 
 
+_PUBLIC_USE = NP_(
+    "%(count)s local generation used in the film ran %(model)s, whose weights are under the "
+    "%(licence)s (%(checked)s), while the film is shown publicly (%(distribution)s); no licence "
+    "for it is recorded in rights/sources.csv.",
+    "%(count)s local generations used in the film ran %(model)s, whose weights are under the "
+    "%(licence)s (%(checked)s), while the film is shown publicly (%(distribution)s); no licence "
+    "for it is recorded in rights/sources.csv.",
+)
+_ABOVE_LIMIT = NP_(
+    "%(count)s local generation used in the film ran %(model)s, whose weights are under the "
+    "%(licence)s (%(checked)s); the company's annual revenue, US$%(revenue_usd)s, is above the "
+    "licence's US$%(limit_usd)s limit, and no licence for it is recorded in rights/sources.csv.",
+    "%(count)s local generations used in the film ran %(model)s, whose weights are under the "
+    "%(licence)s (%(checked)s); the company's annual revenue, US$%(revenue_usd)s, is above the "
+    "licence's US$%(limit_usd)s limit, and no licence for it is recorded in rights/sources.csv.",
+)
+
+
 def _licence_finding(
     ctx: AuditContext, licence: ModelLicence, gens: list[Generation], public: list[str]
 ) -> Finding | None:
     problem = _problem(ctx, licence)
     if problem is None or (problem == "no" and not public):
         return None
-    evidence = [f"source: {sid}" for sid in licence.sources]
-    verified = "" if licence.verified else " (licence summary not verified)"
+    notes = [f"note: {licence.notes}"] if licence.notes else []
+    evidence = [*(f"source: {sid}" for sid in licence.sources), *notes]
+    params: dict[str, Param] = {
+        "count": len(gens),
+        "model": licence.title,
+        "licence": licence.licence,
+        "checked": CHECKED[licence.verified],
+    }
     if problem == "no":
         revenue = ctx.production.company_annual_revenue_usd
-        above = (
-            f" and the company's US${revenue:,.0f} revenue is above its "
-            f"US${licence.revenue_max_usd:,.0f} limit"
-            if licence.revenue_max_usd is not None and revenue is not None
-            else ""
-        )
+        above = licence.revenue_max_usd is not None and revenue is not None
+        if above:
+            params |= {"revenue_usd": revenue or 0, "limit_usd": licence.revenue_max_usd or 0}
+        else:
+            params["distribution"] = ", ".join(public)
         return finding(
             "MODEL001",
-            f"{len(gens)} local generation(s) used in the film ran {licence.title}, "
-            f"whose weights are under the {licence.licence}{verified}{above}, while the film's "
-            f"distribution is {', '.join(public)}; no licence record for it in "
-            f"rights/sources.csv. {licence.notes}",
-            fix="Record the licence you rely on (commercial licence, or the licence text "
-            "reviewed for outputs) in rights/sources.csv with kind 'model', or regenerate with "
-            "a model whose licence allows this use.",
+            _ABOVE_LIMIT if above else _PUBLIC_USE,
+            fix=N_(
+                "Record the licence you rely on (a commercial licence, or the licence text "
+                "reviewed for outputs) in rights/sources.csv with kind 'model', or regenerate "
+                "with a model whose licence allows this use."
+            ),
+            params=params,
             evidence=evidence,
             generations=gens,
         )
     return finding(
         "MODEL001",
-        f"{len(gens)} local generation(s) used in the film ran {licence.title} "
-        f"({licence.licence}), whose terms depend on a condition that cannot be checked: "
-        f"{licence.notes}",
-        fix="Declare company_annual_revenue_usd in production.yaml, or "
-        "record the licence held in rights/sources.csv (kind 'model').",
+        NP_(
+            "%(count)s local generation used in the film ran %(model)s (%(licence)s), whose "
+            "terms depend on a condition that cannot be checked here (see the note in the "
+            "evidence).",
+            "%(count)s local generations used in the film ran %(model)s (%(licence)s), whose "
+            "terms depend on a condition that cannot be checked here (see the note in the "
+            "evidence).",
+        ),
+        fix=N_(
+            "Declare company_annual_revenue_usd in production.yaml, or record the licence held "
+            "in rights/sources.csv (kind 'model')."
+        ),
+        params=params,
         evidence=evidence,
         generations=gens,
         severity="warning",
@@ -120,7 +158,7 @@ def local_model_licence(ctx: AuditContext) -> Iterable[Finding]:
         if licence is not None:
             by_licence.setdefault(licence.id, (licence, []))[1].append(gen)
         else:
-            unknown.setdefault(", ".join(names) or "(model not recorded)", []).append(gen)
+            unknown.setdefault(", ".join(names), []).append(gen)
     for _, (licence, gens) in sorted(by_licence.items()):
         found = _licence_finding(ctx, licence, gens, public)
         if found:
@@ -128,12 +166,26 @@ def local_model_licence(ctx: AuditContext) -> Iterable[Finding]:
     for label, gens in sorted(unknown.items()):
         yield finding(
             "MODEL001",
-            f"No licence recorded for the local model(s) {label}, used by "
-            f"{len(gens)} generation(s) in the film.",
-            fix="Add the model and its licence to rights/sources.csv (kind 'model').",
+            _UNKNOWN_MODEL if label else _UNNAMED_MODEL,
+            fix=N_("Add the model and its licence to rights/sources.csv (kind 'model')."),
+            params={"models": label, "count": len(gens)} if label else {"count": len(gens)},
             generations=gens,
             severity="warning",
         )
+
+
+_UNKNOWN_MODEL = NP_(
+    "No licence is recorded for the local model %(models)s, run by %(count)s generation used "
+    "in the film.",
+    "No licence is recorded for the local model %(models)s, run by %(count)s generations used "
+    "in the film.",
+)
+_UNNAMED_MODEL = NP_(
+    "No licence is recorded for the local model run by %(count)s generation used in the film, "
+    "and the model's name was not recorded.",
+    "No licence is recorded for the local model run by %(count)s generations used in the film, "
+    "and the model's name was not recorded.",
+)
 
 
 @rule(
@@ -155,20 +207,31 @@ def training_claims(ctx: AuditContext) -> Iterable[Finding]:
     claims = ctx.training_claims
     for key, gens in by_platform(ctx).items():
         models = sorted({gen.model for gen in gens if gen.model})
-        model_text = f" ({', '.join(models)})" if models else ""
+        subject = f"{key} ({', '.join(models)})" if models else key
         claim = next((c for gen in gens if (c := claims.for_generation(key, gen.model))), None)
+        params: dict[str, Param] = {"subject": subject}
         if claim is not None:
-            text = f"{claim.claim}: {claim.summary} {claim.caveat}".strip()
+            message = N_("%(subject)s: %(claim)s; Empreinte does not check this claim.")
+            params["claim"] = _CLAIMS.get(claim.claim, claim.claim)
+            notes = [f"claim: {claim.summary}", f"caveat: {claim.caveat}"]
             sources = claim.sources
         elif key in claims.none_known.platforms:
-            text = f"{claims.none_known.summary} {claims.none_known.notes.get(key, '')}".strip()
+            message = N_("%(subject)s: no licensed-only training-data claim found.")
+            notes = [f"note: {claims.none_known.notes.get(key, '')}"]
             sources = claims.none_known.sources
         else:
-            text, sources = "no training-data claim recorded in data/training_claims.yaml.", ()
+            message = N_(
+                "%(subject)s: no training-data claim recorded in data/training_claims.yaml."
+            )
+            notes, sources = [], ()
         yield finding(
             "TRAIN001",
-            f"{key}{model_text}: {text}",
-            fix="Nothing to fix; this is information for insurers and the rights file.",
-            evidence=[f"source: {sid}" for sid in sources],
+            message,
+            fix=N_("Nothing to fix; this is information for insurers and the rights file."),
+            params=params,
+            evidence=[
+                *(f"source: {sid}" for sid in sources),
+                *(line for line in notes if not line.endswith(": ")),
+            ],
             generations=gens,
         )

@@ -1,18 +1,19 @@
-"""Rules on platform terms and model licences: the plan in force when each generation was made,
-the Midjourney revenue rule, the Udio download window, local model licences and training claims."""
+"""Rules on platform terms: the plan in force when each generation was made (TERMS001) and the
+Midjourney revenue rule (TERMS002). The Udio download window (TERMS003) is in
+:mod:`audit.rules.downloads`."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import date
 
 from audit.ledgers import PlanRow
 from audit.models import Generation
+from audit.report.i18n import N_
 from audit.rules.base import AuditContext, Finding, finding, rule
 from audit.rules.knowledge import CommercialUse, TierTerms, norm
+from audit.rules.messages import CHECKED, NP_, Message, Param
 from audit.rules.scope import by_platform, revenue_verdict
-from audit.textio import from_iso
 
 
 def _names(ctx: AuditContext, key: str) -> set[str]:
@@ -20,15 +21,25 @@ def _names(ctx: AuditContext, key: str) -> set[str]:
     return {key, *platform.aliases}
 
 
-def _span(gens: list[Generation]) -> str:
+def _title(ctx: AuditContext, key: str) -> str:
+    platform = ctx.terms.platforms.get(key)
+    return platform.title if platform else key
+
+
+def _days(gens: list[Generation]) -> str:
+    """Evidence line: the day (or first..last days) the generations were made."""
     days = sorted(gen.created_at.date().isoformat() for gen in gens)
-    return days[0] if days[0] == days[-1] else f"{days[0]}..{days[-1]}"
+    span = days[0] if days[0] == days[-1] else f"{days[0]}..{days[-1]}"
+    return f"generated: {span}"
 
 
-def _plan_text(plan: PlanRow) -> str:
-    start = plan.from_.isoformat() if plan.from_ else "…"
-    end = plan.to.isoformat() if plan.to else "…"
-    return f"{plan.tier} plan ({plan.where}, {start}..{end})"
+def _plan_params(plan: PlanRow) -> dict[str, Param]:
+    return {
+        "tier": plan.tier,
+        "where": plan.where,
+        "plan_from": plan.from_.isoformat() if plan.from_ else "…",
+        "plan_to": plan.to.isoformat() if plan.to else "…",
+    }
 
 
 def _effective_use(ctx: AuditContext, entry: TierTerms) -> CommercialUse:
@@ -42,54 +53,91 @@ def _effective_use(ctx: AuditContext, entry: TierTerms) -> CommercialUse:
     return CommercialUse.no if verdict == "above" else CommercialUse.unknown
 
 
+_TIER_MESSAGES = {
+    CommercialUse.no: NP_(
+        "%(count)s generation from %(platform)s used in the film was made under the %(tier)s "
+        "plan (%(where)s, from %(plan_from)s to %(plan_to)s); the terms recorded for this plan "
+        "(%(checked)s) allow only personal, non-commercial use, while the film is shown "
+        "publicly (%(distribution)s).",
+        "%(count)s generations from %(platform)s used in the film were made under the %(tier)s "
+        "plan (%(where)s, from %(plan_from)s to %(plan_to)s); the terms recorded for this plan "
+        "(%(checked)s) allow only personal, non-commercial use, while the film is shown "
+        "publicly (%(distribution)s).",
+    ),
+    CommercialUse.conditional: NP_(
+        "%(count)s generation from %(platform)s used in the film was made under the %(tier)s "
+        "plan (%(where)s, from %(plan_from)s to %(plan_to)s); the terms recorded for this plan "
+        "(%(checked)s) allow commercial use only under a condition (see the note in the "
+        "evidence).",
+        "%(count)s generations from %(platform)s used in the film were made under the %(tier)s "
+        "plan (%(where)s, from %(plan_from)s to %(plan_to)s); the terms recorded for this plan "
+        "(%(checked)s) allow commercial use only under a condition (see the note in the "
+        "evidence).",
+    ),
+    CommercialUse.unknown: NP_(
+        "%(count)s generation from %(platform)s used in the film was made under the %(tier)s "
+        "plan (%(where)s, from %(plan_from)s to %(plan_to)s); whether the terms recorded for "
+        "this plan (%(checked)s) allow commercial use is not known.",
+        "%(count)s generations from %(platform)s used in the film were made under the %(tier)s "
+        "plan (%(where)s, from %(plan_from)s to %(plan_to)s); whether the terms recorded for "
+        "this plan (%(checked)s) allow commercial use is not known.",
+    ),
+}
+
+
 def _tier_finding(
     ctx: AuditContext, plan: PlanRow, entry: TierTerms, gens: list[Generation], public: list[str]
 ) -> Finding | None:
     """The TERMS001 finding for generations made under one plan row, if any."""
-    verified = "" if entry.verified else "; secondary sources, not verified"
-    head = (
-        f"{len(gens)} generation(s) of {gens[0].platform} used in the film were made on the "
-        f"{_plan_text(plan)} on {_span(gens)}"
-    )
-    evidence = [plan.where, *(f"source: {sid}" for sid in entry.sources)]
     use = _effective_use(ctx, entry)
+    if use == CommercialUse.yes:
+        return None
+    params: dict[str, Param] = {
+        "count": len(gens),
+        "platform": _title(ctx, ctx.terms.platform_key(gens[0].platform) or gens[0].platform),
+        **_plan_params(plan),
+        "checked": CHECKED[entry.verified],
+        "distribution": ", ".join(public),
+    }
+    notes = [f"terms: {entry.ownership}"] if entry.ownership else []
+    notes += [f"note: {entry.notes}"] if entry.notes and use != CommercialUse.no else []
+    evidence = [plan.where, _days(gens), *notes, *(f"source: {sid}" for sid in entry.sources)]
     if use == CommercialUse.no:
         return finding(
             "TERMS001",
-            f"{head}; these terms allow no use beyond personal, "
-            f"non-commercial use ({entry.ownership}{verified}), while the film's "
-            f"distribution is {', '.join(public)}.",
-            fix="Regenerate these outputs on a plan whose terms allow commercial use, "
-            "or record a licence from the platform in rights/sources.csv. Upgrading "
-            "later does not cover earlier generations on most platforms.",
+            _TIER_MESSAGES[use],
+            fix=N_(
+                "Regenerate these outputs on a plan whose terms allow commercial use, or record "
+                "a licence from the platform in rights/sources.csv. Upgrading later does not "
+                "cover earlier generations on most platforms."
+            ),
+            params=params,
             evidence=evidence,
             generations=gens,
         )
-    if use in (CommercialUse.conditional, CommercialUse.unknown):
-        what = (
-            "allow commercial use only under a condition"
-            if use == "conditional"
-            else "are not known for commercial use"
-        )
-        return finding(
-            "TERMS001",
-            f"{head}; these terms {what} ({entry.notes}{verified}).",
-            fix="Check the platform's terms for this plan and date, and keep the "
-            "evidence (plan invoice, terms version) with rights/plans.csv.",
-            evidence=evidence,
-            generations=gens,
-            severity="warning",
-        )
-    return None
-
-
-def _missing_plan(platform: str, gens: list[Generation], what: str, fix: str) -> Finding:
     return finding(
         "TERMS001",
-        f"{what} for {len(gens)} generation(s) of {platform} used in the "
-        f"film ({_span(gens)}); the plan in force when they were made decides what the "
-        "terms allow.",
+        _TIER_MESSAGES[use],
+        fix=N_(
+            "Check the platform's terms for this plan and date, and keep the evidence (plan "
+            "invoice, terms version) with rights/plans.csv."
+        ),
+        params=params,
+        evidence=evidence,
+        generations=gens,
+        severity="warning",
+    )
+
+
+def _missing_plan(
+    ctx: AuditContext, key: str, gens: list[Generation], message: Message, fix: str
+) -> Finding:
+    return finding(
+        "TERMS001",
+        message,
         fix=fix,
+        params={"count": len(gens), "platform": _title(ctx, key)},
+        evidence=[_days(gens)],
         generations=gens,
         severity="warning",
     )
@@ -114,19 +162,37 @@ def _platform_tiers(
             entries[plan] = entry
     if unplanned:
         yield _missing_plan(
+            ctx,
             key,
             unplanned,
-            "No plan record in rights/plans.csv",
-            "Add the plans held on this platform, with dates, to "
-            "rights/plans.csv (platform,account,tier,from,to).",
+            NP_(
+                "No plan record in rights/plans.csv covers %(count)s generation from "
+                "%(platform)s used in the film; the plan held when it was made decides what "
+                "the terms allow.",
+                "No plan record in rights/plans.csv covers %(count)s generations from "
+                "%(platform)s used in the film; the plan held when they were made decides what "
+                "the terms allow.",
+            ),
+            N_(
+                "Add the plans held on this platform, with their dates, to rights/plans.csv "
+                "(platform,account,tier,from,to)."
+            ),
         )
     if unknown:
         yield _missing_plan(
+            ctx,
             key,
             unknown,
-            "The plan's tier is not in data/platform_terms.yaml",
-            "Check the tier's name in rights/plans.csv and the platform's terms "
-            "for it; keep the evidence.",
+            NP_(
+                "The plan recorded for %(count)s generation from %(platform)s used in the film "
+                "is not in data/platform_terms.yaml, so its terms cannot be checked.",
+                "The plan recorded for %(count)s generations from %(platform)s used in the film "
+                "is not in data/platform_terms.yaml, so its terms cannot be checked.",
+            ),
+            N_(
+                "Check the plan's name in rights/plans.csv and the platform's terms for it; "
+                "keep the evidence."
+            ),
         )
     for plan in sorted(by_plan, key=lambda row: row.line):
         found = _tier_finding(ctx, plan, entries[plan], by_plan[plan], public)
@@ -170,11 +236,19 @@ def tier_permits_distribution(ctx: AuditContext) -> Iterable[Finding]:
         if platform is None:
             yield finding(
                 "TERMS001",
-                f"No terms recorded for platform {key!r} in "
-                f"data/platform_terms.yaml; {len(gens)} generation(s) used in the film "
-                "cannot be checked against its terms.",
-                fix="Check the platform's terms yourself and keep the evidence; ask for "
-                "the platform to be added to data/platform_terms.yaml.",
+                NP_(
+                    "No terms recorded for the platform %(platform)s in "
+                    "data/platform_terms.yaml; %(count)s generation used in the film cannot be "
+                    "checked against its terms.",
+                    "No terms recorded for the platform %(platform)s in "
+                    "data/platform_terms.yaml; %(count)s generations used in the film cannot be "
+                    "checked against its terms.",
+                ),
+                fix=N_(
+                    "Check the platform's terms yourself and keep the evidence; ask for the "
+                    "platform to be added to data/platform_terms.yaml."
+                ),
+                params={"platform": key, "count": len(gens)},
                 generations=gens,
                 severity="warning",
             )
@@ -210,10 +284,13 @@ def revenue_tier(ctx: AuditContext) -> Iterable[Finding]:
         if revenue is None:
             yield finding(
                 "TERMS002",
-                f"company_annual_revenue_usd is not declared, so the "
-                f"{platform.title if platform else key} rule for companies above "
-                f"US${rule_.threshold_usd:,.0f} cannot be checked.",
-                fix="Declare company_annual_revenue_usd in production.yaml.",
+                N_(
+                    "company_annual_revenue_usd is not declared in production.yaml, so the "
+                    "%(platform)s rule for companies with more than US$%(threshold_usd)s annual "
+                    "revenue cannot be checked."
+                ),
+                fix=N_("Declare company_annual_revenue_usd in production.yaml."),
+                params={"platform": _title(ctx, key), "threshold_usd": rule_.threshold_usd},
                 evidence=evidence,
                 generations=gens,
                 severity="warning",
@@ -236,83 +313,39 @@ def _revenue_plans(
             unplanned.append(gen)
         elif norm(plan.tier) not in wanted:
             wrong[plan].append(gen)
-    revenue = ctx.production.company_annual_revenue_usd or 0
+    params: dict[str, Param] = {
+        "platform": _title(ctx, key),
+        "tiers": " / ".join(tier.title() for tier in tiers),
+        "revenue_usd": ctx.production.company_annual_revenue_usd or 0,
+    }
     for plan in sorted(wrong, key=lambda row: row.line):
         yield finding(
             "TERMS002",
-            f"The company declares US${revenue:,.0f} annual revenue, above "
-            f"the threshold, but {len(wrong[plan])} {key} generation(s) used in the "
-            f"film were made on the {_plan_text(plan)}, not {' or '.join(tiers)}.",
-            fix=f"Regenerate on {' or '.join(tiers)}, or correct rights/plans.csv.",
+            NP_(
+                "The company declares US$%(revenue_usd)s annual revenue, above the threshold, "
+                "but %(count)s %(platform)s generation used in the film was made under the "
+                "%(tier)s plan (%(where)s), not %(tiers)s.",
+                "The company declares US$%(revenue_usd)s annual revenue, above the threshold, "
+                "but %(count)s %(platform)s generations used in the film were made under the "
+                "%(tier)s plan (%(where)s), not %(tiers)s.",
+            ),
+            fix=N_("Regenerate on %(tiers)s, or correct rights/plans.csv."),
+            params={**params, "count": len(wrong[plan]), "tier": plan.tier, "where": plan.where},
             evidence=[plan.where, *evidence],
             generations=wrong[plan],
         )
     if unplanned:
         yield finding(
             "TERMS002",
-            f"The company is above the revenue threshold and no plan record "
-            f"shows {' or '.join(tiers)} for {len(unplanned)} {key} generation(s).",
-            fix="Add the plans held to rights/plans.csv.",
+            NP_(
+                "The company is above the revenue threshold, and no plan record shows "
+                "%(tiers)s for %(count)s %(platform)s generation used in the film.",
+                "The company is above the revenue threshold, and no plan record shows "
+                "%(tiers)s for %(count)s %(platform)s generations used in the film.",
+            ),
+            fix=N_("Add the plans held to rights/plans.csv."),
+            params={**params, "count": len(unplanned)},
             evidence=evidence,
             generations=unplanned,
             severity="warning",
         )
-
-
-def _download_day(gen: Generation) -> date | None:
-    raw = gen.attributes.get("downloaded_at")
-    if raw in (None, ""):
-        return None
-    return from_iso(str(raw)).date()
-
-
-@rule(
-    code="TERMS003",
-    name="terms.udio.download",
-    severity="blocker",
-    basis=["udio-terms", "udio-window", "udio-2026"],
-)
-def udio_download_window(ctx: AuditContext) -> Iterable[Finding]:
-    """Udio outputs were downloaded while downloads were allowed.
-
-    Why: Udio disabled downloads after its label settlement (29 Oct 2025); songs saved in the
-    48-hour window from 3 Nov 2025 stay under the prior terms, and the terms from 12 Nov 2025
-    forbid downloading or distributing outputs.
-    Fails when: a Udio output used in the film was downloaded (attribute downloaded_at) outside
-    the allowed periods, or generated after they closed (blocker); no download date is recorded
-    for an older generation (warning).
-    How to fix: replace the music, or record when each file was downloaded (downloaded_at) with
-    evidence (the file's date, the download e-mail).
-    """
-    for key, gens in by_platform(ctx).items():
-        platform = ctx.terms.platforms.get(key)
-        periods = platform.download_periods if platform else ()
-        if not periods:
-            continue
-        last = max(p.to for p in periods if p.to is not None)
-        outside, undated = [], []
-        for gen in gens:
-            day = _download_day(gen)
-            if day is None and gen.created_at.date() > last:
-                outside.append(gen)
-            elif day is None:
-                undated.append(gen)
-            elif not any(period.covers(day) for period in periods):
-                outside.append(gen)
-        if outside:
-            yield finding(
-                "TERMS003",
-                f"{len(outside)} {key} output(s) used in the film were "
-                f"downloaded or generated outside the periods when downloads were "
-                f"allowed (last day {last.isoformat()}).",
-                fix="Replace this music, or record the real download date with evidence.",
-                generations=outside,
-            )
-        if undated:
-            yield finding(
-                "TERMS003",
-                f"No download date recorded for {len(undated)} {key} output(s) used in the film.",
-                fix="Record downloaded_at for each output, with evidence.",
-                generations=undated,
-                severity="warning",
-            )

@@ -1,8 +1,9 @@
 """Every rule's pass and fail scenarios (tests/rules/cases/<CODE>.yaml), expanded into one test.
 
-A case lists the findings the rule must report, in run_rules order: severity exactly, and
-substrings that must appear in the message and in the evidence. Pass cases may only expect
-information findings.
+A case lists the findings the rule must report, in run_rules order: severity exactly,
+substrings that must appear in the (English) message and in the evidence, and parameters the
+finding must carry with exactly these values. Pass cases may only expect information findings.
+Every finding's message is also rendered in French: its template and fix must be translated.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
+from audit.report.i18n import Formatter, translations
 from audit.rules import AuditContext, Finding, registry, run_rules
+from audit.rules.messages import english
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -43,6 +46,31 @@ def check_finding(found: Finding, expected: dict[str, Any]) -> None:
         assert found.generation_ids == expected["generation_ids"]
     if "shot_ids" in expected:
         assert found.shot_ids == expected["shot_ids"]
+    params = expected.get("params", {})
+    assert {key: found.params.get(key) for key in params} == params
+
+
+def check_texts(found: Finding) -> None:
+    """The English message and fix are their templates filled in; the French ones translate
+    the templates and keep the plain values."""
+    template = (
+        (found.message_id, found.message_id_plural) if found.message_id_plural else found.message_id
+    )
+    assert found.message == english(template, found.params)
+    assert found.fix == english(found.fix_id, found.params)
+    french = translations("fr")
+    plural = found.message_id_plural
+    if plural:
+        assert french.ngettext(found.message_id, plural, 1) != found.message_id
+        assert french.ngettext(found.message_id, plural, 2) != plural
+    for msgid in (found.message_id, found.fix_id):
+        assert french.gettext(msgid) != msgid, f"untranslated: {msgid!r}"
+    message, fix = found.localised(Formatter("fr"))
+    assert message != found.message
+    assert fix != found.fix
+    for key in ("where", "input", "media", "path", "master", "asset", "person"):
+        if key in found.params:
+            assert str(found.params[key]) in message
 
 
 @pytest.mark.parametrize(("code", "kind", "case"), load_cases())
@@ -64,6 +92,7 @@ def test_rule_case(
         assert item.code == code
         assert item.doc_url == f"docs/rules.md#{code.lower()}"
         check_finding(item, wanted)
+        check_texts(item)
 
 
 def test_every_rule_has_pass_and_fail_cases() -> None:

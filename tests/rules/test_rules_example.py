@@ -88,8 +88,17 @@ def test_example_planted_problems() -> None:
     )
     assert "consents/yann-le-goff-voix.pdf" in consent.evidence
     assert terms.generation_ids == ["suno:kept"]
-    assert "Free plan (rights/plans.csv:5, 2026-06-01..2026-09-10) on 2026-09-02" in terms.message
-    assert "festival, online" in terms.message
+    assert terms.message == (
+        "1 generation from Suno used in the film was made under the Free plan "
+        "(rights/plans.csv:5, from 2026-06-01 to 2026-09-10); the terms recorded for this plan "
+        "(source: secondary summaries, not verified) allow only personal, non-commercial use, "
+        "while the film is shown publicly (festival, online)."
+    )
+    assert terms.evidence[:3] == [
+        "rights/plans.csv:5",
+        "generated: 2026-09-02",
+        "terms: Suno owns the songs; non-commercial use only",
+    ]
 
 
 def test_example_stock_clip_is_listed_with_its_licence() -> None:

@@ -1,5 +1,9 @@
-"""Extract message ids from the templates and the report code (used by test_i18n and to update
-report_templates/locales/*/LC_MESSAGES/messages.po: `python tests/spine/i18n_extract.py`)."""
+"""Extract message ids from the templates, the report code and the rules' finding texts (used by
+test_i18n and to update report_templates/locales/*/LC_MESSAGES/messages.po:
+`python tests/spine/i18n_extract.py` prints the ids the French catalogue lacks).
+
+Rules mark their messages with ``N_("…")`` and, for a plural chosen by a count,
+``NP_("singular", "plural")`` (audit.rules.messages)."""
 
 from __future__ import annotations
 
@@ -9,6 +13,15 @@ from babel.messages.extract import extract_from_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": (2,), "N_": None, "ngettext": (1, 2)}
+RULE_KEYWORDS = {"N_": None, "NP_": (1, 2)}
+
+
+def rule_messages() -> set[str | tuple[str, ...]]:
+    """The finding texts of audit/rules/**: message ids, and (singular, plural) pairs."""
+    found = extract_from_dir(
+        str(ROOT / "audit" / "rules"), method_map=[("**.py", "python")], keywords=RULE_KEYWORDS
+    )
+    return {message for _, _, message, _, _ in found if message}
 
 
 def message_ids() -> set[str]:
@@ -24,7 +37,8 @@ def message_ids() -> set[str]:
         method_map=[("**.py", "python")],
         keywords={"gettext": (2,), "N_": None, "_": None, "ngettext": (1, 2)},
     )  # fmt: skip
-    for _, _, message, _, _ in [*jinja, *python]:
+    messages = [message for _, _, message, _, _ in [*jinja, *python]]
+    for message in [*messages, *rule_messages()]:
         if isinstance(message, tuple):
             ids.update(m for m in message if m)
         elif message:
@@ -38,7 +52,7 @@ if __name__ == "__main__":
     po = ROOT / "report_templates/locales/fr/LC_MESSAGES/messages.po"
     known: set[str] = set()
     for m in read_po(po.open("rb")):
-        known.update(m.id if isinstance(m.id, tuple) else [m.id])
+        known.update(str(i) for i in (m.id if isinstance(m.id, tuple | list) else [m.id]))
     for mid in sorted(message_ids()):
         if mid not in known:
             print(repr(mid))
