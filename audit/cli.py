@@ -84,10 +84,17 @@ def parse_as_of(value: str | None) -> date:
         raise ConfigError("not a date (YYYY-MM-DD)", field="--as-of", value=value) from None
 
 
-def _options(as_of: str | None, lenient: bool, rate: float | None, redact: bool = False) -> Any:
+def _options(
+    as_of: str | None,
+    lenient: bool,
+    rate: float | None,
+    redact: bool = False,
+    require_timeline: bool = True,
+) -> Any:
     from audit.pipeline import Options
 
-    return Options(as_of=parse_as_of(as_of), lenient=lenient, rate=rate, redact=redact)
+    return Options(as_of=parse_as_of(as_of), lenient=lenient, rate=rate, redact=redact,
+                   require_timeline=require_timeline)  # fmt: skip
 
 
 def _langs(lang: list[str] | None, default: list[str]) -> list[str]:
@@ -176,6 +183,7 @@ def version() -> None:
 
 
 from audit import cli_tables  # noqa: E402,F401  (registers the table commands on ``app``)
+from audit import cli_more  # noqa: E402,F401  (registers compare, whatif, export)
 
 
 def main() -> None:

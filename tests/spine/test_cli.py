@@ -21,6 +21,9 @@ COMMANDS = [
     "platforms",
     "version",
     "docs",
+    "compare",
+    "whatif",
+    "export",
 ]
 runner = CliRunner()
 

@@ -1,0 +1,210 @@
+"""``compare``, ``whatif`` and ``export``: for associations, classrooms and the film calculators.
+
+Registered on ``app`` when ``audit.cli`` imports this module. Heavy imports stay inside the
+commands so that ``--help`` is fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from audit.cli import (
+    AsOf,
+    FolderArg,
+    JsonOut,
+    Lang,
+    Lenient,
+    Rate,
+    _friendly,
+    _langs,
+    _options,
+    app,
+)
+from audit.cli import _run as run_pipeline
+from audit.errors import ConfigError, RenderError
+
+OutDir = Annotated[
+    Path | None,
+    typer.Option("--out", help="Write the variant's audit.json and whatif.csv into this folder."),
+]
+
+
+@app.command()
+@_friendly
+def compare(
+    audits: Annotated[
+        list[Path], typer.Argument(help="audit.json files (from report, or whatif --out).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("empreinte-compare"),
+    lang: Lang = None,
+    anonymize: Annotated[
+        bool,
+        typer.Option("--anonymize", help="Replace titles, companies and people with labels."),
+    ] = False,
+) -> None:
+    """Compare productions: per finished minute and per kept second, with ranges (PDF, HTML, CSV).
+
+    Reads audit.json of any 1.x schema version. Ranges that overlap cannot be told apart."""
+    from audit.compare import anonymized, load_entries
+    from audit.compare_report import write_compare
+
+    langs = _langs(lang, ["fr"])
+    entries = load_entries(audits)
+    if anonymize:
+        entries = anonymized(entries)
+    for path in write_compare(entries, out, langs, anonymize):
+        typer.echo(str(path))
+
+
+def _whatif_spec(
+    region: str | None, platform: list[str] | None, ratio: float | None, resolution: str | None
+) -> Any:
+    from audit.footprint import registry
+    from audit.whatif import WhatIf, parse_platforms, parse_ratio, parse_region, parse_resolution
+
+    reg = registry()
+    spec = WhatIf(
+        region=parse_region(region, reg),
+        platforms=parse_platforms(platform or [], reg),
+        discard_ratio=parse_ratio(ratio),
+        resolution=parse_resolution(resolution),
+    )
+    if spec.describe() == "no change":
+        raise ConfigError(
+            "nothing to change: give at least one assumption",
+            field="whatif",
+            choices=["--discard-ratio", "--platform", "--region", "--resolution"],
+        )
+    return spec
+
+
+def _whatif_table(rows: list[dict[str, Any]]) -> None:
+    from audit.aggregate import Range
+    from audit.cli_tables import _table
+    from audit.compare_report import common_unit
+    from audit.report.i18n import Formatter
+
+    fmt = Formatter("en")
+    cells = []
+    for row in rows:
+        base, var, change = (
+            Range(row[f"{p}_low"], row[f"{p}_central"], row[f"{p}_high"])
+            for p in ("baseline", "variant", "change")
+        )
+        unit, div = common_unit(fmt, row["quantity"], [base, var])
+        shown = [
+            f"{fmt.sig(r.central / div, 3)} ({fmt.sig(r.low / div, 2)}, {fmt.sig(r.high / div, 2)})"
+            for r in (base, var, change)
+        ]
+        relative = row["change_relative"]
+        cells.append([
+            row["quantity"], "total" if row["scope"] == "total" else "per minute", unit, *shown,
+            "–" if relative is None else fmt.percent(relative, 1),
+            "no (overlap)" if row["ranges_overlap"] else "yes",
+        ])  # fmt: skip
+    _table(
+        "What-if against the baseline: central (low, high)",
+        ["quantity", "scope", "unit", "baseline", "variant", "change", "change %", "told apart"],
+        cells,
+    )
+
+
+def _write_whatif(out: Path, document: dict[str, Any], rows: list[dict[str, Any]]) -> list[Path]:
+    import pandas as pd
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        audit = out / "audit.json"
+        audit.write_text(
+            json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+            encoding="utf-8",
+        )
+        table = out / "whatif.csv"
+        table.write_text(pd.DataFrame(rows).to_csv(index=False, lineterminator="\n"))
+    except OSError as exc:
+        raise RenderError(f"cannot write into {out}: {exc}") from exc
+    return [audit, table]
+
+
+@app.command()
+@_friendly
+def whatif(
+    folder: FolderArg,
+    region: Annotated[
+        str | None,
+        typer.Option("--region", help="Compute every platform in this country (ISO alpha-3)."),
+    ] = None,
+    platform: Annotated[
+        list[str] | None,
+        typer.Option("--platform", help="SRC=TARGET, e.g. kling=veo (repeatable)."),
+    ] = None,
+    discard_ratio: Annotated[
+        float | None,
+        typer.Option("--discard-ratio", help="Keep this fraction (0 to 1) of discarded attempts."),
+    ] = None,
+    resolution: Annotated[
+        str | None, typer.Option("--resolution", help="Cap video resolution: 480p … 2160p.")
+    ] = None,
+    out: OutDir = None,
+    as_of: AsOf = None,
+    lenient: Lenient = False,
+    rate: Rate = None,
+    as_json: JsonOut = False,
+) -> None:
+    """Re-estimate under changed assumptions and show the change against the baseline."""
+    from audit.whatif import delta_rows, deltas, variant, whatif_document
+
+    spec = _whatif_spec(region, platform, discard_ratio, resolution)
+    baseline = run_pipeline(folder, _options(as_of, lenient, rate, require_timeline=False))
+    changed, changes = variant(baseline, spec)
+    rows = delta_rows(deltas(baseline, changed))
+    if as_json:
+        payload = {"whatif": spec.as_json(), "changes": changes.as_json(), "rows": rows}
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        typer.echo(f"What-if: {spec.describe()}")
+        typer.echo(", ".join(f"{k} {v}" for k, v in changes.as_json().items() if v))
+        _whatif_table(rows)
+    if out is not None:
+        document = whatif_document(baseline, changed, spec, changes)
+        for path in _write_whatif(out, document, rows):
+            typer.echo(str(path), err=as_json)
+
+
+@app.command()
+@_friendly
+def export(
+    folder: FolderArg,
+    format: Annotated[
+        str, typer.Option("--format", help="carbonclap | albert | csv (the AI line item).")
+    ] = "csv",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the CSV to this file (default: stdout).")
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="fr or en (default: fr for carbonclap, en otherwise)."),
+    ] = None,
+    as_of: AsOf = None,
+    lenient: Lenient = False,
+    rate: Rate = None,
+) -> None:
+    """The AI-generation line item for Carbon'Clap, albert or a generic CSV (docs/exports.md)."""
+    from audit.export import check_format, export_csv
+
+    fmt = check_format(format)
+    langs = _langs([lang] if lang else None, [])
+    run = run_pipeline(folder, _options(as_of, lenient, rate, require_timeline=False))
+    text = export_csv(run, fmt, langs[0] if langs else None)
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise RenderError(f"cannot write {out}: {exc}") from exc
+    typer.echo(str(out))

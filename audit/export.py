@@ -1,0 +1,168 @@
+"""The AI-generation line item for the film carbon calculators, as CSV (see docs/exports.md).
+
+Carbon'Clap (Ecoprod, France) and albert (BAFTA, UK) publish no import format: these files are line
+items to type into their forms (or attach as evidence), laid out in the calculators' own
+category names. Neither has an AI line: the generation work is purchased computation that makes
+pictures and sound, which they file under post-production. The generic CSV carries every quantity and range.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from audit.errors import ConfigError
+from audit.report.i18n import N_, gettext
+
+if TYPE_CHECKING:
+    from audit.aggregate import Aggregates, Range
+    from audit.pipeline import AuditRun
+
+FORMATS = ("carbonclap", "albert", "csv")
+#: Default language of each format's labels: Carbon'Clap is French, albert British.
+DEFAULT_LANG = {"carbonclap": "fr", "albert": "en", "csv": "en"}
+SOURCES = {
+    "carbonclap": "https://www.ecoprod.com/en/carbon-clap/user-guide.html",
+    "albert": "https://wearealbert.org/2021/02/10/albert-toolkit-faqs/",
+}
+#: The calculators' section where the AI line goes (their published category names).
+SECTIONS = {"carbonclap": "Post-production", "albert": "Post-production"}
+BOUNDS = ("low", "central", "high")
+UNITS = {"energy_wh": "Wh", "carbon_g": "gCO2e", "water_l": "L", "adpe_kgsbeq": "kgSbeq"}
+ITEM = N_("Generative AI: purchased computation, every attempt included")
+DETAIL = N_("Generative AI, detail by department (included in the line above)")
+ENERGY_NOTE = N_(
+    "Information only: the computation ran in data centres abroad; do not enter it as "
+    "electricity of the production's own grid."
+)
+LINE_NOTE = N_(
+    "Line item to type in (no official import format). GHG Protocol scope 3, category 1 "
+    "(purchased services). Estimated by Empreinte with cited coefficients; range low–high."
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    role: str
+    section: str
+    item: str
+    unit: str
+    low: float
+    central: float
+    high: float
+    per_finished_minute: float | None
+    note: str
+
+
+def check_format(value: str) -> str:
+    if value not in FORMATS:
+        raise ConfigError("unknown export format", field="--format", value=value, choices=FORMATS)
+    return value
+
+
+def _scaled(rng: Range, divisor: float) -> tuple[float, float, float]:
+    return rng.low / divisor, rng.central / divisor, rng.high / divisor
+
+
+def calculator_lines(agg: Aggregates, fmt: str, lang: str) -> list[Line]:
+    """The line item (carbon), its detail by department, and the energy for information.
+
+    Carbon'Clap figures are in kg CO2e; albert's in t CO2e, as their reports print them."""
+    unit, divisor = ("tCO2e", 1e6) if fmt == "albert" else ("kgCO2e", 1e3)
+    section = SECTIONS[fmt]
+    carbon = agg.totals["carbon_g"]
+    per_minute = agg.per_minute["carbon_g"].central / divisor
+    lines = [
+        Line("line item", section, gettext(lang, ITEM), unit, *_scaled(carbon, divisor),
+             per_minute, gettext(lang, LINE_NOTE)),
+    ]  # fmt: skip
+    from audit.report.credits import DEPARTMENT_LABELS
+
+    for _, row in agg.by_department.sort_values("department").iterrows():
+        dept = str(row["department"])
+        label = gettext(lang, DEPARTMENT_LABELS.get(dept, dept))
+        low, central, high = (float(row[f"carbon_g_{b}"]) / divisor for b in BOUNDS)
+        item = f"{gettext(lang, DETAIL)}: {label}"
+        lines.append(Line("detail", section, item, unit, low, central, high, None, ""))
+    energy = agg.totals["energy_wh"]
+    lines.append(
+        Line("information", section, gettext(lang, ITEM), "kWh", *_scaled(energy, 1e3),
+             agg.per_minute["energy_wh"].central / 1e3, gettext(lang, ENERGY_NOTE)),
+    )  # fmt: skip
+    return lines
+
+
+def _number(value: float | None, figures: int) -> str:
+    """``figures`` significant figures, never in scientific notation (typed into web forms)."""
+    if value is None:
+        return ""
+    if value == 0:
+        return "0"
+    digits = max(0, figures - 1 - math.floor(math.log10(abs(value))))
+    return f"{round(value, digits):.{digits}f}"
+
+
+def calculator_csv(run: AuditRun, fmt: str, lang: str) -> str:
+    """carbonclap or albert: one line item, detail rows, the energy for information."""
+    per_hour = fmt == "albert"
+    per_column = "per_finished_hour" if per_hour else "per_finished_minute"
+    head = [
+        "role",
+        "section",
+        "item",
+        "unit",
+        "low",
+        "central",
+        "high",
+        per_column,
+        "note",
+        "source",
+    ]
+    rows: list[list[Any]] = []
+    for line in calculator_lines(run.aggregates, fmt, lang):
+        per = line.per_finished_minute
+        per = per * 60 if per is not None and per_hour else per
+        rows.append([line.role, line.section, line.item, line.unit,
+                     *(_number(v, 4) for v in (line.low, line.central, line.high)),
+                     _number(per, 4), line.note, SOURCES[fmt]])  # fmt: skip
+    return _csv(head, rows)
+
+
+def generic_csv(run: AuditRun) -> str:
+    """Every quantity: total, per finished minute, per kept second, low/central/high."""
+    agg = run.aggregates
+    head = ["quantity", "unit", "scope", "low", "central", "high", "generations", "outputs",
+            "kept_outputs", "runtime_s", "data_version"]  # fmt: skip
+    rows: list[list[Any]] = []
+    for scope, values, suffix in (
+        ("total", agg.totals, ""),
+        ("per_finished_minute", agg.per_minute, "/min"),
+        ("per_kept_second", agg.per_kept_second, "/s"),
+    ):
+        for quantity, unit in UNITS.items():
+            rng = values[quantity]
+            rows.append([quantity, unit + suffix, scope,
+                         *(_number(v, 6) for v in (rng.low, rng.central, rng.high)),
+                         agg.generations, agg.outputs, agg.kept_outputs,
+                         _number(run.production.runtime_s, 6),
+                         run.footprint.registry.data_version])  # fmt: skip
+    return _csv(head, rows)
+
+
+def _csv(head: list[str], rows: list[list[Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(head)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def export_csv(run: AuditRun, fmt: str, lang: str | None = None) -> str:
+    """The CSV text of ``fmt`` (carbonclap, albert or csv), labels in ``lang``."""
+    check_format(fmt)
+    if fmt == "csv":
+        return generic_csv(run)
+    return calculator_csv(run, fmt, lang or DEFAULT_LANG[fmt])
