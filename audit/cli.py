@@ -182,8 +182,8 @@ def version() -> None:
     typer.echo(f"empreinte {__version__} (data {registry().data_version})")
 
 
-from audit import cli_tables  # noqa: E402,F401  (registers the table commands on ``app``)
-from audit import cli_more  # noqa: E402,F401  (registers compare, whatif, export)
+# The other command modules register themselves on ``app`` (tables, compare/whatif/export, measure).
+from audit import cli_measure, cli_more, cli_tables  # noqa: E402,F401
 
 
 def main() -> None:

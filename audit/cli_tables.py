@@ -100,8 +100,10 @@ def estimate(
     rate: Rate = None,
     as_json: JsonOut = False,
 ) -> None:
-    """Energy, carbon, water and ADPe: film totals and a per-platform table, with ranges."""
-    run = _run(folder, _options(as_of, lenient, rate))
+    """Energy, carbon, water and ADPe: film totals and a per-platform table, with ranges.
+
+    Works before the cut exists: without a timeline nothing is linked to shots."""
+    run = _run(folder, _options(as_of, lenient, rate, require_timeline=False))
     agg = run.aggregates
     totals = {k: vars(v) for k, v in agg.totals.items()}
     platforms = agg.by_platform.to_dict(orient="records")

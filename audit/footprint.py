@@ -75,16 +75,19 @@ def creativity_strength(platform: str, value: object) -> float | None:
     return number
 
 
+#: Signature fields no estimator method reads today: left empty, so that records differing only in
+#: them share one estimate (a property test checks that emptying them never changes an estimate).
+UNREAD_FIELDS = ("task", "tokens_in", "mode")
+
+
 def signature(gen: Generation, production: Production) -> Signature:
-    """What an estimate of ``gen`` depends on, and nothing else."""
+    """What an estimate of ``gen`` depends on, and nothing else (see :data:`UNREAD_FIELDS`)."""
     attrs = gen.attributes
     region = production.compute_regions.get(gen.platform) or gen.region
-    mode = attrs.get("mode")
     return Signature(
         platform=gen.platform,
         modality=gen.modality.value,
         model=gen.model,
-        task=gen.task,
         width=gen.width,
         height=gen.height,
         duration_s=gen.duration_s,
@@ -93,10 +96,8 @@ def signature(gen: Generation, production: Production) -> Signature:
         steps=gen.steps,
         outputs_count=gen.outputs_count,
         characters=gen.characters,
-        tokens_in=gen.tokens_in,
         tokens_out=gen.tokens_out,
         measured_energy_wh=gen.measured_energy_wh,
-        mode=str(mode) if mode is not None else None,
         with_audio=_flag(attrs.get("with_audio")),
         scale_factor=_number(attrs.get("scale_factor")),
         creativity=creativity_strength(gen.platform, attrs.get("creativity")),
@@ -133,48 +134,70 @@ def _impact_row(impacts: Impacts) -> dict[str, object]:
     return row
 
 
+#: Columns of the per-generation table, in order.
+TABLE_COLUMNS = [
+    "id", "platform", "model", "modality", "department", "outputs_count", "shot_id", "kept",
+    "source_file", "source_locator", *VALUE_COLUMNS, "estimate_status", "method", "region",
+    "coefficient_ids",
+]  # fmt: skip
+
+
+def _signature_key(gen: Generation, production: Production) -> tuple[object, ...]:
+    """Everything :func:`signature` reads, as a hashable key (equal keys, equal signatures)."""
+    attrs = gen.attributes
+    extra = (
+        (attrs.get("with_audio"), attrs.get("scale_factor"), attrs.get("creativity"))
+        if attrs else None
+    )  # fmt: skip
+    return (
+        gen.platform, gen.modality, gen.model, gen.width, gen.height, gen.duration_s,
+        gen.fps, gen.frames, gen.steps, gen.outputs_count, gen.characters, gen.tokens_out, gen.measured_energy_wh, production.compute_regions.get(gen.platform)
+        or gen.region, extra,
+    )  # fmt: skip
+
+
+def _signatures(
+    gens: list[Generation], production: Production
+) -> tuple[list[Signature], list[int]]:
+    """Distinct signatures, and for each generation the position of its own among them."""
+    positions: dict[tuple[object, ...], int] = {}
+    distinct: list[Signature] = []
+    which: list[int] = []
+    for gen in gens:
+        key = _signature_key(gen, production)
+        at = positions.get(key)
+        if at is None:
+            at = positions[key] = len(distinct)
+            distinct.append(signature(gen, production))
+        which.append(at)
+    return distinct, which
+
+
 def estimate_generations(
     generations: Iterable[Generation], production: Production, reg: Registry | None = None
 ) -> Footprint:
     """Estimate every generation once per distinct signature and join the results back."""
     reg = reg or registry()
     gens = list(generations)
-    sigs = [signature(gen, production) for gen in gens]
-    by_signature = estimate_many(set(sigs), reg)
-    impact_rows = {sig: _impact_row(impacts) for sig, impacts in by_signature.items()}
-    rows = []
-    for gen, sig in zip(gens, sigs, strict=True):
-        rows.append(
-            {
-                "id": gen.id,
-                "platform": gen.platform,
-                "model": gen.model or "",
-                "modality": gen.modality.value,
-                "department": DEPARTMENT_BY_MODALITY[gen.modality.value],
-                "outputs_count": gen.outputs_count,
-                "shot_id": gen.shot_id or "",
-                "kept": bool(gen.kept),
-                "source_file": gen.source_file,
-                "source_locator": gen.source_locator,
-                **impact_rows[sig],
-            }
-        )
-    columns = [
-        "id",
-        "platform",
-        "model",
-        "modality",
-        "department",
-        "outputs_count",
-        "shot_id",
-        "kept",
-        "source_file",
-        "source_locator",
-        *VALUE_COLUMNS,
-        "estimate_status",
-        "method",
-        "region",
-        "coefficient_ids",
-    ]
-    table = pd.DataFrame(rows, columns=columns)
+    if not gens:
+        return Footprint(pd.DataFrame([], columns=TABLE_COLUMNS), {}, reg)
+    distinct, which = _signatures(gens, production)
+    by_signature = estimate_many(distinct, reg)
+    impacts = pd.DataFrame([_impact_row(by_signature[sig]) for sig in distinct])
+    modality = [gen.modality.value for gen in gens]
+    columns: dict[str, object] = {
+        "id": [gen.id for gen in gens],
+        "platform": [gen.platform for gen in gens],
+        "model": [gen.model or "" for gen in gens],
+        "modality": modality,
+        "department": [DEPARTMENT_BY_MODALITY[m] for m in modality],
+        "outputs_count": [gen.outputs_count for gen in gens],
+        "shot_id": [gen.shot_id or "" for gen in gens],
+        "kept": [bool(gen.kept) for gen in gens],
+        "source_file": [gen.source_file for gen in gens],
+        "source_locator": [gen.source_locator for gen in gens],
+    }
+    joined = impacts.iloc[which].reset_index(drop=True)
+    columns.update({name: joined[name] for name in joined.columns})
+    table = pd.DataFrame(columns, columns=TABLE_COLUMNS)
     return Footprint(table, by_signature, reg)

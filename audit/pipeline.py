@@ -15,7 +15,7 @@ import pandas as pd
 
 from audit.aggregate import Aggregates, aggregate, frame_from
 from audit.footprint import Footprint, estimate_generations
-from audit.ingest.walk import IngestResult, ingest_folder, safe_files, sha256
+from audit.ingest.walk import IngestResult, ingest_folder, paused_gc, safe_files, sha256
 from audit.ledgers import Ledgers, load_ledgers
 from audit.link.linker import LinkResult, link
 from audit.link.timeline import Timeline, read_timeline
@@ -24,6 +24,7 @@ from audit.provenance import Provenance, scan_provenance
 from audit.rules import AuditContext, Finding, run_rules
 
 INPUT_FOLDERS = ("logs", "timeline", "rights")
+TIMELINE_SUFFIXES = (".otio", ".edl", ".xml", ".fcpxml")
 ALLOCATION_COLUMNS = ("generation_id", "shot_id", "role", "weight")
 
 
@@ -35,6 +36,8 @@ class Options:
     lenient: bool = False
     rate: float | None = None
     redact: bool = False
+    #: False for ``estimate``: a production without its cut yet gets totals, nothing linked.
+    require_timeline: bool = True
 
 
 @dataclass
@@ -140,17 +143,32 @@ def run_rights(
     return ledgers, run_rules(ctx, redact=options.redact)
 
 
+def load_timeline(root: Path, production: Production, options: Options) -> Timeline:
+    """The final cut; without one (and when allowed), an empty timeline that links nothing."""
+    has_cut = (root / "timeline").is_dir() and any(
+        p.suffix.lower() in TIMELINE_SUFFIXES or p.name.lower() == "shots.csv"
+        for p in (root / "timeline").iterdir()
+    )
+    if has_cut or options.require_timeline:
+        return read_timeline(root, production, rate=options.rate)
+    return Timeline(
+        path="timeline/", name="", rate=production.frame_rate, adapter="none", duration_s=0.0,
+        shots=[], audio=[], note="No timeline yet: no generation is linked to a shot.",
+    )  # fmt: skip
+
+
 def run(root: Path, options: Options) -> AuditRun:
     """Every stage on the production folder ``root``."""
     production = load_production(root)
     digest = inputs_digest(root)
-    ingested = ingest_folder(root, lenient=options.lenient)
-    timeline = read_timeline(root, production, rate=options.rate)
-    provenance = scan_provenance(root)
-    linked = link(ingested.generations, timeline, root, instance_ids=instance_ids(provenance))
-    footprint = run_estimate(production, linked)
-    aggregates = run_aggregate(production, linked, footprint)
-    ledgers, findings = run_rights(root, production, linked, provenance, options)
+    with paused_gc():  # stages build one object per record: see docs/performance.md
+        ingested = ingest_folder(root, lenient=options.lenient)
+        timeline = load_timeline(root, production, options)
+        provenance = scan_provenance(root)
+        linked = link(ingested.generations, timeline, root, instance_ids=instance_ids(provenance))
+        footprint = run_estimate(production, linked)
+        aggregates = run_aggregate(production, linked, footprint)
+        ledgers, findings = run_rights(root, production, linked, provenance, options)
     return AuditRun(
         root,
         options,

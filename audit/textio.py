@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +19,8 @@ def decode(data: bytes) -> str:
     """UTF-8 (BOM stripped), else cp1252 — the two encodings spreadsheets write here."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnicodeDecodeError("utf-16", data, 0, 2, "UTF-16 text: save it as UTF-8")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -29,7 +32,7 @@ def read_text(path: Path) -> str:
         return decode(path.read_bytes())
     except UnicodeDecodeError as exc:
         raise InputError(
-            "not UTF-8 nor cp1252 text", file=path, locator=f"byte {exc.start}"
+            f"not UTF-8 nor cp1252 text ({exc.reason})", file=path, locator=f"byte {exc.start}"
         ) from exc
 
 
@@ -43,15 +46,20 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     text = read_text(path)
     first = text.split("\n", 1)[0]
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first))
-    if reader.fieldnames is None:
-        return
-    reader.fieldnames = [(name or "").strip() for name in reader.fieldnames]
-    for row in reader:
-        if None in row:
-            raise InputError("more cells than header columns", file=path, locator=reader.line_num)
-        clean = {k: (v or "").strip() for k, v in row.items()}
-        if any(clean.values()):
-            yield reader.line_num, clean
+    try:
+        if reader.fieldnames is None:
+            return
+        reader.fieldnames = [(name or "").strip() for name in reader.fieldnames]
+        for row in reader:
+            if None in row:
+                raise InputError(
+                    "more cells than header columns", file=path, locator=reader.line_num
+                )
+            clean = {k: (v or "").strip() for k, v in row.items()}
+            if any(clean.values()):
+                yield reader.line_num, clean
+    except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
+        raise InputError(f"unreadable CSV: {exc}", file=path, locator=reader.line_num + 1) from exc
 
 
 def parse_number(text: str) -> float:
@@ -60,6 +68,10 @@ def parse_number(text: str) -> float:
     if "," in cleaned and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     return float(cleaned)
+
+
+#: Reason given for JSON nested deeper than Python's parser recursion allows.
+NESTED_TOO_DEEPLY = "invalid JSON: nested too deeply"
 
 
 def load_json(path: Path) -> Any:
@@ -71,6 +83,10 @@ def load_json(path: Path) -> Any:
         raise InputError(
             f"invalid JSON: {exc.msg}", file=path, locator=f"{exc.lineno}:{exc.colno}"
         ) from exc
+    except RecursionError as exc:
+        raise InputError(NESTED_TOO_DEEPLY, file=path, locator="1:1") from exc
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise InputError(f"invalid JSON: {exc}", file=path, locator="1:1") from exc
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
@@ -79,9 +95,14 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            yield number, json.loads(line)
+            obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"invalid JSON: {exc.msg}", file=path, locator=number) from exc
+        except RecursionError as exc:
+            raise InputError(NESTED_TOO_DEEPLY, file=path, locator=number) from exc
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts
+            raise InputError(f"invalid JSON: {exc}", file=path, locator=number) from exc
+        yield number, obj
 
 
 # Epoch values above this are milliseconds (year 2286 in seconds).
@@ -89,16 +110,28 @@ _MS_THRESHOLD = 10_000_000_000
 
 
 def from_epoch(value: float | int | str) -> datetime:
-    """Unix seconds or milliseconds (told apart by size) → aware UTC datetime."""
+    """Unix seconds or milliseconds (told apart by size) → aware UTC datetime.
+
+    Raises ValueError for what is no time: NaN, infinities, or out of the years 1–9999.
+    """
     number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value!r}")
     if number > _MS_THRESHOLD:
         number /= 1000.0
-    return datetime.fromtimestamp(number, tz=UTC)
+    try:
+        return datetime.fromtimestamp(number, tz=UTC)
+    except (OverflowError, OSError) as exc:
+        raise ValueError(f"out of range: {value!r}") from exc
 
 
 def from_iso(value: str) -> datetime:
-    """ISO 8601 (``Z`` or offset; naive means UTC) → aware UTC datetime."""
+    """ISO 8601 (``Z`` or offset; naive means UTC) → aware UTC datetime (ValueError if not one,
+    or if it falls outside the years 1–9999 once in UTC)."""
     parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError(f"out of range in UTC: {value!r}") from exc

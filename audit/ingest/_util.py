@@ -11,7 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import math
 import struct
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -173,9 +175,12 @@ def opt_float(obj: dict[str, Any], key: str, field: str | None = None) -> float 
     if value is None or value == "":
         return None
     try:
-        return float(value)
-    except ValueError as exc:
+        number = float(value)
+    except (ValueError, OverflowError) as exc:
         raise RecordError("expected a number", field=field or key, value=value) from exc
+    if not math.isfinite(number):
+        raise RecordError("expected a finite number", field=field or key, value=value)
+    return number
 
 
 def opt_int(obj: dict[str, Any], key: str, field: str | None = None) -> int | None:
@@ -196,7 +201,16 @@ def required(value: Any, field: str) -> Any:
 def epoch_time(obj: dict[str, Any], key: str, field: str | None = None) -> datetime | None:
     """Unix seconds or milliseconds → aware UTC datetime."""
     number = opt_float(obj, key, field)
-    return None if number is None else from_epoch(number)
+    if number is None:
+        return None
+    try:
+        return from_epoch(number)
+    except ValueError as exc:
+        raise RecordError(
+            "expected Unix time in seconds or milliseconds (years 1-9999)",
+            field=field or key,
+            value=obj.get(key),
+        ) from exc
 
 
 def iso_time(obj: dict[str, Any], key: str, field: str | None = None) -> datetime | None:
@@ -243,9 +257,20 @@ def pipe(values: Iterable[str]) -> str | None:
 
 
 def open_image(source: Source) -> Image.Image:
-    """Open an image lazily; Pillow's failures become one RecordError line."""
+    """Open an image lazily; Pillow's failures become one RecordError line.
+
+    Only metadata is read, never pixels, so Pillow's decompression-bomb warning (a large image)
+    is silenced; an image beyond its hard limit (twice that) is refused with one line.
+    """
     try:
-        return Image.open(source.path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(source.path)
+    except Image.DecompressionBombError as exc:
+        raise RecordError(
+            "image dimensions beyond Pillow's safety limit; not read", file=source.name,
+            locator="IHDR", field="file", value=str(exc).split(" pixels")[0].split("(")[-1] + " px",
+        ) from exc  # fmt: skip
     except UnidentifiedImageError as exc:
         raise RecordError("not an image Pillow can read", file=source.name, field="file") from exc
     except ValueError as exc:

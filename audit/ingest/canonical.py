@@ -3,43 +3,30 @@
 This is how anything without an export gets logged by hand. A CSV saved by a French Excel works:
 ``;`` separator, decimal commas, BOM or cp1252. Only ``platform``, ``modality`` and ``created_at``
 are required; ``id`` defaults to ``<platform>:<file stem>-<line>``.
+
+A large CSV (an archive of a million rows) is read column by column
+(:func:`~audit.ingest.canonical_columns.split_columns`): rows whose every cell converted are built
+from the converted columns, the others go through the row-by-row reader, which stays the
+reference. Both give the same records and the same rejects (tests compare them).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from audit.errors import InputError
 from audit.ingest.base import Adapter, Item, Reject, Source, build, head_text
-from audit.models import COLUMNS, JSON_COLUMNS, Generation
-from audit.textio import iter_jsonl, parse_number, read_csv_rows
+from audit.ingest.canonical_columns import Columns, cell, split_columns
+from audit.models import COLUMNS
+from audit.textio import iter_jsonl, read_csv_rows, read_text
 
 _REQUIRED = ("platform", "modality", "created_at")
-_NUMERIC = {
-    name
-    for name, info in Generation.model_fields.items()
-    if info.annotation in (int, float, int | None, float | None)
-}
-_BOOL = {"kept"}
-_SET_BY_US = {"source_file", "source_locator", "adapter"}
-
-
-def _cell(name: str, raw: str) -> Any:
-    if raw == "":
-        return None
-    if name in _NUMERIC:
-        return parse_number(raw)
-    if name in _BOOL:
-        return raw.lower() in {"1", "true", "yes", "oui", "vrai"}
-    if name in JSON_COLUMNS:
-        if raw.startswith(("[", "{")):
-            return json.loads(raw)
-        items = [part.strip() for part in raw.split("|") if part.strip()]
-        return [{"uri": item} for item in items] if name == "inputs" else items
-    return raw
+_SET_BY_US = frozenset({"source_file", "source_locator", "adapter"})
+OUT_OF_RANGE = "date out of the years 1-9999 once in UTC"
+#: Smaller CSV files are read row by row (the column reader pays off on large files only).
+COLUMN_READER_MIN_BYTES = 256 * 1024
 
 
 class CanonicalAdapter(Adapter):
@@ -63,34 +50,69 @@ class CanonicalAdapter(Adapter):
 
     def read(self, source: Source) -> Iterator[Item]:
         if source.path.suffix.lower() == ".jsonl":
-            for number, obj in iter_jsonl(source.path):
-                yield self._record(source, number, obj if isinstance(obj, dict) else {})
+            stem = Path(source.name).stem
+            for line, obj in iter_jsonl(source.path):
+                yield self._record(source, line, obj if isinstance(obj, dict) else {}, stem)
             return
-        for number, row in read_csv_rows(source.path):
-            unknown = sorted(set(row) - set(COLUMNS))
-            if unknown:
-                raise InputError(
-                    "unknown column",
-                    file=source.name,
-                    locator=1,
-                    field=unknown[0],
-                    choices=COLUMNS,
-                )
+        columns = None
+        if source.path.stat().st_size >= COLUMN_READER_MIN_BYTES:
+            columns = split_columns(read_text(source.path))
+        if columns is None:
+            yield from self.read_rows(source, read_csv_rows(source.path))
+        else:
+            yield from self.read_columns(source, columns)
+
+    def read_rows(
+        self, source: Source, rows: Iterable[tuple[int, dict[str, str]]]
+    ) -> Iterator[Item]:
+        """The reference reader, one row at a time: the first bad cell rejects the row."""
+        stem = Path(source.name).stem
+        for line, row in rows:
+            _check_columns(source, row)
             fields: dict[str, Any] = {}
             for name, raw in row.items():
                 try:
-                    fields[name] = _cell(name, raw)
+                    fields[name] = cell(name, raw)
                 except ValueError:
-                    yield Reject(source.name, str(number), name, "not a number or JSON", repr(raw))
+                    yield Reject(source.name, str(line), name, "not a number or JSON", repr(raw))
                     break
             else:
-                yield self._record(source, number, fields)
+                yield self._record(source, line, fields, stem)
 
-    def _record(self, source: Source, number: int, fields: dict[str, Any]) -> Item:
+    def read_columns(self, source: Source, columns: Columns) -> Iterator[Item]:
+        """The same records from converted columns; rows with a bad cell go through
+        :meth:`read_rows`, in file order."""
+        if any(columns.nonempty):
+            _check_columns(source, columns.names)
+        stem = Path(source.name).stem
+        names = [name for name in columns.names if name not in _SET_BY_US]
+        for k, fields in enumerate(columns.records(names)):
+            if not columns.nonempty[k]:
+                continue
+            if k in columns.bad:
+                yield from self.read_rows(source, [(k + 2, columns.row(k))])
+                continue
+            yield self._finish(source, k + 2, fields, stem)
+
+    def _record(self, source: Source, line: int, fields: dict[str, Any], stem: str) -> Item:
         clean = {k: v for k, v in fields.items() if v is not None and k not in _SET_BY_US}
+        return self._finish(source, line, clean, stem)
+
+    def _finish(self, source: Source, line: int, clean: dict[str, Any], stem: str) -> Item:
         for col in _REQUIRED:
             if col not in clean:
-                return Reject(source.name, str(number), col, "required")
-        stem = Path(source.name).stem
-        clean.setdefault("id", f"{clean['platform']}:{stem}-{number}")
-        return build(source, str(number), self.name, **clean)
+                return Reject(source.name, str(line), col, "required")
+        clean.setdefault("id", f"{clean['platform']}:{stem}-{line}")
+        try:
+            return build(source, str(line), self.name, **clean)
+        except OverflowError:  # an offset pushes the date out of years 1-9999 once in UTC
+            value = repr(clean["created_at"])[:80]
+            return Reject(source.name, str(line), "created_at", OUT_OF_RANGE, value)
+
+
+def _check_columns(source: Source, names: Iterable[str]) -> None:
+    unknown = sorted(set(names) - set(COLUMNS))
+    if unknown:
+        raise InputError(
+            "unknown column", file=source.name, locator=1, field=unknown[0], choices=COLUMNS
+        )

@@ -37,6 +37,7 @@ from audit.ingest._util import (
 )
 from audit.ingest.base import Adapter, Item, Source, build, head, head_text
 from audit.models import AssetRef
+from audit.textio import NESTED_TOO_DEEPLY
 
 Graph = dict[str, dict[str, Any]]
 # fmt: off
@@ -62,7 +63,8 @@ _PROMPT_LIST = re.compile(r'"prompt"\s*:\s*\[\s*\d+\s*,\s*"')
 
 
 def _order(node_id: str) -> tuple[int, str]:
-    return (int(node_id), "") if node_id.isdigit() else (1 << 62, node_id)
+    numeric = node_id.isdecimal() and len(node_id) <= 18  # "²" is a digit int() refuses
+    return (int(node_id), "") if numeric else (1 << 62, node_id)
 
 
 def _is_link(value: object) -> bool:
@@ -75,6 +77,10 @@ def parse_graph(text: str | object, field: str) -> Graph:
         graph = json.loads(text) if isinstance(text, str) else text
     except json.JSONDecodeError as exc:
         raise RecordError(f"invalid JSON: {exc.msg}", field=field) from exc
+    except RecursionError as exc:
+        raise RecordError(NESTED_TOO_DEEPLY, field=field) from exc
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise RecordError(f"invalid JSON: {exc}", field=field) from exc
     if not isinstance(graph, dict):
         raise RecordError("expected the API graph object", field=field, value=type(graph).__name__)
     for node_id, node in graph.items():
@@ -123,23 +129,25 @@ def _text_of(node: dict[str, Any]) -> str | None:
 
 
 def _trace(graph: Graph, link: list[Any], found: set[str], seen: set[tuple[str, int]]) -> None:
-    """Collect the text encoders upstream of a ``negative`` link."""
-    node_id, index = str(link[0]), link[1]
-    node = graph.get(node_id)
-    if node is None or (node_id, index) in seen or node["class_type"] == "ConditioningZeroOut":
-        return
-    seen.add((node_id, index))
-    if _text_of(node) is not None:
-        found.add(node_id)
-        return
-    inputs = node["inputs"]
-    if "positive" in inputs and "negative" in inputs:
-        upstream = [inputs["negative" if index == 1 else "positive"]]
-    else:
-        upstream = list(inputs.values())
-    for value in upstream:
-        if _is_link(value):
-            _trace(graph, value, found, seen)
+    """Collect the text encoders upstream of a ``negative`` link (a walk with its own stack, so
+    a chain of thousands of nodes cannot exhaust Python's recursion limit)."""
+    todo = [link]
+    while todo:
+        current = todo.pop()
+        node_id, index = str(current[0]), current[1]
+        node = graph.get(node_id)
+        if node is None or (node_id, index) in seen or node["class_type"] == "ConditioningZeroOut":
+            continue
+        seen.add((node_id, index))
+        if _text_of(node) is not None:
+            found.add(node_id)
+            continue
+        inputs = node["inputs"]
+        if "positive" in inputs and "negative" in inputs:
+            upstream = [inputs["negative" if index == 1 else "positive"]]
+        else:
+            upstream = list(inputs.values())
+        todo += [value for value in reversed(upstream) if _is_link(value)]
 
 
 def prompts(graph: Graph) -> tuple[str | None, str | None]:
@@ -283,7 +291,7 @@ def _decoded(value: object) -> object:
     if isinstance(value, str):
         try:
             return json.loads(value)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON (or not JSON Python can hold): as text
             return value
     return value
 

@@ -99,7 +99,8 @@ def _apply(cmd: Command, name: str, value: str) -> None:
     elif name == "niji":
         cmd.version = f"niji {value}".strip()
     elif name == "seed":
-        cmd.seed = int(value) if value.isdigit() else None
+        # isdecimal: "²" is a digit int() refuses; 20 digits: beyond any seed, and int() limits
+        cmd.seed = int(value) if value.isdecimal() and len(value) <= 20 else None
     elif name == "no":
         cmd.negative = value or None
     elif name in _REF_ROLES:

@@ -1,7 +1,8 @@
 """Walk a production's ``logs/``, sniff every file, read it, merge duplicates, reconcile counts.
 
 Nothing is lost: each record is accepted, merged (duplicate id, or a request joined to its result)
-or rejected with a reason; each file is claimed by an adapter or listed as unclaimed. Strict mode
+or rejected with a reason (also a record whose duration exceeds 24 h or whose width or height
+exceeds 100,000 px: impossible for one generation, usually milliseconds logged as seconds); each file is claimed by an adapter or listed as unclaimed. Strict mode
 raises on the first reject; lenient mode collects them all.
 
 Adapters read in order of their names, files in path order. When the same id is seen twice, the
@@ -11,9 +12,11 @@ first record is kept and the later one only fills the fields the first left empt
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +26,10 @@ from audit.ingest.registry import adapters as all_adapters
 from audit.models import Generation
 
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "README.txt", "README.md"}
+#: No generation job renders a day of media: a longer duration is milliseconds logged as seconds.
+MAX_DURATION_S = 86_400.0
+#: No generator writes an image or a frame wider or taller than this (absurd dimensions).
+MAX_SIDE_PX = 100_000
 
 
 @dataclass
@@ -63,6 +70,23 @@ class IngestResult:
             "merged": sum(f.merged for f in self.files),
             "rejected": sum(f.rejected for f in self.files),
         }
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while millions of records are built.
+
+    Records hold no reference cycles; reference counting frees them as before. Left on, the
+    collector walks every live record again and again as they pile up, which doubled the time of
+    ingest and linking at 100,000 records (docs/performance.md). The previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def sha256(path: Path) -> str:
@@ -130,8 +154,10 @@ def ingest_files(
             groups[adapter.name].append(Source(path, name))
     by_id: dict[str, Generation] = {}
     rejects: list[Reject] = []
-    for adapter_key in sorted(groups):
-        _read_group(registry[adapter_key], groups[adapter_key], reports, by_id, rejects, lenient)
+    with paused_gc():
+        for adapter_key in sorted(groups):
+            adapter = registry[adapter_key]
+            _read_group(adapter, groups[adapter_key], reports, by_id, rejects, lenient)
     generations = sorted(by_id.values(), key=lambda g: (g.created_at, g.id))
     return IngestResult(generations, list(reports.values()), rejects)
 
@@ -162,12 +188,28 @@ def _account(
         reports[item.file].rejected += 1
     elif isinstance(item, Merged):
         reports[item.file].merged += 1
+    elif (refused := implausible(item)) is not None:
+        _account(refused, reports, by_id, rejects, lenient)
     elif item.id in by_id:
         by_id[item.id] = _fill(by_id[item.id], item)
         reports[item.source_file].merged += 1
     else:
         by_id[item.id] = item
         reports[item.source_file].accepted += 1
+
+
+def implausible(gen: Generation) -> Reject | None:
+    """A Reject when a record's duration or size cannot be true, whatever the adapter read."""
+    if gen.duration_s is not None and gen.duration_s > MAX_DURATION_S:
+        reason = "longer than 24 h (86400 s): milliseconds logged as seconds?"
+        return Reject(
+            gen.source_file, gen.source_locator, "duration_s", reason, repr(gen.duration_s)
+        )
+    for name, value in (("width", gen.width), ("height", gen.height)):
+        if value is not None and value > MAX_SIDE_PX:
+            reason = f"more than {MAX_SIDE_PX} px"
+            return Reject(gen.source_file, gen.source_locator, name, reason, repr(value))
+    return None
 
 
 def ingest_folder(root: Path, *, lenient: bool = False) -> IngestResult:

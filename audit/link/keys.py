@@ -42,8 +42,10 @@ _CHUNK = 1 << 20
 
 def _add(table: dict[str, list[int]], key: str | None, value: int) -> None:
     if key:
-        bucket = table.setdefault(key, [])
-        if not bucket or bucket[-1] != value:
+        bucket = table.get(key)
+        if bucket is None:
+            table[key] = [value]
+        elif bucket[-1] != value:
             bucket.append(value)
 
 
@@ -78,8 +80,13 @@ def tag_key(shot_tag: str | None) -> str | None:
 
 
 def build_index(gens: Sequence[Generation]) -> Index:
-    """One pass over every generation, its outputs and inputs."""
+    """One pass over every generation, its outputs and inputs.
+
+    Prompts and shot tags repeat (rerolls share them), so each distinct one is normalised once.
+    """
     index = Index(gens)
+    prompts: dict[str | None, str | None] = {}
+    tags: dict[str | None, str | None] = {}
     for i, gen in enumerate(gens):
         index.by_id[gen.id] = i
         pid = platform_id(gen.id).lower()
@@ -97,13 +104,18 @@ def build_index(gens: Sequence[Generation]) -> Index:
         for uri in content:
             _add(index.by_input, uri, i)
         index.content_inputs.append(content)
-        prompt = normalise_prompt(gen.prompt)
+        if gen.prompt not in prompts:
+            prompts[gen.prompt] = normalise_prompt(gen.prompt)
+        prompt = prompts[gen.prompt]
         index.prompt_keys.append(prompt)
         _add(index.by_prompt, prompt, i)
-        _add(index.by_tag, tag_key(gen.shot_tag), i)
-        _add(index.by_c2pa, _text(gen.attributes.get("c2pa_instance_id")), i)
-        for attribute in SHA256_ATTRIBUTES:
-            _add(index.by_sha256, _text(gen.attributes.get(attribute)), i)
+        if gen.shot_tag not in tags:
+            tags[gen.shot_tag] = tag_key(gen.shot_tag)
+        _add(index.by_tag, tags[gen.shot_tag], i)
+        if gen.attributes:
+            _add(index.by_c2pa, _text(gen.attributes.get("c2pa_instance_id")), i)
+            for attribute in SHA256_ATTRIBUTES:
+                _add(index.by_sha256, _text(gen.attributes.get(attribute)), i)
     return index
 
 
@@ -134,8 +146,11 @@ class LocalMedia:
         self._digests: dict[Path, str | None] = {}
 
     def _scan(self) -> dict[str, list[Path]]:
+        """Files by lower-case name. Linked folders are not entered; a linked file that leads
+        out of the production folder is never read (a warning names it)."""
         if self._by_name is None:
             self._by_name = {}
+            inside = self.root.resolve()
             for folder, dirs, files in os.walk(self.root):
                 here = Path(folder)
                 dirs[:] = sorted(
@@ -145,6 +160,12 @@ class LocalMedia:
                 )
                 for name in sorted(files):
                     path = here / name
+                    if path.is_symlink() and not path.resolve().is_relative_to(inside):
+                        self.warnings.append(
+                            f"{path.relative_to(self.root).as_posix()}: a link out of the "
+                            "production folder; not read"
+                        )
+                        continue
                     try:
                         size = path.stat().st_size
                     except OSError:

@@ -59,6 +59,8 @@ def basename(url_or_path: str | None) -> str | None:
     if not url_or_path:
         return None
     text = url_or_path.strip()
+    if "/" not in text and "\\" not in text and "%" not in text:
+        return text or None  # already a bare file name (no scheme, separator or escape)
     if _SCHEME.match(text):
         text = urlsplit(text).path
     name = _SEPARATOR.split(unquote(text).rstrip("/\\"))[-1]

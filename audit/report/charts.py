@@ -22,6 +22,7 @@ def _pyplot() -> Any:
         {
             "svg.fonttype": "none",  # text stays text (searchable, uses the report's font)
             "svg.hashsalt": "empreinte",  # deterministic ids
+            "text.parse_math": False,  # labels are input data ($…$ is text, never mathtext)
             "font.family": "DejaVu Sans",
             "font.size": 8,
             "axes.spines.top": False,

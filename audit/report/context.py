@@ -235,6 +235,8 @@ def _charts(run: AuditRun, fmt: Formatter) -> dict[str, str]:
 
 
 def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
+    """Findings by severity, message and fix translated (``gettext(lang, message_id) % params``,
+    numbers and dates written the reader's way); evidence stays as recorded."""
     groups = []
     for severity, label in SEVERITIES:
         items = [
@@ -242,12 +244,13 @@ def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
                 "severity": f.severity,
                 "code": f.code,
                 "name": f.name,
-                "message": f.message,
+                "message": message,
                 "evidence": "; ".join(f.evidence[:8]) + (" …" if len(f.evidence) > 8 else ""),
-                "fix": f.fix,
+                "fix": fix,
             }
             for f in run.findings
             if f.severity == severity
+            for message, fix in [f.localised(fmt)]
         ]
         if items:
             groups.append({"label": gettext(fmt.lang, label), "findings": items})

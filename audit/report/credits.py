@@ -106,15 +106,14 @@ def disclosure(run: AuditRun, lang: str) -> str:
     fictional = run.production.work_type.value in FICTIONAL
     text = gettext(lang, FICTION_STATEMENT if fictional else NONFICTION_STATEMENT)
     kinds = {
-        "voice": gettext(lang, "voice"),
-        "likeness": gettext(lang, "image"),
-        "performance": gettext(lang, "performance"),
+        "voice": gettext(lang, "The voice"),
+        "likeness": gettext(lang, "The likeness"),
+        "performance": gettext(lang, "The performance"),
     }
     for person, kind in reproduced_people(run):
         text += " " + gettext(
             lang,
-            "The %(kind)s of %(person)s was reproduced by artificial "
-            "intelligence, with their consent.",
+            "%(kind)s of %(person)s was reproduced by artificial intelligence, with their consent.",
         ) % {"kind": kinds.get(kind, kind), "person": person}
     return text
 

@@ -64,7 +64,7 @@ def context_rows(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
         value = (
             quantity(fmt, "carbon_g", baseline_g)
             + " · "
-            + gettext(fmt.lang, "this film's AI work: %(share)s of it")
+            + gettext(fmt.lang, "this film's AI work: %(share)s of that figure")
             % {"share": fmt.percent(share, 1)}
         )
         rows.append({"label": gettext(fmt.lang, label), "value": value,

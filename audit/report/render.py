@@ -5,7 +5,6 @@ or attachment links coming from the data (see GHSA-35jj-wx47-4w8r)."""
 from __future__ import annotations
 
 import logging
-import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -19,6 +18,16 @@ import jinja2
 from audit.errors import RenderError
 from audit.report.i18n import translations
 from audit.resources import templates_dir
+
+#: Content types of our own assets, fixed here rather than read from the system's mime.types:
+#: the fetcher opens nothing outside report_templates/ and serves the same on every machine.
+ASSET_TYPES = {
+    ".css": "text/css",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+}
 
 
 @cache
@@ -58,7 +67,7 @@ def _fetcher_class() -> type:
             if scheme == "file":
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if path.is_relative_to(assets) and path.is_file():
-                    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    mime = ASSET_TYPES.get(path.suffix.lower(), "application/octet-stream")
                     return URLFetcherResponse(
                         url, body=path.read_bytes(), headers={"Content-Type": mime}
                     )

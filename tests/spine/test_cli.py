@@ -24,6 +24,7 @@ COMMANDS = [
     "compare",
     "whatif",
     "export",
+    "measure",
 ]
 runner = CliRunner()
 

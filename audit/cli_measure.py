@@ -1,0 +1,100 @@
+"""``empreinte measure DIR --shot ID -- CMD ARGS…``: run a local generation under codecarbon.
+
+The command runs with this terminal's stdin, stdout and stderr; Empreinte's own line goes to
+stderr. Exit code: the command's own (128+N when a signal N killed it), once its row is written.
+No row is written, and Empreinte exits 2, when an option or production.yaml is wrong or the command
+cannot be started; and exits 3 when codecarbon did not measure (the row would be a guess).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audit.cli import _friendly, app
+from audit.errors import ConfigError
+from audit.measure import (
+    MEASURE_POWER_SECS,
+    MeasureError,
+    Measurement,
+    Meter,
+    RunInfo,
+    finish,
+    prepare,
+)
+
+
+def run_command(command: list[str]) -> int:
+    """Run ``command`` (stdio inherited); its exit code, 128+N when killed by signal N."""
+    if not command:
+        raise ConfigError("no command to measure: put it after --", field="command")
+    try:
+        code = subprocess.run(command, check=False).returncode
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot run the command: {exc.strerror or exc}", field="command", value=command[0]
+        ) from None
+    return 128 - code if code < 0 else code
+
+
+def measure_command(
+    folder: Path, info: RunInfo, command: list[str], measure_power_secs: float = MEASURE_POWER_SECS
+) -> Measurement:
+    """Check, run ``command`` under codecarbon, append its row; the command's exit code is kept."""
+    plan = prepare(folder, info)
+    with Meter(plan.country, measure_power_secs) as meter:
+        started_at = datetime.now(UTC)  # when the measured run happened: the real clock, on purpose
+        code = run_command(command)
+        try:
+            return finish(plan, meter, started_at, code)
+        except MeasureError as exc:
+            raise MeasureError(f"{exc}; no row written (the command exited {code})") from exc
+
+
+def summary(done: Measurement, root: Path) -> str:
+    """One line: where the row went, the energy, and whether it was metered or modelled."""
+    reading = done.reading
+    if reading is None:
+        return f"{done.path}: nothing measured"
+    where = done.path.relative_to(root) if done.path.is_relative_to(root) else done.path
+    how = "metered" if reading.energy_source == "metered" else "modelled by codecarbon, not metered"
+    return (
+        f"{where}:{done.line}: {reading.energy_wh:.4g} Wh in {reading.duration_s:.1f} s, {how} "
+        f"({reading.energy_methods}); command exit code {done.exit_code}"
+    )
+
+
+@app.command(no_args_is_help=True)
+@_friendly
+def measure(
+    folder: Annotated[Path, typer.Argument(help="Production folder (holds production.yaml).")],
+    command: Annotated[
+        list[str], typer.Argument(help="The command to measure, after --.", show_default=False)
+    ],
+    shot: Annotated[str, typer.Option("--shot", help="Shot id the run is for (shot_tag).")],
+    label: Annotated[str | None, typer.Option("--label", help="Free label of the run.")] = None,
+    platform: Annotated[
+        str, typer.Option("--platform", help="Local platform that ran it: comfyui or a1111.")
+    ] = "comfyui",
+    modality: Annotated[
+        str, typer.Option("--modality", help="What it produced: image, video…")
+    ] = "image",
+    model: Annotated[str | None, typer.Option("--model", help="Model or checkpoint name.")] = None,
+    outputs: Annotated[int, typer.Option("--outputs", help="Outputs it rendered.")] = 1,
+    record_id: Annotated[
+        str | None,
+        typer.Option("--id", help="Record id, e.g. comfyui:<prompt id> (default: file and line)."),
+    ] = None,
+) -> None:
+    """Run a local generation under codecarbon; append its energy to DIR/logs/measured.csv.
+
+    Exit code: the command's own; 2 for a wrong option, 3 if codecarbon did not measure (no row).
+    """
+    info = RunInfo(shot, label, platform, modality, model, outputs, record_id)
+    done = measure_command(folder, info, command)
+    typer.echo(f"empreinte: {summary(done, folder)}", err=True)
+    raise typer.Exit(done.exit_code or 0)

@@ -1,0 +1,130 @@
+"""The benchmark bodies, each run in its own process: ``python -m bench.cases NAME OUT.json ARGS``.
+
+Each writes its figures as JSON to ``OUT.json``, with the process's peak resident set size from
+``resource.getrusage`` (imports included). Wall times come from ``time.perf_counter``.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+STARTED = time.perf_counter()
+AS_OF = "2026-11-20"
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process so far, MiB (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _timed(figures: dict[str, Any], name: str, func: Callable[[], Any]) -> Any:
+    start = time.perf_counter()
+    out = func()
+    figures[f"{name}_s"] = round(time.perf_counter() - start, 3)
+    return out
+
+
+def b1_floor(root: Path) -> dict[str, Any]:
+    """The floor: pandas reads the same canonical CSV (default C engine, types inferred)."""
+    import pandas as pd
+
+    figures: dict[str, Any] = {}
+    frame = _timed(figures, "read_csv", lambda: pd.read_csv(root / "logs" / "generations.csv"))
+    figures["rows"] = len(frame)
+    figures["wall_s"] = figures["read_csv_s"]
+    return figures
+
+
+def b1_pipeline(root: Path) -> dict[str, Any]:
+    """Ingest + link + estimate + aggregate, as ``pipeline.run`` calls them (no rights, no PDF)."""
+    from datetime import date
+
+    from audit.ingest.walk import ingest_folder, paused_gc
+    from audit.link.linker import link
+    from audit.pipeline import Options, instance_ids, load_timeline, run_aggregate, run_estimate
+    from audit.production import load_production
+    from audit.provenance import scan_provenance
+
+    options = Options(as_of=date.fromisoformat(AS_OF))
+    figures: dict[str, Any] = {}
+    start = time.perf_counter()
+    with paused_gc():
+        production = load_production(root)
+        ingested = _timed(figures, "ingest", lambda: ingest_folder(root))
+        timeline = _timed(figures, "timeline", lambda: load_timeline(root, production, options))
+        ids = instance_ids(scan_provenance(root))
+        linked = _timed(
+            figures, "link", lambda: link(ingested.generations, timeline, root, instance_ids=ids)
+        )
+        footprint = _timed(figures, "estimate", lambda: run_estimate(production, linked))
+        aggregates = _timed(
+            figures, "aggregate", lambda: run_aggregate(production, linked, footprint)
+        )
+    figures["wall_s"] = round(time.perf_counter() - start, 3)
+    figures["records"] = ingested.totals()["records"]
+    figures["generations"] = aggregates.generations
+    figures["shots"] = len(linked.shots)
+    figures["kept_outputs"] = aggregates.kept_outputs
+    figures["signatures"] = len(footprint.by_signature)
+    figures["energy_kwh_central"] = round(aggregates.totals["energy_wh"].central / 1000, 3)
+    return figures
+
+
+def b2_report(root: Path) -> dict[str, Any]:
+    """``empreinte report`` as a user runs it: the pipeline, then report.pdf and report.html."""
+    from datetime import date
+
+    from audit.pipeline import Options, run
+    from audit.report.write import write_all
+
+    figures: dict[str, Any] = {}
+    imported = time.perf_counter()
+    figures["import_s"] = round(imported - STARTED, 3)
+    audit = _timed(figures, "pipeline", lambda: run(root, Options(date.fromisoformat(AS_OF))))
+    out = root / "out"
+    written = _timed(figures, "render", lambda: write_all(audit, out, ["en"], False))
+    figures["wall_s"] = round(time.perf_counter() - STARTED, 3)
+    figures["generations"] = audit.aggregates.generations
+    figures["shots"] = len(audit.link.shots)
+    figures["files"] = sorted(Path(p).name for p in written)
+    figures["pdf_bytes"] = (out / "report.pdf").stat().st_size
+    return figures
+
+
+def b4_imports(_root: Path) -> dict[str, Any]:
+    """Which heavy libraries ``empreinte --help`` imports (none should be)."""
+    import contextlib
+    import io
+
+    from audit import cli
+
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        cli.app(["--help"])
+    heavy = ("pandas", "weasyprint", "codecarbon", "c2pa", "matplotlib", "ecologits", "numpy")
+    return {"heavy_imported": sorted(name for name in heavy if name in sys.modules)}
+
+
+def main(argv: list[str]) -> None:
+    from bench.estimation import b3_estimation
+
+    cases: dict[str, Callable[[Path], dict[str, Any]]] = {
+        "b1-floor": b1_floor,
+        "b1-pipeline": b1_pipeline,
+        "b2-report": b2_report,
+        "b3-estimation": b3_estimation,
+        "b4-imports": b4_imports,
+    }
+    name, out, root = argv[0], Path(argv[1]), Path(argv[2])
+    figures = cases[name](root)
+    figures["peak_rss_mib"] = peak_rss_mib()
+    out.write_text(json.dumps(figures, indent=2, sort_keys=True), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
