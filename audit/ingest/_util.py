@@ -15,13 +15,14 @@ import math
 import struct
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from audit.errors import InputError, RecordError
 from audit.ingest.base import Item, Merged, Reject, Source, head
@@ -256,6 +257,22 @@ def pipe(values: Iterable[str]) -> str | None:
 # --- images --------------------------------------------------------------------------------------
 
 
+@contextmanager
+def strict_images() -> Iterator[None]:
+    """Pillow as strict as it is by default while metadata is read.
+
+    WeasyPrint sets Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` when it is imported; with it,
+    an oversized or truncated text chunk is silently dropped instead of raising, so what a PNG
+    yields would depend on whether a report was rendered earlier in the same process.
+    """
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def open_image(source: Source) -> Image.Image:
     """Open an image lazily; Pillow's failures become one RecordError line.
 
@@ -263,7 +280,7 @@ def open_image(source: Source) -> Image.Image:
     is silenced; an image beyond its hard limit (twice that) is refused with one line.
     """
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), strict_images():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             return Image.open(source.path)
     except Image.DecompressionBombError as exc:
@@ -283,7 +300,7 @@ def open_image(source: Source) -> Image.Image:
 
 def png_text(source: Source) -> dict[str, str]:
     """The text chunks (tEXt, zTXt, iTXt) of a PNG, as plain strings."""
-    with open_image(source) as image:
+    with strict_images(), open_image(source) as image:
         try:
             chunks = getattr(image, "text", None) or {}
         except ValueError as exc:
@@ -300,7 +317,7 @@ def png_text(source: Source) -> dict[str, str]:
 
 def exif_strings(source: Source) -> dict[str, str]:
     """EXIF strings written as ``key:value`` (ComfyUI's ``prompt:{...}`` in animated WEBP)."""
-    with open_image(source) as image:
+    with strict_images(), open_image(source) as image:
         try:
             exif = image.getexif()
         except (OSError, ValueError, SyntaxError) as exc:

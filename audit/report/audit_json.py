@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from audit.pipeline import AuditRun
 
 SCHEMA = "empreinte.audit"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 def redact_prompt(text: str | None) -> str | None:
