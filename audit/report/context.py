@@ -97,6 +97,7 @@ def _summary(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         )
     by_status = agg.by_status.set_index("estimate_status")
     measured = float(by_status["energy_wh_central"].get("measured", 0.0))
+    modelled = _codecarbon_modelled_wh(run)
     total_energy = agg.totals["energy_wh"].central
     counts = {sev: sum(1 for f in run.findings if f.severity == sev) for sev, _ in SEVERITIES}
     in_cut = agg.in_cut_share.get("energy_wh", 0.0)
@@ -112,12 +113,21 @@ def _summary(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         "discarded_energy": fmt.percent(1 - in_cut),
         "measured_energy": quantity(fmt, "energy_wh", measured)
         + f" ({fmt.percent(measured / total_energy if total_energy else 0.0, 1)})",
+        "measured_modelled": quantity(fmt, "energy_wh", modelled) if modelled else "",
         "blockers": counts["blocker"],
         "warnings": counts["warning"],
         "infos": counts["info"],
         "equivalents": _equivalents(run, fmt),
         "context": context_rows(run, fmt),
     }
+
+
+def _codecarbon_modelled_wh(run: AuditRun) -> float:
+    """Energy of "measured" runs that codecarbon in fact modelled (no RAPL/NVML on that machine)."""
+    ids = {g.id for g in run.link.generations if g.attributes.get("energy_source") == "modelled"}
+    table = run.footprint.table
+    rows = table[(table["estimate_status"] == "measured") & table["id"].isin(ids)]
+    return float(rows["energy_wh_central"].sum())
 
 
 def _impact_cells(fmt: Formatter, row: pd.Series) -> dict[str, str]:
