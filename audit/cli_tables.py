@@ -53,6 +53,26 @@ def init(
         typer.echo(str(path))
 
 
+def _ingest_with_progress(
+    root: Path, files: list[Path], adapter: str | None, lenient: bool, *, show: bool
+) -> Any:
+    """ingest_files with a progress bar on stderr for long runs (more than 50 files)."""
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from audit.ingest.walk import ingest_files
+
+    if not show or len(files) <= 50:
+        return ingest_files(root, files, adapter_name=adapter, lenient=lenient)
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Reading logs", total=2 * len(files))
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return ingest_files(root, files, adapter_name=adapter, lenient=lenient, progress=advance)
+
+
 @app.command()
 @_friendly
 def ingest(
@@ -62,7 +82,7 @@ def ingest(
     as_json: JsonOut = False,
 ) -> None:
     """Read platform records: accepted, merged as duplicates, rejected — per file."""
-    from audit.ingest.walk import ingest_files, safe_files
+    from audit.ingest.walk import safe_files
 
     if len(paths) == 1 and (paths[0] / "logs").is_dir():
         root, files = paths[0], safe_files(paths[0], paths[0] / "logs")
@@ -71,7 +91,7 @@ def ingest(
         if missing:
             raise ConfigError("no such file", file=missing[0])
         root, files = Path.cwd(), [p.resolve() for p in paths]
-    result = ingest_files(root, files, adapter_name=adapter, lenient=lenient)
+    result = _ingest_with_progress(root, files, adapter, lenient, show=not as_json)
     if as_json:
         _print_json(
             {

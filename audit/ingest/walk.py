@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,15 +137,25 @@ def ingest_files(
     *,
     adapter_name: str | None = None,
     lenient: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> IngestResult:
-    """Read ``paths`` (shown relative to ``root``) with the adapters that claim them."""
+    """Read ``paths`` (shown relative to ``root``) with the adapters that claim them.
+
+    ``progress(files_done, files_total)`` is called as each file is sniffed and as each adapter's
+    files are read (the CLI draws a progress bar with it)."""
     registry = all_adapters()
     forced = registry.get(adapter_name) if adapter_name else None
     if adapter_name and forced is None:
         raise InputError("unknown adapter", field="--adapter", value=adapter_name, choices=registry)
     reports: dict[str, FileReport] = {}
     groups: dict[str, list[Source]] = defaultdict(list)
+    paths = list(paths)
+    total = 2 * len(paths)
+    done = 0
     for path in paths:
+        done += 1
+        if progress is not None:
+            progress(done, total)
         name = path.resolve().relative_to(root.resolve()).as_posix()
         adapter = _claim(path, registry, forced)
         claimed_by = adapter.name if adapter is not None else None
@@ -158,6 +168,11 @@ def ingest_files(
         for adapter_key in sorted(groups):
             adapter = registry[adapter_key]
             _read_group(adapter, groups[adapter_key], reports, by_id, rejects, lenient)
+            done += len(groups[adapter_key])
+            if progress is not None:
+                progress(done, total)
+    if progress is not None:
+        progress(total, total)
     generations = sorted(by_id.values(), key=lambda g: (g.created_at, g.id))
     return IngestResult(generations, list(reports.values()), rejects)
 

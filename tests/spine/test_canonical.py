@@ -90,3 +90,16 @@ def test_unclaimed_files_are_listed_not_dropped(tmp_path: Path) -> None:
     result = _ingest(tmp_path, "notes.csv", b"what,ever\n1,2\n")
     assert result.unclaimed == ["notes.csv"]
     assert result.totals()["unclaimed_files"] == 1
+
+
+def test_progress_reaches_the_total(tmp_path: Path) -> None:
+    paths = []
+    for index in range(3):
+        path = tmp_path / f"log{index}.csv"
+        path.write_bytes(b"platform,modality,created_at\nkling,video,2026-09-01T00:00:00Z\n")
+        paths.append(path)
+    seen: list[tuple[int, int]] = []
+    ingest_files(tmp_path, paths, progress=lambda done, total: seen.append((done, total)))
+    assert seen[:3] == [(1, 6), (2, 6), (3, 6)]
+    assert seen[-1] == (6, 6)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
