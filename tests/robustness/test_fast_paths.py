@@ -1,0 +1,115 @@
+"""The speed-ups of docs/performance.md change nothing: the canonical column reader gives the row
+reader's records, signatures without the fields no method reads give the same estimates, the
+per-signature join gives every generation its own estimate, and the collector pause is undone."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from audit.footprint import UNREAD_FIELDS, estimate_generations, registry, signature
+from audit.ingest.base import Source
+from audit.ingest.canonical import CanonicalAdapter
+from audit.ingest.canonical_columns import split_columns
+from audit.ingest.walk import ingest_files, paused_gc
+from audit.models import Generation
+from audit.production import load_production
+from audit.textio import read_csv_rows
+from bench.generate import generate
+from estimators.impacts import estimate
+from estimators.signature import Signature
+
+REGISTRY = registry()
+PLATFORMS = sorted(REGISTRY.platforms)
+MODELS = [None, "kling-v2.6", "veo-3.1", "wan2.1", "gpt-4o-mini", "flux1-dev", "sdxl", "7"]
+MODALITIES = ["image", "image_edit", "video", "video_edit", "lipsync", "upscale", "music",
+              "sound", "speech", "voice_clone", "text"]  # fmt: skip
+SMALL = st.one_of(st.none(), st.integers(1, 4000))
+SIGNATURES = st.builds(
+    Signature,
+    platform=st.sampled_from(PLATFORMS),
+    modality=st.sampled_from(MODALITIES),
+    model=st.sampled_from(MODELS),
+    task=st.sampled_from([None, "text_to_video", "tts", "upscale"]),
+    width=SMALL, height=SMALL, duration_s=st.one_of(st.none(), st.floats(0.5, 300)),
+    fps=st.one_of(st.none(), st.sampled_from([12.0, 24.0, 30.0])), steps=st.one_of(st.none(), st.integers(1, 80)),
+    outputs_count=st.integers(1, 4), characters=SMALL, tokens_in=SMALL, tokens_out=SMALL,
+    measured_energy_wh=st.one_of(st.none(), st.floats(0.1, 900)),
+    mode=st.sampled_from([None, "std", "pro"]), with_audio=st.sampled_from([None, True, False]),
+    scale_factor=st.one_of(st.none(), st.sampled_from([2.0, 4.0])),
+    creativity=st.one_of(st.none(), st.floats(0, 1)),
+    region=st.sampled_from([None, "FRA", "USA"]),
+)  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SIGNATURES)
+def test_unread_signature_fields_never_change_an_estimate(sig: Signature) -> None:
+    """If an estimator starts reading task, tokens_in or mode, this fails: remove the field from
+    ``audit.footprint.UNREAD_FIELDS``."""
+    blank = dataclasses.replace(sig, **dict.fromkeys(UNREAD_FIELDS))  # type: ignore[arg-type]
+    assert estimate(blank, REGISTRY) == estimate(sig, REGISTRY)
+
+
+def test_signature_leaves_the_unread_fields_empty(tmp_path: Path) -> None:
+    root = tmp_path / "bench"
+    generate(root, 300, 20)
+    production = load_production(root)
+    gens = ingest_files(root, [root / "logs" / "generations.csv"]).generations
+    assert None not in {gen.task for gen in gens}  # the records do carry a task
+    assert all(getattr(signature(g, production), f) is None for g in gens for f in UNREAD_FIELDS)
+
+
+def test_bench_generator_is_seeded(tmp_path: Path) -> None:
+    one, two = generate(tmp_path / "a", 500, 30), generate(tmp_path / "b", 500, 30)
+    assert one.read_bytes() == two.read_bytes()
+    assert one.read_text(encoding="utf-8").count("\n") == 501
+    shots = (tmp_path / "a" / "timeline" / "shots.csv").read_text(encoding="utf-8")
+    assert shots.count("\n") == 31
+
+
+def test_column_reader_equals_row_reader_on_an_archive(tmp_path: Path) -> None:
+    """5,000 generated rows (quoted prompts with commas, lists, empty cells)."""
+    log = generate(tmp_path / "bench", 5000, 100)
+    source = Source(log, "logs/generations.csv")
+    columns = split_columns(log.read_text(encoding="utf-8"))
+    assert columns is not None
+    assert not columns.bad
+    by_columns = list(CanonicalAdapter().read_columns(source, columns))
+    by_rows = list(CanonicalAdapter().read_rows(source, read_csv_rows(log)))
+    assert len(by_columns) == 5000
+    assert by_columns == by_rows
+    assert all(isinstance(g, Generation) for g in by_rows)
+    sets = [[g.model_fields_set for g in items if isinstance(g, Generation)]
+            for items in (by_columns, by_rows)]  # fmt: skip
+    assert sets[0] == sets[1]
+
+
+def test_every_generation_gets_its_own_signature_estimate(tmp_path: Path) -> None:
+    root = tmp_path / "bench"
+    generate(root, 2000, 40)
+    production = load_production(root)
+    gens = ingest_files(root, [root / "logs" / "generations.csv"]).generations
+    footprint = estimate_generations(gens, production)
+    table = footprint.table
+    assert list(table["id"]) == [g.id for g in gens]
+    for gen, row in zip(gens, table.itertuples(index=False), strict=True):
+        impacts = estimate(signature(gen, production), REGISTRY)
+        assert row.energy_wh_central == impacts.energy_wh.central
+        assert row.carbon_g_high == impacts.carbon_g.high
+        assert row.method == impacts.method
+    assert len(footprint.by_signature) < len(gens) / 2
+
+
+def test_paused_gc_restores_the_collector() -> None:
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
