@@ -124,7 +124,10 @@ class Generation(BaseModel):
     def _utc(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError as exc:  # a date at the edge of the calendar with an offset
+            raise ValueError("date out of range once converted to UTC") from exc
 
     @property
     def department(self) -> str:

@@ -272,8 +272,11 @@ def offline_context() -> Any:
 def media_files(folder: Path) -> list[Path]:
     """Image, video and audio files under ``folder`` (hidden and tool folders skipped), sorted."""
     found = []
+    inside = folder.resolve()
     for path in folder.rglob("*"):
         parts = path.relative_to(folder).parts
+        if not path.resolve().is_relative_to(inside):  # a link leading out of the folder
+            continue
         if any(part in _SKIP_DIRS or part.startswith(".") for part in parts):
             continue
         if path.is_file() and path.suffix.lower() in MEDIA_SUFFIXES:

@@ -146,7 +146,7 @@ def _whole(params: dict[str, str], key: str) -> int | None:
     value = params.get(key)
     if value is None or value == "":
         return None
-    if not value.lstrip("-").isdigit():
+    if not (value.lstrip("-").isdecimal() and len(value) <= 18):
         raise RecordError("expected a whole number", field=key, value=value)
     return int(value)
 

@@ -103,3 +103,9 @@ def test_progress_reaches_the_total(tmp_path: Path) -> None:
     assert seen[:3] == [(1, 6), (2, 6), (3, 6)]
     assert seen[-1] == (6, 6)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_date_at_the_edge_of_the_calendar_is_a_reject_not_a_crash(tmp_path: Path) -> None:
+    data = b"platform,modality,created_at\nkling,video,0001-01-01T00:00:00+05:00\n"
+    result = _ingest(tmp_path, "edge.csv", data, lenient=True)
+    assert [(r.locator, r.field) for r in result.rejects] == [("2", "created_at")]
