@@ -120,6 +120,8 @@ def load_production(folder: Path) -> Production:
     path = folder / "production.yaml"
     if not path.is_file():
         raise ConfigError("missing production.yaml (run: empreinte init DIR)", file=path)
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise ConfigError("link points outside the production folder", file=path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:

@@ -69,3 +69,12 @@ def test_bad_territory_and_yaml_syntax(tmp_path: Path) -> None:
 def test_missing_production_yaml(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"missing production\.yaml"):
         load_production(tmp_path)
+
+
+def test_production_yaml_linked_from_outside_is_refused(tmp_path: Path) -> None:
+    write_skeleton(tmp_path / "elsewhere")
+    film = tmp_path / "film"
+    film.mkdir()
+    (film / "production.yaml").symlink_to(tmp_path / "elsewhere" / "production.yaml")
+    with pytest.raises(ConfigError, match="link points outside the production folder"):
+        load_production(film)
