@@ -124,10 +124,7 @@ class Generation(BaseModel):
     def _utc(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        try:
-            return value.astimezone(UTC)
-        except OverflowError as exc:  # a date at the edge of the calendar with an offset
-            raise ValueError("date out of range once converted to UTC") from exc
+        return value.astimezone(UTC)
 
     @property
     def department(self) -> str:
