@@ -19,13 +19,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from audit.errors import InputError, RecordError
-from audit.ingest.base import Item, Merged, Reject, Source, head
+from audit.ingest.base import Item, Merged, Reject, Source, guarded, head
 from audit.models import Generation
 from audit.textio import from_epoch, from_iso, iter_jsonl, load_json
 
@@ -428,6 +429,32 @@ def read_requests(
                     yield reject_of(source, locator, exc)
         except InputError as exc:
             yield reject_of(source, "file", exc)
+
+
+def read_joined(
+    sources: list[Source],
+    *,
+    is_request: Callable[[Path], bool],
+    parse_request: Callable[[Source, str, dict[str, Any]], Pending],
+    parse_result: Callable[..., Item],
+    containers: tuple[str, ...],
+    hint: str,
+    locate: Callable[[str], str] = lambda locator: locator,
+) -> Iterator[Item]:
+    """Results joined with their request logs: requests first (into a RequestLog), then every
+    result file (``parse_result(source, locator, obj, log=log)``), then the requests no result
+    completed (rejected with ``hint``, the call that would fetch the result)."""
+    log = RequestLog()
+    requests = [s for s in sources if is_request(s.path)]
+    yield from read_requests(requests, parse_request, log)
+    for source in sources:
+        if source in requests:
+            continue
+        pairs = ((locate(loc), obj) for loc, obj in json_records(source, containers))
+        yield from guarded(
+            source, each_record(source, pairs, partial(parse_result, source, log=log))
+        )
+    yield from log.outcomes(hint)
 
 
 # --- frame sizes, logged calls, inline media (adapters added with Runway, Veo, Luma...) -----------

@@ -11,7 +11,6 @@ known only if the request log also records ``input_width``/``input_height``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,21 +21,19 @@ from audit.ingest._util import (
     RequestLog,
     any_time,
     asset_uri,
-    each_record,
     expect,
     has_all,
     is_json_suffix,
-    json_records,
     looks_canonical,
     mtime_utc,
     opt_int,
     opt_list,
     opt_str,
-    read_requests,
+    read_joined,
     required,
     settle,
 )
-from audit.ingest.base import Adapter, Item, Source, build, guarded, head_text
+from audit.ingest.base import Adapter, Item, Source, build, head_text
 from audit.models import AssetRef
 
 _STATUS = {"COMPLETED": "succeeded", "FAILED": "failed"}
@@ -108,16 +105,14 @@ class MagnificAdapter(Adapter):
         yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
-        log = RequestLog()
-        requests = [s for s in sources if _is_request_file(s.path)]
-        yield from read_requests(requests, self._request, log)
-        for source in sources:
-            if source in requests:
-                continue
-            pairs = json_records(source, ("results",))
-            made = each_record(source, pairs, partial(self._result, source, log=log))
-            yield from guarded(source, made)
-        yield from log.outcomes("fetch GET /v1/ai/image-upscaler/<task_id> into the results")
+        yield from read_joined(
+            sources,
+            is_request=_is_request_file,
+            parse_request=self._request,
+            parse_result=self._result,
+            containers=("results",),
+            hint="fetch GET /v1/ai/image-upscaler/<task_id> into the results",
+        )
 
     def _request(self, source: Source, locator: str, line: dict[str, Any]) -> Pending:
         task_id = required(opt_str(line, "task_id"), "task_id")

@@ -12,7 +12,6 @@ unknown video into the footprint and the lineage. Resolution by ``mode`` (std 72
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,21 +20,19 @@ from audit.ingest._util import (
     Pending,
     RequestLog,
     asset_uri,
-    each_record,
     epoch_time,
     expect,
     is_json_suffix,
-    json_records,
     looks_canonical,
     opt_dict,
     opt_float,
     opt_list,
     opt_str,
-    read_requests,
+    read_joined,
     required,
     settle,
 )
-from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head_text
+from audit.ingest.base import Adapter, Item, Reject, Source, build, head_text
 from audit.models import AssetRef
 
 _STATUS = {"succeed": "succeeded", "failed": "failed"}
@@ -125,16 +122,15 @@ class KlingAdapter(Adapter):
         yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
-        log = RequestLog()
-        requests = [s for s in sources if _is_request_file(s.path)]
-        yield from read_requests(requests, self._request, log)
-        for source in sources:
-            if source in requests:
-                continue
-            pairs = ((_data_locator(loc), obj) for loc, obj in json_records(source, ("tasks",)))
-            made = each_record(source, pairs, partial(self._result, source, log=log))
-            yield from guarded(source, made)
-        yield from log.outcomes("fetch GET /v1/videos/<endpoint>/<task_id> into logs/kling/tasks/")
+        yield from read_joined(
+            sources,
+            is_request=_is_request_file,
+            parse_request=self._request,
+            parse_result=self._result,
+            containers=("tasks",),
+            hint="fetch GET /v1/videos/<endpoint>/<task_id> into logs/kling/tasks/",
+            locate=_data_locator,
+        )
 
     def _request(self, source: Source, locator: str, line: dict[str, Any]) -> Pending:
         body = expect(line, "body", dict, "body")

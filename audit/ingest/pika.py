@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,24 +20,22 @@ from audit.ingest._util import (
     TIME_SOURCE,
     Pending,
     RequestLog,
-    each_record,
     expect,
     frame_of,
     is_json_suffix,
-    json_records,
     logged_time,
     looks_canonical,
     opt_int,
     opt_str,
     ratio_of,
-    read_requests,
+    read_joined,
     required,
     seconds_of,
     settle,
     short_side,
     uri_of,
 )
-from audit.ingest.base import Adapter, Item, Source, build, guarded, head_text
+from audit.ingest.base import Adapter, Item, Source, build, head_text
 from audit.models import AssetRef
 
 _STATUS = {"finished": "succeeded", "failed": "failed"}
@@ -119,16 +116,14 @@ class PikaAdapter(Adapter):
         yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
-        log = RequestLog()
-        requests = [s for s in sources if _is_request_file(s.path)]
-        yield from read_requests(requests, self._request, log)
-        for source in sources:
-            if source in requests:
-                continue
-            pairs = json_records(source, ("videos",))
-            made = each_record(source, pairs, partial(self._status, source, log=log))
-            yield from guarded(source, made)
-        yield from log.outcomes("fetch GET /videos/<video_id> into logs/pika/")
+        yield from read_joined(
+            sources,
+            is_request=_is_request_file,
+            parse_request=self._request,
+            parse_result=self._status,
+            containers=("videos",),
+            hint="fetch GET /videos/<video_id> into logs/pika/",
+        )
 
     def _request(self, source: Source, locator: str, line: dict[str, Any]) -> Pending:
         video_id = required(opt_str(line, "video_id"), "video_id")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +28,10 @@ from audit.ingest._util import (
     Pending,
     RequestLog,
     any_time,
-    each_record,
     expect,
     frame_of,
     is_json_suffix,
     iso_time,
-    json_records,
     looks_canonical,
     mtime_utc,
     opt_dict,
@@ -44,13 +41,13 @@ from audit.ingest._util import (
     opt_str,
     pipe,
     ratio_of,
-    read_requests,
+    read_joined,
     required,
     settle,
     short_side,
     uri_of,
 )
-from audit.ingest.base import Adapter, Item, Source, build, guarded, head_text
+from audit.ingest.base import Adapter, Item, Source, build, head_text
 from audit.models import AssetRef
 
 #: ``…models/<model>/operations/<id>`` in either service's operation name.
@@ -126,16 +123,14 @@ class VeoAdapter(Adapter):
         yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
-        log = RequestLog()
-        requests = [s for s in sources if _is_request_file(s.path)]
-        yield from read_requests(requests, self._request, log)
-        for source in sources:
-            if source in requests:
-                continue
-            pairs = json_records(source, ("operations",))
-            made = each_record(source, pairs, partial(self._operation, source, log=log))
-            yield from guarded(source, made)
-        yield from log.outcomes("save the polled operation (done: true) into logs/veo/")
+        yield from read_joined(
+            sources,
+            is_request=_is_request_file,
+            parse_request=self._request,
+            parse_result=self._operation,
+            containers=("operations",),
+            hint="save the polled operation (done: true) into logs/veo/",
+        )
 
     def _request(self, source: Source, locator: str, line: dict[str, Any]) -> Pending:
         name = required(opt_str(line, "operation") or opt_str(line, "name"), "operation")
