@@ -72,10 +72,10 @@ def _group(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 def _by_shot(table: pd.DataFrame, allocations: pd.DataFrame, shots: pd.DataFrame) -> pd.DataFrame:
     if allocations.empty:
         return shots.assign(**{col: 0.0 for col in VALUE_COLUMNS}, attempts=0, kept=0)
-    values = table[["id", "outputs_count", *VALUE_COLUMNS]]
-    merged = allocations.merge(values, left_on="generation_id", right_on="id", how="left")
+    merged = _joined(table, allocations, ["outputs_count", *VALUE_COLUMNS])
+    weight = merged["weight"].to_numpy()
     for col in VALUE_COLUMNS:
-        merged[col] = merged[col] * merged["weight"]
+        merged[col] = merged[col].to_numpy() * weight
     grouped = merged.groupby("shot_id", sort=True)
     sums = grouped[VALUE_COLUMNS].sum()
     sums["generations"] = grouped["generation_id"].nunique()
@@ -126,8 +126,7 @@ def _in_cut_share(
 ) -> dict[str, float]:
     if in_cut.empty or not len(table):
         return {prefix: 0.0 for prefix, _, _ in IMPACTS}
-    values = table[["id", *VALUE_COLUMNS]]
-    merged = in_cut.merge(values, left_on="generation_id", right_on="id", how="left")
+    merged = _joined(table, in_cut, VALUE_COLUMNS)
     share = {}
     for prefix, _, _ in IMPACTS:
         total = totals[prefix].central
@@ -136,8 +135,12 @@ def _in_cut_share(
     return share
 
 
-def frame_from(items: Sequence[object], columns: Sequence[str]) -> pd.DataFrame:
-    """A DataFrame from dataclass-like objects (attributes named as ``columns``)."""
-    return pd.DataFrame(
-        [{col: getattr(item, col) for col in columns} for item in items], columns=list(columns)
-    )
+def _joined(table: pd.DataFrame, allocations: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Each allocation with its generation's ``columns``: by position when the allocations carry
+    the generation's ``row`` in ``table``, else by id."""
+    if "row" not in allocations:
+        values = table[["id", *columns]]
+        return allocations.merge(values, left_on="generation_id", right_on="id", how="left")
+    rows = allocations["row"].to_numpy()
+    picked = {col: table[col].to_numpy()[rows] for col in columns}
+    return allocations.reset_index(drop=True).assign(**picked)

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from audit.errors import DataError
+from audit.gentable import GenTable, from_generations
 from audit.models import DEPARTMENT_BY_MODALITY, Generation
 from audit.production import Production
 from audit.resources import data_dir
@@ -142,62 +145,118 @@ TABLE_COLUMNS = [
 ]  # fmt: skip
 
 
-def _signature_key(gen: Generation, production: Production) -> tuple[object, ...]:
-    """Everything :func:`signature` reads, as a hashable key (equal keys, equal signatures)."""
-    attrs = gen.attributes
-    extra = (
-        (attrs.get("with_audio"), attrs.get("scale_factor"), attrs.get("creativity"))
-        if attrs else None
-    )  # fmt: skip
-    return (
-        gen.platform, gen.modality, gen.model, gen.width, gen.height, gen.duration_s,
-        gen.fps, gen.frames, gen.steps, gen.outputs_count, gen.characters, gen.tokens_out, gen.measured_energy_wh, production.compute_regions.get(gen.platform)
-        or gen.region, extra,
+_INT_FIELDS = ("width", "height", "frames", "steps", "outputs_count", "characters", "tokens_out")
+_FLOAT_FIELDS = ("duration_s", "fps", "measured_energy_wh")
+#: Columns an estimate depends on (rows equal in all of them share one signature).
+_KEY_COLUMNS = (
+    "platform", "modality", "model", *_INT_FIELDS, *_FLOAT_FIELDS, "attr_with_audio",
+    "attr_scale_factor", "attr_creativity", "has_attributes",
+)  # fmt: skip
+
+
+def _regions(table: GenTable, production: Production) -> np.ndarray:
+    """Where each generation ran: the production's setting for its platform, else its own."""
+    platforms = table.column("platform")
+    own = table.column("region")
+    override = np.asarray([production.compute_regions.get(p) for p in platforms], dtype=object)
+    return np.where(pd.notna(override) & (override != ""), override, own)
+
+
+def _row_signature(row: dict[str, Any], region: object) -> Signature:
+    """The :class:`Signature` of one table row (same as :func:`signature` of its record)."""
+    platform = row["platform"]
+
+    def whole(name: str) -> int | None:
+        value = row[name]
+        return None if value != value else int(value)
+
+    def real(name: str) -> float | None:
+        value = row[name]
+        return None if value != value else float(value)
+
+    return Signature(
+        platform=platform, modality=row["modality"], model=row["model"],
+        width=whole("width"), height=whole("height"), duration_s=real("duration_s"),
+        fps=real("fps"), frames=whole("frames"), steps=whole("steps"),
+        outputs_count=whole("outputs_count") or 0, characters=whole("characters"),
+        tokens_out=whole("tokens_out"), measured_energy_wh=real("measured_energy_wh"),
+        with_audio=_flag(row["attr_with_audio"]), scale_factor=_number(row["attr_scale_factor"]),
+        creativity=creativity_strength(platform, row["attr_creativity"]),
+        region=None if region is None or region != region else str(region),
     )  # fmt: skip
 
 
-def _signatures(
-    gens: list[Generation], production: Production
-) -> tuple[list[Signature], list[int]]:
-    """Distinct signatures, and for each generation the position of its own among them."""
-    positions: dict[tuple[object, ...], int] = {}
-    distinct: list[Signature] = []
-    which: list[int] = []
-    for gen in gens:
-        key = _signature_key(gen, production)
-        at = positions.get(key)
-        if at is None:
-            at = positions[key] = len(distinct)
-            distinct.append(signature(gen, production))
-        which.append(at)
+def _signatures(table: GenTable, production: Production) -> tuple[list[Signature], np.ndarray]:
+    """Distinct signatures, and for each row the position of its own among them."""
+    regions = _regions(table, production)
+    codes = [table.codes_of(name) for name in _KEY_COLUMNS]
+    codes.append(pd.factorize(regions)[0])
+    which = _combined(codes)
+    first = np.unique(which, return_index=True)[1]
+    picked = {name: table.column(name)[first].tolist() for name in _KEY_COLUMNS}
+    rows = [{name: picked[name][k] for name in _KEY_COLUMNS} for k in range(len(first))]
+    distinct = [
+        _row_signature(row, regions[k]) for row, k in zip(rows, first.tolist(), strict=True)
+    ]
     return distinct, which
+
+
+def _combined(codes: list[np.ndarray]) -> np.ndarray:
+    """One code per distinct combination of the columns' codes, in order of first appearance."""
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    span = 1
+    for column in codes:
+        radix = int(column.max()) + 2
+        if span * radix >= 2**62:
+            key = pd.factorize(key)[0].astype(np.int64)
+            span = int(key.max()) + 1
+        key = key * radix + (column + 1)
+        span *= radix
+    return pd.factorize(key)[0].astype(np.int64)
+
+
+def estimate_table(
+    table: GenTable,
+    shot_ids: np.ndarray,
+    kept: np.ndarray,
+    production: Production,
+    reg: Registry | None = None,
+) -> Footprint:
+    """Estimate every row once per distinct signature and join the results back.
+
+    ``shot_ids`` and ``kept`` are the linking of each row (None / False when not linked)."""
+    reg = reg or registry()
+    if not len(table):
+        return Footprint(pd.DataFrame([], columns=TABLE_COLUMNS), {}, reg)
+    distinct, which = _signatures(table, production)
+    by_signature = estimate_many(distinct, reg)
+    impacts = pd.DataFrame([_impact_row(by_signature[sig]) for sig in distinct])
+    modality = table.column("modality")
+    departments = pd.Series(modality).map(DEPARTMENT_BY_MODALITY).to_numpy(dtype=object)
+    model = table.column("model")
+    shots = np.where(pd.notna(shot_ids), shot_ids, "")
+    columns: dict[str, object] = {
+        "id": table.column("id"),
+        "platform": table.column("platform"),
+        "model": np.where(pd.notna(model), model, ""),
+        "modality": modality,
+        "department": departments,
+        "outputs_count": table.column("outputs_count").astype(np.int64),
+        "shot_id": shots,
+        "kept": np.asarray(kept, dtype=bool),
+        "source_file": table.column("source_file"),
+        "source_locator": table.column("source_locator"),
+    }
+    joined = impacts.iloc[which].reset_index(drop=True)
+    columns.update({name: joined[name] for name in joined.columns})
+    return Footprint(pd.DataFrame(columns, columns=TABLE_COLUMNS), by_signature, reg)
 
 
 def estimate_generations(
     generations: Iterable[Generation], production: Production, reg: Registry | None = None
 ) -> Footprint:
-    """Estimate every generation once per distinct signature and join the results back."""
-    reg = reg or registry()
+    """Estimate records (with ``shot_id``/``kept`` as linking set them)."""
     gens = list(generations)
-    if not gens:
-        return Footprint(pd.DataFrame([], columns=TABLE_COLUMNS), {}, reg)
-    distinct, which = _signatures(gens, production)
-    by_signature = estimate_many(distinct, reg)
-    impacts = pd.DataFrame([_impact_row(by_signature[sig]) for sig in distinct])
-    modality = [gen.modality.value for gen in gens]
-    columns: dict[str, object] = {
-        "id": [gen.id for gen in gens],
-        "platform": [gen.platform for gen in gens],
-        "model": [gen.model or "" for gen in gens],
-        "modality": modality,
-        "department": [DEPARTMENT_BY_MODALITY[m] for m in modality],
-        "outputs_count": [gen.outputs_count for gen in gens],
-        "shot_id": [gen.shot_id or "" for gen in gens],
-        "kept": [bool(gen.kept) for gen in gens],
-        "source_file": [gen.source_file for gen in gens],
-        "source_locator": [gen.source_locator for gen in gens],
-    }
-    joined = impacts.iloc[which].reset_index(drop=True)
-    columns.update({name: joined[name] for name in joined.columns})
-    table = pd.DataFrame(columns, columns=TABLE_COLUMNS)
-    return Footprint(table, by_signature, reg)
+    shots = np.asarray([gen.shot_id for gen in gens], dtype=object)
+    kept = np.asarray([bool(gen.kept) for gen in gens], dtype=bool)
+    return estimate_table(from_generations(gens), shots, kept, production, reg)

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from audit.aggregate import Aggregates, aggregate, frame_from
-from audit.footprint import Footprint, estimate_generations
+from audit.aggregate import Aggregates, aggregate
+from audit.footprint import Footprint, estimate_table
 from audit.ingest.walk import IngestResult, ingest_folder, paused_gc, safe_files, sha256
 from audit.ledgers import Ledgers, load_ledgers
 from audit.link.linker import LinkResult, link
@@ -25,7 +26,6 @@ from audit.rules import AuditContext, Finding, run_rules
 
 INPUT_FOLDERS = ("logs", "timeline", "rights")
 TIMELINE_SUFFIXES = (".otio", ".edl", ".xml", ".fcpxml")
-ALLOCATION_COLUMNS = ("generation_id", "shot_id", "role", "weight")
 
 
 @dataclass(frozen=True)
@@ -72,46 +72,39 @@ def inputs_digest(root: Path) -> str:
 
 
 def shots_frame(result: LinkResult) -> pd.DataFrame:
-    rows = []
-    for shot in [*result.shots, *result.audio]:
-        rows.append(
-            {
-                "shot_id": shot.shot_id,
-                "sequence": shot.sequence or "",
-                "kind": shot.kind,
-                "duration_s": shot.duration_s,
-                "kept": len(shot.kept_ids),
-                "ancestors": len(shot.ancestor_ids),
-                "attempts": len(shot.attempt_ids),
-                "platforms": ", ".join(shot.platforms),
-            }
-        )
-    columns = [
-        "shot_id",
-        "sequence",
-        "kind",
-        "duration_s",
-        "kept",
-        "ancestors",
-        "attempts",
-        "platforms",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    """One row per picture shot, then audio cue: ids, kind, duration and what served it."""
+    counts = result.unit_counts()
+    return pd.DataFrame(
+        {
+            "shot_id": [unit.shot_id for unit in result.units],
+            "sequence": [unit.sequence or "" for unit in result.units],
+            "kind": [unit.kind for unit in result.units],
+            "duration_s": [unit.duration_s for unit in result.units],
+            "kept": counts["kept"].to_numpy(dtype=np.int64),
+            "ancestors": counts["ancestors"].to_numpy(dtype=np.int64),
+            "attempts": counts["attempts"].to_numpy(dtype=np.int64),
+            "platforms": counts["platforms"].to_numpy(dtype=object),
+        },
+        columns=SHOT_COLUMNS,
+    )
+
+
+SHOT_COLUMNS = ["shot_id", "sequence", "kind", "duration_s", "kept", "ancestors", "attempts",
+                "platforms"]  # fmt: skip
 
 
 def kept_outputs(result: LinkResult) -> int:
-    return sum(len(shot.kept_ids) for shot in [*result.shots, *result.audio])
+    return int(result.unit_counts()["kept"].sum())
 
 
 def run_estimate(production: Production, result: LinkResult) -> Footprint:
-    return estimate_generations(result.generations, production)
+    return estimate_table(result.table, result.shot_ids, result.kept, production)
 
 
 def run_aggregate(production: Production, result: LinkResult, footprint: Footprint) -> Aggregates:
-    allocations = frame_from(result.allocations, ALLOCATION_COLUMNS)
     return aggregate(
         footprint.table,
-        allocations,
+        result.allocation_frame(),
         shots_frame(result),
         production.runtime_s,
         kept_outputs(result),
@@ -165,7 +158,7 @@ def run(root: Path, options: Options) -> AuditRun:
         ingested = ingest_folder(root, lenient=options.lenient)
         timeline = load_timeline(root, production, options)
         provenance = scan_provenance(root)
-        linked = link(ingested.generations, timeline, root, instance_ids=instance_ids(provenance))
+        linked = link(ingested.table, timeline, root, instance_ids=instance_ids(provenance))
         footprint = run_estimate(production, linked)
         aggregates = run_aggregate(production, linked, footprint)
         ledgers, findings = run_rights(root, production, linked, provenance, options)

@@ -246,7 +246,7 @@ def variant(baseline: AuditRun, whatif: WhatIf) -> tuple[AuditRun, Changes]:
     linked = baseline.link
     if whatif.discard_ratio is not None:
         linked = relink(baseline, thinned(linked, whatif.discard_ratio, changes))
-    linked = replace(linked, generations=changed_generations(linked.generations, whatif, changes))
+    linked = linked.with_generations(changed_generations(linked.generations, whatif, changes))
     production = baseline.production
     if whatif.region:
         platforms = sorted({g.platform for g in linked.generations})

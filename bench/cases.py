@@ -62,7 +62,7 @@ def b1_pipeline(root: Path) -> dict[str, Any]:
         timeline = _timed(figures, "timeline", lambda: load_timeline(root, production, options))
         ids = instance_ids(scan_provenance(root))
         linked = _timed(
-            figures, "link", lambda: link(ingested.generations, timeline, root, instance_ids=ids)
+            figures, "link", lambda: link(ingested.table, timeline, root, instance_ids=ids)
         )
         footprint = _timed(figures, "estimate", lambda: run_estimate(production, linked))
         aggregates = _timed(
@@ -72,7 +72,7 @@ def b1_pipeline(root: Path) -> dict[str, Any]:
     figures["cpu_s"] = round(time.process_time() - cpu, 3)
     figures["records"] = ingested.totals()["records"]
     figures["generations"] = aggregates.generations
-    figures["shots"] = len(linked.shots)
+    figures["shots"] = sum(unit.kind == "picture" for unit in linked.units)
     figures["kept_outputs"] = aggregates.kept_outputs
     figures["signatures"] = len(footprint.by_signature)
     figures["energy_kwh_central"] = round(aggregates.totals["energy_wh"].central / 1000, 3)

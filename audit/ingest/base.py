@@ -19,12 +19,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import ValidationError
 
 from audit.errors import InputError, RecordError
 from audit.models import Generation
+
+if TYPE_CHECKING:
+    from audit.gentable import GenTable
 
 HEAD_BYTES = 8192
 
@@ -65,7 +68,17 @@ class Merged:
     into: str
 
 
-Item = Generation | Merged | Reject
+@dataclass(frozen=True)
+class Batch:
+    """Many accepted records of one file at once, as table rows (a large canonical CSV read
+    column by column). Its rows passed every check a record passes; duplicates of ids seen
+    elsewhere are still merged by the walk."""
+
+    file: str
+    table: GenTable
+
+
+Item = Generation | Merged | Reject | Batch
 
 
 @cache

@@ -12,21 +12,26 @@ reference. Both give the same records and the same rejects (tests compare them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from audit.errors import InputError
-from audit.ingest.base import Adapter, Item, Reject, Source, build, head_text
-from audit.ingest.canonical_columns import Columns, cell, split_columns
-from audit.models import COLUMNS
-from audit.textio import iter_jsonl, read_csv_rows, read_text
+import numpy as np
+import pandas as pd
+
+from audit.errors import DataError, InputError
+from audit.ingest.base import Adapter, Batch, Item, Merged, Reject, Source, build, head_text
+from audit.ingest.canonical_columns import NUMERIC, cell
+from audit.ingest.canonical_frame import read_frame
+from audit.models import COLUMNS, Generation
+from audit.textio import iter_jsonl, read_csv_rows
 
 _REQUIRED = ("platform", "modality", "created_at")
 _SET_BY_US = frozenset({"source_file", "source_locator", "adapter"})
 OUT_OF_RANGE = "date out of the years 1-9999 once in UTC"
 #: Smaller CSV files are read row by row (the column reader pays off on large files only).
 COLUMN_READER_MIN_BYTES = 256 * 1024
+Maker = Callable[[pd.DataFrame, list[str]], Callable[[int], Generation]]
 
 
 class CanonicalAdapter(Adapter):
@@ -54,13 +59,16 @@ class CanonicalAdapter(Adapter):
             for line, obj in iter_jsonl(source.path):
                 yield self._record(source, line, obj if isinstance(obj, dict) else {}, stem)
             return
-        columns = None
+        read = None
         if source.path.stat().st_size >= COLUMN_READER_MIN_BYTES:
-            columns = split_columns(read_text(source.path))
-        if columns is None:
+            read = read_frame(source.path.read_bytes(), source.name, self._maker(source))
+        if read is None:
             yield from self.read_rows(source, read_csv_rows(source.path))
-        else:
-            yield from self.read_columns(source, columns)
+            return
+        if len(read.table) or read.for_rows:
+            _check_columns(source, read.names)
+        yield from self.read_rows(source, read.for_rows)
+        yield Batch(source.name, read.table)
 
     def read_rows(
         self, source: Source, rows: Iterable[tuple[int, dict[str, str]]]
@@ -79,20 +87,37 @@ class CanonicalAdapter(Adapter):
             else:
                 yield self._record(source, line, fields, stem)
 
-    def read_columns(self, source: Source, columns: Columns) -> Iterator[Item]:
-        """The same records from converted columns; rows with a bad cell go through
-        :meth:`read_rows`, in file order."""
-        if any(columns.nonempty):
-            _check_columns(source, columns.names)
+    def read_by_columns(self, source: Source) -> list[Item] | None:
+        """Every item of a CSV read column-wise, records built, in line order (for tests
+        comparing both readers); None when the file is left to the row reader."""
+        read = read_frame(source.path.read_bytes(), source.name, self._maker(source))
+        if read is None:
+            return None
+        if len(read.table) or read.for_rows:
+            _check_columns(source, read.names)
+        items: list[Item] = [*self.read_rows(source, read.for_rows), *read.table.generations()]
+        return sorted(items, key=_line)
+
+    def _maker(self, source: Source) -> Maker:
+        """How a row of a column-wise read becomes its record: the row reader's own steps."""
         stem = Path(source.name).stem
-        names = [name for name in columns.names if name not in _SET_BY_US]
-        for k, fields in enumerate(columns.records(names)):
-            if not columns.nonempty[k]:
-                continue
-            if k in columns.bad:
-                yield from self.read_rows(source, [(k + 2, columns.row(k))])
-                continue
-            yield self._finish(source, k + 2, fields, stem)
+
+        def maker(frame: pd.DataFrame, names: list[str]) -> Callable[[int], Generation]:
+            wanted = [name for name in names if name not in _SET_BY_US]
+            arrays: list[np.ndarray] = []
+
+            def make(k: int) -> Generation:
+                if not arrays:  # object columns only once a record is asked for
+                    arrays.extend(frame[name].to_numpy(dtype=object) for name in wanted)
+                fields = _fields(wanted, [array[k] for array in arrays])
+                item = self._finish(source, k + 2, fields, stem)
+                if not isinstance(item, Generation):
+                    raise DataError(f"column reader accepted a row the row reader rejects: {item}")
+                return item
+
+            return make
+
+        return maker
 
     def _record(self, source: Source, line: int, fields: dict[str, Any], stem: str) -> Item:
         clean = {k: v for k, v in fields.items() if v is not None and k not in _SET_BY_US}
@@ -108,6 +133,26 @@ class CanonicalAdapter(Adapter):
         except OverflowError:  # an offset pushes the date out of years 1-9999 once in UTC
             value = repr(clean["created_at"])[:80]
             return Reject(source.name, str(line), "created_at", OUT_OF_RANGE, value)
+
+
+def _line(item: Item) -> int:
+    if isinstance(item, Generation):
+        return int(item.source_locator)
+    return int(item.locator) if isinstance(item, Reject | Merged) else 0
+
+
+def _fields(names: list[str], values: list[object]) -> dict[str, Any]:
+    """A row's record fields from its parsed cells, as :meth:`CanonicalAdapter.read_rows`
+    converts them (a typed number is the float the row reader would parse)."""
+    fields: dict[str, Any] = {}
+    for name, value in zip(names, values, strict=True):
+        if isinstance(value, str):
+            converted = cell(name, value.strip())
+            if converted is not None:
+                fields[name] = converted
+        elif isinstance(value, float | int) and not (isinstance(value, float) and value != value):
+            fields[name] = float(value) if name in NUMERIC else cell(name, str(value))
+    return fields
 
 
 def _check_columns(source: Source, names: Iterable[str]) -> None:

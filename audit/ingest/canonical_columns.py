@@ -1,29 +1,18 @@
-"""Cells of the canonical CSV, and the column reader that converts a large file column by column.
-
-:func:`cell` is what one stripped cell becomes in a record. :func:`split_columns` parses a whole
-file with pandas' C parser (every cell as text), strips and converts each column at once, and marks
-the rows that need the row-by-row reader (a cell that does not convert). It returns None — and the
-caller reads row by row — whenever the file is not one the two readers are known to split alike:
-a quoted cell holding a line break, a lone carriage return, a header pandas would rename, a row
-with more cells than the header, or a cell longer than the csv module accepts.
-"""
+"""Cells of the canonical CSV: what one stripped cell becomes in a record (:func:`cell`), and the
+same conversion for a whole column of text cells at once (:func:`convert`), used by the column
+reader (:mod:`audit.ingest.canonical_frame`) for number columns pandas could not type."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import re
-import warnings
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from audit.models import JSON_COLUMNS, Generation
-from audit.textio import parse_number, sniff_delimiter
+from audit.textio import parse_number
 
 NUMERIC = frozenset(
     name
@@ -72,112 +61,6 @@ def cell(name: str, raw: str) -> Any:
             return json_cell(raw)
         return split_list(name, raw)
     return raw
-
-
-@dataclass
-class Columns:
-    """A CSV split into stripped text columns and converted value columns (None = empty cell).
-
-    Row ``k`` is on line ``k + 2``; ``bad`` holds the rows with a cell that does not convert;
-    ``nonempty[k]`` is False for rows whose every cell is empty (skipped, as the csv reader does).
-    """
-
-    names: list[str]
-    text: dict[str, list[str]]
-    values: dict[str, list[Any]]
-    bad: set[int]
-    nonempty: list[bool]
-
-    def row(self, k: int) -> dict[str, str]:
-        return {name: self.text[name][k] for name in self.names}
-
-    def records(self, names: list[str]) -> list[dict[str, Any]]:
-        """Row ``k``'s non-empty values of ``names`` as a dict, for every row. Rows are grouped
-        by which cells they fill, so each group's dicts are zipped from whole columns."""
-        count = len(self.nonempty)
-        filled = [np.array(self.text[name], dtype=object) != "" for name in names]
-        pattern = np.zeros(count, dtype=np.uint64)
-        for bit, mask in enumerate(filled):
-            pattern |= mask.astype(np.uint64) << np.uint64(bit)
-        kinds, which = np.unique(pattern, return_inverse=True)
-        arrays = [np.array(self.values[name], dtype=object) for name in names]
-        out: list[dict[str, Any]] = [{} for _ in range(count)] if 0 in kinds else [{}] * count
-        for i, kind in enumerate(kinds.tolist()):
-            rows = np.flatnonzero(which == i)
-            bits = [bit for bit in range(len(names)) if kind >> bit & 1]
-            if not bits:
-                continue  # rows with none of these cells filled: each keeps its own empty dict
-            keys = [names[bit] for bit in bits]
-            cells = zip(*(arrays[bit][rows].tolist() for bit in bits), strict=True)
-            for k, values in zip(rows.tolist(), cells, strict=True):
-                out[k] = dict(zip(keys, values, strict=True))
-        return out
-
-
-def _parse(text: str, delimiter: str) -> pd.DataFrame | None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", pd.errors.ParserWarning)
-        try:
-            return pd.read_csv(
-                io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                na_filter=False, skip_blank_lines=False, index_col=False, engine="c",
-            )  # fmt: skip
-        except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError):
-            return None
-
-
-def _header(first_line: str, delimiter: str) -> list[str]:
-    return [name.strip() for name in next(csv.reader([first_line], delimiter=delimiter), [])]
-
-
-def split_columns(text: str) -> Columns | None:
-    """The file's columns, stripped and converted; None when the row reader must read it."""
-    first = text.split("\n", 1)[0]
-    delimiter = sniff_delimiter(first)
-    if _LONE_CR.search(text):
-        return None
-    frame = _parse(text, delimiter)
-    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if frame is None or len(frame) + 1 != lines:
-        return None
-    names = [str(name).strip() for name in frame.columns]
-    if names != _header(first.rstrip("\r"), delimiter) or len(set(names)) != len(names):
-        return None
-    limit = csv.field_size_limit()
-    if len(text) >= limit and max(map(len, text.split("\n"))) >= limit:
-        return None  # a cell may be longer than the csv module's limit (its error is the reference)
-    raw = [frame[column].tolist() for column in frame.columns]
-    text_columns = {name: _stripped(cells) for name, cells in zip(names, raw, strict=True)}
-    del frame, raw
-    values: dict[str, list[Any]] = {}
-    bad: set[int] = set()
-    for name in names:
-        values[name], failed = convert(name, text_columns[name])
-        bad |= failed
-    return Columns(names, text_columns, values, bad, _nonempty(names, text_columns))
-
-
-def _stripped(cells: list[str]) -> list[str]:
-    return list(map(str.strip, cells))
-
-
-def _nonempty(names: list[str], columns: dict[str, list[str]]) -> list[bool]:
-    if not names:
-        return []
-    flags = [bool(c) for c in columns[names[0]]]
-    todo = [k for k, flag in enumerate(flags) if not flag]
-    for name in names[1:]:
-        if not todo:
-            break
-        cells = columns[name]
-        still = []
-        for k in todo:
-            if cells[k]:
-                flags[k] = True
-            else:
-                still.append(k)
-        todo = still
-    return flags
 
 
 def convert(name: str, cells: list[str]) -> tuple[list[Any], set[int]]:

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audit.errors import InputError
-from audit.ingest.base import Adapter, Merged, Reject, Source
+from audit.gentable import GenTable
+from audit.ingest.accepted import Accepted
+from audit.ingest.base import Adapter, Batch, Item, Merged, Reject, Source
 from audit.ingest.registry import adapters as all_adapters
 from audit.models import Generation
 
@@ -51,11 +53,16 @@ class FileReport:
 
 @dataclass
 class IngestResult:
-    """Accepted generations (sorted by created_at, id), per-file accounting and every reject."""
+    """Accepted generations (sorted by created_at, id) as a table, per-file accounting and every
+    reject. ``generations`` builds the records from the table (once)."""
 
-    generations: list[Generation]
+    table: GenTable
     files: list[FileReport]
     rejects: list[Reject] = field(default_factory=list)
+
+    @property
+    def generations(self) -> list[Generation]:
+        return self.table.generations()
 
     @property
     def unclaimed(self) -> list[str]:
@@ -162,41 +169,45 @@ def ingest_files(
         reports[name] = FileReport(name, sha256(path), path.stat().st_size, claimed_by)
         if adapter is not None:
             groups[adapter.name].append(Source(path, name))
-    by_id: dict[str, Generation] = {}
+    accepted = Accepted(_fill)
     rejects: list[Reject] = []
     with paused_gc():
         for adapter_key in sorted(groups):
             adapter = registry[adapter_key]
-            _read_group(adapter, groups[adapter_key], reports, by_id, rejects, lenient)
+            _read_group(adapter, groups[adapter_key], reports, accepted, rejects, lenient)
             done += len(groups[adapter_key])
             if progress is not None:
                 progress(done, total)
+        table = accepted.table()
     if progress is not None:
         progress(total, total)
-    generations = sorted(by_id.values(), key=lambda g: (g.created_at, g.id))
-    return IngestResult(generations, list(reports.values()), rejects)
+    return IngestResult(table, list(reports.values()), rejects)
 
 
 def _read_group(
     adapter: Adapter,
     sources: list[Source],
     reports: dict[str, FileReport],
-    by_id: dict[str, Generation],
+    accepted: Accepted,
     rejects: list[Reject],
     lenient: bool,
 ) -> None:
     for item in adapter.read_many(sources):
-        _account(item, reports, by_id, rejects, lenient)
+        _account(item, reports, accepted, rejects, lenient)
 
 
 def _account(
-    item: Generation | Merged | Reject,
+    item: Item,
     reports: dict[str, FileReport],
-    by_id: dict[str, Generation],
+    accepted: Accepted,
     rejects: list[Reject],
     lenient: bool,
 ) -> None:
-    if isinstance(item, Reject):
+    if isinstance(item, Batch):
+        new, merged = accepted.add_table(item.table)
+        reports[item.file].accepted += new
+        reports[item.file].merged += merged
+    elif isinstance(item, Reject):
         if not lenient:
             raise item.error()
         rejects.append(item)
@@ -204,13 +215,11 @@ def _account(
     elif isinstance(item, Merged):
         reports[item.file].merged += 1
     elif (refused := implausible(item)) is not None:
-        _account(refused, reports, by_id, rejects, lenient)
-    elif item.id in by_id:
-        by_id[item.id] = _fill(by_id[item.id], item)
-        reports[item.source_file].merged += 1
-    else:
-        by_id[item.id] = item
+        _account(refused, reports, accepted, rejects, lenient)
+    elif accepted.add(item):
         reports[item.source_file].accepted += 1
+    else:
+        reports[item.source_file].merged += 1
 
 
 def implausible(gen: Generation) -> Reject | None:

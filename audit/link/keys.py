@@ -1,6 +1,7 @@
 """Join keys between clips of the cut and generation records, as dict indexes (linear time).
 
-Keys, in the order they are tried for a clip (docs/linking.md, "Join keys"): a platform id
+Lookups are built column by column over a :class:`~audit.gentable.GenTable` (no object per
+record). Keys, in the order they are tried for a clip (docs/linking.md, "Join keys"): a platform id
 embedded in the media file name, the media file name equal to an output's, a content hash of
 local media files, a C2PA instance id. Explicit shot tags do not say which take is in the cut;
 the linker uses them for attempts.
@@ -10,10 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
+from audit.gentable import GenTable, from_generations
 from audit.link.model import Clip
 from audit.link.names import basename, id_candidates, normalise_prompt, shot_id_in
 from audit.models import Generation
@@ -40,31 +45,104 @@ SHA256_ATTRIBUTES = ("sha256", "output_sha256")
 _CHUNK = 1 << 20
 
 
-def _add(table: dict[str, list[int]], key: str | None, value: int) -> None:
-    if key:
-        bucket = table.get(key)
-        if bucket is None:
-            table[key] = [value]
-        elif bucket[-1] != value:
-            bucket.append(value)
+class Lookup:
+    """key → rows holding it (row order, each row once), over parallel arrays of keys and rows.
+
+    Keys are grouped (``pandas.factorize``) on the first query, so a lookup nobody consults costs
+    nothing; a query is then a hash lookup of the key and a slice.
+    """
+
+    def __init__(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        self._keys, self._rows = keys, rows
+        self._built = False
+
+    def _build(self) -> None:
+        keys, rows = self._keys, self._rows
+        given = pd.notna(keys)
+        if not given.all():
+            keys, rows = keys[given], rows[given]
+        codes, uniques = pd.factorize(keys)
+        order = np.argsort(codes, kind="stable")
+        self.rows = rows[order]
+        self.starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))])
+        self.keys = pd.Index(uniques)
+        self.codes = codes
+        self._repeats = _repeated(codes, rows)
+        self._built = True
+
+    def code(self, key: str | None) -> int:
+        if not self._built:
+            self._build()
+        if not key:
+            return -1
+        try:
+            found = self.keys.get_loc(key)
+        except KeyError:
+            return -1
+        return int(found)
+
+    def get(self, key: str | None) -> list[int]:
+        """The rows of one key, in row order."""
+        rows: list[int] = self.rows_of(self.code(key)).tolist()
+        return rows
+
+    def rows_of(self, code: int) -> np.ndarray:
+        if code < 0:
+            return _EMPTY
+        found = self.rows[self.starts[code] : self.starts[code + 1]]
+        return _unique_in_order(found) if code in self._repeats else found
+
+    def all_keys(self) -> list[str]:
+        if not self._built:
+            self._build()
+        keys: list[str] = [str(key) for key in self.keys.tolist()]
+        return keys
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _repeated(codes: np.ndarray, rows: np.ndarray) -> set[int]:
+    """Codes under which one row appears more than once (a record naming a key twice)."""
+    if not len(rows):
+        return set()
+    per_row = np.bincount(rows)
+    if per_row.max() < 2:
+        return set()
+    several = per_row[rows] > 1
+    pairs = pd.DataFrame({"code": codes[several], "row": rows[several]})
+    return set(pairs[pairs.duplicated()]["code"].tolist())
+
+
+def _unique_in_order(rows: np.ndarray) -> np.ndarray:
+    return np.asarray(list(dict.fromkeys(rows.tolist())), dtype=np.int64)
 
 
 @dataclass
 class Index:
-    """Lookups over the generations, by position in the list given to :func:`build_index`."""
+    """Lookups over the rows of a :class:`~audit.gentable.GenTable` (positions are rows)."""
 
-    gens: Sequence[Generation]
-    by_id: dict[str, int] = field(default_factory=dict)
-    by_pid: dict[str, list[int]] = field(default_factory=dict)
-    by_url: dict[str, list[int]] = field(default_factory=dict)
-    by_output_name: dict[str, list[int]] = field(default_factory=dict)
-    by_input: dict[str, list[int]] = field(default_factory=dict)
-    by_prompt: dict[str, list[int]] = field(default_factory=dict)
-    by_tag: dict[str, list[int]] = field(default_factory=dict)
-    by_c2pa: dict[str, list[int]] = field(default_factory=dict)
-    by_sha256: dict[str, list[int]] = field(default_factory=dict)
-    prompt_keys: list[str | None] = field(default_factory=list)
-    content_inputs: list[list[str]] = field(default_factory=list)
+    table: GenTable
+    by_id: pd.Index
+    by_pid: Lookup
+    by_url: Lookup
+    by_output_name: Lookup
+    by_input: Lookup
+    by_prompt: Lookup
+    by_tag: Lookup
+    by_c2pa: Lookup
+    by_sha256: Lookup
+    #: per row: the code of its normalised prompt in ``by_prompt`` (-1: none)
+    prompt_codes: np.ndarray
+    #: content inputs (uri, row) of every row, as a side table
+    content_inputs: pd.DataFrame
+    ids: np.ndarray = field(default_factory=lambda: _EMPTY)
+
+    def content_inputs_of(self, row: int) -> list[str]:
+        frame = self.content_inputs
+        lo, hi = np.searchsorted(frame["row"].to_numpy(), [row, row + 1])
+        uris: list[str] = frame["uri"].to_numpy()[lo:hi].tolist()
+        return uris
 
 
 def platform_id(generation_id: str) -> str:
@@ -79,54 +157,85 @@ def tag_key(shot_tag: str | None) -> str | None:
     return shot_id_in(shot_tag) or shot_tag.strip()
 
 
-def build_index(gens: Sequence[Generation]) -> Index:
-    """One pass over every generation, its outputs and inputs.
+def _normalised(column: np.ndarray, how: Callable[[str | None], str | None]) -> np.ndarray:
+    """``how`` applied to each distinct cell once (cells that are not text count as empty)."""
+    codes, uniques = pd.factorize(column)
+    keys = [(how(u) or None) if isinstance(u, str) else None for u in uniques]
+    return np.asarray([*keys, None], dtype=object)[codes]
+
+
+def _pids(ids: np.ndarray) -> np.ndarray:
+    """Lower-case platform ids of at least :data:`MIN_PID_CHARS` characters (else None)."""
+    out = np.empty(len(ids), dtype=object)
+    out[:] = [i[i.find(":") + 1 :].lower() for i in ids.tolist()]
+    lengths = np.fromiter(map(len, out), dtype=np.int64, count=len(out))
+    out[lengths < MIN_PID_CHARS] = None
+    return out
+
+
+def _names(values: np.ndarray) -> np.ndarray:
+    """Lower-case file names of outputs (a bare name is its own file name)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [
+        (v.strip().lower() or None)
+        if not ("/" in v or "\\" in v or "%" in v)
+        else _lower(basename(v))
+        for v in values
+    ]
+    return out
+
+
+def _lower(name: str | None) -> str | None:
+    return name.lower() if name else None
+
+
+def build_index(gens: GenTable | Sequence[Generation]) -> Index:
+    """Every lookup the linker needs, column by column.
 
     Prompts and shot tags repeat (rerolls share them), so each distinct one is normalised once.
     """
-    index = Index(gens)
-    prompts: dict[str | None, str | None] = {}
-    tags: dict[str | None, str | None] = {}
-    for i, gen in enumerate(gens):
-        index.by_id[gen.id] = i
-        pid = platform_id(gen.id).lower()
-        if len(pid) >= MIN_PID_CHARS:
-            _add(index.by_pid, pid, i)
-        for output in gen.outputs:
-            _add(index.by_url, output, i)
-            name = basename(output)
-            _add(index.by_output_name, name.lower() if name else None, i)
-        content = [
-            ref.uri
-            for ref in gen.inputs
-            if ref.role not in REFERENCE_ROLES and not ref.uri.startswith("gen:")
-        ]
-        for uri in content:
-            _add(index.by_input, uri, i)
-        index.content_inputs.append(content)
-        if gen.prompt not in prompts:
-            prompts[gen.prompt] = normalise_prompt(gen.prompt)
-        prompt = prompts[gen.prompt]
-        index.prompt_keys.append(prompt)
-        _add(index.by_prompt, prompt, i)
-        if gen.shot_tag not in tags:
-            tags[gen.shot_tag] = tag_key(gen.shot_tag)
-        _add(index.by_tag, tags[gen.shot_tag], i)
-        if gen.attributes:
-            _add(index.by_c2pa, _text(gen.attributes.get("c2pa_instance_id")), i)
-            for attribute in SHA256_ATTRIBUTES:
-                _add(index.by_sha256, _text(gen.attributes.get(attribute)), i)
-    return index
+    table = gens if isinstance(gens, GenTable) else from_generations(gens)
+    rows = np.arange(len(table), dtype=np.int64)
+    ids = table.column("id")
+    outputs = table.outputs
+    out_rows = outputs["row"].to_numpy()
+    out_values = outputs["value"].to_numpy(dtype=object)
+    inputs = table.inputs
+    content = inputs[~inputs["role"].isin(REFERENCE_ROLES) & ~inputs["uri"].str.startswith("gen:")][
+        ["row", "uri"]
+    ].reset_index(drop=True)
+    prompts = _normalised(table.column("prompt"), normalise_prompt)
+    by_prompt = Lookup(prompts, rows)
+    c2pa = table.column("attr_c2pa_instance_id")
+    sha = np.concatenate([table.column(f"attr_{a}") for a in SHA256_ATTRIBUTES])
+    return Index(
+        table=table,
+        by_id=pd.Index(ids),
+        by_pid=Lookup(_pids(ids), rows),
+        by_url=Lookup(out_values, out_rows),
+        by_output_name=Lookup(_names(out_values), out_rows),
+        by_input=Lookup(content["uri"].to_numpy(dtype=object), content["row"].to_numpy()),
+        by_prompt=by_prompt,
+        by_tag=Lookup(_normalised(table.column("shot_tag"), tag_key), rows),
+        by_c2pa=Lookup(c2pa, rows),
+        by_sha256=Lookup(sha, np.concatenate([rows] * len(SHA256_ATTRIBUTES))),
+        prompt_codes=_codes_of(by_prompt, prompts),
+        content_inputs=content,
+        ids=ids,
+    )
 
 
-def _text(value: object) -> str | None:
-    return value.lower() if isinstance(value, str) and value else None
+def _codes_of(lookup: Lookup, keys: np.ndarray) -> np.ndarray:
+    lookup.code(None)  # grouped now: every row's code is needed
+    codes = np.full(len(keys), -1, dtype=np.int64)
+    codes[pd.notna(keys)] = lookup.codes
+    return codes
 
 
 def by_file_name(index: Index, name: str) -> set[int]:
     """Generations a file name points at: by an embedded platform id, else by output name."""
-    hits = {i for cand in id_candidates(name) for i in index.by_pid.get(cand, ())}
-    return hits or set(index.by_output_name.get(name.lower(), ()))
+    hits = {i for cand in id_candidates(name) for i in index.by_pid.get(cand)}
+    return hits or set(index.by_output_name.get(name.lower()))
 
 
 class LocalMedia:
@@ -195,7 +304,7 @@ class LocalMedia:
             digest = self.digest(path)
             if digest is None:
                 continue
-            hits.update(index.by_sha256.get(digest, ()))
+            hits.update(index.by_sha256.get(digest))
             for twin in self._by_size.get(self._sizes[path], ()):
                 if twin != path and self.digest(twin) == digest:
                     hits |= by_file_name(index, twin.name)
@@ -207,11 +316,11 @@ def match_clip(
 ) -> tuple[list[int], str | None]:
     """The generations whose output is the clip's media, and the key that told."""
     names = _unique([clip.media_name, clip.name])
-    hits = {i for name in names for cand in id_candidates(name) for i in index.by_pid.get(cand, ())}
+    hits = {i for name in names for cand in id_candidates(name) for i in index.by_pid.get(cand)}
     if hits:
         return sorted(hits), "platform_id"
-    hits = {i for name in names for i in index.by_output_name.get(name.lower(), ())}
-    hits.update(index.by_url.get(clip.media_url or "", ()))
+    hits = {i for name in names for i in index.by_output_name.get(name.lower())}
+    hits.update(index.by_url.get(clip.media_url or ""))
     if hits:
         return sorted(hits), "file_name"
     if local is not None and clip.media_name:
@@ -219,7 +328,7 @@ def match_clip(
         if hits:
             return sorted(hits), "content_hash"
     instance = (instance_ids or {}).get(clip.media_name or clip.name)
-    hits = set(index.by_c2pa.get(instance.lower(), ())) if instance else set()
+    hits = set(index.by_c2pa.get(instance.lower())) if instance else set()
     if hits:
         return sorted(hits), "c2pa_instance_id"
     return [], None

@@ -9,28 +9,115 @@ Every walk keeps a visited set, so a cycle in the records cannot hang it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import itertools
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
+from audit.gentable import GenTable
 from audit.link.keys import REFERENCE_ROLES, Index
 from audit.link.names import basename
-from audit.models import Generation
 
 #: Warnings of one kind listed one by one before they are summed up in one line.
 MAX_LISTED = 20
 
 
 @dataclass
+class Csr:
+    """Adjacency lists of nodes ``0..n-1`` as two arrays (compressed sparse rows)."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+
+    @classmethod
+    def from_pairs(cls, sources: np.ndarray, targets: np.ndarray, count: int) -> Csr:
+        """Lists of ``targets`` by source, in the order the pairs are given."""
+        order = np.argsort(sources, kind="stable")
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(sources, minlength=count))])
+        return cls(indptr.astype(np.int64), targets[order].astype(np.int64))
+
+    def of(self, node: int) -> np.ndarray:
+        return self.indices[self.indptr[node] : self.indptr[node + 1]]
+
+    def degree(self) -> np.ndarray:
+        return np.diff(self.indptr)
+
+    def neighbours(self, nodes: np.ndarray) -> np.ndarray:
+        """Every neighbour of ``nodes``, concatenated (repeats possible)."""
+        starts, ends = self.indptr[nodes], self.indptr[nodes + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if not total:
+            return _EMPTY
+        shift = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        found: np.ndarray = self.indices[np.arange(total) + shift]
+        return found
+
+    def lists(self) -> list[list[int]]:
+        bounds = self.indptr.tolist()
+        flat = self.indices.tolist()
+        return [flat[a:b] for a, b in itertools.pairwise(bounds)]
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+@dataclass
 class Graph:
-    """Edges by generation position: all parents, and content children (no reference edges)."""
+    """Edges by row: all parents, and content children (no reference edges)."""
 
-    parents: list[list[int]]
-    content_children: list[list[int]]
+    parents: Csr
+    content_children: Csr
     warnings: list[str] = field(default_factory=list)
+    _marks: np.ndarray = field(default_factory=lambda: _EMPTY)
+    _stamp: int = 0
+
+    def reach(self, start: np.ndarray, edges: Csr, stop: np.ndarray) -> np.ndarray:
+        """Every node reachable from ``start`` along ``edges`` (start excluded unless reached
+        again); nodes in ``stop`` are neither entered nor returned. Sorted."""
+        if len(self._marks) != len(edges.indptr) - 1:
+            self._marks = np.zeros(len(edges.indptr) - 1, dtype=np.int64)
+        self._stamp += 1
+        marks, stamp = self._marks, self._stamp
+        marks[stop] = stamp
+        found = []
+        frontier = np.unique(start)
+        while len(frontier):
+            nxt = np.unique(edges.neighbours(frontier))
+            nxt = nxt[marks[nxt] != stamp]
+            marks[nxt] = stamp
+            found.append(nxt)
+            frontier = nxt
+        return np.unique(np.concatenate(found)) if found else _EMPTY
 
 
-def _where(gen: Generation) -> str:
-    return f"{gen.id} ({gen.source_file}:{gen.source_locator})"
+def _where(table: GenTable, i: int) -> str:
+    cols = table.cols
+    return f"{cols['id'][i]} ({cols['source_file'][i]}:{cols['source_locator'][i]})"
+
+
+def _named_edges(index: Index) -> pd.DataFrame:
+    """Edges a record names (parent_ids, then gen: inputs), in row then list order."""
+    table = index.table
+    parents = table.parents.assign(pid=table.parents["value"], content=True, kind=0)
+    gen_inputs = table.inputs[table.inputs["uri"].str.startswith("gen:")]
+    gen_inputs = gen_inputs.assign(
+        pid=gen_inputs["uri"].str.slice(4),
+        content=~gen_inputs["role"].isin(REFERENCE_ROLES),
+        kind=1,
+    )
+    columns = ["row", "pid", "content", "kind"]
+    named = pd.concat([parents[columns], gen_inputs[columns]], ignore_index=True)
+    named = named.sort_values(["row", "kind"], kind="stable").reset_index(drop=True)
+    pids = named["pid"].to_numpy(dtype=object)
+    found = index.by_id.get_indexer(pd.Index(pids)) if len(pids) else _EMPTY
+    missing = np.flatnonzero((found < 0) & np.array([":" not in p for p in pids], dtype=bool))
+    if len(missing):
+        platforms = table.column("platform")[named["row"].to_numpy()[missing]]
+        retry = [f"{p}:{pid}" for p, pid in zip(platforms, pids[missing], strict=True)]
+        found[missing] = index.by_id.get_indexer(pd.Index(retry))
+    return named.assign(parent=found)
 
 
 def _resolve_uri(index: Index, uri: str) -> list[int]:
@@ -38,56 +125,56 @@ def _resolve_uri(index: Index, uri: str) -> list[int]:
     if hits:
         return hits
     name = basename(uri)
-    named = index.by_output_name.get(name.lower(), []) if name else []
+    named = index.by_output_name.get(name.lower()) if name else []
     return named if len(named) == 1 else []
 
 
-def _parents_of(index: Index, i: int, dangling: list[str]) -> list[tuple[int, bool]]:
-    """(parent, is a content edge) pairs of generation ``i``; unknown ids go to ``dangling``."""
-    gen = index.gens[i]
-    found: list[tuple[int, bool]] = []
-    named = [(pid, True) for pid in gen.parent_ids]
-    named += [
-        (r.uri[4:], r.role not in REFERENCE_ROLES) for r in gen.inputs if r.uri.startswith("gen:")
-    ]
-    for pid, content in named:
-        j = index.by_id.get(pid)
-        if j is None and ":" not in pid:
-            j = index.by_id.get(f"{gen.platform}:{pid}")
-        if j is None:
-            dangling.append(
-                f"lineage: {_where(gen)} names parent '{pid}', which was not "
-                "ingested; its ancestry stops there"
-            )
-        else:
-            found.append((j, content))
-    for ref in gen.inputs:
-        if not ref.uri.startswith("gen:"):
-            found += [(j, ref.role not in REFERENCE_ROLES) for j in _resolve_uri(index, ref.uri)]
-    return found
+def _uri_edges(index: Index) -> pd.DataFrame:
+    """Edges through input files another record output (by URL, else by a unique name)."""
+    inputs = index.table.inputs
+    plain = inputs[~inputs["uri"].str.startswith("gen:")]
+    resolved = {uri: _resolve_uri(index, uri) for uri in dict.fromkeys(plain["uri"].tolist())}
+    rows, parents, content = [], [], []
+    for row, uri, role in plain[["row", "uri", "role"]].itertuples(index=False, name=None):
+        for j in resolved[uri]:
+            rows.append(row)
+            parents.append(j)
+            content.append(role not in REFERENCE_ROLES)
+    return pd.DataFrame(
+        {"row": np.asarray(rows, dtype=np.int64), "parent": np.asarray(parents, dtype=np.int64),
+         "content": np.asarray(content, dtype=bool)}
+    )  # fmt: skip
 
 
 def build_graph(index: Index) -> Graph:
-    """Parent and child lists for every generation, with dangling-reference and cycle warnings."""
-    count = len(index.gens)
-    parents: list[list[int]] = [[] for _ in range(count)]
-    children: list[list[int]] = [[] for _ in range(count)]
-    dangling: list[str] = []
-    self_loops: list[str] = []
-    for i in range(count):
-        for j, content in _parents_of(index, i, dangling):
-            if j == i:
-                self_loops.append(
-                    f"lineage cycle: {_where(index.gens[i])} is its own input; that edge is ignored"
-                )
-                continue
-            if j not in parents[i]:
-                parents[i].append(j)
-            if content and (not children[j] or children[j][-1] != i):
-                children[j].append(i)
+    """Parent and child lists for every row, with dangling-reference and cycle warnings."""
+    table = index.table
+    count = len(table)
+    named = _named_edges(index)
+    dangling = [
+        f"lineage: {_where(table, row)} names parent '{pid}', which was not "
+        "ingested; its ancestry stops there"
+        for row, pid in named.loc[named["parent"] < 0, ["row", "pid"]].itertuples(
+            index=False, name=None
+        )
+    ]
+    columns = ["row", "parent", "content"]
+    edges = pd.concat([named.loc[named["parent"] >= 0, columns], _uri_edges(index)])
+    edges = edges.sort_values("row", kind="stable")
+    loops = edges["row"].to_numpy() == edges["parent"].to_numpy()
+    self_loops = [
+        f"lineage cycle: {_where(table, row)} is its own input; that edge is ignored"
+        for row in edges["row"].to_numpy()[loops].tolist()
+    ]
+    edges = edges[~loops]
+    unique = edges.drop_duplicates(["row", "parent"])
+    parents = Csr.from_pairs(unique["row"].to_numpy(), unique["parent"].to_numpy(), count)
+    content = edges[edges["content"].to_numpy(dtype=bool)].drop_duplicates(["row", "parent"])
+    children = Csr.from_pairs(content["parent"].to_numpy(), content["row"].to_numpy(), count)
     graph = Graph(parents, children)
     graph.warnings += _capped(dangling, "dangling lineage references")
-    graph.warnings += _capped(self_loops + find_cycles(index, parents), "lineage cycles")
+    cycles = find_cycles(table, parents) if _has_cycle(parents) else []
+    graph.warnings += _capped(self_loops + cycles, "lineage cycles")
     return graph
 
 
@@ -97,8 +184,31 @@ def _capped(lines: list[str], what: str) -> list[str]:
     return [*lines[:MAX_LISTED], f"… and {len(lines) - MAX_LISTED} more {what}"]
 
 
-def find_cycles(index: Index, parents: list[list[int]]) -> list[str]:
+def _has_cycle(parents: Csr) -> bool:
+    """Peel nodes no remaining node names as parent, then nodes with no remaining parent:
+    what is left lies on or between cycles."""
+    count = len(parents.indptr) - 1
+    children_left = np.bincount(parents.indices, minlength=count)
+    parents_left = parents.degree().copy()
+    alive = np.ones(count, dtype=bool)
+    owner = np.repeat(np.arange(count), parents.degree())
+    while True:
+        gone = alive & ((parents_left == 0) | (children_left == 0))
+        if not gone.any():
+            return bool(alive.any())
+        alive &= ~gone
+        edge_gone = gone[owner] | gone[parents.indices]
+        still = ~edge_gone
+        children_left = np.bincount(parents.indices[still], minlength=count)
+        parents_left = np.bincount(owner[still], minlength=count)
+        owner, indices = owner[still], parents.indices[still]
+        parents = Csr(np.concatenate([[0], np.cumsum(parents_left)]), indices)
+
+
+def find_cycles(table: GenTable, parents_csr: Csr) -> list[str]:
     """One warning per cycle closed during a depth-first walk over parents (iterative)."""
+    parents = parents_csr.lists()
+    ids = table.column("id")
     state = [0] * len(parents)  # 0 unseen, 1 on the current path, 2 done
     found: list[str] = []
     for root in range(len(parents)):
@@ -118,9 +228,9 @@ def find_cycles(index: Index, parents: list[list[int]]) -> list[str]:
             nxt = parents[node][cursor]
             if state[nxt] == 1:
                 loop = [*path[path.index(nxt) :], nxt]
-                ids = " → ".join(index.gens[k].id for k in loop)
+                chain = " → ".join(ids[k] for k in loop)
                 found.append(
-                    f"lineage cycle: {ids} (child → parent); each generation is counted once"
+                    f"lineage cycle: {chain} (child → parent); each generation is counted once"
                 )
             elif state[nxt] == 0:
                 state[nxt] = 1
@@ -129,22 +239,7 @@ def find_cycles(index: Index, parents: list[list[int]]) -> list[str]:
     return found
 
 
-def reach(start: Iterable[int], edges: list[list[int]], stop: set[int] | None = None) -> set[int]:
-    """Every node reachable from ``start`` along ``edges`` (start excluded unless reached again);
-    nodes in ``stop`` are neither entered nor returned."""
-    blocked = stop or set()
-    seen: set[int] = set()
-    todo = list(start)
-    while todo:
-        node = todo.pop()
-        for nxt in edges[node]:
-            if nxt not in seen and nxt not in blocked:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
-
-
-def attempts_for(graph: Graph, index: Index, chain: set[int], shot_id: str) -> set[int]:
+def attempts_for(graph: Graph, index: Index, chain: np.ndarray, shot_id: str) -> np.ndarray:
     """Sibling attempts of a shot whose kept chain (kept + ancestors) is ``chain``.
 
     Seeds: generations tagged for the shot; sharing a content input with the chain; content
@@ -152,13 +247,13 @@ def attempts_for(graph: Graph, index: Index, chain: set[int], shot_id: str) -> s
     normalised prompt equals a chain member's. Then every content descendant of a seed: an
     abandoned branch was work for the shot.
     """
-    seeds: set[int] = set(index.by_tag.get(shot_id, ()))
-    for member in chain:
-        for uri in index.content_inputs[member]:
-            seeds.update(index.by_input.get(uri, ()))
-        seeds.update(graph.content_children[member])
-        prompt = index.prompt_keys[member]
-        if prompt:
-            seeds.update(index.by_prompt.get(prompt, ()))
-    seeds -= chain
-    return seeds | reach(seeds, graph.content_children, stop=chain)
+    seeds = [index.by_tag.rows_of(index.by_tag.code(shot_id))]
+    for member in chain.tolist():
+        for uri in index.content_inputs_of(member):
+            seeds.append(index.by_input.rows_of(index.by_input.code(uri)))
+        seeds.append(graph.content_children.of(member))
+        seeds.append(index.by_prompt.rows_of(int(index.prompt_codes[member])))
+    found = np.unique(np.concatenate(seeds))
+    found = found[~np.isin(found, chain)]
+    more = graph.reach(found, graph.content_children, stop=chain)
+    return np.union1d(found, more)

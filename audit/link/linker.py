@@ -8,19 +8,24 @@ strongest role (kept/ancestor links win over attempt links). What reaches no sho
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
+import numpy as np
+import pandas as pd
+
+from audit.gentable import GenTable, from_generations
 from audit.link.coverage import union_seconds
 from audit.link.keys import Index, LocalMedia, build_index, match_clip
-from audit.link.lineage import Graph, attempts_for, build_graph, reach
+from audit.link.lineage import Graph, attempts_for, build_graph
 from audit.link.model import Clip, ClipKind, Timeline
 from audit.link.names import stem
 from audit.models import Generation
 
 Role = Literal["kept", "ancestor", "attempt"]
+T = TypeVar("T")
 _RANK: dict[str, int] = {"kept": 0, "ancestor": 1, "attempt": 2}
 #: Audio cue ids start with this, so they never collide with picture shot ids.
 CUE_PREFIX = "cue:"
@@ -71,29 +76,139 @@ class CutSummary:
         return self.in_cut / self.generations if self.generations else 0.0
 
 
-@dataclass(frozen=True)
-class LinkResult:
-    """Generations with ``shot_id``/``kept`` set, their allocations, shots, cues and leftovers."""
+_ROLES: tuple[Role, ...] = ("kept", "ancestor", "attempt")
 
-    generations: list[Generation]
-    allocations: list[Allocation]
-    shots: list[ShotLink]
-    audio: list[ShotLink]
+
+@dataclass(eq=False)
+class LinkResult:
+    """Allocations of table rows to units (shots, then audio cues), and what linking noticed.
+
+    ``allocation_rows`` has one row per (generation row, unit) share: ``row``, ``unit``, ``rank``
+    (0 kept, 1 ancestor, 2 attempt) and ``weight``, sorted by row then unit. Objects — the
+    generations with ``shot_id``/``kept`` set, :class:`Allocation` and :class:`ShotLink` lists —
+    are built when first asked for.
+    """
+
+    table: GenTable
+    allocation_rows: pd.DataFrame
+    units: list[_Unit]
+    join_keys: list[tuple[str, ...]]
     unexplained_clips: list[Clip]
-    not_in_cut: list[str]
     warnings: list[str]
+    replaced: list[Generation] | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def _memo(self, name: str, make: Callable[[], T]) -> T:
+        if name not in self._cache:
+            self._cache[name] = make()
+        found: T = self._cache[name]
+        return found
+
+    @property
+    def first_unit(self) -> np.ndarray:
+        """Per row: the first unit (timeline order) it is allocated to, or -1."""
+        return self._memo("first_unit", self._first_unit)
+
+    def _first_unit(self) -> np.ndarray:
+        first = np.full(len(self.table), -1, dtype=np.int64)
+        rows = self.allocation_rows["row"].to_numpy()
+        at = np.unique(rows, return_index=True)[1]
+        first[rows[at]] = self.allocation_rows["unit"].to_numpy()[at]
+        kept = np.zeros(len(self.table), dtype=bool)
+        kept[rows[at]] = self.allocation_rows["rank"].to_numpy()[at] < 2
+        self._cache["kept"] = kept
+        return first
+
+    @property
+    def kept(self) -> np.ndarray:
+        """Per row: True when its first allocation is as kept or ancestor (in the cut)."""
+        self.first_unit  # noqa: B018 - computes both
+        kept: np.ndarray = self._cache["kept"]
+        return kept
+
+    @property
+    def shot_ids(self) -> np.ndarray:
+        """Per row: the shot id it served first, or None."""
+        names = np.asarray([*(u.shot_id for u in self.units), None], dtype=object)
+        picked: np.ndarray = names[self.first_unit]
+        return picked
+
+    @property
+    def generations(self) -> list[Generation]:
+        """Generations with ``shot_id`` (first unit in timeline order) and ``kept`` set."""
+        return self._memo("generations", self._copies)
+
+    def _copies(self) -> list[Generation]:
+        gens = self.replaced if self.replaced is not None else self.table.generations()
+        shots, kept = self.shot_ids.tolist(), self.kept.tolist()
+        return [
+            gen.model_copy(update={"shot_id": shot, "kept": flag})
+            for gen, shot, flag in zip(gens, shots, kept, strict=True)
+        ]
+
+    def allocation_frame(self) -> pd.DataFrame:
+        """generation_id, shot_id, role, weight (and the generation's row in the table): one
+        row per share."""
+        frame = self.allocation_rows
+        unit_ids = np.asarray([u.shot_id for u in self.units], dtype=object)
+        return pd.DataFrame(
+            {
+                "row": frame["row"].to_numpy(),
+                "generation_id": self.table.column("id")[frame["row"].to_numpy()],
+                "shot_id": unit_ids[frame["unit"].to_numpy()],
+                "role": np.asarray(_ROLES, dtype=object)[frame["rank"].to_numpy()],
+                "weight": frame["weight"].to_numpy(),
+            }
+        )
+
+    @property
+    def allocations(self) -> list[Allocation]:
+        return self._memo("allocations", self._allocations)
+
+    def _allocations(self) -> list[Allocation]:
+        frame = self.allocation_frame().drop(columns="row")
+        return [Allocation(*values) for values in frame.itertuples(index=False, name=None)]
+
+    @property
+    def not_in_cut(self) -> list[str]:
+        """Sorted ids of generations that reach no shot or cue."""
+        return self._memo(
+            "not_in_cut", lambda: sorted(self.table.column("id")[self.first_unit < 0])
+        )
+
+    @property
+    def shots(self) -> list[ShotLink]:
+        return [link for link in self._links() if link.kind == "picture"]
+
+    @property
+    def audio(self) -> list[ShotLink]:
+        return [link for link in self._links() if link.kind == "audio"]
+
+    def _links(self) -> list[ShotLink]:
+        return self._memo("links", lambda: shot_links(self))
+
+    def unit_counts(self) -> pd.DataFrame:
+        """Per unit: kept, ancestors, attempts (counts) and platforms (joined, sorted)."""
+        return unit_counts(self)
 
     def summary(self) -> CutSummary:
-        in_cut = [g for g in self.generations if g.kept]
-        tried = [g for g in self.generations if g.shot_id is not None and not g.kept]
+        first, kept = self.first_unit, self.kept
+        outputs = self.table.column("outputs_count")
         return CutSummary(
-            generations=len(self.generations),
-            in_cut=len(in_cut),
-            attempts=len(tried),
-            not_in_cut=len(self.not_in_cut),
-            outputs=sum(g.outputs_count for g in self.generations),
-            outputs_in_cut=sum(g.outputs_count for g in in_cut),
+            generations=len(self.table),
+            in_cut=int(kept.sum()),
+            attempts=int(((first >= 0) & ~kept).sum()),
+            not_in_cut=int((first < 0).sum()),
+            outputs=int(outputs.sum()),
+            outputs_in_cut=int(outputs[kept].sum()),
         )
+
+    def with_generations(self, gens: list[Generation]) -> LinkResult:
+        """The same links over changed records (same ids, same order), e.g. for ``whatif``."""
+        return LinkResult(
+            from_generations(gens), self.allocation_rows, self.units, self.join_keys,
+            self.unexplained_clips, self.warnings, replaced=gens,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -127,7 +242,7 @@ def _units(timeline: Timeline) -> list[_Unit]:
 
 
 def link(
-    generations: list[Generation],
+    generations: GenTable | Sequence[Generation],
     timeline: Timeline,
     root: Path,
     instance_ids: dict[str, str] | None = None,
@@ -141,19 +256,18 @@ def link(
     graph = build_graph(index)
     local = LocalMedia(root)
     units = _units(timeline)
-    roles, keys, unexplained, warnings = _walk_units(units, index, graph, local, instance_ids)
-    warnings = graph.warnings + warnings + local.warnings + _unknown_tags(index, units, roles)
-    allocations = _allocate(index, units, roles)
-    links = _shot_links(index, units, allocations, keys)
+    shares, keys, unexplained, warnings = _walk_units(units, index, graph, local, instance_ids)
+    allocation_rows = _allocate(shares)
+    linked = _rows_linked(len(index.table), allocation_rows)
+    warnings = graph.warnings + warnings + local.warnings + _unknown_tags(index, units, linked)
     return LinkResult(
-        generations=_copies(generations, allocations),
-        allocations=allocations,
-        shots=[item for item in links if item.kind == "picture"],
-        audio=[item for item in links if item.kind == "audio"],
+        table=index.table,
+        allocation_rows=allocation_rows,
+        units=units,
+        join_keys=[tuple(sorted(k)) for k in keys],
         unexplained_clips=sorted(
             unexplained, key=lambda c: (c.kind != "picture", c.record_in_s, c.track)
         ),
-        not_in_cut=sorted(g.id for i, g in enumerate(generations) if i not in roles),
         warnings=warnings,
     )
 
@@ -164,33 +278,31 @@ def _walk_units(
     graph: Graph,
     local: LocalMedia,
     instance_ids: dict[str, str] | None,
-) -> tuple[dict[int, dict[int, Role]], list[set[str]], list[Clip], list[str]]:
-    """Roles of generations by unit (best role per unit), join keys by unit, unexplained clips
-    and warnings."""
-    roles: dict[int, dict[int, Role]] = {}
+) -> tuple[list[np.ndarray], list[set[str]], list[Clip], list[str]]:
+    """(row, unit, rank) arrays of every unit's kept, ancestors and attempts, join keys by
+    unit, unexplained clips and warnings."""
+    shares: list[np.ndarray] = []
     keys: list[set[str]] = []
     unexplained: list[Clip] = []
     warnings: list[str] = []
     for u, unit in enumerate(units):
-        kept, found, missed = _kept(unit, index, local, instance_ids)
+        kept_set, found, missed = _kept(unit, index, local, instance_ids)
         keys.append(found)
         unexplained += missed
-        ancestors = reach(kept, graph.parents, stop=kept)
-        tried = attempts_for(graph, index, kept | ancestors, unit.shot_id)
-        plan: tuple[tuple[set[int], Role], ...] = (
-            (kept, "kept"),
-            (ancestors, "ancestor"),
-            (tried, "attempt"),
-        )
-        for members, role in plan:
-            for i in members:
-                _give(roles, i, u, role)
-        if not kept and tried:
+        kept = np.asarray(sorted(kept_set), dtype=np.int64)
+        ancestors = graph.reach(kept, graph.parents, stop=kept)
+        tried = attempts_for(graph, index, np.union1d(kept, ancestors), unit.shot_id)
+        for rank, members in enumerate((kept, ancestors, tried)):
+            if len(members):
+                shares.append(
+                    np.stack([members, np.full(len(members), u), np.full(len(members), rank)])
+                )
+        if not len(kept) and len(tried):
             warnings.append(
                 f"{unit.shot_id}: {len(tried)} generation(s) tagged or related, but none made "
                 f"the media of its clips ({', '.join(c.name for c in unit.clips)})"
             )
-    return roles, keys, unexplained, warnings
+    return shares, keys, unexplained, warnings
 
 
 def _kept(
@@ -211,85 +323,86 @@ def _kept(
     return kept, found, missed
 
 
-def _give(roles: dict[int, dict[int, Role]], i: int, unit: int, role: Role) -> None:
-    current = roles.setdefault(i, {}).get(unit)
-    if current is None or _RANK[role] < _RANK[current]:
-        roles[i][unit] = role
+def _allocate(shares: list[np.ndarray]) -> pd.DataFrame:
+    """Equal split among the chosen units: where a row is kept or an ancestor, else all units
+    it was an attempt for. Sorted by row, then unit (timeline order)."""
+    if not shares:
+        empty = np.zeros(0, dtype=np.int64)
+        return pd.DataFrame({"row": empty, "unit": empty, "rank": empty, "weight": empty * 1.0})
+    rows, units, ranks = np.concatenate(shares, axis=1)
+    order = np.lexsort((units, rows))
+    rows, units, ranks = rows[order], units[order], ranks[order]
+    strong = np.zeros(int(rows.max()) + 1, dtype=bool)
+    strong[rows[ranks < 2]] = True
+    chosen = (ranks < 2) | ~strong[rows]
+    rows, units, ranks = rows[chosen], units[chosen], ranks[chosen]
+    count = np.bincount(rows)
+    return pd.DataFrame({"row": rows, "unit": units, "rank": ranks, "weight": 1.0 / count[rows]})
 
 
-def _chosen(unit_roles: dict[int, Role]) -> dict[int, Role]:
-    """The units a generation is allocated to: where it is kept or an ancestor, else all."""
-    strong: dict[int, Role] = {u: r for u, r in unit_roles.items() if r != "attempt"}
-    return strong or unit_roles
+def _rows_linked(count: int, allocation_rows: pd.DataFrame) -> np.ndarray:
+    linked = np.zeros(count, dtype=bool)
+    linked[allocation_rows["row"].to_numpy()] = True
+    return linked
 
 
-def _allocate(
-    index: Index, units: list[_Unit], roles: dict[int, dict[int, Role]]
-) -> list[Allocation]:
-    """Equal split among the chosen units; in generation order, then timeline order."""
-    out: list[Allocation] = []
-    for i in sorted(roles):
-        chosen = _chosen(roles[i])
-        weight = 1.0 / len(chosen)
-        gen_id = index.gens[i].id
-        out += [Allocation(gen_id, units[u].shot_id, chosen[u], weight) for u in sorted(chosen)]
-    return out
+def unit_counts(result: LinkResult) -> pd.DataFrame:
+    """Per unit (in unit order): kept, ancestors, attempts and platforms."""
+    frame = result.allocation_rows
+    size = len(result.units)
+    counts = {
+        name: np.bincount(
+            frame["unit"].to_numpy()[frame["rank"].to_numpy() == rank], minlength=size
+        )
+        for rank, name in enumerate(("kept", "ancestors", "attempts"))
+    }
+    platforms = result.table.column("platform")[frame["row"].to_numpy()]
+    pairs = pd.DataFrame(
+        {"unit": frame["unit"].to_numpy(), "platform": platforms}
+    ).drop_duplicates()
+    joined = pairs.sort_values("platform").groupby("unit")["platform"].agg(", ".join)
+    return pd.DataFrame({**counts, "platforms": [joined.get(u, "") for u in range(size)]})
 
 
-def _copies(gens: list[Generation], allocations: list[Allocation]) -> list[Generation]:
-    """Copies with ``shot_id`` (first unit in timeline order) and ``kept`` set."""
-    first: dict[str, Allocation] = {}
-    for alloc in allocations:
-        first.setdefault(alloc.generation_id, alloc)
-    out = []
-    for gen in gens:
-        found = first.get(gen.id)
-        shot = found.shot_id if found else None
-        kept = found is not None and found.role != "attempt"
-        out.append(gen.model_copy(update={"shot_id": shot, "kept": kept}))
-    return out
-
-
-def _shot_links(
-    index: Index,
-    units: list[_Unit],
-    allocations: list[Allocation],
-    keys: Sequence[set[str]],
-) -> list[ShotLink]:
-    """One ShotLink per unit, from the allocations (one pass over them)."""
-    position = {unit.shot_id: u for u, unit in enumerate(units)}
-    ids: list[dict[str, list[str]]] = [{"kept": [], "ancestor": [], "attempt": []} for _ in units]
-    platforms: list[set[str]] = [set() for _ in units]
-    for alloc in allocations:
-        u = position[alloc.shot_id]
-        ids[u][alloc.role].append(alloc.generation_id)
-        platforms[u].add(index.gens[index.by_id[alloc.generation_id]].platform)
+def shot_links(result: LinkResult) -> list[ShotLink]:
+    """One ShotLink per unit, from the allocations (ids sorted, platforms sorted)."""
+    frame = result.allocation_rows
+    ids = result.table.column("id")
+    platforms = result.table.column("platform")
+    members: list[list[list[str]]] = [[[], [], []] for _ in result.units]
+    seen: list[set[str]] = [set() for _ in result.units]
+    for row, unit, rank in frame[["row", "unit", "rank"]].itertuples(index=False, name=None):
+        members[unit][rank].append(ids[row])
+        seen[unit].add(platforms[row])
     return [
         ShotLink(
             shot_id=unit.shot_id,
             sequence=unit.sequence,
             kind=unit.kind,
             duration_s=unit.duration_s,
-            kept_ids=tuple(sorted(ids[u]["kept"])),
-            ancestor_ids=tuple(sorted(ids[u]["ancestor"])),
-            attempt_ids=tuple(sorted(ids[u]["attempt"])),
-            platforms=tuple(sorted(platforms[u])),
+            kept_ids=tuple(sorted(members[u][0])),
+            ancestor_ids=tuple(sorted(members[u][1])),
+            attempt_ids=tuple(sorted(members[u][2])),
+            platforms=tuple(sorted(seen[u])),
             clip_names=tuple(dict.fromkeys(c.name for c in unit.clips)),
-            join_keys=tuple(sorted(keys[u])),
+            join_keys=result.join_keys[u],
         )
-        for u, unit in enumerate(units)
+        for u, unit in enumerate(result.units)
     ]
 
 
-def _unknown_tags(index: Index, units: list[_Unit], roles: dict[int, dict[int, Role]]) -> list[str]:
+def _unknown_tags(index: Index, units: list[_Unit], linked: np.ndarray) -> list[str]:
     """One line per shot tag that names no shot of the cut, when its generations reach none."""
     shots = {unit.shot_id for unit in units}
+    tags = index.by_tag
     lines = []
-    for tag in sorted(set(index.by_tag) - shots):
-        orphans = [i for i in index.by_tag[tag] if i not in roles]
+    for code, tag in sorted(enumerate(tags.all_keys()), key=lambda pair: pair[1]):
+        if tag in shots:
+            continue
+        orphans = int((~linked[tags.rows_of(code)]).sum())
         if orphans:
             lines.append(
-                f"{len(orphans)} generation(s) tagged '{tag}', which is not a shot of "
+                f"{orphans} generation(s) tagged '{tag}', which is not a shot of "
                 "the cut; they are listed as not in the final cut"
             )
     return lines

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from audit.footprint import UNREAD_FIELDS, estimate_generations, registry, signature
 from audit.ingest.base import Source
 from audit.ingest.canonical import CanonicalAdapter
-from audit.ingest.canonical_columns import split_columns
+from audit.ingest.canonical_frame import read_frame
 from audit.ingest.walk import ingest_files, paused_gc
 from audit.models import Generation
 from audit.production import load_production
@@ -76,10 +76,13 @@ def test_column_reader_equals_row_reader_on_an_archive(tmp_path: Path) -> None:
     """5,000 generated rows (quoted prompts with commas, lists, empty cells)."""
     log = generate(tmp_path / "bench", 5000, 100)
     source = Source(log, "logs/generations.csv")
-    columns = split_columns(log.read_text(encoding="utf-8"))
-    assert columns is not None
-    assert not columns.bad
-    by_columns = list(CanonicalAdapter().read_columns(source, columns))
+    adapter = CanonicalAdapter()
+    read = read_frame(log.read_bytes(), source.name, adapter._maker(source))
+    assert read is not None
+    assert not read.for_rows  # every row went through the column checks
+    assert len(read.table) == 5000
+    by_columns = adapter.read_by_columns(source)
+    assert by_columns is not None
     by_rows = list(CanonicalAdapter().read_rows(source, read_csv_rows(log)))
     assert len(by_columns) == 5000
     assert by_columns == by_rows

@@ -1,0 +1,279 @@
+"""The columnar hand-off between stages: every accepted generation as one row of arrays.
+
+Linking and estimation read only a dozen facts of each generation (id, platform, prompt, outputs,
+parents, size, duration…). :class:`GenTable` holds those facts as columns, in the canonical order
+of generations (``created_at``, then ``id``), and builds a :class:`~audit.models.Generation`
+object only when one is asked for (:meth:`GenTable.generations`): the rights rules, the report and
+``whatif`` get the same objects as before, while a million-record archive is linked and estimated
+without a million objects (docs/performance.md).
+
+Rows come from two kinds of parts: objects an adapter already built (:class:`ObjectPart`), and
+large canonical CSV files read column by column (a :class:`FramePart`, which knows how to build
+the record of any of its rows exactly as the row-by-row reader would).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from audit.models import Generation
+
+#: Numeric fields linking or estimation read, as float columns (NaN = not given).
+NUMBERS = (
+    "width", "height", "duration_s", "fps", "frames", "steps", "outputs_count", "characters",
+    "tokens_out", "measured_energy_wh",
+)  # fmt: skip
+#: Text fields linking or estimation read (None = not given).
+TEXTS = ("id", "platform", "modality", "status", "model", "prompt", "shot_tag", "region")
+#: Attributes the estimators read (raw values, as the record holds them).
+SIGNATURE_ATTRIBUTES = ("with_audio", "scale_factor", "creativity")
+#: Attributes that may identify an output (lower-cased text, as linking compares them).
+KEY_ATTRIBUTES = ("c2pa_instance_id", "sha256", "output_sha256")
+COLUMNS = (
+    *TEXTS, *NUMBERS, "created_us", "source_file", "source_locator", "has_attributes",
+    *(f"attr_{name}" for name in (*SIGNATURE_ATTRIBUTES, *KEY_ATTRIBUTES)),
+)  # fmt: skip
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def micros(value: datetime) -> int:
+    """A UTC datetime as whole microseconds since 1970 (exact, any year 1–9999)."""
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def key_text(value: object) -> str | None:
+    """An identifying attribute as linking compares it: non-empty text, lower-cased."""
+    return value.lower() if isinstance(value, str) and value else None
+
+
+class Part:
+    """Rows of one origin; ``build(positions)`` makes their Generation objects."""
+
+    def build(self, positions: np.ndarray) -> list[Generation]:
+        raise NotImplementedError
+
+
+@dataclass
+class ObjectPart(Part):
+    """Rows an adapter already built as objects."""
+
+    objects: list[Generation]
+
+    def build(self, positions: np.ndarray) -> list[Generation]:
+        return [self.objects[k] for k in positions.tolist()]
+
+
+@dataclass
+class FramePart(Part):
+    """Rows of a canonical CSV read column by column; ``make(k)`` builds row ``k``'s record."""
+
+    make: Callable[[int], Generation]
+
+    def build(self, positions: np.ndarray) -> list[Generation]:
+        return [self.make(k) for k in positions.tolist()]
+
+
+@dataclass
+class GenTable:
+    """Accepted generations as columns (``cols``, one row each) and three side tables.
+
+    ``outputs`` (row, value), ``inputs`` (row, uri, role) and ``parents`` (row, value) hold the
+    list fields, item by item, in row order then list order. ``part``/``pos`` say where each row's
+    record comes from.
+    """
+
+    cols: dict[str, np.ndarray]
+    outputs: pd.DataFrame
+    inputs: pd.DataFrame
+    parents: pd.DataFrame
+    parts: list[Part]
+    part: np.ndarray
+    pos: np.ndarray
+    #: factorize codes of some text columns, when the reader already had them (-1: empty)
+    codes: dict[str, np.ndarray] = field(default_factory=dict)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.part)
+
+    def column(self, name: str) -> np.ndarray:
+        """A column as a NumPy array (object arrays for text, float64 for numbers)."""
+        return self.cols[name]
+
+    def codes_of(self, name: str) -> np.ndarray:
+        """Integer codes of a column (equal values, equal codes; empty: -1)."""
+        if name not in self.codes:
+            self.codes[name] = pd.factorize(self.cols[name])[0]
+        return self.codes[name]
+
+    def generations(self) -> list[Generation]:
+        """Every row's Generation, in row order (built once, then cached)."""
+        if "generations" not in self._cache:
+            self._cache["generations"] = self.build(np.arange(len(self)))
+        cached: list[Generation] = self._cache["generations"]
+        return cached
+
+    def build(self, rows: np.ndarray) -> list[Generation]:
+        """The Generation objects of ``rows`` (positions in this table), in that order."""
+        out: list[Generation | None] = [None] * len(rows)
+        parts = self.part[rows]
+        for p in np.unique(parts).tolist():
+            where = np.flatnonzero(parts == p)
+            built = self.parts[p].build(self.pos[rows[where]])
+            for k, gen in zip(where.tolist(), built, strict=True):
+                out[k] = gen
+        return [gen for gen in out if gen is not None]
+
+    def take(self, rows: np.ndarray) -> GenTable:
+        """A table of ``rows`` only, in that order (side tables renumbered)."""
+        new_index = np.full(len(self), -1, dtype=np.int64)
+        new_index[rows] = np.arange(len(rows))
+        cols = {name: column[rows] for name, column in self.cols.items()}
+        codes = {name: column[rows] for name, column in self.codes.items()}
+        return GenTable(
+            cols, _renumber(self.outputs, new_index), _renumber(self.inputs, new_index),
+            _renumber(self.parents, new_index), self.parts, self.part[rows], self.pos[rows], codes,
+        )  # fmt: skip
+
+
+def _renumber(side: pd.DataFrame, new_index: np.ndarray) -> pd.DataFrame:
+    rows = new_index[side["row"].to_numpy()]
+    kept = side.assign(row=rows)[rows >= 0]
+    out: pd.DataFrame = kept.sort_values("row", kind="stable").reset_index(drop=True)
+    return out
+
+
+def side_frame(rows: Sequence[int] | np.ndarray, values: dict[str, Any]) -> pd.DataFrame:
+    """A side table: ``row`` (int64) and object columns."""
+    data: dict[str, Any] = {"row": np.asarray(rows, dtype=np.int64)}
+    data.update({name: np.asarray(column, dtype=object) for name, column in values.items()})
+    if not len(data["row"]):
+        data = {name: np.asarray(col).astype(data_type(name)) for name, col in data.items()}
+    return pd.DataFrame(data)
+
+
+def data_type(name: str) -> type:
+    return np.int64 if name == "row" else object
+
+
+def _number(value: float | int | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+def object_columns(gens: Sequence[Generation]) -> dict[str, list[Any]]:
+    """The table columns of objects, one list per column."""
+    cols: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    for gen in gens:
+        attrs = gen.attributes
+        for name in TEXTS:
+            cols[name].append(getattr(gen, name))
+        cols["modality"][-1] = gen.modality.value
+        cols["status"][-1] = gen.status.value
+        for name in NUMBERS:
+            cols[name].append(_number(getattr(gen, name)))
+        cols["created_us"].append(micros(gen.created_at))
+        cols["source_file"].append(gen.source_file)
+        cols["source_locator"].append(gen.source_locator)
+        cols["has_attributes"].append(bool(attrs))
+        for name in SIGNATURE_ATTRIBUTES:
+            cols[f"attr_{name}"].append(attrs.get(name))
+        for name in KEY_ATTRIBUTES:
+            cols[f"attr_{name}"].append(key_text(attrs.get(name)))
+    return cols
+
+
+def typed_columns(cols: dict[str, Any], count: int) -> dict[str, np.ndarray]:
+    """The ``cols`` as NumPy arrays: float64 numbers, int64 times, bool flags, objects."""
+    data: dict[str, np.ndarray] = {}
+    for name in COLUMNS:
+        values = cols[name]
+        if name in NUMBERS:
+            data[name] = np.asarray(values, dtype=np.float64)
+        elif name == "created_us":
+            data[name] = np.asarray(values, dtype=np.int64)
+        elif name == "has_attributes":
+            data[name] = np.asarray(values, dtype=bool)
+        elif isinstance(values, np.ndarray) and values.dtype == object:
+            data[name] = values
+        else:
+            array = np.empty(count, dtype=object)
+            array[:] = values
+            data[name] = array
+    return data
+
+
+def from_generations(gens: Sequence[Generation]) -> GenTable:
+    """A table of objects (kept in the order given)."""
+    gens = list(gens)
+    cols = typed_columns(object_columns(gens), len(gens))
+    out_rows, out_values, in_rows, uris, roles, par_rows, par_values = [], [], [], [], [], [], []
+    for i, gen in enumerate(gens):
+        out_rows += [i] * len(gen.outputs)
+        out_values += gen.outputs
+        in_rows += [i] * len(gen.inputs)
+        uris += [ref.uri for ref in gen.inputs]
+        roles += [ref.role for ref in gen.inputs]
+        par_rows += [i] * len(gen.parent_ids)
+        par_values += gen.parent_ids
+    return GenTable(
+        cols,
+        side_frame(out_rows, {"value": out_values}),
+        side_frame(in_rows, {"uri": uris, "role": roles}),
+        side_frame(par_rows, {"value": par_values}),
+        [ObjectPart(gens)],
+        np.zeros(len(gens), dtype=np.int64),
+        np.arange(len(gens), dtype=np.int64),
+    )
+
+
+def concat(tables: Sequence[GenTable]) -> GenTable:
+    """One table of several (rows in the order given; parts renumbered)."""
+    if len(tables) == 1:
+        return tables[0]
+    if not tables:
+        return from_generations([])
+    offsets = np.cumsum([0, *(len(t) for t in tables)])
+    part_offsets = np.cumsum([0, *(len(t.parts) for t in tables)])
+    sides = {}
+    for name in ("outputs", "inputs", "parents"):
+        frames = [
+            getattr(t, name).assign(row=getattr(t, name)["row"].to_numpy() + offsets[k])
+            for k, t in enumerate(tables)
+        ]
+        sides[name] = pd.concat(frames, ignore_index=True)
+    return GenTable(
+        {name: np.concatenate([t.cols[name] for t in tables]) for name in COLUMNS},
+        sides["outputs"],
+        sides["inputs"],
+        sides["parents"],
+        [p for t in tables for p in t.parts],
+        np.concatenate([t.part + part_offsets[k] for k, t in enumerate(tables)]),
+        np.concatenate([t.pos for t in tables]),
+    )
+
+
+def canonical_order(table: GenTable) -> np.ndarray:
+    """Row positions sorted by (created_at, id), as generations are listed everywhere."""
+    created = table.column("created_us")
+    ids = table.column("id")
+    step = np.diff(created)
+    if (step >= 0).all():
+        ties = np.flatnonzero(step == 0).tolist()
+        if all(ids[k] < ids[k + 1] for k in ties):
+            return np.arange(len(table))
+    frame = pd.DataFrame({"created": created, "id": ids})
+    return frame.sort_values(["created", "id"], kind="mergesort").index.to_numpy()
+
+
+def sorted_table(table: GenTable) -> GenTable:
+    order = canonical_order(table)
+    if (order == np.arange(len(table))).all():
+        return table
+    return table.take(order)

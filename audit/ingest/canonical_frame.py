@@ -1,0 +1,344 @@
+"""A large canonical CSV read straight into a :class:`~audit.gentable.GenTable`, column by column.
+
+pandas' C parser reads the file once (numbers typed, text as objects); each column is then checked
+at once against what :class:`~audit.models.Generation` accepts. A row any check is unsure of —
+a cell that is not a number, a date that is not ``YYYY-MM-DDTHH:MM:SS`` with ``Z`` or an offset,
+an unknown modality, a bound crossed, an implausible size, a JSON cell of an unexpected shape,
+a missing required cell — is handed back by line to the row-by-row reader, which stays the
+reference (its record or its reject). The other rows become table rows; their records are built
+only when asked for, by the same code as the row reader's. Files the two parsers could split
+differently are refused here (None), as in :mod:`audit.ingest.canonical_columns`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from annotated_types import Ge, Gt
+
+from audit.gentable import (
+    COLUMNS as TABLE_COLUMNS,
+)
+from audit.gentable import (
+    KEY_ATTRIBUTES,
+    NUMBERS,
+    SIGNATURE_ATTRIBUTES,
+    FramePart,
+    GenTable,
+    key_text,
+    typed_columns,
+)
+from audit.gentable import micros as micros_of
+from audit.ingest.canonical_columns import NUMERIC, convert
+from audit.ingest.canonical_sides import lists_of, side_tables
+from audit.models import Generation, Modality, Status
+from audit.textio import sniff_delimiter
+
+#: No generation job renders a day of media; no image is wider than this (as in ``walk``).
+MAX_DURATION_S = 86_400.0
+MAX_SIDE_PX = 100_000
+#: Whole numbers beyond this are left to the row reader (float and int stop agreeing).
+MAX_EXACT_INT = 2.0**53
+_INTS = frozenset(
+    name for name, info in Generation.model_fields.items() if info.annotation in (int, int | None)
+)
+_MODALITIES = frozenset(m.value for m in Modality)
+_STATUSES = frozenset(s.value for s in Status)
+_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+_FIRST_US = micros_of(datetime(1, 1, 1, tzinfo=UTC))
+_LAST_US = micros_of(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
+
+
+def _bounds(name: str) -> tuple[float | None, bool]:
+    """(lower bound, strict) of a numeric field, from the model's own constraints."""
+    for item in Generation.model_fields[name].metadata:
+        if isinstance(item, Ge):
+            return float(item.ge), False  # type: ignore[arg-type]
+        if isinstance(item, Gt):
+            return float(item.gt), True  # type: ignore[arg-type]
+    return None, False
+
+
+@dataclass
+class FrameRead:
+    """A file read column-wise: its table (good rows, file order) and the rows left to the row
+    reader (line, stripped cells), in line order."""
+
+    names: list[str]
+    table: GenTable
+    for_rows: list[tuple[int, dict[str, str]]]
+
+
+def _lines_ok(data: bytes, rows: int) -> bool:
+    """The csv module would see the same rows: no lone CR, no quoted line break, no cell over
+    its size limit."""
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return False
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if rows + 1 != lines:
+        return False
+    limit = csv.field_size_limit()
+    if len(data) < limit:
+        return True
+    step = 1 << 24
+    last = -1
+    for start in range(0, len(data), step):
+        chunk = np.frombuffer(
+            data, dtype=np.uint8, count=min(step, len(data) - start), offset=start
+        )
+        ends = np.flatnonzero(chunk == 10) + start
+        if len(ends):
+            if ends[0] - last > limit or (len(ends) > 1 and np.diff(ends).max() > limit):
+                return False
+            last = int(ends[-1])
+    return len(data) - last <= limit
+
+
+def _parse(data: bytes, delimiter: str, names: list[str]) -> pd.DataFrame | None:
+    text_columns = {name: object for name in names if name not in NUMERIC}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(
+                io.BytesIO(data), sep=delimiter, dtype=text_columns, keep_default_na=False,
+                na_values=[""], skip_blank_lines=False, index_col=False, engine="c",
+                encoding="utf-8",
+            )  # fmt: skip
+        except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError):
+            return None
+        except UnicodeDecodeError:
+            return None
+
+
+def read_frame(
+    data: bytes, name: str, make: Callable[[pd.DataFrame, list[str]], Callable[[int], Generation]]
+) -> FrameRead | None:
+    """``data`` (a whole canonical CSV) as a table, or None when the row reader must read it.
+
+    ``make(frame, names)`` gives the function that builds row ``k``'s record (the adapter's)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    first = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+    delimiter = sniff_delimiter(first)
+    names = [n.strip() for n in next(csv.reader([first], delimiter=delimiter), [])]
+    if len(set(names)) != len(names):
+        return None
+    frame = _parse(data, delimiter, names)
+    if frame is None or [str(c).strip() for c in frame.columns] != names:
+        return None
+    if not _lines_ok(data, len(frame)):
+        return None
+    frame.columns = pd.Index(names)
+    return _checked(frame, names, name, make(frame, names))
+
+
+def _text(frame: pd.DataFrame, name: str, codes: dict[str, np.ndarray]) -> np.ndarray:
+    """A text column stripped, None for empty cells (each distinct cell stripped once); its
+    codes go to ``codes``."""
+    if name not in frame:
+        codes[name] = np.full(len(frame), -1, dtype=np.int64)
+        return np.full(len(frame), None, dtype=object)
+    raw_codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object))
+    clean = [(u.strip() or None) if isinstance(u, str) else None for u in uniques]
+    kept, final = pd.factorize(np.asarray([*clean, None], dtype=object))
+    codes[name] = kept[raw_codes]
+    return np.asarray([*final.tolist(), None], dtype=object)[kept][raw_codes]
+
+
+def _strip_all(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A text column of mostly distinct cells (ids) stripped, None for empty cells."""
+    if name not in frame:
+        return np.full(len(frame), None, dtype=object)
+    cells = frame[name].to_numpy(dtype=object)
+    out = np.empty(len(cells), dtype=object)
+    out[:] = [(c.strip() or None) if c.__class__ is str else None for c in cells]
+    return out
+
+
+def _numbers(frame: pd.DataFrame, name: str, bad: np.ndarray) -> np.ndarray:
+    """A numeric column as float64 (NaN empty); rows breaking a bound are marked bad."""
+    if name not in frame:
+        return np.full(len(frame), np.nan)
+    column = frame[name]
+    if column.dtype.kind in "if":
+        values = column.to_numpy(dtype=np.float64, copy=True)
+    else:
+        cells = [c.strip() if isinstance(c, str) else "" for c in column.to_numpy(dtype=object)]
+        converted, failed = convert(name, cells)
+        values = np.array([np.nan if v is None else v for v in converted], dtype=np.float64)
+        bad[list(failed)] = True
+    given = ~np.isnan(values)
+    bad |= np.isinf(values)
+    low, strict = _bounds(name)
+    if low is not None:
+        bad |= given & ((values <= low) if strict else (values < low))
+    if name in _INTS:
+        bad |= given & ((np.abs(values) >= MAX_EXACT_INT) | (values != np.round(values)))
+    if name == "duration_s":
+        bad |= given & (values > MAX_DURATION_S)
+    if name in ("width", "height"):
+        bad |= given & (values > MAX_SIDE_PX)
+    return values
+
+
+def _dates(frame: pd.DataFrame, bad: np.ndarray) -> np.ndarray:
+    """created_at as microseconds since 1970 (UTC); other shapes are left to the row reader."""
+    cells = frame["created_at"] if "created_at" in frame else pd.Series([None] * len(frame))
+    lengths = cells.str.len().to_numpy(dtype=np.float64, na_value=np.nan)
+    shaped = (lengths == 20) | (lengths == 25)
+    parsed = pd.to_datetime(cells.where(shaped), format=_DATE_FORMAT, utc=True, errors="coerce")
+    missing = parsed.isna().to_numpy()
+    bad |= missing
+    naive = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
+    micros = naive.view(np.int64)
+    bad |= (micros < _FIRST_US) | (micros > _LAST_US)  # out of years 1-9999 once in UTC
+    return micros
+
+
+def _attributes(frame: pd.DataFrame, bad: np.ndarray) -> dict[str, np.ndarray]:
+    """The attribute columns the table keeps, from JSON object cells (others: row reader)."""
+    count = len(frame)
+    out = {f"attr_{n}": np.full(count, None, dtype=object) for n in SIGNATURE_ATTRIBUTES}
+    out.update({f"attr_{n}": np.full(count, None, dtype=object) for n in KEY_ATTRIBUTES})
+    out["has_attributes"] = np.zeros(count, dtype=bool)
+    if "attributes" not in frame:
+        return out
+    cells = frame["attributes"].to_numpy(dtype=object)
+    for k in np.flatnonzero(pd.notna(cells)).tolist():
+        attrs = _attribute_cell(cells[k].strip())
+        if attrs is None:
+            bad[k] = True
+            continue
+        out["has_attributes"][k] = bool(attrs)
+        for n in SIGNATURE_ATTRIBUTES:
+            out[f"attr_{n}"][k] = attrs.get(n)
+        for n in KEY_ATTRIBUTES:
+            out[f"attr_{n}"][k] = key_text(attrs.get(n))
+    return out
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _attribute_cell(raw: str) -> dict[str, Any] | None:
+    if not raw:
+        return {}
+    if not raw.startswith("{"):
+        return None
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, _SCALARS) for v in value.values()):
+        return None
+    return value
+
+
+def _checked(
+    frame: pd.DataFrame, names: list[str], source_name: str, make: Callable[[int], Generation]
+) -> FrameRead:
+    count = len(frame)
+    bad = np.zeros(count, dtype=bool)
+    codes: dict[str, np.ndarray] = {}
+    cols: dict[str, Any] = {
+        name: _text(frame, name, codes) for name in ("platform", "modality", "model", "region")
+    }
+    cols["status"] = _text(frame, "status", codes)
+    bad |= pd.isna(cols["platform"]) | ~pd.Series(cols["modality"]).isin(_MODALITIES).to_numpy()
+    status = cols["status"]
+    status[pd.isna(status)] = Status.succeeded.value
+    bad |= ~pd.Series(status).isin(_STATUSES).to_numpy()
+    for name in NUMBERS:
+        cols[name] = _numbers(frame, name, bad)
+    for name in sorted(NUMERIC - set(NUMBERS)):
+        if name in frame:
+            _numbers(frame, name, bad)  # checked only: the table does not keep them
+    if "outputs_count" not in frame:
+        cols["outputs_count"][:] = 1.0
+    cols["outputs_count"][np.isnan(cols["outputs_count"])] = 1.0
+    cols["created_us"] = _dates(frame, bad)
+    cols.update(_attributes(frame, bad))
+    lists = {name: lists_of(frame, name, bad) for name in ("outputs", "inputs", "parent_ids")}
+    cols["id"] = _ids(frame, cols["platform"], source_name)
+    cols["prompt"] = frame["prompt"].to_numpy(dtype=object) if "prompt" in frame else None
+    cols["shot_tag"] = frame["shot_tag"].to_numpy(dtype=object) if "shot_tag" in frame else None
+    good = np.flatnonzero(~bad)
+    return FrameRead(
+        names,
+        _table(cols, codes, lists, good, source_name, make),
+        _for_rows(frame, names, np.flatnonzero(bad)),
+    )
+
+
+def _ids(frame: pd.DataFrame, platform: np.ndarray, source_name: str) -> np.ndarray:
+    ids = _strip_all(frame, "id")
+    empty = np.flatnonzero(pd.isna(ids))
+    if len(empty):
+        stem = PurePosixPath(source_name).stem
+        ids[empty] = [f"{platform[k]}:{stem}-{k + 2}" for k in empty.tolist()]
+    return ids
+
+
+def _table(
+    cols: dict[str, Any],
+    codes: dict[str, np.ndarray],
+    lists: dict[str, Any],
+    good: np.ndarray,
+    source_name: str,
+    make: Callable[[int], Generation],
+) -> GenTable:
+    every = len(good) == len(cols["id"])  # no row left to the row reader: no copy
+    picked: dict[str, Any] = {}
+    for name in TABLE_COLUMNS:
+        column = cols.get(name)
+        picked[name] = column if column is None or every else column[good]
+    for name in ("prompt", "shot_tag"):
+        if picked[name] is None:
+            picked[name] = np.full(len(good), None, dtype=object)
+    picked["source_file"] = np.full(len(good), source_name, dtype=object)
+    picked["source_locator"] = (good + 2).astype(str).astype(object)
+    table = typed_columns(picked, len(good))
+    outputs, inputs, parents = side_tables(lists, good)
+    part = np.zeros(len(good), dtype=np.int64)
+    kept_codes = {
+        name: column if every else column[good]
+        for name, column in codes.items()
+        if name != "status"
+    }
+    return GenTable(
+        table, outputs, inputs, parents, [FramePart(make)], part, good.astype(np.int64), kept_codes
+    )
+
+
+def _for_rows(
+    frame: pd.DataFrame, names: list[str], rows: np.ndarray
+) -> list[tuple[int, dict[str, str]]]:
+    """Rows left to the row reader, as it would have read them; rows of empty cells skipped."""
+    out = []
+    sub = frame.iloc[rows]
+    for k, values in zip(rows.tolist(), sub.itertuples(index=False, name=None), strict=True):
+        cells = {n: _cell_text(v) for n, v in zip(names, values, strict=True)}
+        if any(cells.values()):
+            out.append((k + 2, cells))
+    return out
+
+
+def _cell_text(value: object) -> str:
+    """A parsed cell back as the stripped text the csv module would give."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return repr(value)
+    return str(value)
