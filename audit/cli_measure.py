@@ -16,16 +16,9 @@ from typing import Annotated
 import typer
 
 from audit.cli import _friendly, app
-from audit.errors import ConfigError
-from audit.measure import (
-    MEASURE_POWER_SECS,
-    MeasureError,
-    Measurement,
-    Meter,
-    RunInfo,
-    finish,
-    prepare,
-)
+from audit.errors import ConfigError, MeasureError
+from audit.measure import Measurement, RunInfo, finish, prepare
+from audit.meter import MEASURE_POWER_SECS, Meter
 
 
 def run_command(command: list[str]) -> int:

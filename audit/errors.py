@@ -7,6 +7,7 @@
     │   ├── LedgerError            rights/*.csv
     │   └── TimelineError          timeline/ files
     ├── DataError                  our own data/ is inconsistent (exit 3)
+    ├── MeasureError               codecarbon did not measure a local run (exit 3, no row written)
     └── RenderError                the report could not be written (exit 3)
 
 Every message is one line: where (file:line or JSON pointer), which field, the value seen (repr) and,
@@ -82,6 +83,15 @@ class TimelineError(InputError):
 
 class DataError(EmpreinteError):
     """Empreinte's own data files (coefficients, terms) are inconsistent: a bug to report."""
+
+    exit_code = 3
+
+
+class MeasureError(EmpreinteError):
+    """codecarbon did not measure (it returned nothing, or logged the exception it swallowed).
+
+    ``empreinte measure`` exits 3 and writes no row: the row would be a guess (docs/measuring.md).
+    """
 
     exit_code = 3
 

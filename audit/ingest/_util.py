@@ -1,9 +1,12 @@
-"""Parsing helpers shared by the platform adapters.
+"""Typed field access shared by the platform adapters: values, times, sizes and references.
 
-Adapters read JSON that users exported in several wrappings (one object, a list, an object holding a
-list, JSON Lines), PNG text chunks and WEBP EXIF strings. These helpers give every record a locator
-(JSON pointer or line number), turn a bad field into a :class:`~audit.errors.RecordError` that the
-adapter converts into a :class:`~audit.ingest.base.Reject`, and keep file-level failures one line.
+Each helper reads one field of a record and raises a :class:`~audit.errors.RecordError` naming the
+field and the value when it has the wrong type or form; the adapter turns it into a
+:class:`~audit.ingest.base.Reject` (:func:`audit.ingest._records.each_record`). Times come out as
+aware UTC datetimes. The other helpers of the adapters are by topic: :mod:`audit.ingest._sniff`
+(what a file is), :mod:`audit.ingest._records` (records and locators in JSON exports),
+:mod:`audit.ingest._images` (PNG and WEBP metadata) and :mod:`audit.ingest._requests` (request
+logs joined with their results).
 """
 
 from __future__ import annotations
@@ -12,139 +15,18 @@ import base64
 import binascii
 import hashlib
 import math
-import struct
-import warnings
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from dataclasses import field as dc_field
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageFile, UnidentifiedImageError
+from audit.errors import RecordError
+from audit.textio import from_epoch, from_iso
 
-from audit.errors import InputError, RecordError
-from audit.ingest.base import Item, Merged, Reject, Source, guarded, head
-from audit.models import Generation
-from audit.textio import from_epoch, from_iso, iter_jsonl, load_json
-
-#: How many bytes at the end of a file are searched when the metadata sits there (WEBP EXIF).
-TAIL_BYTES = 65536
 #: Attribute telling that ``created_at`` is not in the record but the file's modification time.
 TIME_SOURCE = "created_at_source"
-
-
-# --- sniffing ------------------------------------------------------------------------------------
-
-
-def looks_canonical(text: str) -> bool:
-    """True when the first line holds Empreinte's own columns (left to the canonical adapter)."""
-    first = text.split("\n", 1)[0]
-    return all(f'"{col}"' in first for col in ("platform", "modality", "created_at"))
-
-
-def has_all(text: str, *needles: str) -> bool:
-    return all(needle in text for needle in needles)
-
-
-def tail(path: Path, size: int = TAIL_BYTES) -> bytes:
-    """The last ``size`` bytes of a file (one seek), for formats that keep metadata at the end."""
-    with path.open("rb") as fh:
-        fh.seek(0, 2)
-        fh.seek(max(0, fh.tell() - size))
-        return fh.read()
-
-
-def is_json_suffix(path: Path) -> bool:
-    return path.suffix.lower() in (".json", ".jsonl")
-
-
-# --- JSON containers -----------------------------------------------------------------------------
-
-
-def pointer(*parts: str | int) -> str:
-    """A JSON pointer (RFC 6901) to a record: ``pointer("history", 3)`` → ``/history/3``."""
-    if not parts:
-        return "/"
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
-
-def is_marker(obj: object) -> bool:
-    """An object made only of ``_``-prefixed keys (e.g. ``{"_synthetic": ...}``): not a record."""
-    return isinstance(obj, dict) and bool(obj) and all(str(k).startswith("_") for k in obj)
-
-
-def load_document(source: Source) -> Any:
-    """The parsed JSON of a ``.json`` file; errors name the file as the user knows it."""
-    try:
-        return load_json(source.path)
-    except InputError as exc:
-        raise RecordError(exc.reason, file=source.name, locator=exc.locator, field="file") from exc
-
-
-def json_records(source: Source, list_keys: Iterable[str] = ()) -> Iterator[tuple[str, Any]]:
-    """(locator, object) for each record: JSON Lines, a list, an object holding a list under one
-    of ``list_keys``, or one object. Marker objects (only ``_`` keys) are skipped."""
-    if source.path.suffix.lower() == ".jsonl":
-        try:
-            for number, obj in iter_jsonl(source.path):
-                if not is_marker(obj):
-                    yield str(number), obj
-        except InputError as exc:
-            raise RecordError(exc.reason, file=source.name, locator=exc.locator) from exc
-        return
-    doc = load_document(source)
-    if isinstance(doc, list):
-        yield from ((pointer(i), obj) for i, obj in enumerate(doc) if not is_marker(obj))
-        return
-    if not isinstance(doc, dict):
-        raise RecordError(
-            "top level must be a JSON object or list",
-            file=source.name,
-            locator="/",
-            field="file",
-            value=type(doc).__name__,
-        )
-    for key in list_keys:
-        if key in doc:
-            items = doc[key]
-            if not isinstance(items, list):
-                kind = type(items).__name__
-                msg = "expected a list"
-                raise RecordError(
-                    msg, file=source.name, locator=pointer(key), field=key, value=kind
-                )
-            yield from ((pointer(key, i), obj) for i, obj in enumerate(items))
-            return
-    yield "/", doc
-
-
-def each_record(
-    source: Source,
-    pairs: Iterable[tuple[str, Any]],
-    make: Callable[[str, dict[str, Any]], Item],
-) -> Iterator[Item]:
-    """Call ``make(locator, obj)`` per record; a RecordError raised for a field becomes a Reject."""
-    for locator, obj in pairs:
-        if not isinstance(obj, dict):
-            yield Reject(source.name, locator, "record", "not a JSON object", type(obj).__name__)
-            continue
-        try:
-            yield make(locator, obj)
-        except RecordError as exc:
-            yield reject_of(source, locator, exc)
-
-
-def reject_of(source: Source, locator: str, exc: InputError) -> Reject:
-    value = repr(exc.value)[:80] if exc.value is not None else ""
-    where = str(exc.locator) if exc.locator not in (None, "") else locator
-    reason = f"{exc.reason} (allowed: {', '.join(exc.choices)})" if exc.choices else exc.reason
-    return Reject(source.name, where, exc.field or "record", reason, value)
-
-
-# --- typed field access --------------------------------------------------------------------------
+#: Keys a user's logging script may write beside a request to say when it was sent.
+TIME_KEYS = ("created_at", "timestamp", "sent_at", "requested_at")
 
 
 def expect(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], field: str) -> Any:
@@ -253,214 +135,6 @@ def pipe(values: Iterable[str]) -> str | None:
     """Several values in one attribute cell: ``a|b`` (sorted, unique), None when empty."""
     unique = sorted({v for v in values if v})
     return "|".join(unique) if unique else None
-
-
-# --- images --------------------------------------------------------------------------------------
-
-
-@contextmanager
-def strict_images() -> Iterator[None]:
-    """Pillow as strict as it is by default while metadata is read.
-
-    WeasyPrint sets Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` when it is imported; with it,
-    an oversized or truncated text chunk is silently dropped instead of raising, so what a PNG
-    yields would depend on whether a report was rendered earlier in the same process.
-    """
-    previous = ImageFile.LOAD_TRUNCATED_IMAGES
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    try:
-        yield
-    finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = previous
-
-
-def open_image(source: Source) -> Image.Image:
-    """Open an image lazily; Pillow's failures become one RecordError line.
-
-    Only metadata is read, never pixels, so Pillow's decompression-bomb warning (a large image)
-    is silenced; an image beyond its hard limit (twice that) is refused with one line.
-    """
-    try:
-        with warnings.catch_warnings(), strict_images():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            return Image.open(source.path)
-    except Image.DecompressionBombError as exc:
-        raise RecordError(
-            "image dimensions beyond Pillow's safety limit; not read", file=source.name,
-            locator="IHDR", field="file", value=str(exc).split(" pixels")[0].split("(")[-1] + " px",
-        ) from exc  # fmt: skip
-    except UnidentifiedImageError as exc:
-        raise RecordError("not an image Pillow can read", file=source.name, field="file") from exc
-    except ValueError as exc:
-        raise RecordError(
-            f"metadata too large ({exc})", file=source.name, locator="text chunks", field="file"
-        ) from exc
-    except OSError as exc:
-        raise RecordError(f"cannot read image ({exc})", file=source.name, field="file") from exc
-
-
-def png_text(source: Source) -> dict[str, str]:
-    """The text chunks (tEXt, zTXt, iTXt) of a PNG, as plain strings."""
-    with strict_images(), open_image(source) as image:
-        try:
-            chunks = getattr(image, "text", None) or {}
-        except ValueError as exc:
-            raise RecordError(
-                f"metadata too large ({exc})",
-                file=source.name,
-                locator="text chunks",
-                field="file",
-            ) from exc
-        except (OSError, SyntaxError) as exc:
-            raise RecordError(f"cannot read image ({exc})", file=source.name, field="file") from exc
-        return {str(k): str(v) for k, v in chunks.items()}
-
-
-def exif_strings(source: Source) -> dict[str, str]:
-    """EXIF strings written as ``key:value`` (ComfyUI's ``prompt:{...}`` in animated WEBP)."""
-    with strict_images(), open_image(source) as image:
-        try:
-            exif = image.getexif()
-        except (OSError, ValueError, SyntaxError) as exc:
-            raise RecordError(
-                f"unreadable EXIF ({exc})", file=source.name, locator="exif", field="file"
-            ) from exc
-        pairs = [str(v).split(":", 1) for v in exif.values() if isinstance(v, str) and ":" in v]
-    return {key: value for key, value in pairs}
-
-
-def png_time(source: Source, text: dict[str, str]) -> tuple[datetime, str]:
-    """When the PNG was made: the ``Creation Time`` text chunk, the ``tIME`` chunk, else the file's
-    modification time. Returns (UTC time, where it came from)."""
-    stamp = text.get("Creation Time")
-    if stamp:
-        try:
-            return from_iso(stamp), "Creation Time"
-        except ValueError as exc:
-            raise RecordError(
-                "expected an ISO 8601 date-time",
-                file=source.name,
-                locator="tEXt:Creation Time",
-                field="Creation Time",
-                value=stamp,
-            ) from exc
-    data = head(source.path)
-    at = data.find(b"tIME")
-    if at >= 4 and struct.unpack(">I", data[at - 4 : at])[0] == 7 and len(data) >= at + 11:
-        year, month, day, hour, minute, second = struct.unpack(">HBBBBB", data[at + 4 : at + 11])
-        try:
-            return datetime(year, month, day, hour, minute, second, tzinfo=UTC), "tIME"
-        except ValueError:
-            pass  # an invalid tIME chunk is ignored: the file time below still says something
-    return mtime_utc(source.path), "file_mtime"
-
-
-# --- joining request logs with results -----------------------------------------------------------
-
-
-@dataclass
-class Pending:
-    """One logged request waiting for its result."""
-
-    source: Source
-    locator: str
-    keys: tuple[str, ...]
-    body: dict[str, Any]
-    line: dict[str, Any]
-    used: bool = False
-    into: str | None = None
-
-
-@dataclass
-class RequestLog:
-    """Requests by task id (and any other join key), consumed as results are read."""
-
-    by_key: dict[str, Pending] = dc_field(default_factory=dict)
-    pending: list[Pending] = dc_field(default_factory=list)
-
-    def add(self, request: Pending) -> None:
-        self.pending.append(request)
-        for key in request.keys:
-            self.by_key.setdefault(key, request)
-
-    def take(self, *keys: str | None) -> Pending | None:
-        """The first unused request matching one of ``keys`` (marked used)."""
-        for key in keys:
-            found = self.by_key.get(key) if key else None
-            if found is not None and not found.used:
-                found.used = True
-                return found
-        return None
-
-    def outcomes(self, fetch_hint: str) -> Iterator[Item]:
-        """Merged for every request joined to an accepted result; a Reject for the others."""
-        for req in self.pending:
-            if req.into is not None:
-                yield Merged(req.source.name, req.locator, req.into)
-            elif req.used:
-                yield Reject(req.source.name, req.locator, "task_id", "its result was rejected")
-            else:
-                reason = f"request without result: {fetch_hint}"
-                yield Reject(req.source.name, req.locator, "task_id", reason, repr(req.keys[0]))
-
-
-def settle(request: Pending | None, item: Item) -> Item:
-    """Record on the request which generation it completed; pass the item through."""
-    if request is not None and isinstance(item, Generation):
-        request.into = item.id
-    return item
-
-
-def read_requests(
-    sources: Iterable[Source],
-    parse: Callable[[Source, str, dict[str, Any]], Pending],
-    log: RequestLog,
-) -> Iterator[Reject]:
-    """Parse every request file into ``log``; yield a Reject per bad line or unreadable file."""
-    for source in sources:
-        try:
-            for locator, obj in json_records(source, ("requests",)):
-                if not isinstance(obj, dict):
-                    yield Reject(source.name, locator, "record", "not a JSON object", "")
-                    continue
-                try:
-                    log.add(parse(source, locator, obj))
-                except RecordError as exc:
-                    yield reject_of(source, locator, exc)
-        except InputError as exc:
-            yield reject_of(source, "file", exc)
-
-
-def read_joined(
-    sources: list[Source],
-    *,
-    is_request: Callable[[Path], bool],
-    parse_request: Callable[[Source, str, dict[str, Any]], Pending],
-    parse_result: Callable[..., Item],
-    containers: tuple[str, ...],
-    hint: str,
-    locate: Callable[[str], str] = lambda locator: locator,
-) -> Iterator[Item]:
-    """Results joined with their request logs: requests first (into a RequestLog), then every
-    result file (``parse_result(source, locator, obj, log=log)``), then the requests no result
-    completed (rejected with ``hint``, the call that would fetch the result)."""
-    log = RequestLog()
-    requests = [s for s in sources if is_request(s.path)]
-    yield from read_requests(requests, parse_request, log)
-    for source in sources:
-        if source in requests:
-            continue
-        pairs = ((locate(loc), obj) for loc, obj in json_records(source, containers))
-        yield from guarded(
-            source, each_record(source, pairs, partial(parse_result, source, log=log))
-        )
-    yield from log.outcomes(hint)
-
-
-# --- frame sizes, logged calls, inline media (adapters added with Runway, Veo, Luma...) -----------
-
-#: Keys a user's logging script may write beside a request to say when it was sent.
-TIME_KEYS = ("created_at", "timestamp", "sent_at", "requested_at")
 
 
 def ratio_of(value: object, field: str) -> float | None:

@@ -22,16 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audit.errors import RecordError
-from audit.ingest._util import (
-    TIME_SOURCE,
-    mtime_utc,
-    open_image,
-    png_text,
-    png_time,
-    reject_of,
-    size_of,
-    tail,
-)
+from audit.ingest._images import open_image, png_text, png_time
+from audit.ingest._records import reject_of
+from audit.ingest._sniff import tail
+from audit.ingest._util import TIME_SOURCE, mtime_utc, size_of
 from audit.ingest.base import Adapter, Item, Reject, Source, build, head
 from audit.models import AssetRef
 

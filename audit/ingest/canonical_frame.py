@@ -84,24 +84,22 @@ def _lines_ok(data: bytes, rows: int) -> bool:
     its size limit."""
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return False
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if rows + 1 != lines:
-        return False
     limit = csv.field_size_limit()
-    if len(data) < limit:
-        return True
     step = 1 << 24
-    last = -1
+    last, newlines = -1, 0
     for start in range(0, len(data), step):
         chunk = np.frombuffer(
             data, dtype=np.uint8, count=min(step, len(data) - start), offset=start
         )
-        ends = np.flatnonzero(chunk == 10) + start
+        ends = np.flatnonzero(chunk == 10)
         if len(ends):
+            newlines += len(ends)
+            ends += start
             if ends[0] - last > limit or (len(ends) > 1 and np.diff(ends).max() > limit):
                 return False
             last = int(ends[-1])
-    return len(data) - last <= limit
+    lines = newlines + (0 if data.endswith(b"\n") else 1)
+    return rows + 1 == lines and len(data) - last <= limit
 
 
 def _parse(data: bytes, delimiter: str, names: list[str]) -> pd.DataFrame | None:
@@ -111,7 +109,7 @@ def _parse(data: bytes, delimiter: str, names: list[str]) -> pd.DataFrame | None
         try:
             return pd.read_csv(
                 io.BytesIO(data), sep=delimiter, dtype=text_columns, keep_default_na=False,
-                na_values=[""], skip_blank_lines=False, index_col=False, engine="c",
+                na_values=[""], skip_blank_lines=False, index_col=None, engine="c",
                 encoding="utf-8",
             )  # fmt: skip
         except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError):
@@ -134,7 +132,9 @@ def read_frame(
     if len(set(names)) != len(names):
         return None
     frame = _parse(data, delimiter, names)
-    if frame is None or [str(c).strip() for c in frame.columns] != names:
+    if frame is None or not isinstance(frame.index, pd.RangeIndex):
+        return None  # unreadable here, or more cells than the header on every row
+    if [str(c).strip() for c in frame.columns] != names:
         return None
     if not _lines_ok(data, len(frame)):
         return None
@@ -306,7 +306,7 @@ def _table(
         if picked[name] is None:
             picked[name] = np.full(len(good), None, dtype=object)
     picked["source_file"] = np.full(len(good), source_name, dtype=object)
-    picked["source_locator"] = (good + 2).astype(str).astype(object)
+    picked["source_locator"] = np.asarray(list(map(str, (good + 2).tolist())), dtype=object)
     table = typed_columns(picked, len(good))
     outputs, inputs, parents = side_tables(lists, good)
     part = np.zeros(len(good), dtype=np.int64)

@@ -14,22 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import InputError, RecordError
+from audit.ingest._records import each_record, json_records, load_document, pointer, reject_of
+from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
-    each_record,
     epoch_time,
     expect,
-    has_all,
-    is_json_suffix,
-    json_records,
-    load_document,
-    looks_canonical,
     opt_dict,
     opt_int,
     opt_list,
     opt_str,
     pipe,
-    pointer,
-    reject_of,
     required,
 )
 from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head_text

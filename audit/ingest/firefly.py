@@ -20,15 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._records import each_record, json_records
+from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
     TIME_SOURCE,
-    each_record,
     expect,
-    has_all,
-    is_json_suffix,
-    json_records,
     logged_time,
-    looks_canonical,
     opt_dict,
     opt_int,
     opt_list,

@@ -15,23 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._requests import Pending, RequestLog, read_joined, settle
+from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
     TIME_SOURCE,
-    Pending,
-    RequestLog,
     any_time,
     asset_uri,
     expect,
-    has_all,
-    is_json_suffix,
-    looks_canonical,
     mtime_utc,
     opt_int,
     opt_list,
     opt_str,
-    read_joined,
     required,
-    settle,
 )
 from audit.ingest.base import Adapter, Item, Source, build, head_text
 from audit.models import AssetRef

@@ -16,21 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._requests import Pending, RequestLog, read_joined, settle
+from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
-    Pending,
-    RequestLog,
     asset_uri,
     epoch_time,
     expect,
-    is_json_suffix,
-    looks_canonical,
     opt_dict,
     opt_float,
     opt_list,
     opt_str,
-    read_joined,
     required,
-    settle,
 )
 from audit.ingest.base import Adapter, Item, Reject, Source, build, head_text
 from audit.models import AssetRef

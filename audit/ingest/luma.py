@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._records import each_record, json_records
+from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
-    each_record,
     frame_of,
-    is_json_suffix,
     iso_time,
-    json_records,
-    looks_canonical,
     opt_dict,
     opt_list,
     opt_str,

@@ -15,20 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit.ingest._util import (
-    TIME_SOURCE,
-    each_record,
-    has_all,
-    is_json_suffix,
-    iso_time,
-    json_records,
-    looks_canonical,
-    opt_int,
-    opt_str,
-    png_text,
-    png_time,
-    required,
-)
+from audit.ingest._images import png_text, png_time
+from audit.ingest._records import each_record, json_records
+from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
+from audit.ingest._util import TIME_SOURCE, iso_time, opt_int, opt_str, required
 from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head, head_text
 from audit.models import AssetRef
 

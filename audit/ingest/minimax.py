@@ -21,26 +21,22 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._records import json_records, reject_of
+from audit.ingest._requests import Pending, RequestLog, settle
+from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
     TIME_KEYS,
     TIME_SOURCE,
-    Pending,
-    RequestLog,
     any_time,
     epoch_time,
     expect,
-    is_json_suffix,
-    json_records,
-    looks_canonical,
     mtime_utc,
     opt_dict,
     opt_int,
     opt_list,
     opt_str,
-    reject_of,
     required,
     seconds_of,
-    settle,
     uri_of,
 )
 from audit.ingest.base import Adapter, Item, Merged, Reject, Source, build, guarded, head_text

@@ -30,26 +30,20 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._records import json_records, pointer, reject_of
+from audit.ingest._requests import Pending, RequestLog, settle
+from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
-    Pending,
-    RequestLog,
     b64_sha256,
     epoch_time,
     expect,
-    has_all,
-    is_json_suffix,
-    json_records,
-    looks_canonical,
     opt_dict,
     opt_int,
     opt_list,
     opt_str,
     pipe,
-    pointer,
-    reject_of,
     required,
     seconds_of,
-    settle,
     size_of,
     uri_of,
 )

@@ -16,22 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._requests import Pending, RequestLog, read_joined, settle
+from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
     TIME_SOURCE,
-    Pending,
-    RequestLog,
     expect,
     frame_of,
-    is_json_suffix,
     logged_time,
-    looks_canonical,
     opt_int,
     opt_str,
     ratio_of,
-    read_joined,
     required,
     seconds_of,
-    settle,
     short_side,
     uri_of,
 )

@@ -28,26 +28,19 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._records import each_record, json_records, reject_of
+from audit.ingest._requests import Pending, RequestLog, read_requests, settle
+from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
-    Pending,
-    RequestLog,
-    each_record,
     expect,
-    has_all,
-    is_json_suffix,
     iso_time,
-    json_records,
-    looks_canonical,
     opt_dict,
     opt_float,
     opt_int,
     opt_list,
     opt_str,
-    read_requests,
-    reject_of,
     required,
     seconds_of,
-    settle,
     size_of,
     uri_of,
 )

@@ -22,23 +22,18 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._records import json_records, reject_of
+from audit.ingest._requests import Pending, RequestLog, settle
+from audit.ingest._sniff import is_json_suffix, looks_canonical, tail
 from audit.ingest._util import (
     TIME_SOURCE,
-    Pending,
-    RequestLog,
     b64_sha256,
     expect,
-    is_json_suffix,
-    json_records,
     logged_time,
-    looks_canonical,
     opt_dict,
     opt_float,
     opt_int,
     opt_str,
-    reject_of,
-    settle,
-    tail,
     uri_of,
 )
 from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head_text

@@ -12,19 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
-from audit.ingest._util import (
-    each_record,
-    is_json_suffix,
-    iso_time,
-    json_records,
-    looks_canonical,
-    opt_dict,
-    opt_float,
-    opt_list,
-    opt_str,
-    pointer,
-    required,
-)
+from audit.ingest._records import each_record, json_records, pointer
+from audit.ingest._sniff import is_json_suffix, looks_canonical
+from audit.ingest._util import iso_time, opt_dict, opt_float, opt_list, opt_str, required
 from audit.ingest.base import Adapter, Item, Source, build, head_text
 
 _STATUS = {"complete": "succeeded", "error": "failed"}

@@ -14,14 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._records import each_record, json_records
+from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
     TIME_SOURCE,
     any_time,
-    each_record,
     expect,
-    is_json_suffix,
-    json_records,
-    looks_canonical,
     mtime_utc,
     opt_float,
     opt_int,

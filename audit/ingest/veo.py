@@ -22,17 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._requests import Pending, RequestLog, read_joined, settle
+from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
     TIME_KEYS,
     TIME_SOURCE,
-    Pending,
-    RequestLog,
     any_time,
     expect,
     frame_of,
-    is_json_suffix,
     iso_time,
-    looks_canonical,
     mtime_utc,
     opt_dict,
     opt_float,
@@ -41,9 +39,7 @@ from audit.ingest._util import (
     opt_str,
     pipe,
     ratio_of,
-    read_joined,
     required,
-    settle,
     short_side,
     uri_of,
 )

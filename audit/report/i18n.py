@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import re
 from functools import cache
 
 from babel import Locale
@@ -23,6 +24,8 @@ from audit.resources import templates_dir
 
 LANGUAGES = ("fr", "en")
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+#: The day field of a CLDR date pattern (a lone ``d``, outside quoted text in practice).
+_DAY = re.compile(r"(?<![d'])d(?![d'])")
 
 
 def check_lang(lang: str) -> str:
@@ -101,7 +104,12 @@ class Formatter:
         return format_percent(value, format=pattern, locale=self.locale)
 
     def date(self, value: dt.date) -> str:
-        return format_date(value, format="long", locale=self.locale)
+        """The long date: ``20 novembre 2026``, ``1er juin 2026`` (French writes the first day of
+        the month as an ordinal, which Babel does not), ``20 November 2026``."""
+        pattern = self.locale.date_formats["long"].pattern
+        if self.lang == "fr" and value.day == 1:
+            pattern = _DAY.sub("d'er'", pattern, count=1)
+        return format_date(value, format=pattern, locale=self.locale)
 
     def short_date(self, value: dt.date) -> str:
         return format_date(value, format="short", locale=self.locale)

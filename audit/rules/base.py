@@ -28,7 +28,7 @@ from audit.ledgers import Ledgers
 from audit.models import Generation
 from audit.production import Production
 from audit.provenance import Provenance
-from audit.report.i18n import Formatter
+from audit.report.i18n import N_, Formatter, gettext
 from audit.rules.knowledge import (
     NameList,
     Terms,
@@ -50,6 +50,12 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "audit.rules.clearance",
 )
 
+#: What ``--redact`` writes instead of a consent subject's name: ``person #1`` in audit.json,
+#: findings.csv and every English text (machine-stable); translated in the report.
+PERSON = N_("person #%(number)s")
+_PERSON_LABEL = re.compile(
+    r"(?<!\w)" + re.escape(PERSON).replace(r"%\(number\)s", r"(\d+)") + r"(?!\w)"
+)
 SECTIONS = ("Why:", "Fails when:", "How to fix:")
 _CODE = re.compile(r"^[A-Z]+[0-9]{3}$")
 _NAME = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
@@ -98,10 +104,15 @@ class Finding(BaseModel):
     doc_url: str = Field(description="docs/rules.md#<code lowercase>")
 
     def localised(self, fmt: Formatter) -> tuple[str, str]:
-        """(message, fix) translated for ``fmt.lang``, numbers and dates written its way."""
+        """(message, fix) translated for ``fmt.lang``, numbers and dates written its way, and
+        ``--redact``'s ``person #N`` labels in the parameters written the reader's way."""
+        params = {
+            key: local_labels(value, fmt) if isinstance(value, str) else value
+            for key, value in self.params.items()
+        }
         return (
-            localise(self.message_id, self.message_id_plural, self.params, fmt),
-            localise(self.fix_id, None, self.params, fmt),
+            localise(self.message_id, self.message_id_plural, params, fmt),
+            localise(self.fix_id, None, params, fmt),
         )
 
 
@@ -236,13 +247,23 @@ def _sort_key(item: Finding) -> tuple[Any, ...]:
     return (SEVERITY_ORDER[item.severity], item.code, item.evidence[:1], item.message)
 
 
+def local_labels(text: str, fmt: Formatter) -> str:
+    """``text`` with each ``person #N`` label (:data:`PERSON`) translated for ``fmt.lang``
+    (``la personne n° 1`` in French: "le consentement de personne" would read "nobody's
+    consent"); English and texts without a label come back unchanged."""
+    if fmt.lang == "en" or "#" not in text:
+        return text
+    label = gettext(fmt.lang, PERSON)
+    return _PERSON_LABEL.sub(lambda m: label % {"number": fmt.number(int(m[1]), 0)}, text)
+
+
 def redaction_map(ctx: AuditContext) -> dict[str, str]:
     """Consent subjects' names → ``person #N`` (numbered in name order). First names of three
     letters or more are hidden too, since voice names often carry them."""
     people = sorted({row.person for row in ctx.ledgers.consents})
     names: dict[str, str] = {}
     for number, person in enumerate(people, start=1):
-        label = f"person #{number}"
+        label = PERSON % {"number": number}
         names[person] = label
         first = person.split()[0] if person.split() else ""
         if len(first) >= 3 and first not in names:
@@ -251,8 +272,11 @@ def redaction_map(ctx: AuditContext) -> dict[str, str]:
 
 
 def redact_text(text: str, names: dict[str, str]) -> str:
+    """``text`` with every name of ``names`` replaced by its label, whatever the case and
+    whether its words are joined by spaces, hyphens, dots or underscores (``yann-le-goff.pdf``)."""
     for name in sorted(names, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", names[name], text, flags=re.IGNORECASE)
+        words = r"[\s_.-]+".join(re.escape(word) for word in name.split())
+        text = re.sub(rf"(?<!\w){words}(?!\w)", names[name], text, flags=re.IGNORECASE)
     return text
 
 

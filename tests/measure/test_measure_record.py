@@ -17,13 +17,11 @@ from audit.measure import (
     RunInfo,
     append_record,
     check_info,
-    component_methods,
     country_for,
-    energy_source,
     prepare,
-    reading_from,
     record_fields,
 )
+from audit.meter import component_methods, energy_source, reading_from
 from audit.production import load_production
 from tests.measure.measure_support import MODELLED, emissions_data, hardware, set_yaml
 

@@ -16,8 +16,9 @@ from typer.testing import CliRunner
 
 import audit.cli_measure  # noqa: F401  (registers ``measure`` on the app)
 from audit.cli import app
-from audit.errors import ConfigError
-from audit.measure import CSV_COLUMNS, MeasureError, Meter, track
+from audit.errors import ConfigError, EmpreinteError, InputError, MeasureError
+from audit.measure import CSV_COLUMNS, track
+from audit.meter import Meter
 from audit.pipeline import Options, run
 
 runner = CliRunner()
@@ -223,3 +224,10 @@ def test_bad_option_fails_before_codecarbon(film: Path, fake_tracker: type[_Fake
     assert fake_tracker.settings == {}
     with pytest.raises(ConfigError):
         track(film / "missing", "SH010").__enter__()
+
+
+def test_measure_error_is_in_the_one_exception_tree() -> None:
+    """The CLI's single handler catches it and exits 3 (not 2: the user's input was fine)."""
+    assert issubclass(MeasureError, EmpreinteError)
+    assert not issubclass(MeasureError, InputError)
+    assert MeasureError("codecarbon returned no measurement").exit_code == 3

@@ -50,7 +50,7 @@ def test_french_plural_numbers_dates_and_labels() -> None:
     one = localise(*GENERATIONS, {**PARAMS, "count": 1}, fr)
     assert one == (
         "1 génération Suno utilisée dans le film a été faite avec l’offre Free "
-        f"(rights/plans.csv:5, du 1 juin 2026 au …){NBSP}; les conditions enregistrées pour "
+        f"(rights/plans.csv:5, du 1er juin 2026 au …){NBSP}; les conditions enregistrées pour "
         f"cette offre (source{NBSP}: texte original) n’autorisent qu’un usage personnel et non "
         "commercial, alors que le film est destiné à une diffusion publique (festivals, "
         "en ligne)."
@@ -105,7 +105,7 @@ def test_french_report_prints_the_planted_findings_in_french(example_run: AuditR
     (terms,) = [f for f in _printed(context, "TERMS001") if f["severity"] == "blocker"]
     assert terms["message"].startswith(
         "1 génération Suno utilisée dans le film a été faite avec l’offre Free "
-        "(rights/plans.csv:5, du 1 juin 2026 au 10 septembre 2026)"
+        "(rights/plans.csv:5, du 1er juin 2026 au 10 septembre 2026)"
     )
     assert terms["message"].endswith("destiné à une diffusion publique (festivals, en ligne).")
     assert [group["label"] for group in context["findings"]] == [

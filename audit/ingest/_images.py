@@ -1,0 +1,118 @@
+"""Metadata of generated images: PNG text chunks, WEBP EXIF strings and when a PNG was made.
+
+Only metadata is read, never pixels. Pillow runs as strict as its defaults whatever another library
+set process-wide (:func:`strict_images`), and its failures become one
+:class:`~audit.errors.RecordError` line naming the file.
+"""
+
+from __future__ import annotations
+
+import struct
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+from audit.errors import RecordError
+from audit.ingest._util import mtime_utc
+from audit.ingest.base import Source, head
+from audit.textio import from_iso
+
+
+@contextmanager
+def strict_images() -> Iterator[None]:
+    """Pillow as strict as it is by default while metadata is read.
+
+    WeasyPrint sets Pillow's process-wide ``LOAD_TRUNCATED_IMAGES`` when it is imported; with it,
+    an oversized or truncated text chunk is silently dropped instead of raising, so what a PNG
+    yields would depend on whether a report was rendered earlier in the same process.
+    """
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+def open_image(source: Source) -> Image.Image:
+    """Open an image lazily; Pillow's failures become one RecordError line.
+
+    Only metadata is read, never pixels, so Pillow's decompression-bomb warning (a large image)
+    is silenced; an image beyond its hard limit (twice that) is refused with one line.
+    """
+    try:
+        with warnings.catch_warnings(), strict_images():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(source.path)
+    except Image.DecompressionBombError as exc:
+        raise RecordError(
+            "image dimensions beyond Pillow's safety limit; not read", file=source.name,
+            locator="IHDR", field="file", value=str(exc).split(" pixels")[0].split("(")[-1] + " px",
+        ) from exc  # fmt: skip
+    except UnidentifiedImageError as exc:
+        raise RecordError("not an image Pillow can read", file=source.name, field="file") from exc
+    except ValueError as exc:
+        raise RecordError(
+            f"metadata too large ({exc})", file=source.name, locator="text chunks", field="file"
+        ) from exc
+    except OSError as exc:
+        raise RecordError(f"cannot read image ({exc})", file=source.name, field="file") from exc
+
+
+def png_text(source: Source) -> dict[str, str]:
+    """The text chunks (tEXt, zTXt, iTXt) of a PNG, as plain strings."""
+    with strict_images(), open_image(source) as image:
+        try:
+            chunks = getattr(image, "text", None) or {}
+        except ValueError as exc:
+            raise RecordError(
+                f"metadata too large ({exc})",
+                file=source.name,
+                locator="text chunks",
+                field="file",
+            ) from exc
+        except (OSError, SyntaxError) as exc:
+            raise RecordError(f"cannot read image ({exc})", file=source.name, field="file") from exc
+        return {str(k): str(v) for k, v in chunks.items()}
+
+
+def exif_strings(source: Source) -> dict[str, str]:
+    """EXIF strings written as ``key:value`` (ComfyUI's ``prompt:{...}`` in animated WEBP)."""
+    with strict_images(), open_image(source) as image:
+        try:
+            exif = image.getexif()
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise RecordError(
+                f"unreadable EXIF ({exc})", file=source.name, locator="exif", field="file"
+            ) from exc
+        pairs = [str(v).split(":", 1) for v in exif.values() if isinstance(v, str) and ":" in v]
+    return {key: value for key, value in pairs}
+
+
+def png_time(source: Source, text: dict[str, str]) -> tuple[datetime, str]:
+    """When the PNG was made: the ``Creation Time`` text chunk, the ``tIME`` chunk, else the file's
+    modification time. Returns (UTC time, where it came from)."""
+    stamp = text.get("Creation Time")
+    if stamp:
+        try:
+            return from_iso(stamp), "Creation Time"
+        except ValueError as exc:
+            raise RecordError(
+                "expected an ISO 8601 date-time",
+                file=source.name,
+                locator="tEXt:Creation Time",
+                field="Creation Time",
+                value=stamp,
+            ) from exc
+    data = head(source.path)
+    at = data.find(b"tIME")
+    if at >= 4 and struct.unpack(">I", data[at - 4 : at])[0] == 7 and len(data) >= at + 11:
+        year, month, day, hour, minute, second = struct.unpack(">HBBBBB", data[at + 4 : at + 11])
+        try:
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC), "tIME"
+        except ValueError:
+            pass  # an invalid tIME chunk is ignored: the file time below still says something
+    return mtime_utc(source.path), "file_mtime"
