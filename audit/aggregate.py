@@ -76,10 +76,11 @@ def _by_shot(table: pd.DataFrame, allocations: pd.DataFrame, shots: pd.DataFrame
     weight = merged["weight"].to_numpy()
     for col in VALUE_COLUMNS:
         merged[col] = merged[col].to_numpy() * weight
-    grouped = merged.groupby("shot_id", sort=True)
+    grouped = merged.groupby("shot_id", sort=True, observed=True)
     sums = grouped[VALUE_COLUMNS].sum()
     sums["generations"] = grouped["generation_id"].nunique()
     sums["outputs"] = grouped["outputs_count"].sum()
+    sums.index = sums.index.astype(object)
     out = shots.merge(sums, left_on="shot_id", right_index=True, how="left")
     return out.fillna({col: 0.0 for col in [*VALUE_COLUMNS, "generations", "outputs"]})
 

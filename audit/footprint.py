@@ -156,10 +156,10 @@ _KEY_COLUMNS = (
 
 def _regions(table: GenTable, production: Production) -> np.ndarray:
     """Where each generation ran: the production's setting for its platform, else its own."""
-    platforms = table.column("platform")
-    own = table.column("region")
-    override = np.asarray([production.compute_regions.get(p) for p in platforms], dtype=object)
-    return np.where(pd.notna(override) & (override != ""), override, own)
+    codes, platforms = pd.factorize(table.column("platform"))
+    chosen = [production.compute_regions.get(p) or None for p in platforms.tolist()]
+    override = np.asarray([*chosen, None], dtype=object)[codes]
+    return np.where(pd.notna(override), override, table.column("region"))
 
 
 def _row_signature(row: dict[str, Any], region: object) -> Signature:

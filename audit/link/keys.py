@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,16 +53,40 @@ class Lookup:
     nothing; a query is then a hash lookup of the key and a slice.
     """
 
-    def __init__(self, keys: np.ndarray, rows: np.ndarray) -> None:
+    def __init__(
+        self, keys: np.ndarray, rows: np.ndarray, factorized: tuple[np.ndarray, Any] | None = None
+    ) -> None:
         self._keys, self._rows = keys, rows
+        self._factorized = factorized
         self._built = False
+        self._only: set[str] | None = None
+
+    def prepare(self, queries: Iterable[str]) -> None:
+        """Group only the keys among ``queries`` (the others are grouped if ever asked for):
+        a million platform ids are matched against a few thousand clip names cheaply."""
+        if self._built:
+            return
+        wanted = pd.Index(list(dict.fromkeys(q for q in queries if q)))
+        keep = wanted.get_indexer(self._keys) >= 0 if len(wanted) else np.zeros(0, dtype=bool)
+        self._group(self._keys[keep], self._rows[keep], None)
+        self._only = set(wanted.tolist())
 
     def _build(self) -> None:
-        keys, rows = self._keys, self._rows
-        given = pd.notna(keys)
-        if not given.all():
-            keys, rows = keys[given], rows[given]
-        codes, uniques = pd.factorize(keys)
+        self._group(self._keys, self._rows, self._factorized)
+        self._only = None
+
+    def _group(
+        self, keys: np.ndarray, rows: np.ndarray, factorized: tuple[np.ndarray, Any] | None
+    ) -> None:
+        if factorized is not None:
+            codes, uniques = factorized
+            given = codes >= 0
+            codes, rows = codes[given], rows[given]
+        else:
+            given = pd.notna(keys)
+            if not given.all():
+                keys, rows = keys[given], rows[given]
+            codes, uniques = pd.factorize(keys)
         order = np.argsort(codes, kind="stable")
         self.rows = rows[order]
         self.starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))])
@@ -71,7 +96,7 @@ class Lookup:
         self._built = True
 
     def code(self, key: str | None) -> int:
-        if not self._built:
+        if not self._built or (self._only is not None and key and key not in self._only):
             self._build()
         if not key:
             return -1
@@ -87,13 +112,16 @@ class Lookup:
         return rows
 
     def rows_of(self, code: int) -> np.ndarray:
+        """Rows of a code given by :meth:`code` (or of the factorization given at init)."""
+        if not self._built:
+            self._build()
         if code < 0:
             return _EMPTY
         found = self.rows[self.starts[code] : self.starts[code + 1]]
         return _unique_in_order(found) if code in self._repeats else found
 
     def all_keys(self) -> list[str]:
-        if not self._built:
+        if not self._built or self._only is not None:
             self._build()
         keys: list[str] = [str(key) for key in self.keys.tolist()]
         return keys
@@ -157,11 +185,19 @@ def tag_key(shot_tag: str | None) -> str | None:
     return shot_id_in(shot_tag) or shot_tag.strip()
 
 
-def _normalised(column: np.ndarray, how: Callable[[str | None], str | None]) -> np.ndarray:
-    """``how`` applied to each distinct cell once (cells that are not text count as empty)."""
+def _normalised(
+    column: np.ndarray, how: Callable[[str | None], str | None]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``how`` applied to each distinct cell once (cells that are not text count as empty):
+    (key of each row, code of each row's key or -1, the distinct keys)."""
     codes, uniques = pd.factorize(column)
     keys = [(how(u) or None) if isinstance(u, str) else None for u in uniques]
-    return np.asarray([*keys, None], dtype=object)[codes]
+    key_codes, distinct = pd.factorize(np.asarray([*keys, None], dtype=object))
+    return (
+        np.asarray([*distinct.tolist(), None], dtype=object)[key_codes][codes],
+        key_codes[codes],
+        distinct,
+    )
 
 
 def _pids(ids: np.ndarray) -> np.ndarray:
@@ -204,8 +240,9 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
     content = inputs[~inputs["role"].isin(REFERENCE_ROLES) & ~inputs["uri"].str.startswith("gen:")][
         ["row", "uri"]
     ].reset_index(drop=True)
-    prompts = _normalised(table.column("prompt"), normalise_prompt)
-    by_prompt = Lookup(prompts, rows)
+    prompts, prompt_codes, prompt_keys = _normalised(table.column("prompt"), normalise_prompt)
+    by_prompt = Lookup(prompts, rows, (prompt_codes, prompt_keys))
+    tags, tag_codes, tag_keys = _normalised(table.column("shot_tag"), tag_key)
     c2pa = table.column("attr_c2pa_instance_id")
     sha = np.concatenate([table.column(f"attr_{a}") for a in SHA256_ATTRIBUTES])
     return Index(
@@ -216,20 +253,13 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
         by_output_name=Lookup(_names(out_values), out_rows),
         by_input=Lookup(content["uri"].to_numpy(dtype=object), content["row"].to_numpy()),
         by_prompt=by_prompt,
-        by_tag=Lookup(_normalised(table.column("shot_tag"), tag_key), rows),
+        by_tag=Lookup(tags, rows, (tag_codes, tag_keys)),
         by_c2pa=Lookup(c2pa, rows),
         by_sha256=Lookup(sha, np.concatenate([rows] * len(SHA256_ATTRIBUTES))),
-        prompt_codes=_codes_of(by_prompt, prompts),
+        prompt_codes=prompt_codes,
         content_inputs=content,
         ids=ids,
     )
-
-
-def _codes_of(lookup: Lookup, keys: np.ndarray) -> np.ndarray:
-    lookup.code(None)  # grouped now: every row's code is needed
-    codes = np.full(len(keys), -1, dtype=np.int64)
-    codes[pd.notna(keys)] = lookup.codes
-    return codes
 
 
 def by_file_name(index: Index, name: str) -> set[int]:

@@ -21,7 +21,7 @@ from audit.link.coverage import union_seconds
 from audit.link.keys import Index, LocalMedia, build_index, match_clip
 from audit.link.lineage import Graph, attempts_for, build_graph
 from audit.link.model import Clip, ClipKind, Timeline
-from audit.link.names import stem
+from audit.link.names import id_candidates, stem
 from audit.models import Generation
 
 Role = Literal["kept", "ancestor", "attempt"]
@@ -155,7 +155,7 @@ class LinkResult:
             {
                 "row": frame["row"].to_numpy(),
                 "generation_id": self.table.column("id")[frame["row"].to_numpy()],
-                "shot_id": unit_ids[frame["unit"].to_numpy()],
+                "shot_id": pd.Categorical.from_codes(frame["unit"].to_numpy(), unit_ids),
                 "role": np.asarray(_ROLES, dtype=object)[frame["rank"].to_numpy()],
                 "weight": frame["weight"].to_numpy(),
             }
@@ -166,7 +166,7 @@ class LinkResult:
         return self._memo("allocations", self._allocations)
 
     def _allocations(self) -> list[Allocation]:
-        frame = self.allocation_frame().drop(columns="row")
+        frame = self.allocation_frame().drop(columns="row").astype({"shot_id": object})
         return [Allocation(*values) for values in frame.itertuples(index=False, name=None)]
 
     @property
@@ -256,6 +256,10 @@ def link(
     graph = build_graph(index)
     local = LocalMedia(root)
     units = _units(timeline)
+    index.by_pid.prepare(
+        cand for unit in units for clip in unit.clips
+        for name in (clip.media_name, clip.name) if name for cand in id_candidates(name)
+    )  # fmt: skip
     shares, keys, unexplained, warnings = _walk_units(units, index, graph, local, instance_ids)
     allocation_rows = _allocate(shares)
     linked = _rows_linked(len(index.table), allocation_rows)
