@@ -247,8 +247,7 @@ def estimate_table(
         "source_file": table.column("source_file"),
         "source_locator": table.column("source_locator"),
     }
-    joined = impacts.iloc[which].reset_index(drop=True)
-    columns.update({name: joined[name] for name in joined.columns})
+    columns.update({name: impacts[name].to_numpy()[which] for name in impacts.columns})
     return Footprint(pd.DataFrame(columns, columns=TABLE_COLUMNS), by_signature, reg)
 
 

@@ -72,12 +72,12 @@ class ObjectPart(Part):
 
 @dataclass
 class FramePart(Part):
-    """Rows of a canonical CSV read column by column; ``make(k)`` builds row ``k``'s record."""
+    """Rows of a canonical CSV read column by column; ``make(rows)`` builds their records."""
 
-    make: Callable[[int], Generation]
+    make: Callable[[np.ndarray], list[Generation]]
 
     def build(self, positions: np.ndarray) -> list[Generation]:
-        return [self.make(k) for k in positions.tolist()]
+        return self.make(positions) if len(positions) else []
 
 
 @dataclass

@@ -21,7 +21,7 @@ import pandas as pd
 
 from audit.errors import DataError, InputError
 from audit.ingest.base import Adapter, Batch, Item, Merged, Reject, Source, build, head_text
-from audit.ingest.canonical_columns import NUMERIC, cell
+from audit.ingest.canonical_columns import CONVERTED, cell
 from audit.ingest.canonical_frame import read_frame
 from audit.models import COLUMNS, Generation
 from audit.textio import iter_jsonl, read_csv_rows
@@ -31,7 +31,7 @@ _SET_BY_US = frozenset({"source_file", "source_locator", "adapter"})
 OUT_OF_RANGE = "date out of the years 1-9999 once in UTC"
 #: Smaller CSV files are read row by row (the column reader pays off on large files only).
 COLUMN_READER_MIN_BYTES = 256 * 1024
-Maker = Callable[[pd.DataFrame, list[str]], Callable[[int], Generation]]
+Maker = Callable[[pd.DataFrame, list[str]], Callable[[np.ndarray], list[Generation]]]
 
 
 class CanonicalAdapter(Adapter):
@@ -61,7 +61,7 @@ class CanonicalAdapter(Adapter):
             return
         read = None
         if source.path.stat().st_size >= COLUMN_READER_MIN_BYTES:
-            read = read_frame(source.path.read_bytes(), source.name, self._maker(source))
+            read = read_frame(source.path, source.name, self._maker(source))
         if read is None:
             yield from self.read_rows(source, read_csv_rows(source.path))
             return
@@ -90,7 +90,7 @@ class CanonicalAdapter(Adapter):
     def read_by_columns(self, source: Source) -> list[Item] | None:
         """Every item of a CSV read column-wise, records built, in line order (for tests
         comparing both readers); None when the file is left to the row reader."""
-        read = read_frame(source.path.read_bytes(), source.name, self._maker(source))
+        read = read_frame(source.path, source.name, self._maker(source))
         if read is None:
             return None
         if len(read.table) or read.for_rows:
@@ -99,21 +99,27 @@ class CanonicalAdapter(Adapter):
         return sorted(items, key=_line)
 
     def _maker(self, source: Source) -> Maker:
-        """How a row of a column-wise read becomes its record: the row reader's own steps."""
+        """How rows of a column-wise read become records: the row reader's own conversions,
+        column by column, then the same validation."""
         stem = Path(source.name).stem
 
-        def maker(frame: pd.DataFrame, names: list[str]) -> Callable[[int], Generation]:
+        def maker(
+            frame: pd.DataFrame, names: list[str]
+        ) -> Callable[[np.ndarray], list[Generation]]:
             wanted = [name for name in names if name not in _SET_BY_US]
-            arrays: list[np.ndarray] = []
 
-            def make(k: int) -> Generation:
-                if not arrays:  # object columns only once a record is asked for
-                    arrays.extend(frame[name].to_numpy(dtype=object) for name in wanted)
-                fields = _fields(wanted, [array[k] for array in arrays])
-                item = self._finish(source, k + 2, fields, stem)
-                if not isinstance(item, Generation):
-                    raise DataError(f"column reader accepted a row the row reader rejects: {item}")
-                return item
+            def make(rows: np.ndarray) -> list[Generation]:
+                columns = [_converted(name, frame[name].to_numpy()[rows]) for name in wanted]
+                out = []
+                for k, values in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
+                    fields = {n: v for n, v in zip(wanted, values, strict=True) if v is not None}
+                    item = self._finish(source, k + 2, fields, stem)
+                    if not isinstance(item, Generation):
+                        raise DataError(
+                            f"column reader accepted a row the row reader rejects: {item}"
+                        )
+                    out.append(item)
+                return out
 
             return make
 
@@ -141,18 +147,14 @@ def _line(item: Item) -> int:
     return int(item.locator) if isinstance(item, Reject | Merged) else 0
 
 
-def _fields(names: list[str], values: list[object]) -> dict[str, Any]:
-    """A row's record fields from its parsed cells, as :meth:`CanonicalAdapter.read_rows`
-    converts them (a typed number is the float the row reader would parse)."""
-    fields: dict[str, Any] = {}
-    for name, value in zip(names, values, strict=True):
-        if isinstance(value, str):
-            converted = cell(name, value.strip())
-            if converted is not None:
-                fields[name] = converted
-        elif isinstance(value, float | int) and not (isinstance(value, float) and value != value):
-            fields[name] = float(value) if name in NUMERIC else cell(name, str(value))
-    return fields
+def _converted(name: str, values: np.ndarray) -> list[Any]:
+    """A column's cells as :meth:`CanonicalAdapter.read_rows` converts them (None: empty); a
+    typed number is the float the row reader would parse."""
+    if values.dtype.kind in "if":
+        return [None if v != v else float(v) for v in values.tolist()]
+    if name in CONVERTED:
+        return [cell(name, v.strip()) if isinstance(v, str) else None for v in values.tolist()]
+    return [(v.strip() or None) if v.__class__ is str else None for v in values.tolist()]
 
 
 def _check_columns(source: Source, names: Iterable[str]) -> None:

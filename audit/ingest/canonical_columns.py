@@ -20,6 +20,8 @@ NUMERIC = frozenset(
     if info.annotation in (int, float, int | None, float | None)
 )
 BOOL = frozenset({"kept"})
+#: Columns whose cells :func:`cell` converts (the others are text as written, stripped).
+CONVERTED = NUMERIC | BOOL | frozenset(JSON_COLUMNS)
 TRUE_WORDS = frozenset({"1", "true", "yes", "oui", "vrai"})
 #: Characters parse_number removes or rewrites; without them it is plain ``float``.
 _NUMBER_SPECIALS = (",", " ", "\xa0", "\u202f")

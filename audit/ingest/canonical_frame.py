@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -79,38 +79,42 @@ class FrameRead:
     for_rows: list[tuple[int, dict[str, str]]]
 
 
-def _lines_ok(data: bytes, rows: int) -> bool:
+def _lines_ok(path: Path, rows: int) -> bool:
     """The csv module would see the same rows: no lone CR, no quoted line break, no cell over
-    its size limit."""
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-        return False
+    its size limit. The file is scanned in blocks (never held whole)."""
     limit = csv.field_size_limit()
-    step = 1 << 24
-    last, newlines = -1, 0
-    for start in range(0, len(data), step):
-        chunk = np.frombuffer(
-            data, dtype=np.uint8, count=min(step, len(data) - start), offset=start
-        )
-        ends = np.flatnonzero(chunk == 10)
-        if len(ends):
-            newlines += len(ends)
-            ends += start
-            if ends[0] - last > limit or (len(ends) > 1 and np.diff(ends).max() > limit):
-                return False
-            last = int(ends[-1])
-    lines = newlines + (0 if data.endswith(b"\n") else 1)
-    return rows + 1 == lines and len(data) - last <= limit
+    last, newlines, crs, pairs, size = -1, 0, 0, 0, 0
+    previous = b""
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            crs += block.count(b"\r")
+            pairs += block.count(b"\r\n") + (previous.endswith(b"\r") and block[:1] == b"\n")
+            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
+            if len(ends):
+                newlines += len(ends)
+                ends += size
+                if ends[0] - last > limit or (len(ends) > 1 and np.diff(ends).max() > limit):
+                    return False
+                last = int(ends[-1])
+            size += len(block)
+            previous = block
+    lines = newlines + (0 if previous.endswith(b"\n") else 1)
+    return crs == pairs and rows + 1 == lines and size - last <= limit
 
 
-def _parse(data: bytes, delimiter: str, names: list[str]) -> pd.DataFrame | None:
+_BLOCK = 1 << 24
+
+
+def _parse(path: Path, delimiter: str, names: list[str]) -> pd.DataFrame | None:
     text_columns = {name: object for name in names if name not in NUMERIC}
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             return pd.read_csv(
-                io.BytesIO(data), sep=delimiter, dtype=text_columns, keep_default_na=False,
+                io.BytesIO(path.read_bytes()), sep=delimiter, dtype=text_columns,
+                keep_default_na=False,
                 na_values=[""], skip_blank_lines=False, index_col=None, engine="c",
-                encoding="utf-8",
+                encoding="utf-8-sig",
             )  # fmt: skip
         except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError):
             return None
@@ -119,24 +123,28 @@ def _parse(data: bytes, delimiter: str, names: list[str]) -> pd.DataFrame | None
 
 
 def read_frame(
-    data: bytes, name: str, make: Callable[[pd.DataFrame, list[str]], Callable[[int], Generation]]
+    path: Path,
+    name: str,
+    make: Callable[[pd.DataFrame, list[str]], Callable[[np.ndarray], list[Generation]]],
 ) -> FrameRead | None:
-    """``data`` (a whole canonical CSV) as a table, or None when the row reader must read it.
+    """The canonical CSV at ``path`` as a table, or None when the row reader must read it.
 
     ``make(frame, names)`` gives the function that builds row ``k``'s record (the adapter's)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    first = data.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
+    with path.open("rb") as handle:
+        head = handle.readline()
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
     delimiter = sniff_delimiter(first)
     names = [n.strip() for n in next(csv.reader([first], delimiter=delimiter), [])]
     if len(set(names)) != len(names):
         return None
-    frame = _parse(data, delimiter, names)
+    frame = _parse(path, delimiter, names)
     if frame is None or not isinstance(frame.index, pd.RangeIndex):
         return None  # unreadable here, or more cells than the header on every row
     if [str(c).strip() for c in frame.columns] != names:
         return None
-    if not _lines_ok(data, len(frame)):
+    if not _lines_ok(path, len(frame)):
         return None
     frame.columns = pd.Index(names)
     return _checked(frame, names, name, make(frame, names))
@@ -196,11 +204,13 @@ def _dates(frame: pd.DataFrame, bad: np.ndarray) -> np.ndarray:
     cells = frame["created_at"] if "created_at" in frame else pd.Series([None] * len(frame))
     lengths = cells.str.len().to_numpy(dtype=np.float64, na_value=np.nan)
     shaped = (lengths == 20) | (lengths == 25)
-    parsed = pd.to_datetime(cells.where(shaped), format=_DATE_FORMAT, utc=True, errors="coerce")
-    missing = parsed.isna().to_numpy()
-    bad |= missing
-    naive = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
-    micros = naive.view(np.int64)
+    micros = np.zeros(len(cells), dtype=np.int64)
+    bad |= ~shaped
+    if shaped.any():
+        parsed = pd.to_datetime(cells[shaped], format=_DATE_FORMAT, utc=True, errors="coerce")
+        naive = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
+        micros[shaped] = naive.view(np.int64)
+        bad[np.flatnonzero(shaped)[parsed.isna().to_numpy()]] = True
     bad |= (micros < _FIRST_US) | (micros > _LAST_US)  # out of years 1-9999 once in UTC
     return micros
 
@@ -245,7 +255,10 @@ def _attribute_cell(raw: str) -> dict[str, Any] | None:
 
 
 def _checked(
-    frame: pd.DataFrame, names: list[str], source_name: str, make: Callable[[int], Generation]
+    frame: pd.DataFrame,
+    names: list[str],
+    source_name: str,
+    make: Callable[[np.ndarray], list[Generation]],
 ) -> FrameRead:
     count = len(frame)
     bad = np.zeros(count, dtype=bool)
@@ -295,7 +308,7 @@ def _table(
     lists: dict[str, Any],
     good: np.ndarray,
     source_name: str,
-    make: Callable[[int], Generation],
+    make: Callable[[np.ndarray], list[Generation]],
 ) -> GenTable:
     every = len(good) == len(cols["id"])  # no row left to the row reader: no copy
     picked: dict[str, Any] = {}

@@ -67,7 +67,9 @@ class Lookup:
         if self._built:
             return
         wanted = pd.Index(list(dict.fromkeys(q for q in queries if q)))
-        keep = wanted.get_indexer(self._keys) >= 0 if len(wanted) else np.zeros(0, dtype=bool)
+        keep = np.zeros(len(self._keys), dtype=bool)
+        if len(wanted):
+            keep = wanted.get_indexer(pd.Index(self._keys, dtype=object)) >= 0
         self._group(self._keys[keep], self._rows[keep], None)
         self._only = set(wanted.tolist())
 

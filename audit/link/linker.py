@@ -155,7 +155,7 @@ class LinkResult:
             {
                 "row": frame["row"].to_numpy(),
                 "generation_id": self.table.column("id")[frame["row"].to_numpy()],
-                "shot_id": pd.Categorical.from_codes(frame["unit"].to_numpy(), unit_ids),
+                "shot_id": pd.Categorical.from_codes(frame["unit"].to_numpy(), pd.Index(unit_ids)),
                 "role": np.asarray(_ROLES, dtype=object)[frame["rank"].to_numpy()],
                 "weight": frame["weight"].to_numpy(),
             }

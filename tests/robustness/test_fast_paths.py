@@ -77,7 +77,7 @@ def test_column_reader_equals_row_reader_on_an_archive(tmp_path: Path) -> None:
     log = generate(tmp_path / "bench", 5000, 100)
     source = Source(log, "logs/generations.csv")
     adapter = CanonicalAdapter()
-    read = read_frame(log.read_bytes(), source.name, adapter._maker(source))
+    read = read_frame(log, source.name, adapter._maker(source))
     assert read is not None
     assert not read.for_rows  # every row went through the column checks
     assert len(read.table) == 5000
