@@ -18,7 +18,8 @@ from audit.aggregate import Aggregates, aggregate
 from audit.footprint import Footprint, estimate_table
 from audit.ingest.walk import IngestResult, ingest_folder, paused_gc, safe_files, sha256
 from audit.ledgers import Ledgers, load_ledgers
-from audit.link.linker import LinkResult, link
+from audit.link.linker import link
+from audit.link.result import LinkResult
 from audit.link.timeline import Timeline, read_timeline
 from audit.production import Production, load_production
 from audit.provenance import Provenance, scan_provenance

@@ -17,7 +17,7 @@ from audit.errors import ConfigError
 from audit.models import Generation
 
 if TYPE_CHECKING:
-    from audit.link.linker import LinkResult
+    from audit.link.result import LinkResult
     from audit.pipeline import AuditRun
     from estimators.coefficients import Registry
 

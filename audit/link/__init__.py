@@ -4,8 +4,9 @@
 shots and audio cues. See docs/linking.md.
 """
 
-from audit.link.linker import Allocation, CutSummary, LinkResult, ShotLink, link
+from audit.link.linker import link
 from audit.link.model import Clip, Shot, Timeline
+from audit.link.result import Allocation, CutSummary, LinkResult, ShotLink
 from audit.link.timeline import read_timeline, read_timeline_file
 
 __all__ = [

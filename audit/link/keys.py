@@ -164,6 +164,8 @@ class Index:
     by_sha256: Lookup
     #: per row: the code of its normalised prompt in ``by_prompt`` (-1: none)
     prompt_codes: np.ndarray
+    #: per row: the code of its shot tag's key in ``by_tag`` (-1: none)
+    tag_codes: np.ndarray
     #: content inputs (uri, row) of every row, as a side table
     content_inputs: pd.DataFrame
     ids: np.ndarray = field(default_factory=lambda: _EMPTY)
@@ -259,6 +261,7 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
         by_c2pa=Lookup(c2pa, rows),
         by_sha256=Lookup(sha, np.concatenate([rows] * len(SHA256_ATTRIBUTES))),
         prompt_codes=prompt_codes,
+        tag_codes=tag_codes,
         content_inputs=content,
         ids=ids,
     )

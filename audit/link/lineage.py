@@ -70,26 +70,6 @@ class Graph:
     parents: Csr
     content_children: Csr
     warnings: list[str] = field(default_factory=list)
-    _marks: np.ndarray = field(default_factory=lambda: _EMPTY)
-    _stamp: int = 0
-
-    def reach(self, start: np.ndarray, edges: Csr, stop: np.ndarray) -> np.ndarray:
-        """Every node reachable from ``start`` along ``edges`` (start excluded unless reached
-        again); nodes in ``stop`` are neither entered nor returned. Sorted."""
-        if len(self._marks) != len(edges.indptr) - 1:
-            self._marks = np.zeros(len(edges.indptr) - 1, dtype=np.int64)
-        self._stamp += 1
-        marks, stamp = self._marks, self._stamp
-        marks[stop] = stamp
-        found = []
-        frontier = np.unique(start)
-        while len(frontier):
-            nxt = np.unique(edges.neighbours(frontier))
-            nxt = nxt[marks[nxt] != stamp]
-            marks[nxt] = stamp
-            found.append(nxt)
-            frontier = nxt
-        return np.unique(np.concatenate(found)) if found else _EMPTY
 
 
 def _where(table: GenTable, i: int) -> str:
@@ -237,23 +217,3 @@ def find_cycles(table: GenTable, parents_csr: Csr) -> list[str]:
                 path.append(nxt)
                 cursors.append(0)
     return found
-
-
-def attempts_for(graph: Graph, index: Index, chain: np.ndarray, shot_id: str) -> np.ndarray:
-    """Sibling attempts of a shot whose kept chain (kept + ancestors) is ``chain``.
-
-    Seeds: generations tagged for the shot; sharing a content input with the chain; content
-    children of a chain member (rerolls, variations, other upscales of an ancestor); whose
-    normalised prompt equals a chain member's. Then every content descendant of a seed: an
-    abandoned branch was work for the shot.
-    """
-    seeds = [index.by_tag.rows_of(index.by_tag.code(shot_id))]
-    for member in chain.tolist():
-        for uri in index.content_inputs_of(member):
-            seeds.append(index.by_input.rows_of(index.by_input.code(uri)))
-        seeds.append(graph.content_children.of(member))
-        seeds.append(index.by_prompt.rows_of(int(index.prompt_codes[member])))
-    found = np.unique(np.concatenate(seeds))
-    found = found[~np.isin(found, chain)]
-    more = graph.reach(found, graph.content_children, stop=chain)
-    return np.union1d(found, more)

@@ -8,218 +8,25 @@ strongest role (kept/ancestor links win over attempt links). What reaches no sho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from audit.gentable import GenTable, from_generations
+from audit.gentable import GenTable
 from audit.link.coverage import union_seconds
 from audit.link.keys import Index, LocalMedia, build_index, match_clip
-from audit.link.lineage import Graph, attempts_for, build_graph
-from audit.link.model import Clip, ClipKind, Timeline
+from audit.link.lineage import Graph, build_graph
+from audit.link.model import Clip, Timeline
 from audit.link.names import id_candidates, stem
+from audit.link.pairs import Pairs, attempts, reach
+from audit.link.result import (
+    CUE_PREFIX,
+    LinkResult,
+    _Unit,
+)
 from audit.models import Generation
-
-Role = Literal["kept", "ancestor", "attempt"]
-T = TypeVar("T")
-_RANK: dict[str, int] = {"kept": 0, "ancestor": 1, "attempt": 2}
-#: Audio cue ids start with this, so they never collide with picture shot ids.
-CUE_PREFIX = "cue:"
-
-
-@dataclass(frozen=True)
-class Allocation:
-    """A share of one generation given to one shot or audio cue (weights of a generation sum
-    to 1)."""
-
-    generation_id: str
-    shot_id: str
-    role: Role
-    weight: float
-
-
-@dataclass(frozen=True)
-class ShotLink:
-    """What serves one picture shot or audio cue. ``join_keys`` tell how the kept ones were
-    found (platform_id, file_name, content_hash, c2pa_instance_id)."""
-
-    shot_id: str
-    sequence: str | None
-    kind: ClipKind
-    duration_s: float
-    kept_ids: tuple[str, ...]
-    ancestor_ids: tuple[str, ...]
-    attempt_ids: tuple[str, ...]
-    platforms: tuple[str, ...]
-    clip_names: tuple[str, ...]
-    join_keys: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class CutSummary:
-    """Per film: generations (and outputs) in the cut, discarded attempts, not in the cut."""
-
-    generations: int
-    in_cut: int
-    attempts: int
-    not_in_cut: int
-    outputs: int
-    outputs_in_cut: int
-
-    @property
-    def share_in_cut(self) -> float:
-        """Fraction of generations whose output (or a descendant's) is in the cut."""
-        return self.in_cut / self.generations if self.generations else 0.0
-
-
-_ROLES: tuple[Role, ...] = ("kept", "ancestor", "attempt")
-
-
-@dataclass(eq=False)
-class LinkResult:
-    """Allocations of table rows to units (shots, then audio cues), and what linking noticed.
-
-    ``allocation_rows`` has one row per (generation row, unit) share: ``row``, ``unit``, ``rank``
-    (0 kept, 1 ancestor, 2 attempt) and ``weight``, sorted by row then unit. Objects — the
-    generations with ``shot_id``/``kept`` set, :class:`Allocation` and :class:`ShotLink` lists —
-    are built when first asked for.
-    """
-
-    table: GenTable
-    allocation_rows: pd.DataFrame
-    units: list[_Unit]
-    join_keys: list[tuple[str, ...]]
-    unexplained_clips: list[Clip]
-    warnings: list[str]
-    replaced: list[Generation] | None = None
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def _memo(self, name: str, make: Callable[[], T]) -> T:
-        if name not in self._cache:
-            self._cache[name] = make()
-        found: T = self._cache[name]
-        return found
-
-    @property
-    def first_unit(self) -> np.ndarray:
-        """Per row: the first unit (timeline order) it is allocated to, or -1."""
-        return self._memo("first_unit", self._first_unit)
-
-    def _first_unit(self) -> np.ndarray:
-        first = np.full(len(self.table), -1, dtype=np.int64)
-        rows = self.allocation_rows["row"].to_numpy()
-        at = np.unique(rows, return_index=True)[1]
-        first[rows[at]] = self.allocation_rows["unit"].to_numpy()[at]
-        kept = np.zeros(len(self.table), dtype=bool)
-        kept[rows[at]] = self.allocation_rows["rank"].to_numpy()[at] < 2
-        self._cache["kept"] = kept
-        return first
-
-    @property
-    def kept(self) -> np.ndarray:
-        """Per row: True when its first allocation is as kept or ancestor (in the cut)."""
-        self.first_unit  # noqa: B018 - computes both
-        kept: np.ndarray = self._cache["kept"]
-        return kept
-
-    @property
-    def shot_ids(self) -> np.ndarray:
-        """Per row: the shot id it served first, or None."""
-        names = np.asarray([*(u.shot_id for u in self.units), None], dtype=object)
-        picked: np.ndarray = names[self.first_unit]
-        return picked
-
-    @property
-    def generations(self) -> list[Generation]:
-        """Generations with ``shot_id`` (first unit in timeline order) and ``kept`` set."""
-        return self._memo("generations", self._copies)
-
-    def _copies(self) -> list[Generation]:
-        gens = self.replaced if self.replaced is not None else self.table.generations()
-        shots, kept = self.shot_ids.tolist(), self.kept.tolist()
-        return [
-            gen.model_copy(update={"shot_id": shot, "kept": flag})
-            for gen, shot, flag in zip(gens, shots, kept, strict=True)
-        ]
-
-    def allocation_frame(self) -> pd.DataFrame:
-        """generation_id, shot_id, role, weight (and the generation's row in the table): one
-        row per share."""
-        frame = self.allocation_rows
-        unit_ids = np.asarray([u.shot_id for u in self.units], dtype=object)
-        return pd.DataFrame(
-            {
-                "row": frame["row"].to_numpy(),
-                "generation_id": self.table.column("id")[frame["row"].to_numpy()],
-                "shot_id": pd.Categorical.from_codes(frame["unit"].to_numpy(), pd.Index(unit_ids)),
-                "role": np.asarray(_ROLES, dtype=object)[frame["rank"].to_numpy()],
-                "weight": frame["weight"].to_numpy(),
-            }
-        )
-
-    @property
-    def allocations(self) -> list[Allocation]:
-        return self._memo("allocations", self._allocations)
-
-    def _allocations(self) -> list[Allocation]:
-        frame = self.allocation_frame().drop(columns="row").astype({"shot_id": object})
-        return [Allocation(*values) for values in frame.itertuples(index=False, name=None)]
-
-    @property
-    def not_in_cut(self) -> list[str]:
-        """Sorted ids of generations that reach no shot or cue."""
-        return self._memo(
-            "not_in_cut", lambda: sorted(self.table.column("id")[self.first_unit < 0])
-        )
-
-    @property
-    def shots(self) -> list[ShotLink]:
-        return [link for link in self._links() if link.kind == "picture"]
-
-    @property
-    def audio(self) -> list[ShotLink]:
-        return [link for link in self._links() if link.kind == "audio"]
-
-    def _links(self) -> list[ShotLink]:
-        return self._memo("links", lambda: shot_links(self))
-
-    def unit_counts(self) -> pd.DataFrame:
-        """Per unit: kept, ancestors, attempts (counts) and platforms (joined, sorted)."""
-        return unit_counts(self)
-
-    def summary(self) -> CutSummary:
-        first, kept = self.first_unit, self.kept
-        outputs = self.table.column("outputs_count")
-        return CutSummary(
-            generations=len(self.table),
-            in_cut=int(kept.sum()),
-            attempts=int(((first >= 0) & ~kept).sum()),
-            not_in_cut=int((first < 0).sum()),
-            outputs=int(outputs.sum()),
-            outputs_in_cut=int(outputs[kept].sum()),
-        )
-
-    def with_generations(self, gens: list[Generation]) -> LinkResult:
-        """The same links over changed records (same ids, same order), e.g. for ``whatif``."""
-        return LinkResult(
-            from_generations(gens), self.allocation_rows, self.units, self.join_keys,
-            self.unexplained_clips, self.warnings, replaced=gens,
-        )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Unit:
-    """A picture shot or an audio cue, before linking."""
-
-    shot_id: str
-    sequence: str | None
-    kind: ClipKind
-    duration_s: float
-    clips: tuple[Clip, ...]
 
 
 def cue_id(clip: Clip) -> str:
@@ -285,28 +92,38 @@ def _walk_units(
 ) -> tuple[list[np.ndarray], list[set[str]], list[Clip], list[str]]:
     """(row, unit, rank) arrays of every unit's kept, ancestors and attempts, join keys by
     unit, unexplained clips and warnings."""
-    shares: list[np.ndarray] = []
     keys: list[set[str]] = []
     unexplained: list[Clip] = []
-    warnings: list[str] = []
+    kept_rows: list[int] = []
+    kept_units: list[int] = []
     for u, unit in enumerate(units):
         kept_set, found, missed = _kept(unit, index, local, instance_ids)
         keys.append(found)
         unexplained += missed
-        kept = np.asarray(sorted(kept_set), dtype=np.int64)
-        ancestors = graph.reach(kept, graph.parents, stop=kept)
-        tried = attempts_for(graph, index, np.union1d(kept, ancestors), unit.shot_id)
-        for rank, members in enumerate((kept, ancestors, tried)):
-            if len(members):
-                shares.append(
-                    np.stack([members, np.full(len(members), u), np.full(len(members), rank)])
-                )
-        if not len(kept) and len(tried):
-            warnings.append(
-                f"{unit.shot_id}: {len(tried)} generation(s) tagged or related, but none made "
-                f"the media of its clips ({', '.join(c.name for c in unit.clips)})"
-            )
-    return shares, keys, unexplained, warnings
+        kept_rows += sorted(kept_set)
+        kept_units += [u] * len(kept_set)
+    if not units:
+        return [], keys, unexplained, []
+    kept = Pairs.of(np.asarray(kept_rows, dtype=np.int64), np.asarray(kept_units), len(units))
+    ancestors = reach(kept, graph.parents, kept)
+    tried = attempts(graph, index, kept | ancestors, [unit.shot_id for unit in units])
+    shares = [
+        np.stack([found.rows, found.units, np.full(len(found.keys), rank)])
+        for rank, found in enumerate((kept, ancestors, tried))
+    ]
+    return shares, keys, unexplained, _unmade(units, kept, tried)
+
+
+def _unmade(units: list[_Unit], kept: Pairs, tried: Pairs) -> list[str]:
+    """One warning per unit with attempts but no kept generation, in unit order."""
+    has_kept = np.bincount(kept.units, minlength=len(units))
+    tries = np.bincount(tried.units, minlength=len(units))
+    return [
+        f"{unit.shot_id}: {tries[u]} generation(s) tagged or related, but none made "
+        f"the media of its clips ({', '.join(c.name for c in unit.clips)})"
+        for u, unit in enumerate(units)
+        if not has_kept[u] and tries[u]
+    ]
 
 
 def _kept(
@@ -330,7 +147,7 @@ def _kept(
 def _allocate(shares: list[np.ndarray]) -> pd.DataFrame:
     """Equal split among the chosen units: where a row is kept or an ancestor, else all units
     it was an attempt for. Sorted by row, then unit (timeline order)."""
-    if not shares:
+    if not sum(share.shape[1] for share in shares):
         empty = np.zeros(0, dtype=np.int64)
         return pd.DataFrame({"row": empty, "unit": empty, "rank": empty, "weight": empty * 1.0})
     rows, units, ranks = np.concatenate(shares, axis=1)
@@ -348,51 +165,6 @@ def _rows_linked(count: int, allocation_rows: pd.DataFrame) -> np.ndarray:
     linked = np.zeros(count, dtype=bool)
     linked[allocation_rows["row"].to_numpy()] = True
     return linked
-
-
-def unit_counts(result: LinkResult) -> pd.DataFrame:
-    """Per unit (in unit order): kept, ancestors, attempts and platforms."""
-    frame = result.allocation_rows
-    size = len(result.units)
-    counts = {
-        name: np.bincount(
-            frame["unit"].to_numpy()[frame["rank"].to_numpy() == rank], minlength=size
-        )
-        for rank, name in enumerate(("kept", "ancestors", "attempts"))
-    }
-    platforms = result.table.column("platform")[frame["row"].to_numpy()]
-    pairs = pd.DataFrame(
-        {"unit": frame["unit"].to_numpy(), "platform": platforms}
-    ).drop_duplicates()
-    joined = pairs.sort_values("platform").groupby("unit")["platform"].agg(", ".join)
-    return pd.DataFrame({**counts, "platforms": [joined.get(u, "") for u in range(size)]})
-
-
-def shot_links(result: LinkResult) -> list[ShotLink]:
-    """One ShotLink per unit, from the allocations (ids sorted, platforms sorted)."""
-    frame = result.allocation_rows
-    ids = result.table.column("id")
-    platforms = result.table.column("platform")
-    members: list[list[list[str]]] = [[[], [], []] for _ in result.units]
-    seen: list[set[str]] = [set() for _ in result.units]
-    for row, unit, rank in frame[["row", "unit", "rank"]].itertuples(index=False, name=None):
-        members[unit][rank].append(ids[row])
-        seen[unit].add(platforms[row])
-    return [
-        ShotLink(
-            shot_id=unit.shot_id,
-            sequence=unit.sequence,
-            kind=unit.kind,
-            duration_s=unit.duration_s,
-            kept_ids=tuple(sorted(members[u][0])),
-            ancestor_ids=tuple(sorted(members[u][1])),
-            attempt_ids=tuple(sorted(members[u][2])),
-            platforms=tuple(sorted(seen[u])),
-            clip_names=tuple(dict.fromkeys(c.name for c in unit.clips)),
-            join_keys=result.join_keys[u],
-        )
-        for u, unit in enumerate(result.units)
-    ]
 
 
 def _unknown_tags(index: Index, units: list[_Unit], linked: np.ndarray) -> list[str]:

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from audit.link.linker import LinkResult, link
+from audit.link.linker import link
 from audit.link.model import Clip, ClipKind, Shot, Timeline
 from audit.link.names import shot_id_in
+from audit.link.result import LinkResult
 from audit.models import Generation
 
 MakeGen = Callable[..., Generation]
