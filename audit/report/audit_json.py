@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from pydantic import TypeAdapter
 
 from audit import __version__
-from audit.models import Generation, to_row
+from audit.models import COLUMNS, JSON_COLUMNS, Generation
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -99,31 +102,87 @@ def audit_json(run: AuditRun) -> bytes:
     ).encode("utf-8")
 
 
+_JSON_CELL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+#: The JSON cells of the empty list and dict (most generations' inputs and attributes).
+_EMPTY = {list: "[]", dict: "{}"}
+#: Impact-table columns that repeat a canonical column (``id`` is the join key).
+_REPEATED = [
+    "platform",
+    "model",
+    "modality",
+    "outputs_count",
+    "shot_id",
+    "kept",
+    "source_file",
+    "source_locator",
+]
+
+
+#: Field types whose ``model_dump(mode="json")`` value is the value itself (lists and dicts:
+#: equal copies).
+_AS_IS: tuple[Any, ...] = (
+    *(str, int, float, bool, str | None, int | None, float | None, bool | None),
+    *(list[str], dict[str, str | int | float | bool | None]),
+)
+
+
+def _annotation(name: str) -> Any:
+    return Generation.model_fields[name].annotation
+
+
+@cache
+def _serialiser(name: str, column: bool = False) -> TypeAdapter[Any]:
+    """pydantic's serialiser of one field of Generation (what ``model_dump`` does for it), or of
+    a list of its values (``column``)."""
+    annotation = _annotation(name)
+    return TypeAdapter(list[annotation] if column else annotation)  # type: ignore[valid-type]
+
+
+def _redacted(prompts: list[str | None]) -> list[str | None]:
+    """Each prompt redacted, each distinct one hashed once (rerolls repeat their prompt)."""
+    done: dict[str | None, str | None] = {}
+    return [done[p] if p in done else done.setdefault(p, redact_prompt(p)) for p in prompts]
+
+
+def _json_cells(name: str, values: list[Any]) -> list[str]:
+    """A JSON column's cells (:data:`~audit.models.JSON_COLUMNS`): each value as
+    ``json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` of its
+    ``model_dump(mode="json")`` form, as ``to_row`` writes them; lists of text joined directly."""
+    annotation = _annotation(name)
+    if annotation == list[str]:
+        return ["[" + ",".join(map(encode_basestring, value)) + "]" for value in values]
+    if annotation not in _AS_IS:
+        dump = _serialiser(name).dump_python
+        values = [dump(value, mode="json") if value else value for value in values]
+    return [_JSON_CELL(value) if value else _EMPTY[value.__class__] for value in values]
+
+
+def canonical_frame(generations: list[Generation], redact_prompts: bool) -> pd.DataFrame:
+    """generations.csv's canonical part, one row per generation: the frame of
+    ``[to_row(gen) for gen in generations]`` (same columns, cells and dtypes), built from the
+    records' own values in one pass, then the few columns ``model_dump(mode="json")`` changes
+    (dates, enums, the JSON lists and dicts) converted column by column."""
+    raw = pd.DataFrame([vars(gen) for gen in generations], columns=COLUMNS, dtype=object)
+    columns: dict[str, list[Any]] = {}
+    for name in COLUMNS:
+        cells = raw[name].tolist()
+        if name in JSON_COLUMNS:
+            cells = _json_cells(name, cells)
+        elif _annotation(name) not in _AS_IS:
+            cells = _serialiser(name, column=True).dump_python(cells, mode="json")
+        elif redact_prompts and name in ("prompt", "negative_prompt"):
+            cells = _redacted(cells)
+        columns[name] = cells
+    return pd.DataFrame(columns)
+
+
 def generations_frame(run: AuditRun, redact_prompts: bool) -> pd.DataFrame:
     """generations.csv: canonical columns, then the estimate of each generation."""
-
-    def row(gen: Generation) -> dict[str, Any]:
-        data = to_row(gen)
-        if redact_prompts:
-            data["prompt"] = redact_prompt(gen.prompt)
-            data["negative_prompt"] = redact_prompt(gen.negative_prompt)
-        return data
-
-    canonical = pd.DataFrame([row(g) for g in run.link.generations])
-    impacts = run.footprint.table.drop(
-        columns=[
-            "platform",
-            "model",
-            "modality",
-            "outputs_count",
-            "shot_id",
-            "kept",
-            "source_file",
-            "source_locator",
-        ]
-    )
-    if canonical.empty:
+    generations = list(run.link.generations)
+    impacts = run.footprint.table.drop(columns=_REPEATED)
+    if not generations:
         return impacts
+    canonical = canonical_frame(generations, redact_prompts)
     return canonical.merge(impacts, on="id", how="left").sort_values(["created_at", "id"])
 
 

@@ -247,6 +247,8 @@ def _charts(run: AuditRun, fmt: Formatter) -> dict[str, str]:
 def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
     """Findings by severity, message and fix translated (``gettext(lang, message_id) % params``,
     numbers and dates written the reader's way); evidence stays as recorded."""
+    from audit.rules.clearance import local_name_label
+
     groups = []
     for severity, label in SEVERITIES:
         items = [
@@ -260,7 +262,7 @@ def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
             }
             for f in run.findings
             if f.severity == severity
-            for message, fix in [f.localised(fmt)]
+            for message, fix in [local_name_label(f, fmt).localised(fmt)]
         ]
         if items:
             groups.append({"label": gettext(fmt.lang, label), "findings": items})

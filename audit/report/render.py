@@ -5,8 +5,10 @@ or attachment links coming from the data (see GHSA-35jj-wx47-4w8r)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
+import zlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
@@ -76,12 +78,50 @@ def _fetcher_class() -> type:
     return SafeFetcher
 
 
+#: pydyf's compression of PDF streams (``zlib.compressobj(level=9)``), done ahead by :func:`deflate`.
+ZLIB_LEVEL = 9
+
+
+def deflate(data: bytes) -> bytes:
+    """``data`` compressed as pydyf compresses a stream: the same bytes in the PDF either way."""
+    compressor = zlib.compressobj(level=ZLIB_LEVEL)
+    return compressor.compress(data) + compressor.flush()
+
+
 @dataclass(frozen=True)
 class Attachment:
+    """A file attached to the PDF. ``deflated``: :func:`deflate` of ``data``, under way in another
+    thread (zlib lets go of the GIL) while the report is laid out; None: pydyf compresses it."""
+
     name: str
     data: bytes
     description: str
     mime: str
+    deflated: Future[bytes] | None = field(default=None, compare=False, repr=False)
+
+
+def _embed_deflated(attachments: Sequence[Attachment]) -> Callable[[Any, Any], None] | None:
+    """A WeasyPrint ``finisher``: the stream of each attached file deflated ahead gets those bytes,
+    marked FlateDecode as pydyf marks what it compresses, and is left alone by pydyf."""
+    ready = [(a.data, a.deflated) for a in attachments if a.deflated is not None]
+    if not ready:
+        return None
+
+    def finisher(_document: Any, pdf: Any) -> None:
+        for stream in pdf.objects:
+            extra = getattr(stream, "extra", None)
+            if not isinstance(extra, dict) or extra.get("Type") != "/EmbeddedFile":
+                continue
+            if not stream.compress or len(stream.stream) != 1:
+                continue
+            for data, deflated in ready:
+                if len(data) == len(stream.stream[0]) and data == stream.stream[0]:
+                    stream.stream = [deflated.result()]
+                    extra["Filter"] = "/FlateDecode"
+                    stream.compress = False
+                    break
+
+    return finisher
 
 
 class _Collect(logging.Handler):
@@ -124,6 +164,7 @@ def write_pdf(
         )
         document.write_pdf(
             target,
+            finisher=_embed_deflated(attachments),
             pdf_variant="pdf/a-3b",
             attachments=files,
             pdf_identifier=identifier,

@@ -1,22 +1,29 @@
 """Write every output of ``empreinte report``: report.pdf (PDF/A-3b with audit.json and
 generations.csv attached), report.html, audit.json, generations.csv, findings.csv, credits.txt.
-The first language gets the plain names; others get ``.<lang>`` before the suffix."""
+The first language gets the plain names; others get ``.<lang>`` before the suffix.
+
+``--redact-prompts`` replaces the prompts in generations.csv by their length and hash, and the
+names CLEAR001 quotes from prompts by ``name #N`` labels in every output."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from markupsafe import Markup
 
 from audit.errors import RenderError
+from audit.ingest.walk import paused_gc
 from audit.report.audit_json import audit_json, findings_frame, generations_frame
 from audit.report.context import build_context
 from audit.report.credits import render_credits
-from audit.report.render import Attachment, render_template, write_pdf
+from audit.report.csvout import csv_bytes
+from audit.report.render import Attachment, deflate, render_template, write_pdf
 from audit.resources import templates_dir
+from audit.rules.clearance import redact_prompt_names
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -28,9 +35,12 @@ def _name(stem: str, suffix: str, lang: str, first: bool) -> str:
 
 def render_html(run: AuditRun, lang: str, *, standalone: bool = False) -> str:
     """The report as HTML; ``standalone`` inlines our stylesheet for report.html (screens)."""
-    context = build_context(run, lang)
-    context["inline_css"] = stylesheet() if standalone else None
-    return render_template("report.html.j2", lang, context)
+    return _render(build_context(run, lang), lang, standalone)
+
+
+def _render(context: dict[str, Any], lang: str, standalone: bool) -> str:
+    inline_css = stylesheet() if standalone else None
+    return render_template("report.html.j2", lang, {**context, "inline_css": inline_css})
 
 
 def stylesheet() -> Markup:
@@ -38,49 +48,69 @@ def stylesheet() -> Markup:
     return Markup((templates_dir() / "report.css").read_text(encoding="utf-8"))
 
 
-def _csv_bytes(frame: pd.DataFrame) -> bytes:
-    return str(frame.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+def _attachments(pool: ThreadPoolExecutor, data_json: bytes, csv: bytes) -> list[Attachment]:
+    """The PDF's attachments, each compressed in ``pool`` while the report is laid out."""
+    return [
+        Attachment(
+            "audit.json",
+            data_json,
+            "Machine-readable audit (Empreinte)",
+            "application/json",
+            pool.submit(deflate, data_json),
+        ),
+        Attachment(
+            "generations.csv",
+            csv,
+            "One row per generation with its estimate",
+            "text/csv",
+            pool.submit(deflate, csv),
+        ),
+    ]
 
 
 def write_all(run: AuditRun, out: Path, langs: list[str], redact_prompts: bool) -> list[Path]:
-    """Write the outputs for every language into ``out``; returns the paths written."""
+    """Write the outputs for every language into ``out``; returns the paths written.
+
+    The cyclic garbage collector is paused meanwhile, as during the pipeline: left on, it walks
+    the run's records (one object per generation) again and again while the CSV and the PDF
+    are built, for nothing to free."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"cannot create {out}: {exc}") from exc
+    with paused_gc():
+        return _write_all(run, out, langs, redact_prompts)
+
+
+def _write_all(run: AuditRun, out: Path, langs: list[str], redact_prompts: bool) -> list[Path]:
+    if redact_prompts:
+        run = dataclasses.replace(run, findings=redact_prompt_names(run.findings))
     data_json = audit_json(run)
-    generations_csv = _csv_bytes(generations_frame(run, redact_prompts))
+    generations_csv = csv_bytes(generations_frame(run, redact_prompts))
     files = {
         out / "audit.json": data_json,
         out / "generations.csv": generations_csv,
-        out / "findings.csv": _csv_bytes(findings_frame(run)),
+        out / "findings.csv": csv_bytes(findings_frame(run)),
     }
-    attachments = [
-        Attachment(
-            "audit.json", data_json, "Machine-readable audit (Empreinte)", "application/json"
-        ),
-        Attachment(
-            "generations.csv",
-            generations_csv,
-            "One row per generation with its estimate",
-            "text/csv",
-        ),
-    ]
     identifier = hashlib.sha256(run.inputs_sha256.encode() + data_json).hexdigest()[:32].encode()
     written = []
-    for index, lang in enumerate(langs):
-        first = index == 0
-        html = render_html(run, lang)
-        screen = render_html(run, lang, standalone=True)
-        files[out / _name("report", ".html", lang, first)] = screen.encode("utf-8")
-        files[out / _name("credits", ".txt", lang, first)] = render_credits(
-            run, lang, "txt"
-        ).encode()
-        pdf_path = out / _name("report", ".pdf", lang, first)
-        warnings = write_pdf(html, pdf_path, attachments, run.options.as_of, identifier)
-        if warnings:
-            raise RenderError(f"{pdf_path}: WeasyPrint warned: {warnings[0]}")
-        written.append(pdf_path)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deflate") as pool:
+        attachments = _attachments(pool, data_json, generations_csv)
+        for index, lang in enumerate(langs):
+            first = index == 0
+            context = build_context(run, lang)
+            html = _render(context, lang, standalone=False)
+            files[out / _name("report", ".html", lang, first)] = _render(
+                context, lang, standalone=True
+            ).encode("utf-8")
+            files[out / _name("credits", ".txt", lang, first)] = render_credits(
+                run, lang, "txt"
+            ).encode()
+            pdf_path = out / _name("report", ".pdf", lang, first)
+            warnings = write_pdf(html, pdf_path, attachments, run.options.as_of, identifier)
+            if warnings:
+                raise RenderError(f"{pdf_path}: WeasyPrint warned: {warnings[0]}")
+            written.append(pdf_path)
     for path, data in files.items():
         path.write_bytes(data)
         written.append(path)

@@ -1,6 +1,9 @@
 """Rules on third-party material: names in prompts (CLEAR001), licences of input references
 (SOURCE001), media in the cut that no generation explains (SOURCE002) and the dates and
-territories of recorded licences (SOURCE003)."""
+territories of recorded licences (SOURCE003).
+
+A name CLEAR001 finds is prompt text: ``empreinte report --redact-prompts`` replaces it by a
+``name #N`` label (:func:`redact_prompt_names`)."""
 
 from __future__ import annotations
 
@@ -9,10 +12,10 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 from audit.models import Generation
-from audit.report.i18n import N_
+from audit.report.i18n import N_, Formatter, gettext
 from audit.rules.base import AuditContext, Finding, finding, rule
 from audit.rules.knowledge import ListEntry, NameList, fold
-from audit.rules.messages import NP_, Param
+from audit.rules.messages import NP_, Param, english
 from audit.rules.scope import (
     MODEL_ROLES,
     asset_name,
@@ -39,6 +42,10 @@ _KINDS = {
     "deceased_artist": N_("deceased artist"),
     "unlisted": N_("named after “in the style of”, not in Empreinte's lists"),
 }
+#: What ``--redact-prompts`` writes instead of a name found in a prompt: ``name #1`` in
+#: audit.json, findings.csv and every English text; translated in the report.
+NAME = N_("name #%(number)s")
+_NAME_LABEL = re.compile(re.escape(NAME).replace(r"%\(number\)s", r"(\d+)"))
 _STYLE = re.compile(
     r"(?:in the style of|style of|dans le style de|à la manière de|a la maniere de|art by|"
     r"painted by|illustrated by)\s+((?:[A-ZÀ-Ý][\w'’.-]*)(?:\s+[A-ZÀ-Ý][\w'’.-]*){0,3})",
@@ -46,17 +53,24 @@ _STYLE = re.compile(
 )
 
 
+def _body(name: str, case_sensitive: bool) -> str:
+    """The name's words (folded unless ``case_sensitive``), any non-alphanumerics between them."""
+    tokens = [t for t in re.split(r"[\W_]+", name if case_sensitive else fold(name)) if t]
+    return r"[\W_]*".join(re.escape(token) for token in tokens)
+
+
 @cache
 def _pattern(name: str, case_sensitive: bool) -> re.Pattern[str]:
-    tokens = [t for t in re.split(r"[\W_]+", name if case_sensitive else fold(name)) if t]
-    body = r"[\W_]*".join(re.escape(token) for token in tokens)
+    body = _body(name, case_sensitive)
     return re.compile(rf"(?<!\w){body}(?!\w)", 0 if case_sensitive else re.IGNORECASE)
 
 
-def entry_in(text: str, entry: ListEntry) -> bool:
+def entry_in(text: str, entry: ListEntry, folded: str | None = None) -> bool:
     """Whether the entry's name or an alias is in ``text`` (word boundaries; case- and
-    accent-insensitive unless the entry is case-sensitive)."""
-    folded = fold(text)
+    accent-insensitive unless the entry is case-sensitive). ``folded``: ``fold(text)``, when the
+    caller already has it."""
+    if folded is None:
+        folded = fold(text)
     for name in (entry.name, *entry.aliases):
         if entry.case_sensitive and _pattern(name, True).search(text):
             return True
@@ -67,11 +81,12 @@ def entry_in(text: str, entry: ListEntry) -> bool:
 
 def names_in(text: str, lists: dict[str, NameList]) -> list[tuple[str, ListEntry]]:
     """(list kind, entry) of every listed name found in ``text``, in list order."""
+    folded = fold(text)
     return [
         (kind, entry)
         for kind, name_list in sorted(lists.items())
         for entry in name_list.entries
-        if entry_in(text, entry)
+        if entry_in(text, entry, folded)
     ]
 
 
@@ -85,18 +100,64 @@ def style_names(text: str) -> list[str]:
     return found
 
 
+class _Screen:
+    """Every listed name and alias in two regexes (the case-sensitive ones on the text, the others
+    on its folded form). A prompt that matches neither names no listed name: the search entry by
+    entry is skipped for it, as it is for most prompts."""
+
+    def __init__(self, lists: dict[str, NameList]) -> None:
+        entries = [entry for name_list in lists.values() for entry in name_list.entries]
+        self.exact = self._joined(entries, case_sensitive=True)
+        self.folded = self._joined(entries, case_sensitive=False)
+
+    @staticmethod
+    def _joined(entries: list[ListEntry], case_sensitive: bool) -> re.Pattern[str] | None:
+        bodies = [
+            _body(name, case_sensitive)
+            for entry in entries
+            if entry.case_sensitive == case_sensitive
+            for name in (entry.name, *entry.aliases)
+        ]
+        if not bodies:
+            return None
+        alternatives = "|".join(rf"{body}(?!\w)" for body in bodies)
+        return re.compile(rf"(?<!\w)(?:{alternatives})", 0 if case_sensitive else re.IGNORECASE)
+
+    def may_name(self, text: str) -> bool:
+        """False when no listed name or alias is in ``text`` (as :func:`entry_in` reads it)."""
+        if self.exact is not None and self.exact.search(text):
+            return True
+        return self.folded is not None and self.folded.search(fold(text)) is not None
+
+
+def prompt_keys(
+    prompt: str, lists: dict[str, NameList], screen: _Screen | None = None
+) -> list[tuple[str, str, str]]:
+    """(kind, name, note) of the listed names and the unlisted style names in one prompt."""
+    hits = names_in(prompt, lists) if screen is None or screen.may_name(prompt) else []
+    keys = []
+    for kind, entry in hits:
+        died = f", died {entry.died}" if entry.died else ""
+        keys.append((kind, entry.name, f"{entry.note}{died}"))
+    listed = {fold(entry.name) for _, entry in hits}
+    for name in style_names(prompt):
+        if fold(name) not in listed and not names_in(name, lists):
+            keys.append(("unlisted", name, ""))
+    return keys
+
+
 def _prompt_hits(ctx: AuditContext) -> Iterator[tuple[tuple[str, str, str], Generation]]:
-    """((kind, name, note), generation) for listed names and unlisted style names in prompts."""
+    """((kind, name, note), generation) for listed names and unlisted style names in prompts;
+    each distinct prompt is read once (rerolls repeat their prompt)."""
+    seen: dict[str, list[tuple[str, str, str]]] = {}
+    screen = _Screen(ctx.lists)
     for gen in used_generations(ctx):
         prompt = gen.prompt or ""
-        hits = names_in(prompt, ctx.lists)
-        for kind, entry in hits:
-            died = f", died {entry.died}" if entry.died else ""
-            yield (kind, entry.name, f"{entry.note}{died}"), gen
-        listed = {fold(entry.name) for _, entry in hits}
-        for name in style_names(prompt):
-            if fold(name) not in listed and not names_in(name, ctx.lists):
-                yield ("unlisted", name, ""), gen
+        keys = seen.get(prompt)
+        if keys is None:
+            keys = seen[prompt] = prompt_keys(prompt, ctx.lists, screen)
+        for key in keys:
+            yield key, gen
 
 
 @rule(
@@ -139,6 +200,42 @@ def prompt_names(ctx: AuditContext) -> Iterable[Finding]:
             generations=gens,
             severity=_SEVERITY.get(kind, "info"),
         )
+
+
+def redact_prompt_names(findings: list[Finding]) -> list[Finding]:
+    """``findings`` with each name CLEAR001 quotes from a prompt replaced by ``name #N`` (numbered
+    in the order of the findings, one number per name) and the list's note on it dropped (it
+    would say who it is); other findings, and the order, unchanged. For ``--redact-prompts``."""
+    labels: dict[str, str] = {}
+    redacted = []
+    for item in findings:
+        if item.code != "CLEAR001":
+            redacted.append(item)
+            continue
+        name = str(item.params["name"])
+        label = labels.setdefault(name, NAME % {"number": len(labels) + 1})
+        params = {**item.params, "name": label}
+        plural = item.message_id_plural
+        message = (item.message_id, plural) if plural else item.message_id
+        gen_lines = [line for line in item.evidence if not line.startswith(("name: ", "note: "))]
+        update = {
+            "message": english(message, params),
+            "params": params,
+            "evidence": [f"name: {label}", *gen_lines],
+        }
+        redacted.append(item.model_copy(update=update))
+    return redacted
+
+
+def local_name_label(item: Finding, fmt: Formatter) -> Finding:
+    """``item`` with a ``name #N`` label of :func:`redact_prompt_names` in its parameters written
+    for ``fmt.lang`` (``nom n° 1`` in French); anything else comes back unchanged."""
+    value = item.params.get("name")
+    match = _NAME_LABEL.fullmatch(value) if isinstance(value, str) else None
+    if item.code != "CLEAR001" or fmt.lang == "en" or match is None:
+        return item
+    label = gettext(fmt.lang, NAME) % {"number": fmt.number(int(match[1]), 0)}
+    return item.model_copy(update={"params": {**item.params, "name": label}})
 
 
 def _is_generated(uri: str, outputs: set[str]) -> bool:

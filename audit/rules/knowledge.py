@@ -10,7 +10,7 @@ import re
 import unicodedata
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,10 +29,24 @@ def norm(text: str) -> str:
     return re.sub(r"[\s_\-]+", " ", text.casefold().strip())
 
 
+#: The combining marks of U+0300–U+036F (nearly all the accents of Latin scripts once decomposed).
+_LATIN_MARKS = re.compile(
+    "[" + "".join(chr(cp) for cp in range(0x300, 0x370) if unicodedata.combining(chr(cp))) + "]"
+)
+
+
 def fold(text: str) -> str:
-    """Accents removed and case-folded: ``Télévision`` → ``television``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    """Accents removed and case-folded: ``Télévision`` → ``television``.
+
+    Every combining character (canonical combining class other than 0) of the NFKD form is
+    dropped. Latin marks go in one regex pass; only text still not ASCII after it (other
+    scripts) is checked character by character."""
+    if text.isascii():
+        return text.casefold()
+    stripped = _LATIN_MARKS.sub("", unicodedata.normalize("NFKD", text))
+    if not stripped.isascii():
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
+    return stripped.casefold()
 
 
 def squash(text: str) -> str:
@@ -157,15 +171,20 @@ class Terms(_Data):
     platforms: dict[str, PlatformTerms]
     models: tuple[ModelLicence, ...] = ()
 
+    @cached_property
+    def _platform_keys(self) -> dict[str, str]:
+        """Normalised key or alias → platform key (the first platform naming it wins)."""
+        keys: dict[str, str] = {}
+        for key, platform in self.platforms.items():
+            for name in (key, *platform.aliases):
+                keys.setdefault(norm(name), key)
+        return keys
+
     def platform_key(self, name: str | None) -> str | None:
         """The key of a platform given its key or one of its aliases, else None."""
         if not name:
             return None
-        wanted = norm(name)
-        for key, platform in self.platforms.items():
-            if wanted == norm(key) or wanted in {norm(alias) for alias in platform.aliases}:
-                return key
-        return None
+        return self._platform_keys.get(norm(name))
 
     def platform(self, name: str | None) -> PlatformTerms | None:
         key = self.platform_key(name)

@@ -1,0 +1,113 @@
+"""CSV files of the report (generations.csv, findings.csv): the bytes ``DataFrame.to_csv(index=False,
+lineterminator="\\n")`` writes, UTF-8, several times faster on a large frame.
+
+pandas formats each column by its dtype and hands the cells to :func:`csv.writer`. We format the
+cells the same way — floats as ``repr`` (what numpy's ``astype(str)`` gives: shortest round-trip
+digits, ``1e-05``, ``1e+16``), integers and booleans as ``str``, text as it is, missing values as
+empty cells, other objects as :mod:`csv` writes them — each distinct number once, then quote
+and join them ourselves: a cell is quoted, its quotes doubled, when it holds a character that
+makes the standard library's writer (same dialect) quote it, which :data:`_UNSAFE` asks that
+writer once. A frame with another dtype (dates, categories, nullable numbers), labels that are
+not plain strings, or a single column goes through pandas itself."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+#: The dialect pandas gives :func:`csv.writer` for ``to_csv(lineterminator="\n")``.
+_DIALECT: dict[str, Any] = {
+    "lineterminator": "\n",
+    "delimiter": ",",
+    "quoting": csv.QUOTE_MINIMAL,
+    "doublequote": True,
+    "escapechar": None,
+    "quotechar": '"',
+}
+
+
+def _unsafe() -> str:
+    """The characters that make the csv writer quote a cell (``\n``, ``"`` and ``,`` on CPython
+    3.11; asked of the writer itself rather than assumed)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, **_DIALECT)
+    found = ""
+    for code in range(128):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([f"a{chr(code)}b", "c"])
+        if buffer.getvalue().startswith('"'):
+            found += chr(code)
+    return found
+
+
+_UNSAFE = _unsafe()
+
+
+def _quoted(cells: list[str]) -> list[str]:
+    """Cells as the writer writes them: quoted, quotes doubled, when they hold an unsafe char
+    (one ``in`` test per cell and unsafe character present in the column)."""
+    joined = "".join(cells)
+    present = [char for char in _UNSAFE if char in joined]
+    if not present:
+        return cells
+    flags = [False] * len(cells)
+    for char in present:
+        flags = [flag or char in cell for flag, cell in zip(flags, cells, strict=True)]
+    return [
+        '"' + cell.replace('"', '""') + '"' if flag else cell
+        for cell, flag in zip(cells, flags, strict=True)
+    ]
+
+
+def _text(value: Any) -> str:
+    """A non-missing object cell as csv writes it (``repr`` for floats, ``str`` otherwise)."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _numbers(values: np.ndarray) -> list[str]:
+    """Float64, integer or boolean cells: each distinct value (by bit pattern: -0.0 is not 0.0)
+    formatted once; NaN is an empty cell."""
+    bits = values.view(np.int64) if values.dtype.kind == "f" else values
+    distinct, where = np.unique(bits, return_inverse=True)
+    if values.dtype.kind == "f":
+        texts = ["" if v != v else repr(v) for v in distinct.view(np.float64).tolist()]
+    else:
+        texts = [str(v) for v in distinct.tolist()]
+    cells: list[str] = np.asarray(texts, dtype=object)[where.reshape(-1)].tolist()
+    return cells
+
+
+def _cells(series: pd.Series) -> list[str] | None:
+    """The cells of one column as pandas writes them, or None for a dtype not handled here."""
+    dtype = series.dtype
+    if isinstance(dtype, pd.StringDtype):
+        texts: list[str] = series.to_numpy(dtype=object, na_value="").tolist()
+        return texts
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return None
+    if dtype.kind == "O":
+        values = series.to_numpy(dtype=object, na_value="").tolist()
+        return [v if v.__class__ is str else _text(v) for v in values]
+    if (dtype.kind == "f" and dtype.itemsize == 8) or dtype.kind in "iub":
+        return _numbers(series.to_numpy())
+    return None
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as CSV (header, no index, ``\\n`` line ends), UTF-8: the bytes of
+    ``frame.to_csv(index=False, lineterminator="\\n")``."""
+    labels = list(frame.columns)
+    columns = [_cells(frame.iloc[:, i]) for i in range(len(labels))] if len(frame) else []
+    plain = len(labels) > 1 and all(label.__class__ is str for label in labels)
+    if not plain or not columns or any(cells is None for cells in columns):
+        return str(frame.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+    quoted = [_quoted(cells) for cells in columns if cells is not None]
+    lines = [",".join(_quoted(labels)), *map(",".join, zip(*quoted, strict=True))]
+    return ("\n".join(lines) + "\n").encode("utf-8")
