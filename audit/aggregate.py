@@ -78,7 +78,7 @@ def _by_shot(table: pd.DataFrame, allocations: pd.DataFrame, shots: pd.DataFrame
         merged[col] = merged[col].to_numpy() * weight
     grouped = merged.groupby("shot_id", sort=True, observed=True)
     sums = grouped[VALUE_COLUMNS].sum()
-    sums["generations"] = grouped["generation_id"].nunique()
+    sums["generations"] = grouped["row" if "row" in merged else "generation_id"].nunique()
     sums["outputs"] = grouped["outputs_count"].sum()
     sums.index = sums.index.astype(object)
     out = shots.merge(sums, left_on="shot_id", right_index=True, how="left")

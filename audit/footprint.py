@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +38,15 @@ VALUE_COLUMNS = [f"{prefix}_{bound}" for prefix, _, _ in IMPACTS for bound in BO
 
 
 def registry(folder: Path | None = None) -> Registry:
-    """The coefficient registry shipped in data/ (our own data: a load error is a DataError)."""
+    """The coefficient registry shipped in data/ (our own data: a load error is a DataError).
+    Loaded once per folder and process (``whatif`` and ``compare`` estimate several times)."""
+    return _registry((folder or data_dir()).resolve())
+
+
+@cache
+def _registry(folder: Path) -> Registry:
     try:
-        return load_registry(folder or data_dir())
+        return load_registry(folder)
     except (EstimatorError, OSError) as exc:
         raise DataError(f"coefficient registry: {exc}") from exc
 
@@ -232,7 +239,8 @@ def estimate_table(
     by_signature = estimate_many(distinct, reg)
     impacts = pd.DataFrame([_impact_row(by_signature[sig]) for sig in distinct])
     modality = table.column("modality")
-    departments = pd.Series(modality).map(DEPARTMENT_BY_MODALITY).to_numpy(dtype=object)
+    codes, modalities = pd.factorize(modality)
+    departments = np.asarray([DEPARTMENT_BY_MODALITY[m] for m in modalities], dtype=object)[codes]
     model = table.column("model")
     shots = np.where(pd.notna(shot_ids), shot_ids, "")
     columns: dict[str, object] = {
@@ -248,7 +256,16 @@ def estimate_table(
         "source_locator": table.column("source_locator"),
     }
     columns.update({name: impacts[name].to_numpy()[which] for name in impacts.columns})
-    return Footprint(pd.DataFrame(columns, columns=TABLE_COLUMNS), by_signature, reg)
+    frame = pd.DataFrame({name: _kept_as_is(columns[name]) for name in TABLE_COLUMNS})
+    return Footprint(frame, by_signature, reg)
+
+
+def _kept_as_is(values: object) -> object:
+    """Text columns stay NumPy object arrays (no conversion of a million cells to pandas'
+    string type: the table is only read, grouped and written)."""
+    if isinstance(values, np.ndarray) and values.dtype == object:
+        return pd.Series(values, dtype=object, copy=False)
+    return values
 
 
 def estimate_generations(

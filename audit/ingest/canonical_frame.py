@@ -79,39 +79,39 @@ class FrameRead:
     for_rows: list[tuple[int, dict[str, str]]]
 
 
-def _lines_ok(path: Path, rows: int) -> bool:
+def _lines_ok(data: bytes, rows: int) -> bool:
     """The csv module would see the same rows: no lone CR, no quoted line break, no cell over
-    its size limit. The file is scanned in blocks (never held whole)."""
+    its size limit (no line longer than the limit, checked block by block)."""
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return False
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if rows + 1 != lines:
+        return False
     limit = csv.field_size_limit()
-    last, newlines, crs, pairs, size = -1, 0, 0, 0, 0
-    previous = b""
-    with path.open("rb") as handle:
-        while block := handle.read(_BLOCK):
-            crs += block.count(b"\r")
-            pairs += block.count(b"\r\n") + (previous.endswith(b"\r") and block[:1] == b"\n")
-            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10)
-            if len(ends):
-                newlines += len(ends)
-                ends += size
-                if ends[0] - last > limit or (len(ends) > 1 and np.diff(ends).max() > limit):
-                    return False
-                last = int(ends[-1])
-            size += len(block)
-            previous = block
-    lines = newlines + (0 if previous.endswith(b"\n") else 1)
-    return crs == pairs and rows + 1 == lines and size - last <= limit
+    if len(data) <= limit:
+        return True
+    last = -1
+    for start in range(0, len(data), _BLOCK):
+        count = min(_BLOCK, len(data) - start)
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=count, offset=start) == 10)
+        if len(ends):
+            ends += start
+            if ends[0] - last > limit or (len(ends) > 1 and np.diff(ends).max() > limit):
+                return False
+            last = int(ends[-1])
+    return len(data) - last <= limit
 
 
 _BLOCK = 1 << 24
 
 
-def _parse(path: Path, delimiter: str, names: list[str]) -> pd.DataFrame | None:
+def _parse(data: bytes, delimiter: str, names: list[str]) -> pd.DataFrame | None:
     text_columns = {name: object for name in names if name not in NUMERIC}
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             return pd.read_csv(
-                io.BytesIO(path.read_bytes()), sep=delimiter, dtype=text_columns,
+                io.BytesIO(data), sep=delimiter, dtype=text_columns,
                 keep_default_na=False,
                 na_values=[""], skip_blank_lines=False, index_col=None, engine="c",
                 encoding="utf-8-sig",
@@ -139,13 +139,13 @@ def read_frame(
     names = [n.strip() for n in next(csv.reader([first], delimiter=delimiter), [])]
     if len(set(names)) != len(names):
         return None
-    frame = _parse(path, delimiter, names)
+    data = path.read_bytes()
+    frame = _parse(data, delimiter, names)
     if frame is None or not isinstance(frame.index, pd.RangeIndex):
         return None  # unreadable here, or more cells than the header on every row
-    if [str(c).strip() for c in frame.columns] != names:
+    if [str(c).strip() for c in frame.columns] != names or not _lines_ok(data, len(frame)):
         return None
-    if not _lines_ok(path, len(frame)):
-        return None
+    del data
     frame.columns = pd.Index(names)
     return _checked(frame, names, name, make(frame, names))
 

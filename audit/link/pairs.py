@@ -23,14 +23,16 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 
 @dataclass(frozen=True)
 class Pairs:
-    """Sorted, distinct pair codes ``row * count + unit``."""
+    """Distinct pair codes ``row * count + unit`` (in no particular order; hashed, not sorted:
+    the allocation sorts once at the end)."""
 
     keys: np.ndarray
     count: int
 
     @classmethod
-    def of(cls, rows: np.ndarray, units: np.ndarray, count: int) -> Pairs:
-        return cls(np.unique(rows.astype(np.int64) * count + units.astype(np.int64)), count)
+    def of(cls, rows: np.ndarray, units: np.ndarray, count: int, distinct: bool = False) -> Pairs:
+        keys = rows.astype(np.int64) * count + units.astype(np.int64)
+        return cls(keys if distinct else pd.unique(keys), count)
 
     @property
     def rows(self) -> np.ndarray:
@@ -41,10 +43,18 @@ class Pairs:
         return self.keys % self.count
 
     def __or__(self, other: Pairs) -> Pairs:
-        return Pairs(np.union1d(self.keys, other.keys), self.count)
+        return Pairs(pd.unique(np.concatenate([self.keys, other.keys])), self.count)
 
     def __sub__(self, other: Pairs) -> Pairs:
-        return Pairs(np.setdiff1d(self.keys, other.keys, assume_unique=True), self.count)
+        if not len(other.keys) or not len(self.keys):
+            return self
+        inside = pd.Index(other.keys).get_indexer(self.keys) >= 0
+        return Pairs(self.keys[~inside], self.count)
+
+
+def union(*parts: Pairs) -> Pairs:
+    """Pairs in any of ``parts``."""
+    return Pairs(pd.unique(np.concatenate([part.keys for part in parts])), parts[0].count)
 
 
 def _along(edges: Csr, pairs: Pairs) -> Pairs:
@@ -60,9 +70,8 @@ def reach(start: Pairs, edges: Csr, stop: Pairs) -> Pairs:
     seen = Pairs(_EMPTY, start.count)
     frontier = start
     while len(frontier.keys):
-        found = _along(edges, frontier) - stop - seen
-        seen = seen | found
-        frontier = found
+        frontier = _along(edges, frontier) - stop - seen
+        seen = union(seen, frontier)
     return seen
 
 
@@ -74,7 +83,8 @@ def _by_code(starts: np.ndarray, rows: np.ndarray, codes: np.ndarray, units: np.
     if not total:
         return Pairs(_EMPTY, count)
     shift = np.repeat(starts[codes] - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
-    return Pairs.of(rows[np.arange(total) + shift], np.repeat(units, lengths), count)
+    rows_found = rows[np.arange(total) + shift]
+    return Pairs.of(rows_found, np.repeat(units, lengths), count, distinct=True)
 
 
 def tagged(index: Index, unit_ids: list[str]) -> Pairs:
@@ -86,7 +96,7 @@ def tagged(index: Index, unit_ids: list[str]) -> Pairs:
     unit_of = np.asarray([position.get(str(t), -1) for t in tags.keys.tolist()] + [-1])
     units = unit_of[index.tag_codes]
     hits = np.flatnonzero(units >= 0)
-    return Pairs.of(hits, units[hits], count)
+    return Pairs.of(hits, units[hits], count, distinct=True)
 
 
 def _same_prompt(index: Index, chain: Pairs) -> Pairs:
@@ -112,7 +122,11 @@ def _same_input(index: Index, chain: Pairs) -> Pairs:
 
 def attempts(graph: Graph, index: Index, chain: Pairs, unit_ids: list[str]) -> Pairs:
     """Every unit's sibling attempts, given every unit's kept chain (kept + ancestors)."""
-    seeds = tagged(index, unit_ids) | _same_input(index, chain)
-    seeds = seeds | _along(graph.content_children, chain) | _same_prompt(index, chain)
+    seeds = union(
+        tagged(index, unit_ids),
+        _same_input(index, chain),
+        _along(graph.content_children, chain),
+        _same_prompt(index, chain),
+    )
     seeds = seeds - chain
-    return seeds | reach(seeds, graph.content_children, chain)
+    return union(seeds, reach(seeds, graph.content_children, chain))

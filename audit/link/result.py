@@ -183,7 +183,7 @@ class LinkResult:
 
     def unit_counts(self) -> pd.DataFrame:
         """Per unit: kept, ancestors, attempts (counts) and platforms (joined, sorted)."""
-        return unit_counts(self)
+        return self._memo("unit_counts", lambda: unit_counts(self))
 
     def summary(self) -> CutSummary:
         first, kept = self.first_unit, self.kept
@@ -226,12 +226,12 @@ def unit_counts(result: LinkResult) -> pd.DataFrame:
         )
         for rank, name in enumerate(("kept", "ancestors", "attempts"))
     }
-    platforms = result.table.column("platform")[frame["row"].to_numpy()]
-    pairs = pd.DataFrame(
-        {"unit": frame["unit"].to_numpy(), "platform": platforms}
-    ).drop_duplicates()
-    joined = pairs.sort_values("platform").groupby("unit")["platform"].agg(", ".join)
-    return pd.DataFrame({**counts, "platforms": [joined.get(u, "") for u in range(size)]})
+    codes, names = pd.factorize(result.table.column("platform"))
+    pairs = pd.unique(frame["unit"].to_numpy() * (len(names) + 1) + codes[frame["row"].to_numpy()])
+    found: list[set[str]] = [set() for _ in range(size)]
+    for unit, code in zip(*divmod(pairs, len(names) + 1), strict=True):
+        found[unit].add(names[code])
+    return pd.DataFrame({**counts, "platforms": [", ".join(sorted(p)) for p in found]})
 
 
 def shot_links(result: LinkResult) -> list[ShotLink]:
