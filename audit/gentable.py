@@ -153,14 +153,9 @@ def _renumber(side: pd.DataFrame, new_index: np.ndarray) -> pd.DataFrame:
 def side_frame(rows: Sequence[int] | np.ndarray, values: dict[str, Any]) -> pd.DataFrame:
     """A side table: ``row`` (int64) and object columns."""
     data: dict[str, Any] = {"row": np.asarray(rows, dtype=np.int64)}
-    data.update({name: np.asarray(column, dtype=object) for name, column in values.items()})
-    if not len(data["row"]):
-        data = {name: np.asarray(col).astype(data_type(name)) for name, col in data.items()}
+    for name, column in values.items():
+        data[name] = pd.Series(np.asarray(column, dtype=object), dtype=object, copy=False)
     return pd.DataFrame(data)
-
-
-def data_type(name: str) -> type:
-    return np.int64 if name == "row" else object
 
 
 def _number(value: float | int | None) -> float:

@@ -43,7 +43,9 @@ class Accepted:
             return found
         for rows in self.tables:
             found_at = [
-                k for k in rows.index.get_indexer_for(pd.Index([gen_id])).tolist() if k >= 0
+                k
+                for k in rows.index.get_indexer_for(pd.Index([gen_id], dtype=object)).tolist()
+                if k >= 0
             ]
             for at in (k for k in found_at if rows.alive[k]):
                 rows.alive[at] = False
@@ -63,7 +65,7 @@ class Accepted:
 
     def add_table(self, table: GenTable) -> tuple[int, int]:
         """Accept a table's rows; rows whose id was seen go one by one. (accepted, merged)."""
-        ids = pd.Index(table.column("id"))
+        ids = pd.Index(table.column("id"), dtype=object)
         seen = np.zeros(len(ids), dtype=bool) if ids.is_unique else ids.duplicated(keep=False)
         if self.objects:
             seen |= ids.isin(list(self.objects))

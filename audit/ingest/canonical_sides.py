@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,9 +22,9 @@ _INPUT_KEYS = frozenset({"uri", "role"})
 class Items:
     """Items of one list column: file row, value (and role, for inputs), in row then list order."""
 
-    rows: list[int] = field(default_factory=list)
-    values: list[str] = field(default_factory=list)
-    roles: list[str] = field(default_factory=list)
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    values: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    roles: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
 
 def _json_items(name: str, raw: str) -> list[tuple[str, str]] | None:
@@ -53,19 +52,20 @@ def lists_of(frame: pd.DataFrame, name: str, bad: np.ndarray) -> Items:
 
     Cells holding one plain item (the usual case) are taken as whole columns; only the others
     (``a|b``, JSON) are split one by one."""
-    items = Items()
     if name not in frame:
-        return items
+        return Items()
     cells = frame[name].to_numpy(dtype=object)
     filled = np.flatnonzero(pd.notna(cells))
-    texts = [cell.strip() for cell in cells[filled].tolist()]
+    texts = _objects([cell.strip() for cell in cells[filled].tolist()])
     special = np.fromiter(
-        (not t or t[0] in "[{" or "|" in t for t in texts), dtype=bool, count=len(texts)
+        (not t or t[0] in "[{" or "|" in t for t in texts.tolist()), dtype=bool, count=len(texts)
     )
     role = "input" if name == "inputs" else ""
-    plain = np.flatnonzero(~special)
-    rows = filled[plain].tolist()
-    values = [texts[k] for k in plain.tolist()]
+    plain = ~special
+    rows, values = filled[plain], texts[plain]
+    more_rows: list[int] = []
+    more_values: list[str] = []
+    more_roles: list[str] = []
     for k in np.flatnonzero(special).tolist():
         row, text = int(filled[k]), texts[k]
         parsed = _special(name, text, role)
@@ -73,18 +73,25 @@ def lists_of(frame: pd.DataFrame, name: str, bad: np.ndarray) -> Items:
             bad[row] = True
             continue
         for value, its_role in parsed:
-            items.rows.append(row)
-            items.values.append(value)
-            items.roles.append(its_role)
-    if items.rows:  # merge both, in row order (stable: list order kept within a row)
-        rows += items.rows
-        values += items.values
-        roles = [role] * len(plain) + items.roles
-        order = np.argsort(np.asarray(rows, dtype=np.int64), kind="stable").tolist()
-        return Items(
-            [rows[k] for k in order], [values[k] for k in order], [roles[k] for k in order]
-        )
-    return Items(rows, values, [role] * len(rows))
+            more_rows.append(row)
+            more_values.append(value)
+            more_roles.append(its_role)
+    roles = np.full(len(rows), role, dtype=object)
+    if not more_rows:
+        return Items(rows, values, roles)
+    all_rows = np.concatenate([rows, np.asarray(more_rows, dtype=np.int64)])
+    order = np.argsort(all_rows, kind="stable")  # row order; list order kept within a row
+    return Items(
+        all_rows[order],
+        np.concatenate([values, _objects(more_values)])[order],
+        np.concatenate([roles, _objects(more_roles)])[order],
+    )
+
+
+def _objects(values: list[str]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _special(name: str, text: str, role: str) -> list[tuple[str, str]] | None:
@@ -101,35 +108,22 @@ def side_tables(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """outputs (row, value), inputs (row, uri, role), parents (row, value) of the good rows,
     renumbered to their positions in ``good``."""
-    size = int(good.max()) + 1 if len(good) else 0
-    for items in lists.values():
-        if items.rows:
-            size = max(size, max(items.rows) + 1)
+    size = max([int(good.max()) + 1 if len(good) else 0,
+                *(int(items.rows.max()) + 1 for items in lists.values() if len(items.rows))])  # fmt: skip
     new_index = np.full(size, -1, dtype=np.int64)
     new_index[good] = np.arange(len(good))
 
-    def keep(items: Items) -> tuple[np.ndarray, np.ndarray]:
-        rows = new_index[np.asarray(items.rows, dtype=np.int64)]
+    def kept(items: Items) -> tuple[np.ndarray, np.ndarray]:
+        rows = new_index[items.rows]
         mask = rows >= 0
         return rows[mask], mask
 
-    out_rows, mask = keep(lists["outputs"])
-    outputs = side_frame(out_rows, {"value": _masked(lists["outputs"].values, mask)})
-    in_rows, mask = keep(lists["inputs"])
+    out_rows, mask = kept(lists["outputs"])
+    outputs = side_frame(out_rows, {"value": lists["outputs"].values[mask]})
+    in_rows, mask = kept(lists["inputs"])
     inputs = side_frame(
-        in_rows,
-        {
-            "uri": _masked(lists["inputs"].values, mask),
-            "role": _masked(lists["inputs"].roles, mask),
-        },
+        in_rows, {"uri": lists["inputs"].values[mask], "role": lists["inputs"].roles[mask]}
     )
-    par_rows, mask = keep(lists["parent_ids"])
-    parents = side_frame(par_rows, {"value": _masked(lists["parent_ids"].values, mask)})
+    par_rows, mask = kept(lists["parent_ids"])
+    parents = side_frame(par_rows, {"value": lists["parent_ids"].values[mask]})
     return outputs, inputs, parents
-
-
-def _masked(values: list[Any], mask: np.ndarray) -> np.ndarray:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    picked: np.ndarray = array[mask]
-    return picked

@@ -66,7 +66,7 @@ class Lookup:
         a million platform ids are matched against a few thousand clip names cheaply."""
         if self._built:
             return
-        wanted = pd.Index(list(dict.fromkeys(q for q in queries if q)))
+        wanted = pd.Index(list(dict.fromkeys(q for q in queries if q)), dtype=object)
         keep = np.zeros(len(self._keys), dtype=bool)
         if len(wanted):
             keep = wanted.get_indexer(pd.Index(self._keys, dtype=object)) >= 0
@@ -92,7 +92,7 @@ class Lookup:
         order = np.argsort(codes, kind="stable")
         self.rows = rows[order]
         self.starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))])
-        self.keys = pd.Index(uniques)
+        self.keys = pd.Index(uniques, dtype=object)
         self.codes = codes
         self._repeats = _repeated(codes, rows)
         self._built = True
@@ -251,7 +251,7 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
     sha = np.concatenate([table.column(f"attr_{a}") for a in SHA256_ATTRIBUTES])
     return Index(
         table=table,
-        by_id=pd.Index(ids),
+        by_id=pd.Index(ids, dtype=object),
         by_pid=Lookup(_pids(ids), rows),
         by_url=Lookup(out_values, out_rows),
         by_output_name=Lookup(_names(out_values), out_rows),

@@ -91,12 +91,12 @@ def _named_edges(index: Index) -> pd.DataFrame:
     named = pd.concat([parents[columns], gen_inputs[columns]], ignore_index=True)
     named = named.sort_values(["row", "kind"], kind="stable").reset_index(drop=True)
     pids = named["pid"].to_numpy(dtype=object)
-    found = index.by_id.get_indexer(pd.Index(pids)) if len(pids) else _EMPTY
+    found = index.by_id.get_indexer(pd.Index(pids, dtype=object)) if len(pids) else _EMPTY
     missing = np.flatnonzero((found < 0) & np.array([":" not in p for p in pids], dtype=bool))
     if len(missing):
         platforms = table.column("platform")[named["row"].to_numpy()[missing]]
         retry = [f"{p}:{pid}" for p, pid in zip(platforms, pids[missing], strict=True)]
-        found[missing] = index.by_id.get_indexer(pd.Index(retry))
+        found[missing] = index.by_id.get_indexer(pd.Index(retry, dtype=object))
     return named.assign(parent=found)
 
 

@@ -151,7 +151,7 @@ def _allocate(shares: list[np.ndarray]) -> pd.DataFrame:
         empty = np.zeros(0, dtype=np.int64)
         return pd.DataFrame({"row": empty, "unit": empty, "rank": empty, "weight": empty * 1.0})
     rows, units, ranks = np.concatenate(shares, axis=1)
-    order = np.lexsort((units, rows))
+    order = np.argsort(rows * (int(units.max()) + 1) + units)  # pairs are distinct: no ties
     rows, units, ranks = rows[order], units[order], ranks[order]
     strong = np.zeros(int(rows.max()) + 1, dtype=bool)
     strong[rows[ranks < 2]] = True
