@@ -107,6 +107,13 @@ class GenTable:
         """A column as a NumPy array (object arrays for text, float64 for numbers)."""
         return self.cols[name]
 
+    def id_index(self) -> pd.Index:
+        """The ids as a pandas Index (hashed once; the walk's duplicate check made it)."""
+        if "id_index" not in self._cache:
+            self._cache["id_index"] = pd.Index(self.cols["id"], dtype=object)
+        index: pd.Index = self._cache["id_index"]
+        return index
+
     def codes_of(self, name: str) -> np.ndarray:
         """Integer codes of a column (equal values, equal codes; empty: -1)."""
         if name not in self.codes:

@@ -65,7 +65,7 @@ class Accepted:
 
     def add_table(self, table: GenTable) -> tuple[int, int]:
         """Accept a table's rows; rows whose id was seen go one by one. (accepted, merged)."""
-        ids = pd.Index(table.column("id"), dtype=object)
+        ids = table.id_index()
         seen = np.zeros(len(ids), dtype=bool) if ids.is_unique else ids.duplicated(keep=False)
         if self.objects:
             seen |= ids.isin(list(self.objects))

@@ -16,6 +16,7 @@ import gc
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,34 +155,68 @@ def ingest_files(
     forced = registry.get(adapter_name) if adapter_name else None
     if adapter_name and forced is None:
         raise InputError("unknown adapter", field="--adapter", value=adapter_name, choices=registry)
+    paths = list(paths)
+    tick = _Progress(progress, 2 * len(paths))
+    # Files are hashed on the other core while they are read (hashlib releases the GIL);
+    # on an error, hashes not started are cancelled.
+    hasher = ThreadPoolExecutor(max_workers=1)
+    try:
+        reports, groups, digests = _claim_all(root, paths, registry, forced, tick, hasher)
+        accepted = Accepted(_fill)
+        rejects: list[Reject] = []
+        with paused_gc():
+            for adapter_key in sorted(groups):
+                adapter = registry[adapter_key]
+                _read_group(adapter, groups[adapter_key], reports, accepted, rejects, lenient)
+                tick(len(groups[adapter_key]))
+            table = accepted.table()
+        for name, digest in digests.items():
+            reports[name].sha256 = digest.result()
+    finally:
+        hasher.shutdown(wait=True, cancel_futures=True)
+    tick.finish()
+    return IngestResult(table, list(reports.values()), rejects)
+
+
+@dataclass
+class _Progress:
+    """Counts files done (sniffed, then read) for the caller's progress bar."""
+
+    report: Callable[[int, int], None] | None
+    total: int
+    done: int = 0
+
+    def __call__(self, files: int = 1) -> None:
+        self.done += files
+        if self.report is not None:
+            self.report(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.report is not None:
+            self.report(self.total, self.total)
+
+
+def _claim_all(
+    root: Path,
+    paths: list[Path],
+    registry: dict[str, Adapter],
+    forced: Adapter | None,
+    tick: _Progress,
+    hasher: ThreadPoolExecutor,
+) -> tuple[dict[str, FileReport], dict[str, list[Source]], dict[str, Future[str]]]:
+    """A report per file (its sha256 computed by ``hasher``), and the files each adapter claims."""
     reports: dict[str, FileReport] = {}
     groups: dict[str, list[Source]] = defaultdict(list)
-    paths = list(paths)
-    total = 2 * len(paths)
-    done = 0
+    digests: dict[str, Future[str]] = {}
     for path in paths:
-        done += 1
-        if progress is not None:
-            progress(done, total)
+        tick()
         name = path.resolve().relative_to(root.resolve()).as_posix()
         adapter = _claim(path, registry, forced)
-        claimed_by = adapter.name if adapter is not None else None
-        reports[name] = FileReport(name, sha256(path), path.stat().st_size, claimed_by)
+        digests[name] = hasher.submit(sha256, path)
+        reports[name] = FileReport(name, "", path.stat().st_size, adapter.name if adapter else None)
         if adapter is not None:
             groups[adapter.name].append(Source(path, name))
-    accepted = Accepted(_fill)
-    rejects: list[Reject] = []
-    with paused_gc():
-        for adapter_key in sorted(groups):
-            adapter = registry[adapter_key]
-            _read_group(adapter, groups[adapter_key], reports, accepted, rejects, lenient)
-            done += len(groups[adapter_key])
-            if progress is not None:
-                progress(done, total)
-        table = accepted.table()
-    if progress is not None:
-        progress(total, total)
-    return IngestResult(table, list(reports.values()), rejects)
+    return reports, groups, digests
 
 
 def _read_group(

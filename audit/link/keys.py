@@ -251,7 +251,7 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
     sha = np.concatenate([table.column(f"attr_{a}") for a in SHA256_ATTRIBUTES])
     return Index(
         table=table,
-        by_id=pd.Index(ids, dtype=object),
+        by_id=table.id_index(),
         by_pid=Lookup(_pids(ids), rows),
         by_url=Lookup(out_values, out_rows),
         by_output_name=Lookup(_names(out_values), out_rows),
