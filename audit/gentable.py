@@ -115,10 +115,12 @@ class GenTable:
         return index
 
     def codes_of(self, name: str) -> np.ndarray:
-        """Integer codes of a column (equal values, equal codes; empty: -1)."""
-        if name not in self.codes:
-            self.codes[name] = pd.factorize(self.cols[name])[0]
-        return self.codes[name]
+        """Integer codes of a column (equal values, equal codes; empty: -1). Codes the reader
+        already had are reused; others are computed and not kept (a million rows, 8 MB each)."""
+        if name in self.codes:
+            return self.codes[name]
+        codes: np.ndarray = pd.factorize(self.cols[name])[0]
+        return codes
 
     def generations(self) -> list[Generation]:
         """Every row's Generation, in row order (built once, then cached)."""

@@ -54,37 +54,57 @@ class Lookup:
     """
 
     def __init__(
-        self, keys: np.ndarray, rows: np.ndarray, factorized: tuple[np.ndarray, Any] | None = None
+        self,
+        keys: np.ndarray | Callable[[slice], np.ndarray] | None,
+        rows: np.ndarray,
+        factorized: tuple[np.ndarray, Any] | None = None,
     ) -> None:
+        """``keys`` are the keys of ``rows``, or a function giving those of ``rows[part]`` (made
+        only when needed, a block at a time when :meth:`prepare` is used); with ``factorized``
+        (codes of each row, distinct keys), keys may be None."""
         self._keys, self._rows = keys, rows
         self._factorized = factorized
         self._built = False
         self._only: set[str] | None = None
 
+    def _keys_of(self, part: slice) -> np.ndarray:
+        keys = self._keys
+        if keys is None:
+            raise ValueError("a Lookup without keys needs its factorization")
+        return keys(part) if callable(keys) else keys[part]
+
     def prepare(self, queries: Iterable[str]) -> None:
         """Group only the keys among ``queries`` (the others are grouped if ever asked for):
-        a million platform ids are matched against a few thousand clip names cheaply."""
+        a million platform ids are matched against a few thousand clip names, a block of rows
+        at a time, without keeping the million keys."""
         if self._built:
             return
         wanted = pd.Index(list(dict.fromkeys(q for q in queries if q)), dtype=object)
-        keep = np.zeros(len(self._keys), dtype=bool)
-        if len(wanted):
-            keep = wanted.get_indexer(pd.Index(self._keys, dtype=object)) >= 0
-        self._group(self._keys[keep], self._rows[keep], None)
+        keys, rows = [_OBJECTS], [_EMPTY]
+        for start in range(0, len(self._rows) if len(wanted) else 0, _PART):
+            part = slice(start, start + _PART)
+            block = self._keys_of(part)
+            keep = wanted.get_indexer(pd.Index(block, dtype=object)) >= 0
+            keys.append(block[keep])
+            rows.append(self._rows[part][keep])
+        self._group(np.concatenate(keys), np.concatenate(rows), None)
         self._only = set(wanted.tolist())
 
     def _build(self) -> None:
-        self._group(self._keys, self._rows, self._factorized)
+        keys = None if self._factorized is not None else self._keys_of(slice(None))
+        self._group(keys, self._rows, self._factorized)
         self._only = None
 
     def _group(
-        self, keys: np.ndarray, rows: np.ndarray, factorized: tuple[np.ndarray, Any] | None
+        self, keys: np.ndarray | None, rows: np.ndarray, factorized: tuple[np.ndarray, Any] | None
     ) -> None:
         if factorized is not None:
             codes, uniques = factorized
             given = codes >= 0
             codes, rows = codes[given], rows[given]
         else:
+            if keys is None:
+                raise ValueError("a Lookup without keys needs its factorization")
             given = pd.notna(keys)
             if not given.all():
                 keys, rows = keys[given], rows[given]
@@ -130,6 +150,9 @@ class Lookup:
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+_OBJECTS = np.zeros(0, dtype=object)
+#: Rows per block when keys are made a block at a time.
+_PART = 1 << 17
 
 
 def _repeated(codes: np.ndarray, rows: np.ndarray) -> set[int]:
@@ -191,17 +214,13 @@ def tag_key(shot_tag: str | None) -> str | None:
 
 def _normalised(
     column: np.ndarray, how: Callable[[str | None], str | None]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray]:
     """``how`` applied to each distinct cell once (cells that are not text count as empty):
-    (key of each row, code of each row's key or -1, the distinct keys)."""
+    (code of each row's key or -1, the distinct keys)."""
     codes, uniques = pd.factorize(column)
     keys = [(how(u) or None) if isinstance(u, str) else None for u in uniques]
     key_codes, distinct = pd.factorize(np.asarray([*keys, None], dtype=object))
-    return (
-        np.asarray([*distinct.tolist(), None], dtype=object)[key_codes][codes],
-        key_codes[codes],
-        distinct,
-    )
+    return key_codes[codes], distinct
 
 
 def _pids(ids: np.ndarray) -> np.ndarray:
@@ -244,20 +263,20 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
     content = inputs[~inputs["role"].isin(REFERENCE_ROLES) & ~inputs["uri"].str.startswith("gen:")][
         ["row", "uri"]
     ].reset_index(drop=True)
-    prompts, prompt_codes, prompt_keys = _normalised(table.column("prompt"), normalise_prompt)
-    by_prompt = Lookup(prompts, rows, (prompt_codes, prompt_keys))
-    tags, tag_codes, tag_keys = _normalised(table.column("shot_tag"), tag_key)
+    prompt_codes, prompt_keys = _normalised(table.column("prompt"), normalise_prompt)
+    by_prompt = Lookup(None, rows, (prompt_codes, prompt_keys))
+    tag_codes, tag_keys = _normalised(table.column("shot_tag"), tag_key)
     c2pa = table.column("attr_c2pa_instance_id")
     sha = np.concatenate([table.column(f"attr_{a}") for a in SHA256_ATTRIBUTES])
     return Index(
         table=table,
         by_id=table.id_index(),
-        by_pid=Lookup(_pids(ids), rows),
+        by_pid=Lookup(lambda part: _pids(ids[part]), rows),
         by_url=Lookup(out_values, out_rows),
-        by_output_name=Lookup(_names(out_values), out_rows),
+        by_output_name=Lookup(lambda part: _names(out_values[part]), out_rows),
         by_input=Lookup(content["uri"].to_numpy(dtype=object), content["row"].to_numpy()),
         by_prompt=by_prompt,
-        by_tag=Lookup(tags, rows, (tag_codes, tag_keys)),
+        by_tag=Lookup(None, rows, (tag_codes, tag_keys)),
         by_c2pa=Lookup(c2pa, rows),
         by_sha256=Lookup(sha, np.concatenate([rows] * len(SHA256_ATTRIBUTES))),
         prompt_codes=prompt_codes,
