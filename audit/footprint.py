@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from audit.errors import DataError
-from audit.gentable import GenTable, from_generations
+from audit.gentable import GenTable
 from audit.models import DEPARTMENT_BY_MODALITY, Generation
 from audit.production import Production
 from audit.resources import data_dir
@@ -236,8 +236,6 @@ def estimate_table(
     if not len(table):
         return Footprint(pd.DataFrame([], columns=TABLE_COLUMNS), {}, reg)
     distinct, which = _signatures(table, production)
-    by_signature = estimate_many(distinct, reg)
-    impacts = pd.DataFrame([_impact_row(by_signature[sig]) for sig in distinct])
     modality = table.column("modality")
     codes, modalities = pd.factorize(modality)
     departments = np.asarray([DEPARTMENT_BY_MODALITY[m] for m in modalities], dtype=object)[codes]
@@ -255,24 +253,83 @@ def estimate_table(
         "source_file": table.column("source_file"),
         "source_locator": table.column("source_locator"),
     }
+    return _footprint(columns, distinct, which, reg)
+
+
+def _signature_key(gen: Generation, production: Production) -> tuple[object, ...]:
+    """Everything :func:`signature` reads, as a hashable key (equal keys, equal signatures)."""
+    attrs = gen.attributes
+    extra = (
+        (attrs.get("with_audio"), attrs.get("scale_factor"), attrs.get("creativity"))
+        if attrs else None
+    )  # fmt: skip
+    return (
+        gen.platform, gen.modality, gen.model, gen.width, gen.height, gen.duration_s,
+        gen.fps, gen.frames, gen.steps, gen.outputs_count, gen.characters, gen.tokens_out,
+        gen.measured_energy_wh, production.compute_regions.get(gen.platform) or gen.region, extra,
+    )  # fmt: skip
+
+
+def _object_signatures(
+    gens: list[Generation], production: Production
+) -> tuple[list[Signature], list[int]]:
+    """Distinct signatures of records, and for each record the position of its own."""
+    positions: dict[tuple[object, ...], int] = {}
+    distinct: list[Signature] = []
+    which: list[int] = []
+    for gen in gens:
+        key = _signature_key(gen, production)
+        at = positions.get(key)
+        if at is None:
+            at = positions[key] = len(distinct)
+            distinct.append(signature(gen, production))
+        which.append(at)
+    return distinct, which
+
+
+def estimate_generations(
+    generations: Iterable[Generation], production: Production, reg: Registry | None = None
+) -> Footprint:
+    """Estimate records (with ``shot_id``/``kept`` as linking set them), once per distinct
+    signature. Records in hand are keyed row by row (one pass over each record is cheaper than
+    turning them into columns first); :func:`estimate_table` does the same for a table."""
+    reg = reg or registry()
+    gens = list(generations)
+    if not gens:
+        return Footprint(pd.DataFrame([], columns=TABLE_COLUMNS), {}, reg)
+    distinct, which = _object_signatures(gens, production)
+    modality = [gen.modality.value for gen in gens]
+    columns: dict[str, object] = {
+        "id": [gen.id for gen in gens],
+        "platform": [gen.platform for gen in gens],
+        "model": [gen.model or "" for gen in gens],
+        "modality": modality,
+        "department": [DEPARTMENT_BY_MODALITY[m] for m in modality],
+        "outputs_count": np.asarray([gen.outputs_count for gen in gens], dtype=np.int64),
+        "shot_id": [gen.shot_id or "" for gen in gens],
+        "kept": np.asarray([bool(gen.kept) for gen in gens], dtype=bool),
+        "source_file": [gen.source_file for gen in gens],
+        "source_locator": [gen.source_locator for gen in gens],
+    }
+    return _footprint(columns, distinct, np.asarray(which, dtype=np.int64), reg)
+
+
+def _footprint(
+    columns: dict[str, object], distinct: list[Signature], which: np.ndarray, reg: Registry
+) -> Footprint:
+    """Estimate each distinct signature once and join the impacts back to every row."""
+    by_signature = estimate_many(distinct, reg)
+    impacts = pd.DataFrame([_impact_row(by_signature[sig]) for sig in distinct])
     columns.update({name: impacts[name].to_numpy()[which] for name in impacts.columns})
     frame = pd.DataFrame({name: _kept_as_is(columns[name]) for name in TABLE_COLUMNS})
     return Footprint(frame, by_signature, reg)
 
 
 def _kept_as_is(values: object) -> object:
-    """Text columns stay NumPy object arrays (no conversion of a million cells to pandas'
+    """Text columns are NumPy object arrays (no conversion of a million cells to pandas'
     string type: the table is only read, grouped and written)."""
+    if isinstance(values, list):
+        values = np.asarray(values, dtype=object)
     if isinstance(values, np.ndarray) and values.dtype == object:
         return pd.Series(values, dtype=object, copy=False)
     return values
-
-
-def estimate_generations(
-    generations: Iterable[Generation], production: Production, reg: Registry | None = None
-) -> Footprint:
-    """Estimate records (with ``shot_id``/``kept`` as linking set them)."""
-    gens = list(generations)
-    shots = np.asarray([gen.shot_id for gen in gens], dtype=object)
-    kept = np.asarray([bool(gen.kept) for gen in gens], dtype=bool)
-    return estimate_table(from_generations(gens), shots, kept, production, reg)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -167,30 +168,32 @@ def side_frame(rows: Sequence[int] | np.ndarray, values: dict[str, Any]) -> pd.D
     return pd.DataFrame(data)
 
 
-def _number(value: float | int | None) -> float:
-    return np.nan if value is None else float(value)
-
-
-def object_columns(gens: Sequence[Generation]) -> dict[str, list[Any]]:
-    """The table columns of objects, one list per column."""
-    cols: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    for gen in gens:
-        attrs = gen.attributes
-        for name in TEXTS:
-            cols[name].append(getattr(gen, name))
-        cols["modality"][-1] = gen.modality.value
-        cols["status"][-1] = gen.status.value
-        for name in NUMBERS:
-            cols[name].append(_number(getattr(gen, name)))
-        cols["created_us"].append(micros(gen.created_at))
-        cols["source_file"].append(gen.source_file)
-        cols["source_locator"].append(gen.source_locator)
-        cols["has_attributes"].append(bool(attrs))
-        for name in SIGNATURE_ATTRIBUTES:
-            cols[f"attr_{name}"].append(attrs.get(name))
-        for name in KEY_ATTRIBUTES:
-            cols[f"attr_{name}"].append(key_text(attrs.get(name)))
+def object_columns(gens: Sequence[Generation]) -> dict[str, Any]:
+    """The table columns of objects, one list (or float array) per column. Fields are read
+    from each record's ``__dict__`` (pydantic keeps them there), faster than attributes."""
+    fields = [vars(gen) for gen in gens]
+    attrs: list[dict[str, Any]] = list(map(itemgetter("attributes"), fields))
+    cols: dict[str, Any] = {}
+    for name in COLUMNS:
+        if name in ("modality", "status"):
+            cols[name] = [value.value for value in map(itemgetter(name), fields)]
+        elif name == "created_us":
+            cols[name] = [micros(value) for value in map(itemgetter("created_at"), fields)]
+        elif name == "has_attributes":
+            cols[name] = [bool(a) for a in attrs]
+        elif name.startswith("attr_"):
+            cols[name] = _attribute(attrs, name.removeprefix("attr_"))
+        elif name in NUMBERS:  # None becomes NaN
+            cols[name] = np.asarray(list(map(itemgetter(name), fields)), dtype=np.float64)
+        else:
+            cols[name] = list(map(itemgetter(name), fields))
     return cols
+
+
+def _attribute(attrs: list[dict[str, Any]], name: str) -> list[Any]:
+    if name in KEY_ATTRIBUTES:
+        return [key_text(a.get(name)) if a else None for a in attrs]
+    return [a.get(name) if a else None for a in attrs]
 
 
 def typed_columns(cols: dict[str, Any], count: int) -> dict[str, np.ndarray]:

@@ -8,10 +8,19 @@ import dataclasses
 import gc
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.footprint import UNREAD_FIELDS, estimate_generations, registry, signature
+from audit.footprint import (
+    TABLE_COLUMNS,
+    UNREAD_FIELDS,
+    estimate_generations,
+    estimate_table,
+    registry,
+    signature,
+)
 from audit.ingest.base import Source
 from audit.ingest.canonical import CanonicalAdapter
 from audit.ingest.canonical_frame import read_frame
@@ -116,3 +125,24 @@ def test_paused_gc_restores_the_collector() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
+
+
+def test_records_and_table_give_the_same_footprint(tmp_path: Path) -> None:
+    """estimate_generations (records in hand, keyed row by row) and estimate_table (the
+    pipeline's columns) are two ways to the same table, to the last bit."""
+    root = tmp_path / "bench"
+    generate(root, 3000, 60)
+    production = load_production(root)
+    ingested = ingest_files(root, [root / "logs" / "generations.csv"])
+    shots = np.full(len(ingested.table), None, dtype=object)
+    shots[::7] = "SC01_SH010"
+    kept = np.zeros(len(ingested.table), dtype=bool)
+    kept[::14] = True
+    gens = [
+        gen.model_copy(update={"shot_id": shot, "kept": flag})
+        for gen, shot, flag in zip(ingested.generations, shots, kept, strict=True)
+    ]
+    by_records = estimate_generations(gens, production).table
+    by_table = estimate_table(ingested.table, shots, kept, production).table
+    pd.testing.assert_frame_equal(by_records, by_table)
+    assert list(by_table.columns) == TABLE_COLUMNS
