@@ -320,16 +320,25 @@ def _footprint(
     """Estimate each distinct signature once and join the impacts back to every row."""
     by_signature = estimate_many(distinct, reg)
     impacts = pd.DataFrame([_impact_row(by_signature[sig]) for sig in distinct])
-    columns.update({name: impacts[name].to_numpy()[which] for name in impacts.columns})
-    frame = pd.DataFrame({name: _kept_as_is(columns[name]) for name in TABLE_COLUMNS})
-    return Footprint(frame, by_signature, reg)
+    others = [name for name in impacts.columns if name not in VALUE_COLUMNS]
+    columns.update({name: impacts[name].to_numpy()[which] for name in others})
+    # The twelve impact columns as one block, filled row by row as pandas lays a block out (one
+    # contiguous row per column, so sums add in the same order); the others as they are.
+    values = np.empty((len(VALUE_COLUMNS), len(which)))
+    for k, name in enumerate(VALUE_COLUMNS):
+        values[k] = impacts[name].to_numpy(dtype=np.float64)[which]
+    frame = pd.concat(
+        [
+            pd.DataFrame({name: _kept_as_is(columns[name]) for name in columns}, copy=False),
+            pd.DataFrame(values.T, columns=VALUE_COLUMNS, copy=False),
+        ],
+        axis=1,
+    )
+    return Footprint(frame[TABLE_COLUMNS], by_signature, reg)
 
 
-def _kept_as_is(values: object) -> object:
-    """Text columns are NumPy object arrays (no conversion of a million cells to pandas'
-    string type: the table is only read, grouped and written)."""
-    if isinstance(values, list):
-        values = np.asarray(values, dtype=object)
-    if isinstance(values, np.ndarray) and values.dtype == object:
-        return pd.Series(values, dtype=object, copy=False)
-    return values
+def _kept_as_is(values: object) -> pd.Series:
+    """A column as it is, without copy: text stays a NumPy object array (no conversion of a
+    million cells to pandas' string type: the table is only read, grouped and written)."""
+    array = np.asarray(values, dtype=object) if isinstance(values, list) else np.asarray(values)
+    return pd.Series(array, dtype=array.dtype, copy=False)
