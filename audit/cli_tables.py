@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -23,6 +23,9 @@ from audit.cli import (
     app,
 )
 from audit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from audit.pipeline import AuditRun
 
 
 def _table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
@@ -133,9 +136,12 @@ def estimate(
                 "totals": totals,
                 "by_platform": platforms,
                 "data_version": run.footprint.registry.data_version,
+                "records": run.ingest.totals(),
+                "rejects": [r.line() for r in run.ingest.rejects],
             }
         )
         return
+    _records(run)
     _table(
         "Film totals (low / central / high)",
         ["quantity", "low", "central", "high"],
@@ -185,12 +191,24 @@ def audit_cmd(
     if as_json:
         _print_json([f.model_dump(mode="json") for f in run.findings])
     else:
+        _records(run)
         _table(
             "Findings",
             ["severity", "code", "message", "evidence"],
             [[f.severity, f.code, f.message, "; ".join(f.evidence[:3])] for f in run.findings],
         )
     _exit_for_findings(run, level)
+
+
+def _records(run: AuditRun) -> None:
+    """What became of every input record (nothing is lost): the counts, and each reject."""
+    for reject in run.ingest.rejects:
+        typer.echo(f"rejected: {reject.line()}")
+    totals = run.ingest.totals()
+    typer.echo(
+        f"records: {totals['records']} read, {totals['accepted']} accepted, "
+        f"{totals['merged']} merged as duplicates, {totals['rejected']} rejected"
+    )
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """The command line: every command listed, one-line errors, exit codes."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -82,3 +83,29 @@ def test_console_script_help_runs_in_a_subprocess() -> None:
     )
     assert done.returncode == 0
     assert "Footprint" in done.stdout
+
+
+def _film_with_a_bad_row(tmp_path: Path) -> Path:
+    assert runner.invoke(app, ["init", str(tmp_path)]).exit_code == 0
+    (tmp_path / "logs" / "journal.csv").write_text(
+        "platform,modality,created_at,width\n"
+        "kling,video,2026-09-01T10:00:00Z,1280\n"
+        "kling,photo,2026-09-01T10:01:00Z,1280\n",
+        encoding="utf-8",
+    )
+    return tmp_path
+
+
+def test_estimate_lenient_says_what_was_rejected(tmp_path: Path) -> None:
+    """Nothing is lost: estimate --lenient lists each reject and the counts add up."""
+    film = _film_with_a_bad_row(tmp_path)
+    result = runner.invoke(app, ["estimate", str(film), "--as-of", "2026-11-20", "--lenient"])
+    assert result.exit_code == 0, result.output
+    assert "rejected: logs/journal.csv:3: modality:" in result.output
+    assert "records: 2 read, 1 accepted, 0 merged as duplicates, 1 rejected" in result.output
+    as_json = runner.invoke(
+        app, ["estimate", str(film), "--as-of", "2026-11-20", "--lenient", "--json"]
+    )
+    data = json.loads(as_json.stdout)
+    assert (data["records"]["accepted"], data["records"]["rejected"]) == (1, 1)
+    assert data["rejects"][0].startswith("logs/journal.csv:3: modality:")
