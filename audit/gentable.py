@@ -30,7 +30,8 @@ NUMBERS = (
     "width", "height", "duration_s", "fps", "frames", "steps", "outputs_count", "characters",
     "tokens_out", "measured_energy_wh",
 )  # fmt: skip
-#: Text fields linking or estimation read (None = not given).
+#: Text fields linking or estimation read (None = not given). ``prompt`` and ``shot_tag`` are
+#: kept as read (a large CSV's cells unstripped, possibly NaN): linking normalises them.
 TEXTS = ("id", "platform", "modality", "status", "model", "prompt", "shot_tag", "region")
 #: Attributes the estimators read (raw values, as the record holds them).
 SIGNATURE_ATTRIBUTES = ("with_audio", "scale_factor", "creativity")
