@@ -202,7 +202,11 @@ def _numbers(frame: pd.DataFrame, name: str, bad: np.ndarray) -> np.ndarray:
 def _dates(frame: pd.DataFrame, bad: np.ndarray) -> np.ndarray:
     """created_at as microseconds since 1970 (UTC); other shapes are left to the row reader."""
     cells = frame["created_at"] if "created_at" in frame else pd.Series([None] * len(frame))
-    lengths = cells.str.len().to_numpy(dtype=np.float64, na_value=np.nan)
+    lengths = np.fromiter(
+        (len(c) if c.__class__ is str else 0 for c in cells.to_numpy(dtype=object).tolist()),
+        dtype=np.int64,
+        count=len(cells),
+    )
     shaped = (lengths == 20) | (lengths == 25)
     micros = np.zeros(len(cells), dtype=np.int64)
     bad |= ~shaped

@@ -56,10 +56,9 @@ def lists_of(frame: pd.DataFrame, name: str, bad: np.ndarray) -> Items:
         return Items()
     cells = frame[name].to_numpy(dtype=object)
     filled = np.flatnonzero(pd.notna(cells))
-    texts = _objects([cell.strip() for cell in cells[filled].tolist()])
-    special = np.fromiter(
-        (not t or t[0] in "[{" or "|" in t for t in texts.tolist()), dtype=bool, count=len(texts)
-    )
+    stripped = [cell.strip() for cell in cells[filled].tolist()]
+    texts = _objects(stripped)
+    special = _special_cells(stripped)
     role = "input" if name == "inputs" else ""
     plain = ~special
     rows, values = filled[plain], texts[plain]
@@ -85,6 +84,17 @@ def lists_of(frame: pd.DataFrame, name: str, bad: np.ndarray) -> Items:
         all_rows[order],
         np.concatenate([values, _objects(more_values)])[order],
         np.concatenate([roles, _objects(more_roles)])[order],
+    )
+
+
+def _special_cells(texts: list[str]) -> np.ndarray:
+    """Cells that are empty, JSON or ``a|b``; one search of the joined column first, since most
+    columns hold none."""
+    joined = "\x00".join(texts)
+    if not ("|" in joined or "[" in joined or "{" in joined or "" in texts):
+        return np.zeros(len(texts), dtype=bool)
+    return np.fromiter(
+        (not t or t[0] in "[{" or "|" in t for t in texts), dtype=bool, count=len(texts)
     )
 
 
