@@ -15,6 +15,7 @@ from audit.report.units import quantity, ranged
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
+    from audit.rules.base import Finding
 
 MAX_SHOTS_IN_PDF = 200
 SEVERITIES = (("blocker", N_("Blocker")), ("warning", N_("Warning")), ("info", N_("Information")))
@@ -244,26 +245,29 @@ def _charts(run: AuditRun, fmt: Formatter) -> dict[str, str]:
     return {"platforms": platforms, "shots": shot_chart}
 
 
-def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
-    """Findings by severity, message and fix translated (``gettext(lang, message_id) % params``,
-    numbers and dates written the reader's way); evidence stays as recorded."""
+def _finding(item: Finding, fmt: Formatter) -> dict[str, Any]:
+    """One finding for the reader: message and fix translated (``gettext(lang, message_id) %
+    params``, numbers and dates written the reader's way); the evidence as recorded but for the
+    curated notes of data/ it quotes, in the reader's language."""
     from audit.rules.clearance import local_name_label
 
+    message, fix = local_name_label(item, fmt).localised(fmt)
+    evidence = item.local_evidence(fmt)
+    return {
+        "severity": item.severity,
+        "code": item.code,
+        "name": item.name,
+        "message": message,
+        "evidence": "; ".join(evidence[:8]) + (" …" if len(evidence) > 8 else ""),
+        "fix": fix,
+    }
+
+
+def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
+    """Findings by severity, each written for the reader (:func:`_finding`)."""
     groups = []
     for severity, label in SEVERITIES:
-        items = [
-            {
-                "severity": f.severity,
-                "code": f.code,
-                "name": f.name,
-                "message": message,
-                "evidence": "; ".join(f.evidence[:8]) + (" …" if len(f.evidence) > 8 else ""),
-                "fix": fix,
-            }
-            for f in run.findings
-            if f.severity == severity
-            for message, fix in [local_name_label(f, fmt).localised(fmt)]
-        ]
+        items = [_finding(f, fmt) for f in run.findings if f.severity == severity]
         if items:
             groups.append({"label": gettext(fmt.lang, label), "findings": items})
     return groups

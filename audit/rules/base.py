@@ -9,16 +9,19 @@ reports; a finding may be milder (a gap of evidence is a warning where a contrad
 Findings state evidence and gaps ("no consent record found covering …"); they never conclude that
 something is legal or illegal. Their message and fix are translatable templates with plain
 parameters (:mod:`audit.rules.messages`): English in audit.json, French or English in the report.
+Their evidence stays as recorded, except the curated notes of ``data/`` it quotes, which the French
+report prints in French (:meth:`Finding.local_evidence`).
 """
 
 from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -60,6 +63,8 @@ SECTIONS = ("Why:", "Fails when:", "How to fix:")
 _CODE = re.compile(r"^[A-Z]+[0-9]{3}$")
 _NAME = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _EVIDENCE_SHOWN = 12
+#: Evidence labels whose text may be a curated text of data/ (``note: …``), translated for the reader.
+_NOTE_LABELS = frozenset({"terms", "note", "claim", "caveat"})
 
 
 class Severity(StrEnum):
@@ -114,6 +119,20 @@ class Finding(BaseModel):
             localise(self.message_id, self.message_id_plural, params, fmt),
             localise(self.fix_id, None, params, fmt),
         )
+
+    def local_evidence(self, fmt: Formatter) -> list[str]:
+        """The evidence with each curated English text of data/ it quotes (after ``terms:``,
+        ``note:``, ``claim:`` or ``caveat:``) in French for a French reader; labels, ids and
+        record locations stay as recorded, and so does a text with no known counterpart."""
+        if fmt.lang != "fr":
+            return list(self.evidence)
+        notes, name, lines = french_notes(), "", []
+        for line in self.evidence:
+            label, _, text = line.partition(": ")
+            name = text if label == "name" else name
+            french = notes.get((name, text)) or notes.get(("", text))
+            lines.append(f"{label}: {french}" if french and label in _NOTE_LABELS else line)
+        return lines
 
 
 @dataclass(kw_only=True)
@@ -245,6 +264,39 @@ def finding(
 
 def _sort_key(item: Finding) -> tuple[Any, ...]:
     return (SEVERITY_ORDER[item.severity], item.code, item.evidence[:1], item.message)
+
+
+def _french_texts() -> Iterator[tuple[str, tuple[str, str], str]]:
+    """(data file, (listed name or "", English text), French text) of every curated text of data/
+    a finding may quote. A name list's note is keyed with the name: ``actor`` is ``acteur`` or
+    ``actrice``."""
+    terms, claims = load_terms(), load_training_claims()
+    pairs = [pair for licence in terms.models for pair in licence.french_pairs()]
+    for platform in terms.platforms.values():
+        rule_ = platform.revenue_rule
+        pairs += [*platform.french_pairs(), *(rule_.french_pairs() if rule_ else [])]
+        pairs += [pair for tier in platform.tiers for pair in tier.french_pairs()]
+    yield from (("platform_terms.yaml", ("", english), french) for english, french in pairs)
+    pairs = [pair for claim in claims.claims for pair in claim.french_pairs()]
+    pairs += claims.none_known.french_pairs()
+    yield from (("training_claims.yaml", ("", english), french) for english, french in pairs)
+    for name_list in load_lists().values():
+        for entry in name_list.entries:
+            yield "lists/", (entry.name, entry.quoted_note()), entry.quoted_note("fr")
+
+
+@cache
+def french_notes() -> dict[tuple[str, str], str]:
+    """(listed name or "", English text) → French text, for :meth:`Finding.local_evidence`. One
+    English text translated two ways under the same key is a DataError."""
+    notes: dict[tuple[str, str], str] = {}
+    for where, key, french in _french_texts():
+        if notes.setdefault(key, french) != french:
+            raise DataError(
+                f"data/{where}: {key[1]!r} has two French counterparts: {notes[key]!r} and "
+                f"{french!r}"
+            )
+    return notes
 
 
 def local_labels(text: str, fmt: Formatter) -> str:

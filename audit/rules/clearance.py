@@ -137,8 +137,7 @@ def prompt_keys(
     hits = names_in(prompt, lists) if screen is None or screen.may_name(prompt) else []
     keys = []
     for kind, entry in hits:
-        died = f", died {entry.died}" if entry.died else ""
-        keys.append((kind, entry.name, f"{entry.note}{died}"))
+        keys.append((kind, entry.name, entry.quoted_note()))
     listed = {fold(entry.name) for _, entry in hits}
     for name in style_names(prompt):
         if fold(name) not in listed and not names_in(name, lists):

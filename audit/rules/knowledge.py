@@ -2,7 +2,9 @@
 (``data/platform_terms.yaml``), local model licences, curated name lists (``data/lists/*.yaml``),
 training-data claims (``data/training_claims.yaml``) and the sources they cite
 (``data/rights_sources.yaml``). A problem in these files is a :class:`~audit.errors.DataError`: a bug
-in our data, not in the user's input."""
+in our data, not in the user's input. The curated texts findings quote (terms summaries, notes,
+claims) are in English, the reference, each with its French beside it (``notes_fr``), which the
+French report shows; a text without its counterpart is a DataError naming the file and entry."""
 
 from __future__ import annotations
 
@@ -12,10 +14,10 @@ from datetime import date
 from enum import StrEnum
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from audit.errors import DataError
 from audit.resources import data_file
@@ -65,6 +67,35 @@ class CommercialUse(StrEnum):
 
 class _Data(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    #: Fields holding an English text (or a mapping of them) whose French is ``<field>_fr``.
+    french: ClassVar[tuple[str, ...]] = ()
+
+    def _texts(self, name: str) -> tuple[dict[str, str], dict[str, str]]:
+        """(English, French) of field ``name`` as mappings of their non-empty texts."""
+        english, french = getattr(self, name), getattr(self, f"{name}_fr")
+        if isinstance(english, str):
+            english, french = {"": english}, {"": french}
+        return {k: v for k, v in english.items() if v}, {k: v for k, v in french.items() if v}
+
+    @model_validator(mode="after")
+    def _has_french(self) -> Self:
+        for name in self.french:
+            english, french = self._texts(name)
+            if unpaired := sorted(english.keys() ^ french.keys()):
+                key = unpaired[0]
+                if key in english:
+                    raise ValueError(f"{name} {english[key]!r} has no French {name}_fr")
+                raise ValueError(f"{name}_fr {french[key]!r} translates no {name}")
+        return self
+
+    def french_pairs(self) -> list[tuple[str, str]]:
+        """(English, French) of every curated text of this entry that is set."""
+        return [
+            (text, french[key])
+            for name in self.french
+            for english, french in [self._texts(name)]
+            for key, text in sorted(english.items())
+        ]
 
 
 def _yes_no(value: Any) -> Any:
@@ -74,26 +105,28 @@ def _yes_no(value: Any) -> Any:
     return value
 
 
+#: A commercial_use value; YAML's bare yes/no accepted.
+_UseValue = Annotated[CommercialUse, BeforeValidator(_yes_no)]
+
+
 class TierTerms(_Data):
     """The terms of one plan of a platform over one period."""
 
     tier: str = Field(min_length=1, description="plan name, or * for every plan")
     aliases: tuple[str, ...] = ()
-    commercial_use: CommercialUse
+    commercial_use: _UseValue
     ownership: str = ""
+    ownership_fr: str = ""
     attribution: str = ""
     watermark: str = ""
     notes: str = ""
+    notes_fr: str = ""
     effective_from: date | None = None
     effective_to: date | None = None
     revenue_max_usd: float | None = Field(default=None, ge=0)
     sources: tuple[str, ...] = ()
     verified: bool
-
-    @field_validator("commercial_use", mode="before")
-    @classmethod
-    def _words(cls, value: Any) -> Any:
-        return _yes_no(value)
+    french: ClassVar[tuple[str, ...]] = ("ownership", "notes")
 
     def names(self) -> set[str]:
         return {norm(self.tier), *(norm(alias) for alias in self.aliases)}
@@ -112,8 +145,10 @@ class RevenueRule(_Data):
     threshold_usd: float = Field(gt=0)
     tiers: tuple[str, ...] = Field(min_length=1)
     notes: str = ""
+    notes_fr: str = ""
     sources: tuple[str, ...] = ()
     verified: bool
+    french: ClassVar[tuple[str, ...]] = ("notes",)
 
 
 class Period(_Data):
@@ -131,6 +166,8 @@ class PlatformTerms(_Data):
     aliases: tuple[str, ...] = ()
     local: bool = False
     notes: str = ""
+    notes_fr: str = ""
+    french: ClassVar[tuple[str, ...]] = ("notes",)
     revenue_rule: RevenueRule | None = None
     download_periods: tuple[Period, ...] = ()
     tiers: tuple[TierTerms, ...] = ()
@@ -143,16 +180,13 @@ class ModelLicence(_Data):
     title: str
     match: tuple[str, ...] = Field(min_length=1)
     licence: str
-    commercial_use: CommercialUse
+    commercial_use: _UseValue
     revenue_max_usd: float | None = Field(default=None, ge=0)
     notes: str = ""
+    notes_fr: str = ""
     sources: tuple[str, ...] = ()
     verified: bool
-
-    @field_validator("commercial_use", mode="before")
-    @classmethod
-    def _words(cls, value: Any) -> Any:
-        return _yes_no(value)
+    french: ClassVar[tuple[str, ...]] = ("notes",)
 
 
 class DistributionUse(_Data):
@@ -222,8 +256,16 @@ class ListEntry(_Data):
     name: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
     note: str = ""
+    note_fr: str = ""
     died: int | None = None
     case_sensitive: bool = False
+    french: ClassVar[tuple[str, ...]] = ("note",)
+
+    def quoted_note(self, lang: str = "en") -> str:
+        """The note a finding quotes (with the year of death), in English or French."""
+        if lang == "fr":
+            return f"{self.note_fr}, décès en {self.died}" if self.died else self.note_fr
+        return f"{self.note}, died {self.died}" if self.died else self.note
 
 
 class NameList(_Data):
@@ -232,6 +274,8 @@ class NameList(_Data):
     kind: str
     checked_on: date
     note: str
+    note_fr: str
+    french: ClassVar[tuple[str, ...]] = ("note",)
     entries: tuple[ListEntry, ...]
 
 
@@ -241,7 +285,10 @@ class TrainingClaim(_Data):
     models: tuple[str, ...] = ()
     claim: str
     summary: str
+    summary_fr: str
     caveat: str = ""
+    caveat_fr: str = ""
+    french: ClassVar[tuple[str, ...]] = ("summary", "caveat")
     indemnity: bool = False
     sources: tuple[str, ...] = ()
 
@@ -249,7 +296,10 @@ class TrainingClaim(_Data):
 class NoneKnown(_Data):
     platforms: tuple[str, ...]
     summary: str
+    summary_fr: str
     notes: dict[str, str] = Field(default_factory=dict, description="platform → caveat")
+    notes_fr: dict[str, str] = Field(default_factory=dict, description="platform → French")
+    french: ClassVar[tuple[str, ...]] = ("summary", "notes")
     sources: tuple[str, ...] = ()
 
 
