@@ -65,6 +65,18 @@ _NAME = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 _EVIDENCE_SHOWN = 12
 #: Evidence labels whose text may be a curated text of data/ (``note: …``), translated for the reader.
 _NOTE_LABELS = frozenset({"terms", "note", "claim", "caveat"})
+#: Labels of evidence lines, as the reader's language writes them (the recorded line keeps the
+#: English label: audit.json and findings.csv are read by machines).
+EVIDENCE_LABELS = {
+    "source": N_("source:"),
+    "note": N_("note:"),
+    "terms": N_("terms:"),
+    "name": N_("name:"),
+    "generated": N_("generated:"),
+    "signer": N_("signer:"),
+    "claim": N_("claim:"),
+    "caveat": N_("caveat:"),
+}
 
 
 class Severity(StrEnum):
@@ -121,17 +133,22 @@ class Finding(BaseModel):
         )
 
     def local_evidence(self, fmt: Formatter) -> list[str]:
-        """The evidence with each curated English text of data/ it quotes (after ``terms:``,
-        ``note:``, ``claim:`` or ``caveat:``) in French for a French reader; labels, ids and
-        record locations stay as recorded, and so does a text with no known counterpart."""
+        """The evidence for a French reader: its labels (``source:``, ``note:``…) in French, and
+        each curated English text of data/ it quotes (after ``terms:``, ``note:``, ``claim:`` or
+        ``caveat:``) in French; ids, record locations and a text with no known counterpart stay
+        as recorded."""
         if fmt.lang != "fr":
             return list(self.evidence)
         notes, name, lines = french_notes(), "", []
         for line in self.evidence:
-            label, _, text = line.partition(": ")
+            label, colon, text = line.partition(": ")
+            if not colon or label not in EVIDENCE_LABELS:
+                lines.append(line)
+                continue
             name = text if label == "name" else name
             french = notes.get((name, text)) or notes.get(("", text))
-            lines.append(f"{label}: {french}" if french and label in _NOTE_LABELS else line)
+            text = french if french and label in _NOTE_LABELS else text
+            lines.append(f"{gettext(fmt.lang, EVIDENCE_LABELS[label])} {text}")
         return lines
 
 

@@ -16,10 +16,10 @@ ENGLISH = [
     "note: Suno now operates under a label settlement (WMG)",
 ]
 FRENCH = [
-    f"terms: Suno est propriétaire des morceaux{NBSP}; usage non commercial uniquement",
-    "note: Auteur de bande dessinée français, décès en 2012",
-    f"note: Les poids relèvent d’une licence non commerciale{NBSP};",
-    "note: Suno opère désormais dans le cadre d’un accord transactionnel",
+    f"conditions{NBSP}: Suno est propriétaire des morceaux{NBSP}; usage non commercial uniquement",
+    f"note{NBSP}: Auteur de bande dessinée français, décès en 2012",
+    f"note{NBSP}: Les poids relèvent d’une licence non commerciale{NBSP};",
+    f"note{NBSP}: Suno opère désormais dans le cadre d’un accord transactionnel",
 ]
 
 

@@ -14,7 +14,7 @@ import pytest
 from audit.errors import DataError
 from audit.report.i18n import Formatter
 from audit.rules import AuditContext
-from audit.rules.base import Finding, french_notes, run_rules
+from audit.rules.base import EVIDENCE_LABELS, Finding, french_notes, run_rules
 from audit.rules.knowledge import load_lists, load_terms, load_training_claims
 
 FR, EN = Formatter("fr"), Formatter("en")
@@ -46,41 +46,48 @@ def findings(make_context: Callable[[dict[str, Any]], AuditContext]) -> dict[str
 
 def test_french_reader_gets_the_french_note(findings: dict[str, Finding]) -> None:
     suno = findings["TERMS001 Suno"]
-    french = f"terms: Suno est propriétaire des morceaux{NBSP}; usage non commercial uniquement"
+    french = f"conditions{NBSP}: Suno est propriétaire des morceaux{NBSP}; usage non commercial uniquement"
     assert french in suno.local_evidence(FR)
     assert "terms: Suno owns the songs; non-commercial use only" in suno.evidence
     flux = findings["MODEL001 FLUX.1 [dev]"].local_evidence(FR)
-    (model_note,) = [line for line in flux if line.startswith("note: ")]
-    assert model_note.startswith("note: Les poids relèvent d’une licence non commerciale")
+    (model_note,) = [line for line in flux if line.startswith(f"note{NBSP}: ")]
+    assert model_note.startswith(f"note{NBSP}: Les poids relèvent d’une licence non commerciale")
     assert "Black Forest Labs" in model_note
     train = findings["TRAIN001 suno"].local_evidence(FR)
-    assert any(line.startswith("note: Suno opère désormais") for line in train)
+    assert any(line.startswith(f"note{NBSP}: Suno opère désormais") for line in train)
 
 
 def test_list_notes_follow_the_person_and_give_the_year_of_death(
     findings: dict[str, Finding],
 ) -> None:
-    assert "note: actrice" in findings["CLEAR001 Marion Cotillard"].local_evidence(FR)
-    assert "note: acteur" in findings["CLEAR001 Omar Sy"].local_evidence(FR)
+    assert f"note{NBSP}: actrice" in findings["CLEAR001 Marion Cotillard"].local_evidence(FR)
+    assert f"note{NBSP}: acteur" in findings["CLEAR001 Omar Sy"].local_evidence(FR)
     moebius = findings["CLEAR001 Moebius"]
-    assert "note: Auteur de bande dessinée français, décès en 2012" in moebius.local_evidence(FR)
+    expected = f"note{NBSP}: Auteur de bande dessinée français, décès en 2012"
+    assert expected in moebius.local_evidence(FR)
     assert "note: French comics artist, died 2012" in moebius.evidence
 
 
 def test_english_and_other_lines_stay_as_recorded(findings: dict[str, Finding]) -> None:
+    """English keeps every line; French relabels labelled lines and keeps the rest (record
+    locations, ids); a labelled line's text changes only for the curated notes."""
     for item in findings.values():
         assert item.local_evidence(EN) == item.evidence
         french = item.local_evidence(FR)
         assert len(french) == len(item.evidence)
         for before, after in zip(item.evidence, french, strict=True):
-            if not before.startswith(("terms: ", "note: ", "claim: ", "caveat: ")):
+            label, colon, text = before.partition(": ")
+            if not colon or label not in EVIDENCE_LABELS:
                 assert after == before
+            elif label not in ("terms", "note", "claim", "caveat"):
+                assert after.endswith(f"{NBSP}: {text}")
+                assert after != before
     assert "note: actor" in findings["CLEAR001 Marion Cotillard"].evidence
 
 
 def test_an_unknown_note_is_left_in_english(findings: dict[str, Finding]) -> None:
     item = findings["TERMS001 Suno"].model_copy(update={"evidence": ["note: not in data/", "x"]})
-    assert item.local_evidence(FR) == ["note: not in data/", "x"]
+    assert item.local_evidence(FR) == [f"note{NBSP}: not in data/", "x"]
 
 
 def test_every_quoted_text_has_its_french_counterpart() -> None:
