@@ -245,6 +245,10 @@ def _charts(run: AuditRun, fmt: Formatter) -> dict[str, str]:
     return {"platforms": platforms, "shots": shot_chart}
 
 
+#: Between evidence items: French typography puts a no-break space before the semicolon.
+_LIST_SEPARATOR = {"fr": "\u00a0; "}
+
+
 def _finding(item: Finding, fmt: Formatter) -> dict[str, Any]:
     """One finding for the reader: message and fix translated (``gettext(lang, message_id) %
     params``, numbers and dates written the reader's way); the evidence as recorded but for the
@@ -258,7 +262,8 @@ def _finding(item: Finding, fmt: Formatter) -> dict[str, Any]:
         "code": item.code,
         "name": item.name,
         "message": message,
-        "evidence": "; ".join(evidence[:8]) + (" …" if len(evidence) > 8 else ""),
+        "evidence": _LIST_SEPARATOR.get(fmt.lang, "; ").join(evidence[:8])
+        + (" …" if len(evidence) > 8 else ""),
         "fix": fix,
     }
 
