@@ -181,7 +181,7 @@ def _numbers(frame: pd.DataFrame, name: str, bad: np.ndarray) -> np.ndarray:
     if column.dtype.kind in "if":
         values = column.to_numpy(dtype=np.float64, copy=True)
     else:
-        cells = [c.strip() if isinstance(c, str) else "" for c in column.to_numpy(dtype=object)]
+        cells = [_cell_text(c) for c in column.to_numpy(dtype=object)]  # e.g. True: not a number
         converted, failed = convert(name, cells)
         values = np.array([np.nan if v is None else v for v in converted], dtype=np.float64)
         bad[list(failed)] = True

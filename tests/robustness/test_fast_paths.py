@@ -146,3 +146,20 @@ def test_records_and_table_give_the_same_footprint(tmp_path: Path) -> None:
     by_table = estimate_table(ingested.table, shots, kept, production).table
     pd.testing.assert_frame_equal(by_records, by_table)
     assert list(by_table.columns) == TABLE_COLUMNS
+
+
+def test_column_reader_on_cells_pandas_types_itself(tmp_path: Path) -> None:
+    """pandas reads a column of True/False as booleans and of 1e400 as infinity: the column
+    reader must still reject what the row reader rejects, naming the same line and field."""
+    log = tmp_path / "journal.csv"
+    rows = ["platform,modality,created_at,width,duration_s"]
+    rows += [f"kling,video,2026-09-01T10:{k % 60:02d}:00Z,True,5" for k in range(3)]
+    rows += ["kling,video,2026-09-01T11:00:00Z,False,1e400"]
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    source = Source(log, "journal.csv")
+    adapter = CanonicalAdapter()
+    by_rows = list(adapter.read_rows(source, read_csv_rows(log)))
+    by_columns = adapter.read_by_columns(source)
+    assert by_columns is not None
+    assert [(r.locator, r.field) for r in by_columns] == [(r.locator, r.field) for r in by_rows]
+    assert [r.field for r in by_rows] == ["width"] * 4
