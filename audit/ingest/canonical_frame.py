@@ -105,8 +105,9 @@ def _lines_ok(data: bytes, rows: int) -> bool:
 _BLOCK = 1 << 24
 
 
-def _parse(data: bytes, delimiter: str, names: list[str]) -> pd.DataFrame | None:
-    text_columns = {name: object for name in names if name not in NUMERIC}
+def _parse(data: bytes, delimiter: str, header: list[str]) -> pd.DataFrame | None:
+    """The file parsed by pandas, text columns (by their header cell as written) as objects."""
+    text_columns = {name: object for name in header if name.strip() not in NUMERIC}
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
@@ -136,11 +137,12 @@ def read_frame(
         head = head[3:]
     first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")
     delimiter = sniff_delimiter(first)
-    names = [n.strip() for n in next(csv.reader([first], delimiter=delimiter), [])]
+    header = next(csv.reader([first], delimiter=delimiter), [])
+    names = [n.strip() for n in header]
     if len(set(names)) != len(names):
         return None
     data = path.read_bytes()
-    frame = _parse(data, delimiter, names)
+    frame = _parse(data, delimiter, header)
     if frame is None or not isinstance(frame.index, pd.RangeIndex):
         return None  # unreadable here, or more cells than the header on every row
     if [str(c).strip() for c in frame.columns] != names or not _lines_ok(data, len(frame)):

@@ -163,3 +163,16 @@ def test_column_reader_on_cells_pandas_types_itself(tmp_path: Path) -> None:
     assert by_columns is not None
     assert [(r.locator, r.field) for r in by_columns] == [(r.locator, r.field) for r in by_rows]
     assert [r.field for r in by_rows] == ["width"] * 4
+
+
+def test_column_reader_keeps_text_under_a_spaced_header(tmp_path: Path) -> None:
+    """A header written ` id , platform` still makes its columns text: id 007 stays 007."""
+    log = tmp_path / "journal.csv"
+    rows = [" id , platform ,modality,created_at"]
+    rows += [f"00{k},kling,video,2026-09-01T10:0{k}:00Z" for k in range(5)]
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    source = Source(log, "journal.csv")
+    adapter = CanonicalAdapter()
+    by_columns = adapter.read_by_columns(source)
+    assert by_columns == list(adapter.read_rows(source, read_csv_rows(log)))
+    assert [g.id for g in by_columns if isinstance(g, Generation)][:2] == ["000", "001"]
