@@ -210,6 +210,9 @@ def _dates(frame: pd.DataFrame, bad: np.ndarray) -> np.ndarray:
         count=len(cells),
     )
     shaped = (lengths == 20) | (lengths == 25)
+    texts = cells.to_numpy(dtype=object)
+    if ":60" in "\x00".join(texts[shaped].tolist()):  # pandas rolls a 60th second over
+        shaped &= np.asarray([not (t.__class__ is str and ":60" in t) for t in texts.tolist()])
     micros = np.zeros(len(cells), dtype=np.int64)
     bad |= ~shaped
     if shaped.any():

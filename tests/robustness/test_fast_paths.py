@@ -176,3 +176,18 @@ def test_column_reader_keeps_text_under_a_spaced_header(tmp_path: Path) -> None:
     by_columns = adapter.read_by_columns(source)
     assert by_columns == list(adapter.read_rows(source, read_csv_rows(log)))
     assert [g.id for g in by_columns if isinstance(g, Generation)][:2] == ["000", "001"]
+
+
+def test_column_reader_dates_agree_with_the_row_reader(tmp_path: Path) -> None:
+    """Dates pandas would take but the record refuses (a 60th second, year 0) are rejects."""
+    log = tmp_path / "journal.csv"
+    dates = ["2026-01-05T09:00:60+00:00", "0000-01-01T00:00:00Z", "2026-01-05T09:00:00-23:59",
+             "2024-02-29T09:00:00Z", "2026-02-29T09:00:00Z", "2026-01-05T09:00:00z"]  # fmt: skip
+    rows = ["platform,modality,created_at", *(f"kling,video,{d}" for d in dates)]
+    log.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    source = Source(log, "journal.csv")
+    adapter = CanonicalAdapter()
+    by_columns = adapter.read_by_columns(source)
+    assert by_columns == list(adapter.read_rows(source, read_csv_rows(log)))
+    kinds = [type(item).__name__ for item in by_columns or []]
+    assert kinds == ["Reject", "Reject", "Generation", "Generation", "Reject", "Generation"]
