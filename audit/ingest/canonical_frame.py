@@ -149,7 +149,11 @@ def read_frame(
         return None
     del data
     frame.columns = pd.Index(names)
-    return _checked(frame, names, name, make(frame, names))
+
+    def rows_for(rows: np.ndarray) -> list[tuple[int, dict[str, str]]]:
+        return _for_rows(path, delimiter, names, rows)
+
+    return _checked(frame, names, name, rows_for, make(frame, names))
 
 
 def _text(frame: pd.DataFrame, name: str, codes: dict[str, np.ndarray]) -> np.ndarray:
@@ -267,6 +271,7 @@ def _checked(
     frame: pd.DataFrame,
     names: list[str],
     source_name: str,
+    rows_for: Callable[[np.ndarray], list[tuple[int, dict[str, str]]]],
     make: Callable[[np.ndarray], list[Generation]],
 ) -> FrameRead:
     count = len(frame)
@@ -298,7 +303,7 @@ def _checked(
     return FrameRead(
         names,
         _table(cols, codes, lists, good, source_name, make),
-        _for_rows(frame, names, np.flatnonzero(bad)),
+        rows_for(np.flatnonzero(bad)),
     )
 
 
@@ -343,16 +348,35 @@ def _table(
 
 
 def _for_rows(
-    frame: pd.DataFrame, names: list[str], rows: np.ndarray
+    path: Path, delimiter: str, names: list[str], rows: np.ndarray
 ) -> list[tuple[int, dict[str, str]]]:
-    """Rows left to the row reader, as it would have read them; rows of empty cells skipped."""
+    """Rows left to the row reader, read again from their own lines of the file (cells as
+    written, e.g. ``1e400`` rather than the infinity pandas made of it); empty rows skipped."""
+    if not len(rows):
+        return []
+    data = path.read_bytes()
+    ends = _line_ends(data)
     out = []
-    sub = frame.iloc[rows]
-    for k, values in zip(rows.tolist(), sub.itertuples(index=False, name=None), strict=True):
-        cells = {n: _cell_text(v) for n, v in zip(names, values, strict=True)}
+    for k in rows.tolist():
+        line = k + 2  # row k of the table is on line k + 2 (no cell spans lines: checked)
+        start = int(ends[line - 2]) + 1
+        stop = int(ends[line - 1]) if line - 1 < len(ends) else len(data)
+        text = data[start:stop].decode("utf-8").rstrip("\r")
+        values = next(csv.reader([text], delimiter=delimiter), [])
+        cells = {n: (values[j] if j < len(values) else "").strip() for j, n in enumerate(names)}
         if any(cells.values()):
-            out.append((k + 2, cells))
+            out.append((line, cells))
     return out
+
+
+def _line_ends(data: bytes) -> np.ndarray:
+    """Offsets of every line feed, block by block."""
+    found = [
+        np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=min(_BLOCK, len(data) - at),
+                                     offset=at) == 10) + at
+        for at in range(0, len(data), _BLOCK)
+    ]  # fmt: skip
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def _cell_text(value: object) -> str:

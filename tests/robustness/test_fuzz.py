@@ -34,7 +34,9 @@ FILES = settings(
 CELL = st.one_of(
     st.sampled_from(["", " ", "5", "5,06", "-1", "nan", "inf", "1e3", "1 234,5", "x", '"q"',
                      "[1]", "{}", "[", "a|b", "kling", "video", "2026-09-01T10:00:00Z", "1e400",
-                     "2026-09-01 10:00", "²", "\t7\t", "true", "oui"]),
+                     "2026-09-01 10:00", "²", "\t7\t", "true", "oui", "True", "FALSE", "007",
+                     "2026-09-01T10:00:60Z", "0000-01-01T00:00:00Z", "2026-09-01T10:00:00+23:59",
+                     "2026-1-01T10:00:00+01:00", "2026-09-01T10:00:00z", " 2026-09-01T10:00:00Z"]),
     st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=12),
 )  # fmt: skip
 COLUMN = st.sampled_from(
