@@ -1,6 +1,6 @@
 """Cells of the canonical CSV: what one stripped cell becomes in a record (:func:`cell`), and the
-same conversion for a whole column of text cells at once (:func:`convert`), used by the column
-reader (:mod:`audit.ingest.canonical_frame`) for number columns pandas could not type."""
+same conversion for a whole number column at once (:func:`numbers`), used by the column reader
+(:mod:`audit.ingest.canonical_frame`) for number columns pandas could not type."""
 
 from __future__ import annotations
 
@@ -65,19 +65,10 @@ def cell(name: str, raw: str) -> Any:
     return raw
 
 
-def convert(name: str, cells: list[str]) -> tuple[list[Any], set[int]]:
-    """A column's values (what :func:`cell` gives each cell) and the rows where it failed."""
-    if name in NUMERIC:
-        return _numbers(cells)
-    if name in BOOL:
-        return [None if c == "" else c.lower() in TRUE_WORDS for c in cells], set()
-    if name in JSON_COLUMNS:
-        return _lists(name, cells)
-    return [c or None for c in cells], set()
-
-
-def _numbers(cells: list[str]) -> tuple[list[Any], set[int]]:
-    values: list[Any] = [None] * len(cells)
+def numbers(cells: list[str]) -> tuple[list[float | None], set[int]]:
+    """A number column's values (what :func:`cell` gives each stripped cell, None when empty)
+    and the rows whose cell is not a finite number."""
+    values: list[float | None] = [None] * len(cells)
     filled = [k for k, c in enumerate(cells) if c]
     texts = [cells[k] for k in filled]
     joined = "\x00".join(texts)
@@ -97,23 +88,4 @@ def _numbers(cells: list[str]) -> tuple[list[Any], set[int]]:
             values[k] = number(cells[k])
         except ValueError:
             bad.add(k)
-    return values, bad
-
-
-def _lists(name: str, cells: list[str]) -> tuple[list[Any], set[int]]:
-    values: list[Any] = [None] * len(cells)
-    bad: set[int] = set()
-    inputs = name == "inputs"
-    for k, c in enumerate(cells):
-        if not c:
-            continue
-        if c.startswith(("[", "{")):
-            try:
-                values[k] = json_cell(c)
-            except ValueError:
-                bad.add(k)
-        elif "|" not in c:
-            values[k] = [{"uri": c}] if inputs else [c]
-        else:
-            values[k] = split_list(name, c)
     return values, bad

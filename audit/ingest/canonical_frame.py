@@ -39,7 +39,7 @@ from audit.gentable import (
     typed_columns,
 )
 from audit.gentable import micros as micros_of
-from audit.ingest.canonical_columns import NUMERIC, convert
+from audit.ingest.canonical_columns import NUMERIC, numbers
 from audit.ingest.canonical_sides import lists_of, side_tables
 from audit.models import Generation, Modality, Status
 from audit.textio import sniff_delimiter
@@ -188,7 +188,7 @@ def _numbers(frame: pd.DataFrame, name: str, bad: np.ndarray) -> np.ndarray:
         values = column.to_numpy(dtype=np.float64, copy=True)
     else:
         cells = [_cell_text(c) for c in column.to_numpy(dtype=object)]  # e.g. True: not a number
-        converted, failed = convert(name, cells)
+        converted, failed = numbers(cells)
         values = np.array([np.nan if v is None else v for v in converted], dtype=np.float64)
         bad[list(failed)] = True
     given = ~np.isnan(values)
