@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 import numpy as np
@@ -25,7 +24,6 @@ CONVERTED = NUMERIC | BOOL | frozenset(JSON_COLUMNS)
 TRUE_WORDS = frozenset({"1", "true", "yes", "oui", "vrai"})
 #: Characters parse_number removes or rewrites; without them it is plain ``float``.
 _NUMBER_SPECIALS = (",", " ", "\xa0", "\u202f")
-_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def number(raw: str) -> float:
