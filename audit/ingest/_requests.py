@@ -18,6 +18,7 @@ from typing import Any
 
 from audit.errors import InputError, RecordError
 from audit.ingest._records import each_record, json_records, reject_of
+from audit.ingest._util import expect, required
 from audit.ingest.base import Item, Merged, Reject, Source, guarded
 from audit.models import Generation
 
@@ -66,6 +67,12 @@ class RequestLog:
             else:
                 reason = f"request without result: {fetch_hint}"
                 yield Reject(req.source.name, req.locator, "task_id", reason, repr(req.keys[0]))
+
+
+def logged_request(source: Source, locator: str, line: dict[str, Any], key: str) -> Pending:
+    """A request log line ``{<id>: …, "request": {…}}``, waiting under ``key`` for its result."""
+    body = required(expect(line, "request", dict, "request"), "request")
+    return Pending(source, locator, (key,), body, line)
 
 
 def settle(request: Pending | None, item: Item) -> Item:

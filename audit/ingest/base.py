@@ -126,6 +126,17 @@ class Adapter:
             yield from guarded(source, self.read(source))
 
 
+class JoinedAdapter(Adapter):
+    """An adapter whose records span files (requests in one, results in another): it reads
+    every file it claimed at once in ``read_many``; ``read`` of one file is the same call."""
+
+    def read(self, source: Source) -> Iterator[Item]:
+        yield from self.read_many([source])
+
+    def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        raise NotImplementedError
+
+
 def guarded(source: Source, items: Iterator[Item]) -> Iterator[Item]:
     """Pass items through; a file-level InputError becomes one Reject for that file."""
     try:

@@ -26,7 +26,7 @@ from audit.ingest._util import (
     pipe,
     required,
 )
-from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head_text
+from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
 from audit.models import AssetRef
 
 #: ``source`` of a history item → (modality, task).
@@ -106,7 +106,7 @@ def _characters(item: dict[str, Any], text: str | None) -> int | None:
     return len(text) if text else None
 
 
-class ElevenLabsAdapter(Adapter):
+class ElevenLabsAdapter(JoinedAdapter):
     name = "elevenlabs"
     platform = "elevenlabs"
     title = "ElevenLabs (history API and voice objects)"
@@ -130,9 +130,6 @@ class ElevenLabsAdapter(Adapter):
         if looks_canonical(text):
             return False
         return '"history_item_id"' in text or _is_voice(text)
-
-    def read(self, source: Source) -> Iterator[Item]:
-        yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         """Voice files first: their evidence is attached to the history items read after."""

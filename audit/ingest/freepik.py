@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
-from audit.ingest._requests import Pending, RequestLog, read_joined, settle
+from audit.ingest._requests import Pending, RequestLog, logged_request, read_joined, settle
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
     TIME_SOURCE,
@@ -28,7 +28,7 @@ from audit.ingest._util import (
     opt_str,
     required,
 )
-from audit.ingest.base import Adapter, Item, Source, build, head_text
+from audit.ingest.base import Item, JoinedAdapter, Source, build, head_text
 from audit.models import AssetRef
 
 _STATUS = {"COMPLETED": "succeeded", "FAILED": "failed"}
@@ -67,7 +67,7 @@ def _model_of(line: dict[str, Any], request: dict[str, Any]) -> str:
     return "image-upscaler"
 
 
-class MagnificAdapter(Adapter):
+class MagnificAdapter(JoinedAdapter):
     name = "magnific"
     platform = "magnific"
     title = "Magnific upscaler (Freepik API)"
@@ -96,9 +96,6 @@ class MagnificAdapter(Adapter):
         result = has_all(text, '"data"', '"task_id"', '"generated"')
         return result or has_all(text, '"task_id"', '"request"', '"scale_factor"')
 
-    def read(self, source: Source) -> Iterator[Item]:
-        yield from self.read_many([source])
-
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         yield from read_joined(
             sources,
@@ -111,8 +108,7 @@ class MagnificAdapter(Adapter):
 
     def _request(self, source: Source, locator: str, line: dict[str, Any]) -> Pending:
         task_id = required(opt_str(line, "task_id"), "task_id")
-        body = required(expect(line, "request", dict, "request"), "request")
-        return Pending(source, locator, (task_id,), body, line)
+        return logged_request(source, locator, line, task_id)
 
     def _result(self, source: Source, locator: str, obj: dict[str, Any], log: RequestLog) -> Item:
         data = required(expect(obj, "data", dict, "data"), "data")

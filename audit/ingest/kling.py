@@ -28,7 +28,7 @@ from audit.ingest._util import (
     opt_str,
     required,
 )
-from audit.ingest.base import Adapter, Item, Reject, Source, build, head_text
+from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, head_text
 from audit.models import AssetRef
 
 _STATUS = {"succeed": "succeeded", "failed": "failed"}
@@ -82,7 +82,7 @@ def _data_locator(locator: str) -> str:
     return f"{locator}/data" if locator.startswith("/") else locator
 
 
-class KlingAdapter(Adapter):
+class KlingAdapter(JoinedAdapter):
     name = "kling"
     platform = "kling"
     title = "Kling API (task results joined with request logs)"
@@ -113,9 +113,6 @@ class KlingAdapter(Adapter):
         if '"task_status"' in text and '"task_id"' in text:
             return True
         return '"external_task_id"' in text or ('"body"' in text and '"kling' in text)
-
-    def read(self, source: Source) -> Iterator[Item]:
-        yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         yield from read_joined(

@@ -22,7 +22,7 @@ from typing import Any
 
 from audit.errors import RecordError
 from audit.ingest._records import json_records, reject_of
-from audit.ingest._requests import Pending, RequestLog, settle
+from audit.ingest._requests import Pending, RequestLog, logged_request, settle
 from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
     TIME_KEYS,
@@ -39,7 +39,7 @@ from audit.ingest._util import (
     seconds_of,
     uri_of,
 )
-from audit.ingest.base import Adapter, Item, Merged, Reject, Source, build, guarded, head_text
+from audit.ingest.base import Item, JoinedAdapter, Merged, Reject, Source, build, guarded, head_text
 from audit.models import AssetRef
 
 _STATUS = {"Success": "succeeded", "Fail": "failed"}
@@ -73,7 +73,7 @@ def _inputs(body: dict[str, Any]) -> list[AssetRef]:
     return refs
 
 
-class MiniMaxAdapter(Adapter):
+class MiniMaxAdapter(JoinedAdapter):
     name = "minimax"
     platform = "minimax"
     title = "MiniMax / Hailuo video API (task queries, request logs, file retrieves)"
@@ -104,9 +104,6 @@ class MiniMaxAdapter(Adapter):
         if '"file"' in text and '"file_id"' in text and '"download_url"' in text:
             return True
         return '"task_id"' in text and any(marker in text for marker in _MARKERS)
-
-    def read(self, source: Source) -> Iterator[Item]:
-        yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         records: dict[str, list[Record]] = {"file": [], "query": [], "request": []}
@@ -189,8 +186,7 @@ def _collect(source: Source, records: dict[str, list[Record]]) -> Iterator[Item]
 
 def _request(source: Source, locator: str, line: dict[str, Any]) -> Pending:
     task_id = required(id_text(line.get("task_id"), "task_id"), "task_id")
-    body = required(expect(line, "request", dict, "request"), "request")
-    return Pending(source, locator, (task_id,), body, line)
+    return logged_request(source, locator, line, task_id)
 
 
 def _file(source: Source, locator: str, obj: dict[str, Any]) -> Pending:

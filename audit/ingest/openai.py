@@ -47,7 +47,7 @@ from audit.ingest._util import (
     size_of,
     uri_of,
 )
-from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head_text
+from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
 from audit.models import AssetRef
 
 _VIDEO_STATUS = {"completed": "succeeded", "failed": "failed"}
@@ -91,7 +91,7 @@ def _strings(value: object) -> Iterator[str]:
             yield from _strings(item)
 
 
-class OpenAIAdapter(Adapter):
+class OpenAIAdapter(JoinedAdapter):
     name = "openai"
     platform = "openai"
     title = "OpenAI (Images API call logs, Sora video objects)"
@@ -126,9 +126,6 @@ class OpenAIAdapter(Adapter):
             return True
         inline = '"b64_json"' in text or '"revised_prompt"' in text or '"output_format"' in text
         return inline and has_all(text, '"created"', '"data"')
-
-    def read(self, source: Source) -> Iterator[Item]:
-        yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         """Every record first (characters and pending create calls are needed by what follows),

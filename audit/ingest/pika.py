@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
-from audit.ingest._requests import Pending, RequestLog, read_joined, settle
+from audit.ingest._requests import Pending, RequestLog, logged_request, read_joined, settle
 from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
     TIME_SOURCE,
-    expect,
     frame_of,
     logged_time,
     opt_int,
@@ -31,7 +30,7 @@ from audit.ingest._util import (
     short_side,
     uri_of,
 )
-from audit.ingest.base import Adapter, Item, Source, build, head_text
+from audit.ingest.base import Item, JoinedAdapter, Source, build, head_text
 from audit.models import AssetRef
 
 _STATUS = {"finished": "succeeded", "failed": "failed"}
@@ -77,7 +76,7 @@ def _inputs(body: dict[str, Any]) -> list[AssetRef]:
     return refs
 
 
-class PikaAdapter(Adapter):
+class PikaAdapter(JoinedAdapter):
     name = "pika"
     platform = "pika"
     title = "Pika API (status objects joined with request logs)"
@@ -108,9 +107,6 @@ class PikaAdapter(Adapter):
             return '"promptText"' in text or '"generate/' in text
         return bool(_STATUS_WORD.search(text)) and '"progress"' in text and '"id"' in text
 
-    def read(self, source: Source) -> Iterator[Item]:
-        yield from self.read_many([source])
-
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         yield from read_joined(
             sources,
@@ -123,8 +119,7 @@ class PikaAdapter(Adapter):
 
     def _request(self, source: Source, locator: str, line: dict[str, Any]) -> Pending:
         video_id = required(opt_str(line, "video_id"), "video_id")
-        body = required(expect(line, "request", dict, "request"), "request")
-        return Pending(source, locator, (video_id,), body, line)
+        return logged_request(source, locator, line, video_id)
 
     def _status(self, source: Source, locator: str, obj: dict[str, Any], log: RequestLog) -> Item:
         video_id = required(opt_str(obj, "id"), "id")

@@ -44,7 +44,7 @@ from audit.ingest._util import (
     size_of,
     uri_of,
 )
-from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head_text
+from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
 from audit.models import AssetRef, Generation
 
 _STATUS = {"SUCCEEDED": "succeeded", "FAILED": "failed", "CANCELLED": "cancelled"}
@@ -101,7 +101,7 @@ def _from_outputs(outputs: list[str]) -> str:
     return "video"
 
 
-class RunwayAdapter(Adapter):
+class RunwayAdapter(JoinedAdapter):
     name = "runway"
     platform = "runway"
     title = "Runway API (tasks joined with request logs; usage report)"
@@ -139,9 +139,6 @@ class RunwayAdapter(Adapter):
         statuses = ("SUCCEEDED", "FAILED", "CANCELLED", *_UNFINISHED)
         status = any(f'"{word}"' in text for word in statuses)
         return status and has_all(text, '"createdAt"', '"status"', '"id"')
-
-    def read(self, source: Source) -> Iterator[Item]:
-        yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         kinds = {source: _kind_of(source.path) for source in sources}

@@ -36,7 +36,7 @@ from audit.ingest._util import (
     opt_str,
     uri_of,
 )
-from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head_text
+from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
 from audit.models import AssetRef
 
 _FINISH = {"SUCCESS": "succeeded", "CONTENT_FILTERED": "failed", "ERROR": "failed"}
@@ -83,7 +83,7 @@ def _is_async_start(obj: dict[str, Any]) -> bool:
     return isinstance(response, dict) and set(response) == {"id"} and "request" in obj
 
 
-class StabilityAdapter(Adapter):
+class StabilityAdapter(JoinedAdapter):
     name = "stability"
     platform = "stability"
     title = "Stability AI API (v2beta call logs, Stable Audio)"
@@ -116,9 +116,6 @@ class StabilityAdapter(Adapter):
         ends = text + tail(path).decode("utf-8", errors="replace")
         payload = any(f'"{key}"' in ends for key in _PAYLOADS)
         return payload and '"finish_reason"' in ends and '"seed"' in ends
-
-    def read(self, source: Source) -> Iterator[Item]:
-        yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         records: list[Record] = []

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
-from audit.ingest._requests import Pending, RequestLog, read_joined, settle
+from audit.ingest._requests import Pending, RequestLog, logged_request, read_joined, settle
 from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
     TIME_KEYS,
@@ -43,7 +43,7 @@ from audit.ingest._util import (
     short_side,
     uri_of,
 )
-from audit.ingest.base import Adapter, Item, Source, build, head_text
+from audit.ingest.base import Item, JoinedAdapter, Source, build, head_text
 from audit.models import AssetRef
 
 #: ``…models/<model>/operations/<id>`` in either service's operation name.
@@ -86,7 +86,7 @@ def _samples(response: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     return outputs, holder
 
 
-class VeoAdapter(Adapter):
+class VeoAdapter(JoinedAdapter):
     name = "veo"
     platform = "veo"
     title = "Google Veo (Gemini API and Vertex AI operations joined with request logs)"
@@ -115,9 +115,6 @@ class VeoAdapter(Adapter):
         text = head_text(path)
         return not looks_canonical(text) and bool(_SNIFF.search(text))
 
-    def read(self, source: Source) -> Iterator[Item]:
-        yield from self.read_many([source])
-
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         yield from read_joined(
             sources,
@@ -131,8 +128,7 @@ class VeoAdapter(Adapter):
     def _request(self, source: Source, locator: str, line: dict[str, Any]) -> Pending:
         name = required(opt_str(line, "operation") or opt_str(line, "name"), "operation")
         parse_name(name, "operation")
-        body = required(expect(line, "request", dict, "request"), "request")
-        return Pending(source, locator, (name,), body, line)
+        return logged_request(source, locator, line, name)
 
     def _operation(self, source: Source, locator: str, op: dict[str, Any], log: RequestLog) -> Item:
         name = required(opt_str(op, "name"), "name")
