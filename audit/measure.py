@@ -220,17 +220,18 @@ def track(
 ) -> Iterator[Measurement]:  # fmt: skip
     """Measure the ``with`` block and append its row to ``folder/logs/measured.csv``.
 
-    The yielded :class:`Measurement` is filled when the block ends. A block that raises is logged
-    with ``exit_code`` 1 and status ``failed`` (the energy was spent), then the exception goes on.
+    The yielded :class:`Measurement` is filled when the block ends. A block that raises (or is
+    interrupted) is logged with ``exit_code`` 1 and status ``failed`` (the energy was spent), then
+    the exception goes on.
     """
     info = RunInfo(shot, label, platform, modality, model, outputs, record_id)
     plan = prepare(Path(folder), info)
     result = Measurement(plan.csv_path)
     with Meter(plan.country, measure_power_secs) as meter:
         started_at = datetime.now(UTC)  # when the measured run happened: the real clock, on purpose
+        completed = False
         try:
             yield result
-        except Exception:
-            finish(plan, meter, started_at, 1, into=result)
-            raise
-        finish(plan, meter, started_at, 0, into=result)
+            completed = True
+        finally:  # the energy was spent either way; the block's exception goes on unchanged
+            finish(plan, meter, started_at, 0 if completed else 1, into=result)
