@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -180,7 +180,6 @@ class Index:
     by_pid: Lookup
     by_url: Lookup
     by_output_name: Lookup
-    by_input: Lookup
     by_prompt: Lookup
     by_tag: Lookup
     by_c2pa: Lookup
@@ -191,18 +190,6 @@ class Index:
     tag_codes: np.ndarray
     #: content inputs (uri, row) of every row, as a side table
     content_inputs: pd.DataFrame
-    ids: np.ndarray = field(default_factory=lambda: _EMPTY)
-
-    def content_inputs_of(self, row: int) -> list[str]:
-        frame = self.content_inputs
-        lo, hi = np.searchsorted(frame["row"].to_numpy(), [row, row + 1])
-        uris: list[str] = frame["uri"].to_numpy()[lo:hi].tolist()
-        return uris
-
-
-def platform_id(generation_id: str) -> str:
-    """``kling:8f3a9c…`` → ``8f3a9c…`` (the part after the first colon)."""
-    return generation_id.split(":", 1)[1] if ":" in generation_id else generation_id
 
 
 def tag_key(shot_tag: str | None) -> str | None:
@@ -224,7 +211,8 @@ def _normalised(
 
 
 def _pids(ids: np.ndarray) -> np.ndarray:
-    """Lower-case platform ids of at least :data:`MIN_PID_CHARS` characters (else None)."""
+    """Lower-case platform ids (``kling:8F3A…`` → ``8f3a…``, the part after the first colon; the
+    whole id without one) of at least :data:`MIN_PID_CHARS` characters (else None)."""
     out = np.empty(len(ids), dtype=object)
     out[:] = [i[i.find(":") + 1 :].lower() for i in ids.tolist()]
     lengths = np.fromiter(map(len, out), dtype=np.int64, count=len(out))
@@ -274,7 +262,6 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
         by_pid=Lookup(lambda part: _pids(ids[part]), rows),
         by_url=Lookup(out_values, out_rows),
         by_output_name=Lookup(lambda part: _names(out_values[part]), out_rows),
-        by_input=Lookup(content["uri"].to_numpy(dtype=object), content["row"].to_numpy()),
         by_prompt=by_prompt,
         by_tag=Lookup(None, rows, (tag_codes, tag_keys)),
         by_c2pa=Lookup(c2pa, rows),
@@ -282,7 +269,6 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
         prompt_codes=prompt_codes,
         tag_codes=tag_codes,
         content_inputs=content,
-        ids=ids,
     )
 
 

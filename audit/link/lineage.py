@@ -37,9 +37,6 @@ class Csr:
         indptr = np.concatenate([[0], np.cumsum(np.bincount(sources, minlength=count))])
         return cls(indptr.astype(np.int64), targets[order].astype(np.int64))
 
-    def of(self, node: int) -> np.ndarray:
-        return self.indices[self.indptr[node] : self.indptr[node + 1]]
-
     def degree(self) -> np.ndarray:
         return np.diff(self.indptr)
 

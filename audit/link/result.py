@@ -20,7 +20,6 @@ from audit.models import Generation
 
 Role = Literal["kept", "ancestor", "attempt"]
 T = TypeVar("T")
-_RANK: dict[str, int] = {"kept": 0, "ancestor": 1, "attempt": 2}
 #: Audio cue ids start with this, so they never collide with picture shot ids.
 CUE_PREFIX = "cue:"
 
