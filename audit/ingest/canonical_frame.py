@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,10 @@ _INTS = frozenset(
 _MODALITIES = frozenset(m.value for m in Modality)
 _STATUSES = frozenset(s.value for s in Status)
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
+#: ``YYYY-MM-DDTHH:MM:SS`` then ``Z`` or ``±HH:MM``, fields in range (the calendar is pandas').
+_DATE_SHAPE = re.compile(
+    r"\d{4}-[01]\d-[0-3]\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
+)
 _FIRST_US = micros_of(datetime(1, 1, 1, tzinfo=UTC))
 _LAST_US = micros_of(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
 
@@ -206,24 +211,23 @@ def _numbers(frame: pd.DataFrame, name: str, bad: np.ndarray) -> np.ndarray:
 
 
 def _dates(frame: pd.DataFrame, bad: np.ndarray) -> np.ndarray:
-    """created_at as microseconds since 1970 (UTC); other shapes are left to the row reader."""
+    """created_at as microseconds since 1970 (UTC). Only cells of the exact shape
+    :data:`_DATE_SHAPE` are converted here (pandas' parser takes more than the record does, e.g.
+    a 60th second or a one-digit month); any other cell is left to the row reader."""
     cells = frame["created_at"] if "created_at" in frame else pd.Series([None] * len(frame))
-    lengths = np.fromiter(
-        (len(c) if c.__class__ is str else 0 for c in cells.to_numpy(dtype=object).tolist()),
-        dtype=np.int64,
+    match = _DATE_SHAPE.fullmatch
+    shaped = np.fromiter(
+        (c.__class__ is str and match(c) is not None for c in cells.to_numpy(dtype=object)),
+        dtype=bool,
         count=len(cells),
     )
-    shaped = (lengths == 20) | (lengths == 25)
-    texts = cells.to_numpy(dtype=object)
-    if ":60" in "\x00".join(texts[shaped].tolist()):  # pandas rolls a 60th second over
-        shaped &= np.asarray([not (t.__class__ is str and ":60" in t) for t in texts.tolist()])
     micros = np.zeros(len(cells), dtype=np.int64)
     bad |= ~shaped
     if shaped.any():
         parsed = pd.to_datetime(cells[shaped], format=_DATE_FORMAT, utc=True, errors="coerce")
         naive = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
         micros[shaped] = naive.view(np.int64)
-        bad[np.flatnonzero(shaped)[parsed.isna().to_numpy()]] = True
+        bad[np.flatnonzero(shaped)[parsed.isna().to_numpy()]] = True  # e.g. 30 February
     bad |= (micros < _FIRST_US) | (micros > _LAST_US)  # out of years 1-9999 once in UTC
     return micros
 
