@@ -116,6 +116,8 @@ def _whatif_table(rows: list[dict[str, Any]]) -> None:
 def _write_whatif(out: Path, document: dict[str, Any], rows: list[dict[str, Any]]) -> list[Path]:
     import pandas as pd
 
+    from audit.report.csvout import neutralised
+
     try:
         out.mkdir(parents=True, exist_ok=True)
         audit = out / "audit.json"
@@ -124,7 +126,7 @@ def _write_whatif(out: Path, document: dict[str, Any], rows: list[dict[str, Any]
             encoding="utf-8",
         )
         table = out / "whatif.csv"
-        table.write_text(pd.DataFrame(rows).to_csv(index=False, lineterminator="\n"))
+        table.write_text(neutralised(pd.DataFrame(rows)).to_csv(index=False, lineterminator="\n"))
     except OSError as exc:
         raise RenderError(f"cannot write into {out}: {exc}") from exc
     return [audit, table]

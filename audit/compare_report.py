@@ -175,7 +175,9 @@ def render_html(entries: list[Entry], lang: str, anonymize: bool, standalone: bo
 def compare_csv(entries: list[Entry]) -> bytes:
     import pandas as pd
 
-    frame = pd.DataFrame(csv_rows(entries))
+    from audit.report.csvout import neutralised
+
+    frame = neutralised(pd.DataFrame(csv_rows(entries)))
     return str(frame.to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from audit.errors import ConfigError
 from audit.report.i18n import N_, gettext
+from audit.safetext import neutralise_row
 
 if TYPE_CHECKING:
     from audit.aggregate import Aggregates, Range
@@ -156,7 +157,7 @@ def _csv(head: list[str], rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(head)
-    writer.writerows(rows)
+    writer.writerows(neutralise_row(row) for row in rows)
     return buffer.getvalue()
 
 

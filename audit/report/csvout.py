@@ -8,7 +8,11 @@ empty cells, other objects as :mod:`csv` writes them — each distinct number on
 and join them ourselves: a cell is quoted, its quotes doubled, when it holds a character that
 makes the standard library's writer (same dialect) quote it, which :data:`_UNSAFE` asks that
 writer once. A frame with another dtype (dates, categories, nullable numbers), labels that are
-not plain strings, or a single column goes through pandas itself."""
+not plain strings, or a single column goes through pandas itself.
+
+Text cells that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
+return first) are written with a ``'`` before them (:func:`audit.safetext.neutralise_csv_cell`),
+on both paths; numbers are numbers and stay as they are."""
 
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from audit.safetext import neutralise_cells, neutralise_csv_cell
 
 #: The dialect pandas gives :func:`csv.writer` for ``to_csv(lineterminator="\n")``.
 _DIALECT: dict[str, Any] = {
@@ -89,25 +95,38 @@ def _cells(series: pd.Series) -> list[str] | None:
     dtype = series.dtype
     if isinstance(dtype, pd.StringDtype):
         texts: list[str] = series.to_numpy(dtype=object, na_value="").tolist()
-        return texts
+        return neutralise_cells(texts)
     if isinstance(dtype, pd.api.extensions.ExtensionDtype):
         return None
     if dtype.kind == "O":
         values = series.to_numpy(dtype=object, na_value="").tolist()
-        return [v if v.__class__ is str else _text(v) for v in values]
+        return [neutralise_csv_cell(v) if v.__class__ is str else _text(v) for v in values]
     if (dtype.kind == "f" and dtype.itemsize == 8) or dtype.kind in "iub":
         return _numbers(series.to_numpy())
     return None
 
 
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell (of any column) neutralised; other cells unchanged."""
+    out = frame.copy()
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if column.dtype.kind == "O" or isinstance(column.dtype, pd.StringDtype):
+            cells = column.map(lambda v: neutralise_csv_cell(v) if isinstance(v, str) else v)
+            string = isinstance(column.dtype, pd.StringDtype)
+            out.isetitem(i, (cells.astype(column.dtype) if string else cells).array)
+    return out
+
+
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """``frame`` as CSV (header, no index, ``\\n`` line ends), UTF-8: the bytes of
-    ``frame.to_csv(index=False, lineterminator="\\n")``."""
+    ``neutralised(frame).to_csv(index=False, lineterminator="\\n")``."""
     labels = list(frame.columns)
     columns = [_cells(frame.iloc[:, i]) for i in range(len(labels))] if len(frame) else []
     plain = len(labels) > 1 and all(label.__class__ is str for label in labels)
     if not plain or not columns or any(cells is None for cells in columns):
-        return str(frame.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+        text = neutralised(frame).to_csv(index=False, lineterminator="\n")
+        return str(text).encode("utf-8")
     quoted = [_quoted(cells) for cells in columns if cells is not None]
     lines = [",".join(_quoted(labels)), *map(",".join, zip(*quoted, strict=True))]
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -17,7 +17,7 @@ import pytest
 from audit.models import AssetRef, Generation, Modality, Status, to_row
 from audit.pipeline import AuditRun
 from audit.report.audit_json import canonical_frame, generations_frame, redact_prompt
-from audit.report.csvout import csv_bytes
+from audit.report.csvout import csv_bytes, neutralised
 from tests.report.conftest import Rendered
 
 TEXTS = (
@@ -32,12 +32,19 @@ TEXTS = (
     "tab\there",
     '"',
     ",",
+    '=HYPERLINK("http://x.invalid","clic")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-2+3",
+    "\tlead tab",
+    "\rlead return",
 )
 FLOATS = (0.0, -0.0, 1.5, 1e-05, 1e16, 1e22, 123456789.123, 5e-324, 1.7976931348623157e308)
 
 
 def pandas_csv(frame: pd.DataFrame) -> bytes:
-    return str(frame.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+    """pandas' CSV of the frame after formula neutralising (the only change csv_bytes makes)."""
+    return str(neutralised(frame).to_csv(index=False, lineterminator="\n")).encode("utf-8")
 
 
 def _float(rnd: random.Random) -> float:
