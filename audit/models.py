@@ -37,6 +37,9 @@ class Status(StrEnum):
     succeeded = "succeeded"
     failed = "failed"
     cancelled = "cancelled"
+    #: Still submitted, queued or running when the record was saved (a create response): estimated
+    #: as a full run of its kind and counted apart; a finished record of the same id replaces it.
+    pending = "pending"
 
 
 #: Departments of the report, by modality.
@@ -105,7 +108,9 @@ class Generation(BaseModel):
         default_factory=list, description="ids of generations this one derives from"
     )
     shot_tag: str | None = Field(default=None, description="explicit shot tag from the platform")
-    status: Status = Field(default=Status.succeeded, description="succeeded | failed | cancelled")
+    status: Status = Field(
+        default=Status.succeeded, description="succeeded | failed | cancelled | pending"
+    )
     credits: float | None = Field(default=None, ge=0, description="platform credits charged")
     hardware: str | None = Field(default=None, description="hardware of a local run")
     region: str | None = Field(default=None, description="ISO 3166 alpha-3 where it ran, if known")

@@ -31,7 +31,10 @@ from audit.ingest._util import (
 from audit.ingest.base import Item, JoinedAdapter, Source, build, head_text
 from audit.models import AssetRef
 
-_STATUS = {"COMPLETED": "succeeded", "FAILED": "failed"}
+#: data.status → Status; a task CREATED or IN_PROGRESS is work in progress.
+_STATUS = {
+    "COMPLETED": "succeeded", "FAILED": "failed", "CREATED": "pending", "IN_PROGRESS": "pending",
+}  # fmt: skip
 _TIME_KEYS = ("created_at", "timestamp", "sent_at", "requested_at")
 _PRECISION_KEYS = ("sharpen", "smart_grain", "ultra_detail", "flavor")
 _ATTRIBUTE_KEYS = ("creativity", "hdr", "resemblance", "fractality", "optimized_for", "engine")
@@ -116,7 +119,7 @@ class MagnificAdapter(JoinedAdapter):
         status = required(opt_str(data, "status", "data.status"), "data.status")
         if status not in _STATUS:
             raise RecordError(
-                "task not finished", field="data.status", value=status, choices=_STATUS
+                "unknown task status", field="data.status", value=status, choices=_STATUS
             )
         generated = [str(url) for url in opt_list(data, "generated", "data.generated")]
         request = log.take(task_id)

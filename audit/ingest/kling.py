@@ -31,7 +31,10 @@ from audit.ingest._util import (
 from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, head_text
 from audit.models import AssetRef
 
-_STATUS = {"succeed": "succeeded", "failed": "failed"}
+#: task_status → Status; a task submitted or processing is work in progress.
+_STATUS = {
+    "succeed": "succeeded", "failed": "failed", "submitted": "pending", "processing": "pending",
+}  # fmt: skip
 #: Short side in pixels by ``mode`` (platforms-and-rights.md §1.5, useapi.net guide [S]).
 RESOLUTION_P = {"std": 720, "pro": 1080, "4k": 2160}
 #: (endpoint fragment, modality, task), most specific first.
@@ -144,7 +147,7 @@ class KlingAdapter(JoinedAdapter):
         status = required(opt_str(data, "task_status", "data.task_status"), "data.task_status")
         if status not in _STATUS:
             raise RecordError(
-                "task not finished", field="data.task_status", value=status, choices=_STATUS
+                "unknown task status", field="data.task_status", value=status, choices=_STATUS
             )
         external = opt_str(
             opt_dict(data, "task_info", "data.task_info"),

@@ -32,7 +32,10 @@ from audit.ingest._util import (
 from audit.ingest.base import Adapter, Item, Source, build, head_text
 from audit.models import AssetRef
 
-_STATUS = {"completed": "succeeded", "failed": "failed"}
+#: state → Status; a generation queued or dreaming is work in progress.
+_STATUS = {
+    "completed": "succeeded", "failed": "failed", "queued": "pending", "dreaming": "pending",
+}  # fmt: skip
 #: Keyframe slot → role of an image keyframe.
 _FRAME_ROLES = {"frame0": "image", "frame1": "image_tail"}
 #: Request keys listing image references → role.
@@ -140,7 +143,7 @@ class LumaAdapter(Adapter):
         state = required(opt_str(gen, "state"), "state")
         if state not in _STATUS:
             raise RecordError(
-                "generation not finished", field="state", value=state, choices=_STATUS
+                "unknown generation state", field="state", value=state, choices=_STATUS
             )
         request = opt_dict(gen, "request")
         kind = opt_str(gen, "generation_type") or opt_str(request, "generation_type") or "video"

@@ -42,7 +42,11 @@ from audit.ingest._util import (
 from audit.ingest.base import Item, JoinedAdapter, Merged, Reject, Source, build, guarded, head_text
 from audit.models import AssetRef
 
-_STATUS = {"Success": "succeeded", "Fail": "failed"}
+#: status → Status; a task Queueing, Preparing or Processing is work in progress.
+_STATUS = {
+    "Success": "succeeded", "Fail": "failed",
+    "Queueing": "pending", "Preparing": "pending", "Processing": "pending",
+}  # fmt: skip
 _MARKERS = (
     '"base_resp"', '"first_frame_image"', '"subject_reference"', '"prompt_optimizer"',
     "video_generation", '"MiniMax-Hailuo', '"T2V-01', '"I2V-01', '"S2V-01',
@@ -85,7 +89,7 @@ class MiniMaxAdapter(JoinedAdapter):
         "apart by shape (one per file, a list or JSON Lines); joined records count as merged"
     )
     reads = (
-        "task_id, status (Queueing/Preparing/Processing rejected as unfinished), file_id, "
+        "task_id, status (Queueing/Preparing/Processing: pending), file_id, "
         "base_resp.status_msg; request model, prompt, prompt_optimizer, first_frame_image, "
         "subject_reference[].image, duration, resolution; file created_at (s), bytes, "
         "filename, download_url"
@@ -135,7 +139,7 @@ class MiniMaxAdapter(JoinedAdapter):
         task_id = required(id_text(query.get("task_id"), "task_id"), "task_id")
         status = required(opt_str(query, "status"), "status")
         if status not in _STATUS:
-            raise RecordError("task not finished", field="status", value=status, choices=_STATUS)
+            raise RecordError("unknown task status", field="status", value=status, choices=_STATUS)
         file_id = id_text(query.get("file_id"), "file_id")
         request, file = requests.take(task_id), files.take(file_id)
         body, line = (request.body, request.line) if request else ({}, {})

@@ -51,6 +51,8 @@ from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarde
 from audit.models import AssetRef
 
 _VIDEO_STATUS = {"completed": "succeeded", "failed": "failed"}
+#: A video object still queued or in progress (the create response) is work in progress.
+_VIDEO_PENDING = frozenset({"queued", "in_progress"})
 _VIDEO_OBJECT = re.compile(r'"object"\s*:\s*"video"')
 #: OpenAI endpoints as a call log writes them (Sora video ids start with ``video_``).
 _ENDPOINTS = re.compile(
@@ -140,7 +142,19 @@ class OpenAIAdapter(JoinedAdapter):
                 yield self._record(source, locator, obj, log, characters)
             except RecordError as exc:
                 yield reject_of(source, locator, exc)
+        yield from self._unfinished(log, characters)
         yield from log.outcomes("fetch GET /v1/videos/<id> into logs/openai/")
+
+    def _unfinished(self, log: RequestLog, chars: Characters) -> Iterator[Item]:
+        """Create calls no finished video object completed: work in progress (status pending)."""
+        for call in [req for req in log.pending if not req.used]:
+            log.pending.remove(call)
+            try:
+                yield self._video(
+                    call.source, call.locator, call.line["response"], call, chars, "/response"
+                )
+            except RecordError as exc:
+                yield reject_of(call.source, call.locator, exc)
 
     def _record(
         self, source: Source, locator: str, obj: dict[str, Any], log: RequestLog, chars: Characters
@@ -171,9 +185,10 @@ class OpenAIAdapter(JoinedAdapter):
         f = partial(_field, prefix)
         video_id = required(opt_str(video, "id", f("id")), f("id"))
         status = required(opt_str(video, "status", f("status")), f("status"))
-        if status not in _VIDEO_STATUS:
+        if status not in _VIDEO_STATUS and status not in _VIDEO_PENDING:
+            choices = [*_VIDEO_STATUS, *_VIDEO_PENDING]
             raise RecordError(
-                "video not finished", field=f("status"), value=status, choices=_VIDEO_STATUS
+                "unknown video status", field=f("status"), value=status, choices=choices
             )
         created = required(epoch_time(video, "created_at", f("created_at")), f("created_at"))
         width, height = size_of(video.get("size"), f("size"))
@@ -195,7 +210,7 @@ class OpenAIAdapter(JoinedAdapter):
             duration_s=seconds_of(video.get("seconds"), f("seconds")),
             width=width,
             height=height,
-            status=_VIDEO_STATUS[status],
+            status=_VIDEO_STATUS.get(status, "pending"),
             outputs_count=1 if status == "completed" else 0,
             outputs=[f"{video_id}.mp4"] if status == "completed" else [],
             inputs=inputs,

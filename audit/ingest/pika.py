@@ -33,7 +33,10 @@ from audit.ingest._util import (
 from audit.ingest.base import Item, JoinedAdapter, Source, build, head_text
 from audit.models import AssetRef
 
-_STATUS = {"finished": "succeeded", "failed": "failed"}
+#: status → Status; a video queued or started is work in progress.
+_STATUS = {
+    "finished": "succeeded", "failed": "failed", "queued": "pending", "started": "pending",
+}  # fmt: skip
 _STATUS_WORD = re.compile(r'"status"\s*:\s*"(queued|started|finished|failed)"')
 # fmt: off
 #: Last part of the endpoint → (modality, task).
@@ -87,7 +90,7 @@ class PikaAdapter(JoinedAdapter):
         "{video_id, endpoint, request: {...}}); a joined request counts as merged"
     )
     reads = (
-        "id, status (queued/started rejected as unfinished), url; request endpoint (task and "
+        "id, status (queued/started: pending), url; request endpoint (task and "
         "model version), promptText, negativePrompt, seed, resolution, duration, aspectRatio "
         "(width/height), image, images/ingredients, keyFrames, video, ingredientsMode; "
         "created_at beside video_id"
@@ -125,7 +128,7 @@ class PikaAdapter(JoinedAdapter):
         video_id = required(opt_str(obj, "id"), "id")
         status = required(opt_str(obj, "status"), "status")
         if status not in _STATUS:
-            raise RecordError("video not finished", field="status", value=status, choices=_STATUS)
+            raise RecordError("unknown video status", field="status", value=status, choices=_STATUS)
         request = log.take(video_id)
         body, line = (request.body, request.line) if request else ({}, {})
         created, origin = logged_time(line, source.path)

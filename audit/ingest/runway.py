@@ -47,7 +47,11 @@ from audit.ingest._util import (
 from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
 from audit.models import AssetRef, Generation
 
-_STATUS = {"SUCCEEDED": "succeeded", "FAILED": "failed", "CANCELLED": "cancelled"}
+#: status → Status; a task PENDING, THROTTLED or RUNNING is work in progress.
+_STATUS = {
+    "SUCCEEDED": "succeeded", "FAILED": "failed", "CANCELLED": "cancelled",
+    "PENDING": "pending", "THROTTLED": "pending", "RUNNING": "pending",
+}  # fmt: skip
 _UNFINISHED = ("PENDING", "THROTTLED", "RUNNING")
 # fmt: off
 #: Create endpoint → (modality, task).
@@ -114,7 +118,7 @@ class RunwayAdapter(JoinedAdapter):
         "per-model credits are copied onto the tasks of that day and model"
     )
     reads = (
-        "task id, status (PENDING/THROTTLED/RUNNING rejected as unfinished), createdAt, output[], "
+        "task id, status (PENDING/THROTTLED/RUNNING: pending), createdAt, output[], "
         "failure, failureCode; request endpoint, model, promptText, promptImage (string or "
         "[{uri, position}]), videoUri, character, reference, referenceImages, ratio, duration, "
         "seed, voice.presetId, contentModeration.publicFigureThreshold; usage date, "
@@ -182,7 +186,7 @@ class RunwayAdapter(JoinedAdapter):
         task_id = required(opt_str(task, "id"), "id")
         status = required(opt_str(task, "status"), "status")
         if status not in _STATUS:
-            raise RecordError("task not finished", field="status", value=status, choices=_STATUS)
+            raise RecordError("unknown task status", field="status", value=status, choices=_STATUS)
         request = log.take(task_id)
         outputs = [str(url) for url in opt_list(task, "output") if isinstance(url, str)]
         attributes = {

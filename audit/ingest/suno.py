@@ -17,7 +17,11 @@ from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import iso_time, opt_dict, opt_float, opt_list, opt_str, required
 from audit.ingest.base import Adapter, Item, Source, build, head_text
 
-_STATUS = {"complete": "succeeded", "error": "failed"}
+#: Clip status → Status; a clip still submitted, queued or streaming is work in progress.
+_STATUS = {
+    "complete": "succeeded", "error": "failed",
+    "submitted": "pending", "queued": "pending", "streaming": "pending",
+}  # fmt: skip
 _TASKS = {"gen": "text_to_music", "concat": "concat", "upsample": "upsample", "edit": "edit"}
 _ATTRIBUTE_KEYS = ("title", "handle", "display_name", "is_public")
 
@@ -93,7 +97,7 @@ class SunoAdapter(Adapter):
         clip_id = required(opt_str(clip, "id"), "id")
         status = required(opt_str(clip, "status"), "status")
         if status not in _STATUS:
-            raise RecordError("clip not finished", field="status", value=status, choices=_STATUS)
+            raise RecordError("unknown clip status", field="status", value=status, choices=_STATUS)
         meta = opt_dict(clip, "metadata")
         kind = opt_str(meta, "type", "metadata.type")
         audio = opt_str(clip, "audio_url")

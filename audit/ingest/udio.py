@@ -66,8 +66,9 @@ class UdioAdapter(Adapter):
 
     def _song(self, source: Source, locator: str, song: dict[str, Any]) -> Item:
         song_id = required(opt_str(song, "id"), "id")
-        if expect(song, "finished", bool, "finished") is not True:
-            raise RecordError("song not finished", field="finished", value=song.get("finished"))
+        finished = expect(song, "finished", bool, "finished")
+        if finished is None:
+            raise RecordError("required (true, or false while it renders)", field="finished")
         attributes = {k: song[k] for k in _ATTRIBUTE_KEYS if isinstance(song.get(k), str | int)}
         created = any_time(song, ("created_at",))
         if created is None:
@@ -91,6 +92,7 @@ class UdioAdapter(Adapter):
             seed=seed if seed is not None and seed >= 0 else None,
             duration_s=opt_float(song, "duration"),
             outputs=[path] if path else [],
+            status="succeeded" if finished else "pending",
             parent_ids=[f"udio:{parent}"] if parent else [],
             attributes=attributes,
         )

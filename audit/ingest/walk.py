@@ -26,13 +26,15 @@ from audit.gentable import GenTable
 from audit.ingest.accepted import Accepted
 from audit.ingest.base import Adapter, Batch, Item, Merged, Reject, Source
 from audit.ingest.registry import adapters as all_adapters
-from audit.models import Generation
+from audit.models import Generation, Status
 
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "README.txt", "README.md"}
 #: No generation job renders a day of media: a longer duration is milliseconds logged as seconds.
 MAX_DURATION_S = 86_400.0
 #: No generator writes an image or a frame wider or taller than this (absurd dimensions).
 MAX_SIDE_PX = 100_000
+#: Attribute set on a pending record: its footprint is that of a full run, estimated ahead.
+RUN_FLAG = "estimated_as_run"
 
 
 @dataclass
@@ -130,7 +132,12 @@ def _claim(path: Path, registry: dict[str, Adapter], forced: Adapter | None) -> 
 
 
 def _fill(kept: Generation, other: Generation) -> Generation:
-    """Complete ``kept`` with fields only ``other`` knows (the same job seen twice)."""
+    """Complete ``kept`` with fields only ``other`` knows (the same job seen twice). A finished
+    record replaces a pending one of the same id (the create response saved before the result),
+    which only fills what the finished one left empty."""
+    if kept.status == Status.pending and other.status != Status.pending:
+        flagless = {k: v for k, v in kept.attributes.items() if k != RUN_FLAG}
+        kept, other = other, kept.model_copy(update={"attributes": flagless})
     updates = {
         name: getattr(other, name)
         for name in Generation.model_fields
@@ -251,10 +258,22 @@ def _account(
         reports[item.file].merged += 1
     elif (refused := implausible(item)) is not None:
         _account(refused, reports, accepted, rejects, lenient)
-    elif accepted.add(item):
+    elif accepted.add(as_run(item)):
         reports[item.source_file].accepted += 1
     else:
         reports[item.source_file].merged += 1
+
+
+def as_run(gen: Generation) -> Generation:
+    """A pending record (work in progress) counts as a full run of its kind: at least one output,
+    flagged ``estimated_as_run`` so that the report says its footprint is an estimate ahead of
+    the result."""
+    if gen.status != Status.pending:
+        return gen
+    attributes = {**gen.attributes, RUN_FLAG: True}
+    return gen.model_copy(
+        update={"outputs_count": max(gen.outputs_count, 1), "attributes": attributes}
+    )
 
 
 def implausible(gen: Generation) -> Reject | None:

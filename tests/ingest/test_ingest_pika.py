@@ -9,9 +9,8 @@ import pytest
 
 from audit.errors import RecordError
 from audit.ingest._util import mtime_utc
-from audit.ingest.base import Reject
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Modality, Status
+from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader
 
 FILES = ("pika/requests.jsonl", "pika/status.json")
@@ -69,10 +68,8 @@ def test_failed_scenes_and_status_alone(fixtures: Path) -> None:
     assert alone.attributes == {"created_at_source": "file_mtime"}
 
 
-def test_unfinished_status(tmp_path: Path, read: Reader) -> None:
+def test_unfinished_status_is_pending(tmp_path: Path, read: Reader) -> None:
     (tmp_path / "s.json").write_text('{"id": "pk-1", "status": "started", "progress": 10}')
     (item,) = read("pika", "s.json", root=tmp_path)
-    assert isinstance(item, Reject)
-    assert item.line() == (
-        "s.json:/: status: video not finished (allowed: failed, finished) (got 'started')"
-    )
+    assert isinstance(item, Generation)
+    assert (item.id, item.status) == ("pika:pk-1", "pending")
