@@ -179,11 +179,30 @@ def canonical_frame(generations: list[Generation], redact_prompts: bool) -> pd.D
 def generations_frame(run: AuditRun, redact_prompts: bool) -> pd.DataFrame:
     """generations.csv: canonical columns, then the estimate of each generation."""
     generations = list(run.link.generations)
-    impacts = run.footprint.table.drop(columns=_REPEATED)
+    impacts = run.footprint.table.drop(columns=_REPEATED).rename(columns=_RENAMED)
     if not generations:
         return impacts
-    canonical = canonical_frame(generations, redact_prompts)
+    canonical = _whole_numbers(canonical_frame(generations, redact_prompts))
     return canonical.merge(impacts, on="id", how="left").sort_values(["created_at", "id"])
+
+
+#: The estimate's region (the grid the figures use: production.yaml's compute_regions, else
+#: the record's, else the platform's) beside the record's own ``region``.
+_RENAMED = {"region": "grid_region"}
+_WHOLE = [name for name in COLUMNS if _annotation(name) in (int, int | None)]
+
+
+def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Integer fields that pandas typed as floats (a missing value among them) written as
+    integers: ``1456``, not ``1456.0``; missing stays an empty cell."""
+    for name in _WHOLE:
+        column = frame[name]
+        if column.dtype.kind == "f":
+            values = column.to_numpy()
+            frame[name] = pd.Series(
+                [None if v != v else int(v) for v in values.tolist()], dtype=object
+            ).to_numpy()
+    return frame
 
 
 def findings_frame(run: AuditRun) -> pd.DataFrame:

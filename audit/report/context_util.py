@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
+
+#: Pointers to the project's working notes ("research coefficients.md §10.3 hosting NOT FOUND"),
+#: which a reader of the report cannot follow, and cross-references to other coefficients
+#: ("(see luma)"): cut from the locators the report prints.
+_NOTES = re.compile(
+    r"research coefficients\.md(\s*§[\d.]+(\s*\([^):\d]*\))?(\s*(,|and)\s*§[\d.]+)*)?"
+    r"(\s*hosting NOT FOUND)?"
+    r"|\s*\(see [a-z0-9_.-]+\)",
+)
 
 
 def ref_numbers(registry: Any, coefficient_ids: Iterable[str]) -> dict[str, int]:
@@ -17,6 +27,12 @@ def ref_numbers(registry: Any, coefficient_ids: Iterable[str]) -> dict[str, int]
     return numbers
 
 
+def _sentence(text: str) -> str:
+    """``text`` ending with one full stop (none added after ``?``, ``!`` or ``.``)."""
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def citation(source: Any) -> str:
     """ "Authors (year). Title. Publisher." from a registry source."""
     parts = []
@@ -24,7 +40,27 @@ def citation(source: Any) -> str:
         parts.append(f"{source.authors} ({source.year}).")
     elif getattr(source, "year", None):
         parts.append(f"({source.year})")
-    parts.append(f"{source.title}.")
+    parts.append(_sentence(source.title))
     if getattr(source, "publisher", None):
-        parts.append(f"{source.publisher}.")
+        parts.append(_sentence(source.publisher))
     return " ".join(parts)
+
+
+def short_citation(source: Any) -> str:
+    """ "Authors (year)" for a pointer beside a figure; the full entry is in the bibliography."""
+    return f"{source.authors} ({source.year})"
+
+
+def public_locator(locator: str) -> str:
+    """Where in the cited source a value is, without the project's working notes: pieces that
+    name ``research coefficients.md`` or point to another coefficient are cut, and the
+    separators they leave behind tidied."""
+    text = _NOTES.sub("", locator)
+    pieces = [p.strip(" ,;") for p in text.split(";")]
+    text = "; ".join(p for p in pieces if p)
+    text = re.sub(r"\s*,\s*(?=\(|$)", " ", text).strip(" ,;")
+    return re.sub(r"^\((.*)\)$", r"\1", text)
+
+
+def is_web_link(link: str) -> bool:
+    return link.startswith(("https://", "http://"))

@@ -34,10 +34,13 @@ def cited_ids() -> list[str]:
 
 
 def _source(run: AuditRun, cid: str) -> str:
+    """ "Authors (year) [n]": the short pointer to the source's entry in the bibliography."""
+    from audit.report.context_util import ref_numbers, short_citation
+
     registry = run.footprint.registry
-    coefficient = registry.get(cid)
-    source = registry.sources[coefficient.source_id]
-    return f"{source.authors}, {source.title} ({source.year}) — {coefficient.locator}"
+    source = registry.sources[registry.get(cid).source_id]
+    refs = ref_numbers(registry, {*run.footprint.coefficient_ids(), *cited_ids()})
+    return f"{short_citation(source)} [{refs[source.id]}]"
 
 
 def equivalents(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from audit.report.context_util import citation, ref_numbers
+from audit.report.context_util import citation, is_web_link, public_locator, ref_numbers
+from audit.report.glossary import glossary
 from audit.report.i18n import N_, Formatter, gettext
-from audit.report.units import quantity
+from audit.report.units import quantity, typeset_unit
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -56,24 +57,43 @@ def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         coefficients.append(
             {
                 "id": c.id,
+                "id_parts": c.id.split("."),
                 "low": fmt.compact(c.low),
                 "value": fmt.compact(c.value),
                 "high": fmt.compact(c.high),
-                "unit": c.unit,
+                "unit": typeset_unit(c.unit, fmt.lang),
                 "ref": refs[c.source_id],
-                "locator": c.locator,
+                "locator": public_locator(c.locator),
             }
         )
-    bibliography = [
-        {"id": s.id, "ref": refs[s.id], "citation": citation(s), "url": s.link}
-        for s in registry.cited(used)
-    ]
     return {
         "status": status,
         "coefficients": coefficients,
         "regions": regions.to_dict(orient="records"),
-        "bibliography": sorted(bibliography, key=lambda b: b["ref"]),
+        "bibliography": _bibliography(registry, used, refs, fmt),
+        "glossary": glossary(fmt.lang),
     }
+
+
+def _bibliography(
+    registry: Any, used: list[str], refs: dict[str, int], fmt: Formatter
+) -> list[dict[str, Any]]:
+    """One entry per cited source, by reference number: citation, link, date consulted."""
+    entries = []
+    for s in registry.cited(used):
+        link = s.link
+        entries.append(
+            {
+                "id": s.id,
+                "ref": refs[s.id],
+                "citation": citation(s),
+                "url": link if is_web_link(link) else "",
+                "document": "" if is_web_link(link) else link,
+                "accessed": gettext(fmt.lang, "consulted %(date)s")
+                % {"date": fmt.date(s.accessed)},
+            }
+        )
+    return sorted(entries, key=lambda b: b["ref"])
 
 
 def provenance(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
@@ -105,10 +125,50 @@ def appendix(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
     }
     if tl.note:
         timeline += " " + tl.note
+    totals = run.ingest.totals()
+    inventory = gettext(
+        fmt.lang,
+        "%(files)s input files read (%(size)s), %(records)s records: %(accepted)s accepted, "
+        "%(merged)s merged, %(rejected)s rejected. The file-by-file inventory (name, adapter, "
+        "counts, size, SHA-256) is attached as inputs.csv.",
+    ) % {
+        "files": fmt.number(totals["files"], 0),
+        "size": _size(fmt, sum(f.size_bytes for f in run.ingest.files)),
+        **{k: fmt.number(totals[k], 0) for k in ("records", "accepted", "merged", "rejected")},
+    }
     return {
-        "files": [vars(f) | {"adapter": f.adapter or "—"} for f in run.ingest.files],
-        "totals": run.ingest.totals(),
+        "inventory": inventory,
+        "by_adapter": _by_adapter(run, fmt),
+        "inputs_sha256": run.inputs_sha256,
+        "totals": {k: fmt.number(v, 0) for k, v in totals.items()},
         "rejects": [r.line() for r in run.ingest.rejects],
         "unclaimed": run.ingest.unclaimed,
         "timeline": timeline,
     }
+
+
+def _size(fmt: Formatter, size: int) -> str:
+    """A file size the reader's way: ``1,4 Mo`` in French, ``1.4 MB`` in English."""
+    units = ("o", "ko", "Mo", "Go") if fmt.lang == "fr" else ("B", "kB", "MB", "GB")
+    value, unit = float(size), units[0]
+    for unit in units:
+        if value < 1000 or unit == units[-1]:
+            break
+        value /= 1000
+    return f"{fmt.sig(value, 2)}\u00a0{unit}"
+
+
+def _by_adapter(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
+    """Files and records per adapter: the inventory in a few rows (the file list is attached)."""
+    rows: dict[str, list[int]] = {}
+    for f in run.ingest.files:
+        counts = rows.setdefault(f.adapter or "—", [0, 0, 0, 0])
+        for i, n in enumerate((1, f.accepted, f.merged, f.rejected)):
+            counts[i] += n
+    return [
+        {"adapter": name, **{k: fmt.number(n, 0) for k, n in zip(_COUNTS, counts, strict=True)}}
+        for name, counts in sorted(rows.items())
+    ]
+
+
+_COUNTS = ("files", "accepted", "merged", "rejected")

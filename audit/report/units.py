@@ -43,3 +43,30 @@ def ranged(fmt: Formatter, kind: str, rng: Range) -> dict[str, str]:
         "high": fmt.sig(rng.high / divisor, 2),
         "unit": unit,
     }
+
+
+#: Registry units (ASCII, as written in data/) → the unit a reader expects, per language.
+#: Chemical subscripts, a space between number prefix and symbol, words instead of ids.
+_UNIT_WORDS: dict[str, dict[str, str]] = {
+    "fr": {"audio_s": "s d’audio", "char": "caractère", "chars": "caractères", "steps": "pas",
+           "frames": "images", "fps": "i/s", "clip": "extrait", "query": "requête",
+           "GPU_h": "h GPU", "MP": "Mpx", "ratio": "rapport", "unit": "unité",
+           "exponent": "exposant"},
+    "en": {"audio_s": "s of audio", "char": "character", "chars": "characters", "GPU_h": "GPU-h",
+           "MP": "Mpx"},
+}  # fmt: skip
+_CHEMISTRY = (("CO2e", " CO₂e"), ("Sbeq", " Sb éq."))
+
+
+def typeset_unit(unit: str, lang: str) -> str:
+    """``gCO2e/h`` → ``g CO₂e/h``, ``kgSbeq/kWh`` → ``kg Sb éq./kWh`` (``kg Sb eq./kWh`` in
+    English), ``Wh/audio_s`` → ``Wh/s d’audio``; units it does not know come back unchanged."""
+    words = _UNIT_WORDS.get(lang, {})
+    parts = []
+    for part in unit.split("/"):
+        for raw, shown in _CHEMISTRY:
+            if part.endswith(raw):
+                part = (part[: -len(raw)] + shown).strip()
+        parts.append(words.get(part, part))
+    text = "/".join(parts)
+    return text.replace("éq.", "eq.") if lang == "en" else text

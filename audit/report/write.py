@@ -1,5 +1,6 @@
 """Write every output of ``empreinte report``: report.pdf (PDF/A-3b with audit.json and
-generations.csv attached), report.html, audit.json, generations.csv, findings.csv, credits.txt.
+generations.csv and inputs.csv attached), report.html, audit.json, generations.csv, findings.csv,
+inputs.csv, credits.txt.
 The first language gets the plain names; others get ``.<lang>`` before the suffix.
 
 ``--redact-prompts`` replaces the prompts in generations.csv by their length and hash, and the
@@ -21,6 +22,7 @@ from audit.report.audit_json import audit_json, findings_frame, generations_fram
 from audit.report.context import build_context
 from audit.report.credits import render_credits
 from audit.report.csvout import csv_bytes
+from audit.report.inventory import inputs_frame
 from audit.report.render import Attachment, deflate, render_template, write_pdf
 from audit.resources import templates_dir
 from audit.rules.clearance import redact_prompt_names
@@ -48,7 +50,9 @@ def stylesheet() -> Markup:
     return Markup((templates_dir() / "report.css").read_text(encoding="utf-8"))
 
 
-def _attachments(pool: ThreadPoolExecutor, data_json: bytes, csv: bytes) -> list[Attachment]:
+def _attachments(
+    pool: ThreadPoolExecutor, data_json: bytes, csv: bytes, inputs: bytes
+) -> list[Attachment]:
     """The PDF's attachments, each compressed in ``pool`` while the report is laid out."""
     return [
         Attachment(
@@ -64,6 +68,13 @@ def _attachments(pool: ThreadPoolExecutor, data_json: bytes, csv: bytes) -> list
             "One row per generation with its estimate",
             "text/csv",
             pool.submit(deflate, csv),
+        ),
+        Attachment(
+            "inputs.csv",
+            inputs,
+            "Inventory of the input files with their SHA-256",
+            "text/csv",
+            pool.submit(deflate, inputs),
         ),
     ]
 
@@ -87,7 +98,9 @@ def _write_all(run: AuditRun, out: Path, langs: list[str], redact_prompts: bool)
         run = dataclasses.replace(run, findings=redact_prompt_names(run.findings))
     data_json = audit_json(run)
     generations_csv = csv_bytes(generations_frame(run, redact_prompts))
+    inputs_csv = csv_bytes(inputs_frame(run))
     files = {
+        out / "inputs.csv": inputs_csv,
         out / "audit.json": data_json,
         out / "generations.csv": generations_csv,
         out / "findings.csv": csv_bytes(findings_frame(run)),
@@ -95,7 +108,7 @@ def _write_all(run: AuditRun, out: Path, langs: list[str], redact_prompts: bool)
     identifier = hashlib.sha256(run.inputs_sha256.encode() + data_json).hexdigest()[:32].encode()
     written = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deflate") as pool:
-        attachments = _attachments(pool, data_json, generations_csv)
+        attachments = _attachments(pool, data_json, generations_csv, inputs_csv)
         for index, lang in enumerate(langs):
             first = index == 0
             context = build_context(run, lang)

@@ -39,6 +39,9 @@ TEXTS = (
     "\tlead tab",
     "\rlead return",
 )
+#: Integer fields of the record (pandas types them as floats when one is missing).
+WHOLE = ("seed", "width", "height", "frames", "steps", "outputs_count", "characters",
+         "tokens_in", "tokens_out")  # fmt: skip
 FLOATS = (0.0, -0.0, 1.5, 1e-05, 1e16, 1e22, 123456789.123, 5e-324, 1.7976931348623157e308)
 
 
@@ -163,15 +166,23 @@ def test_canonical_frame_is_the_frame_of_to_row(redact: bool) -> None:
 def test_example_generations_csv_is_the_record_by_record_csv(
     example_run: AuditRun, rendered: Rendered
 ) -> None:
-    """The whole file: canonical columns of ``to_row``, then the estimates, merged and sorted."""
+    """The whole file: canonical columns of ``to_row`` (whole numbers as integers), then the
+    estimates (their region as ``grid_region``), merged and sorted."""
     canonical = pd.DataFrame([to_row(gen) for gen in example_run.link.generations])
+    for name in WHOLE:
+        canonical[name] = canonical[name].astype("Int64")
     impacts = example_run.footprint.table.drop(
         columns=["platform", "model", "modality", "outputs_count", "shot_id", "kept",
                  "source_file", "source_locator"]
-    )  # fmt: skip
+    ).rename(columns={"region": "grid_region"})  # fmt: skip
     expected = canonical.merge(impacts, on="id", how="left").sort_values(["created_at", "id"])
     written = (rendered.out / "generations.csv").read_bytes()
     assert written == pandas_csv(expected)
+    header = written.split(b"\n", 1)[0].decode().split(",")
+    assert "region" in header
+    assert "grid_region" in header
+    assert not [name for name in header if name.endswith(("_x", "_y"))]
+    assert b",1456,816," in written  # Midjourney's 16:9 size, not 1456.0
     assert written == csv_bytes(generations_frame(example_run, redact_prompts=False))
 
 

@@ -25,6 +25,7 @@ OUTPUTS = [
     "credits.txt",
     "findings.csv",
     "generations.csv",
+    "inputs.csv",
     "report.en.html",
     "report.en.pdf",
     "report.html",

@@ -9,6 +9,7 @@ import logging
 import pypdf
 import pytest
 
+from audit.pipeline import AuditRun
 from audit.report.i18n import gettext
 from audit.resources import templates_dir
 from tests.report.conftest import Rendered
@@ -28,13 +29,13 @@ from tests.report.report_support import (
 pytestmark = [pytest.mark.slow, WEASYPRINT_ICC_LEAK]
 
 LANGS = ["fr", "en"]
-#: 22 pages (fr) and 21 (en) with WeasyPrint 70 and the bundled DejaVu fonts: cover 1, summary 1,
-#: breakdown 2, shots 2, rights 3, methodology 4, the appendix 8 (115 input files, each a name
-#: and its sha256 on two lines, ~16 a page) and credits 1; every chapter starts a page. Three
-#: pages either way absorb line-breaking differences between Pango/HarfBuzz versions and small
-#: wording changes; a lost chapter with its tables, or a table printed row by generation (591
-#: rows: 30 pages more), falls outside.
-PAGES = range(19, 26)
+#: 16 pages (fr) and 15 (en) with WeasyPrint 70 and the bundled DejaVu fonts: cover 1, summary 1,
+#: breakdown 2, shots 2, rights 4, methodology 4, the appendix 1 (the file-by-file inventory is
+#: the attached inputs.csv) and credits 1; every chapter starts a page. The French report must
+#: stay within 16 pages (issue 19); two pages below absorb line-breaking differences between
+#: Pango/HarfBuzz versions; a lost chapter with its tables, or the inventory printed again
+#: (115 files: 8 pages), falls outside.
+PAGES = range(13, 17)
 #: Total carbon, central value, as the summary prints it: 21,297 g CO₂e (audit.json) → 21.3 kg.
 CARBON = {"fr": "21,3 kg CO₂e", "en": "21.3 kg CO₂e"}
 TITLE = "Le Dernier Phare"
@@ -79,18 +80,32 @@ def test_pdfa_3b_identification(readers: dict[str, pypdf.PdfReader], lang: str) 
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_exactly_our_two_attachments(
+def test_exactly_our_three_attachments(
     rendered: Rendered, readers: dict[str, pypdf.PdfReader], lang: str
 ) -> None:
     attachments = readers[lang].attachments
-    assert sorted(attachments) == ["audit.json", "generations.csv"]
-    for name in ("audit.json", "generations.csv"):
+    assert sorted(attachments) == ["audit.json", "generations.csv", "inputs.csv"]
+    for name in ("audit.json", "generations.csv", "inputs.csv"):
         assert attachments[name] == [(rendered.out / name).read_bytes()]
     # WeasyPrint 70 lists each file twice in /AF (Kozea/WeasyPrint#2917): compare by name.
     assert af_files(readers[lang]) == {
         "audit.json": {"relationship": "/Data", "subtype": "/application/json"},
         "generations.csv": {"relationship": "/Data", "subtype": "/text/csv"},
+        "inputs.csv": {"relationship": "/Data", "subtype": "/text/csv"},
     }
+
+
+def test_inputs_csv_lists_every_file_read(rendered: Rendered, example_run: AuditRun) -> None:
+    """The inventory moved out of the PDF: one row per file, counts adding up to the totals."""
+    import csv
+
+    text = (rendered.out / "inputs.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert [r["file"] for r in rows] == [f.name for f in example_run.ingest.files]
+    totals = example_run.ingest.totals()
+    for key in ("accepted", "merged", "rejected"):
+        assert sum(int(r[key]) for r in rows) == totals[key]
+    assert all(len(r["sha256"]) == 64 for r in rows)
 
 
 def test_attached_audit_json_is_the_whole_audit(rendered: Rendered) -> None:

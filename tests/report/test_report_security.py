@@ -127,7 +127,7 @@ def watched(hostile: Path) -> tuple[Path, Watch]:
 def test_attachments_are_exactly_ours(watched: tuple[Path, Watch]) -> None:
     out, _ = watched
     attachments = pypdf.PdfReader(out / "report.pdf").attachments
-    assert sorted(attachments) == ["audit.json", "generations.csv"]
+    assert sorted(attachments) == ["audit.json", "generations.csv", "inputs.csv"]
     assert attachments["audit.json"] == [(out / "audit.json").read_bytes()]
     assert attachments["generations.csv"] == [(out / "generations.csv").read_bytes()]
 
