@@ -183,7 +183,7 @@ def version() -> None:
 
 
 # The other command modules register themselves on ``app`` (tables, compare/whatif/export, measure).
-from audit import cli_measure, cli_more, cli_tables  # noqa: E402,F401
+from audit import cli_forecast, cli_measure, cli_more, cli_tables  # noqa: E402,F401
 
 
 def main() -> None:

@@ -5,7 +5,8 @@
     │   ├── ConfigError            production.yaml, CLI options
     │   ├── RecordError            one record of a log file (file, locator, field, value, choices)
     │   ├── LedgerError            rights/*.csv
-    │   └── TimelineError          timeline/ files
+    │   ├── TimelineError          timeline/ files
+    │   └── PlanError              plan.csv / plan.xlsx (the forecast)
     ├── DataError                  our own data/ is inconsistent (exit 3)
     ├── MeasureError               codecarbon did not measure a local run (exit 3, no row written)
     └── RenderError                the report could not be written (exit 3)
@@ -79,6 +80,10 @@ class LedgerError(InputError):
 
 class TimelineError(InputError):
     """A timeline file cannot be read or does not fit the production."""
+
+
+class PlanError(InputError):
+    """A row or cell of the production's plan (plan.csv, plan.xlsx) is wrong."""
 
 
 class DataError(EmpreinteError):

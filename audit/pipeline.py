@@ -7,13 +7,14 @@ and the report only format what :func:`run` returns.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from audit import forecast as fc
 from audit.aggregate import Aggregates, aggregate
 from audit.footprint import Footprint, estimate_table
 from audit.ingest.walk import IngestResult, ingest_folder, paused_gc, safe_files, sha256
@@ -21,6 +22,7 @@ from audit.ledgers import Ledgers, load_ledgers
 from audit.link.linker import link
 from audit.link.result import LinkResult
 from audit.link.timeline import Timeline, read_timeline
+from audit.plan import History, find_plan, read_plan, resolve
 from audit.production import Production, load_production
 from audit.provenance import Provenance, scan_provenance
 from audit.rules import AuditContext, Finding, run_rules
@@ -57,12 +59,25 @@ class AuditRun:
     ledgers: Ledgers
     provenance: list[Provenance]
     findings: list[Finding]
+    #: the production's plan against this final footprint, when it has a plan
+    forecast: ForecastRun | None = None
+
+
+@dataclass(frozen=True)
+class ForecastRun:
+    """The plan estimated (published defaults for its empty cells) and its gaps to the final."""
+
+    forecast: fc.Forecast
+    gaps: dict[str, list[fc.Gap]]
 
 
 def inputs_digest(root: Path) -> str:
     """One sha256 over production.yaml and every file of logs/, timeline/ and rights/."""
     digest = hashlib.sha256()
     files = [root / "production.yaml"]
+    plan = find_plan(root)
+    if plan is not None:
+        files.append(plan)
     for folder in INPUT_FOLDERS:
         if (root / folder).is_dir():
             files += safe_files(root, root / folder)
@@ -151,6 +166,45 @@ def load_timeline(root: Path, production: Production, options: Options) -> Timel
     )  # fmt: skip
 
 
+def shot_durations(timeline: Timeline) -> dict[str, float]:
+    return {shot.shot_id: shot.duration_s for shot in timeline.shots}
+
+
+def run_forecast(root: Path, options: Options) -> fc.Forecast:
+    """The forecast of ``root``'s plan: empty cells from the production's history (its logs, when
+    it has some), then published or stated practice; shot lengths from the cut, when it has one."""
+    production = load_production(root)
+    plan = fc.load_plan(root)
+    timeline = load_timeline(root, production, replace(options, require_timeline=False))
+    history = History()
+    logs = root / "logs"
+    if logs.is_dir() and any(p.is_file() for p in logs.rglob("*")):
+        linked = link(ingest_folder(root, lenient=options.lenient).table, timeline, root,
+                      instance_ids={})  # fmt: skip
+        history = fc.history_of(linked.table, linked.shot_ids)
+    resolve(plan, history)
+    return fc.estimate_plan(production, plan, options.as_of, shot_durations(timeline),
+                         bool(history.usual))  # fmt: skip
+
+
+def forecast_against_final(
+    root: Path, production: Production, options: Options, timeline: Timeline,
+    linked: LinkResult, footprint: Footprint,
+) -> ForecastRun | None:  # fmt: skip
+    """The plan set against the final footprint. Its empty cells take published or stated
+    practice only: the production's history is the final itself. A plan with no row yet (as
+    ``empreinte init`` writes it) is no plan."""
+    path = find_plan(root)
+    if path is None:
+        return None
+    plan = read_plan(path, fc.platform_keys())
+    if not plan.rows:
+        return None
+    resolve(plan, History())
+    planned = fc.estimate_plan(production, plan, options.as_of, shot_durations(timeline))
+    return ForecastRun(planned, fc.compare(planned, footprint.table, linked.shot_ids))
+
+
 def run(root: Path, options: Options) -> AuditRun:
     """Every stage on the production folder ``root``."""
     production = load_production(root)
@@ -163,6 +217,7 @@ def run(root: Path, options: Options) -> AuditRun:
         footprint = run_estimate(production, linked)
         aggregates = run_aggregate(production, linked, footprint)
         ledgers, findings = run_rights(root, production, linked, provenance, options)
+        planned = forecast_against_final(root, production, options, timeline, linked, footprint)
     return AuditRun(
         root,
         options,
@@ -176,4 +231,5 @@ def run(root: Path, options: Options) -> AuditRun:
         ledgers,
         provenance,
         findings,
+        planned,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from audit.errors import ConfigError
+from audit.plan_draft import plan_template
 
 PRODUCTION_YAML = """\
 # production.yaml — describes the film. Every field is explained in docs/production-folder.md.
@@ -58,6 +59,7 @@ def write_skeleton(folder: Path) -> list[Path]:
         folder / "logs" / "README.txt": README_LOGS,
         folder / "timeline" / "README.txt": README_TIMELINE,
         **{folder / "rights" / name: header for name, header in LEDGERS.items()},
+        folder / "plan.csv": plan_template(),
     }
     written = []
     for path, text in files.items():

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 
 from audit import __version__
 from audit.models import COLUMNS, JSON_COLUMNS, Generation
+from audit.report.forecast_doc import comparison_document
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -93,6 +94,23 @@ def audit_document(run: AuditRun) -> dict[str, Any]:
         "provenance": [p.model_dump(mode="json") for p in run.provenance],
         "coefficients_used": [registry.get(cid).model_dump(mode="json") for cid in used],
         "sources": [s.model_dump(mode="json") for s in registry.cited(used)],
+        **_forecast(run),
+    }
+
+
+def _forecast(run: AuditRun) -> dict[str, Any]:
+    """``forecast``: the plan's forecast and its gaps to the final (only when there is a plan)."""
+    if run.forecast is None:
+        return {}
+    planned = run.forecast.forecast
+    return {
+        "forecast": {
+            "plan": planned.plan.path,
+            "defaults": "published or stated practice (data/plan_defaults.yaml)",
+            "generations": planned.aggregates.generations,
+            "totals": _ranges(planned.aggregates.totals),
+            "vs_final": comparison_document(run.forecast.gaps),
+        }
     }
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from audit import __version__
 from audit.report import charts
 from audit.report.credits import DEPARTMENT_LABELS, PLATFORM_TITLES, credits_context
+from audit.report.forecast_doc import comparison_context
 from audit.report.i18n import N_, Formatter, gettext
 from audit.report.units import quantity, ranged
 
@@ -295,4 +296,11 @@ def build_context(run: AuditRun, lang: str) -> dict[str, Any]:
         "methodology": methodology(run, fmt),
         "appendix": appendix(run, fmt),
         "credits": credits_context(run, lang),
+        "forecast": _forecast(run, lang),
     }
+
+
+def _forecast(run: AuditRun, lang: str) -> dict[str, Any] | None:
+    if run.forecast is None:
+        return None
+    return comparison_context(run.forecast.gaps, lang)

@@ -26,6 +26,8 @@ COMMANDS = [
     "whatif",
     "export",
     "measure",
+    "plan",
+    "forecast",
 ]
 runner = CliRunner()
 

@@ -1,0 +1,230 @@
+"""The forecast's outputs: forecast.json, the forecast PDF (PDF/A-3b, French and English) and the
+"forecast against final" section of the final report. Every number is formatted here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from audit import __version__
+from audit.aggregate import Range
+from audit.errors import RenderError
+from audit.forecast import Forecast, Gap, total_gap
+from audit.report.i18n import N_, Formatter, gettext
+from audit.report.units import quantity, ranged
+
+FIGURES = (("energy_wh", N_("Energy")), ("carbon_g", N_("Carbon")), ("water_l", N_("Water")),
+           ("adpe_kgsbeq", N_("Abiotic resources (ADPe)")))  # fmt: skip
+ORIGIN_LABELS = {
+    "plan": N_("given in the plan"),
+    "history": N_("the production's own history"),
+    "default": N_("published or stated practice"),
+    "none": N_("unknown: the estimator's own rule"),
+}
+#: Cells whose origin the forecast lists: what drives the estimate of each modality.
+PICTURE_CELLS = ("attempts", "outputs", "model", "width", "height", "steps")
+LISTED_CELLS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("image", "image_edit", "upscale"), PICTURE_CELLS),
+    **dict.fromkeys(("video", "video_edit", "lipsync"), (*PICTURE_CELLS, "duration_s")),
+    **dict.fromkeys(("music", "sound"), ("attempts", "outputs", "model", "duration_s")),
+    **dict.fromkeys(("speech", "voice_clone"), ("attempts", "outputs", "model", "characters")),
+    "text": ("attempts", "outputs", "model", "tokens_out"),
+}
+SHOT_ROWS = 60
+
+
+def _ranges(totals: dict[str, Range]) -> dict[str, dict[str, float]]:
+    return {k: {"low": v.low, "central": v.central, "high": v.high} for k, v in totals.items()}
+
+
+def _origins(result: Forecast) -> list[dict[str, Any]]:
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    for row in result.plan.rows:
+        for name in LISTED_CELLS[row.modality.value]:
+            cell = row.cells[name]
+            counts[(name, cell.origin, cell.source or "", cell.locator or "")] += 1
+    return [
+        {"cell": name, "origin": origin, "source": source, "locator": locator, "rows": n}
+        for (name, origin, source, locator), n in sorted(counts.items())
+    ]
+
+
+def _group_rows(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
+    columns = [c for c in frame.columns if c.endswith(("_low", "_central", "_high"))]
+    return [
+        {key: str(row[key]), "generations": int(row["generations"]), "outputs": int(row["outputs"]),
+         **{c: float(row[c]) for c in columns}}
+        for _, row in frame.iterrows()
+    ]  # fmt: skip
+
+
+def _gap(gap: Gap) -> dict[str, Any]:
+    return {
+        "key": gap.key, "planned_generations": gap.planned, "actual_generations": gap.actual,
+        "energy_wh": {"planned": gap.energy_planned_wh, "actual": gap.energy_actual_wh},
+        "carbon_g": {"planned": gap.carbon_planned_g, "actual": gap.carbon_actual_g,
+                     "gap": gap.carbon_gap_g, "from_attempts": gap.from_attempts_g,
+                     "from_energy_per_generation": gap.from_per_generation_g,
+                     "from_grid": gap.from_grid_g},
+    }  # fmt: skip
+
+
+def forecast_document(result: Forecast, as_of: str) -> dict[str, Any]:
+    """forecast.json: totals (central values and ranges), per platform and shot, cell origins."""
+    agg = result.aggregates
+    return {
+        "kind": "empreinte-forecast",
+        "version": __version__,
+        "data_version": result.footprint.registry.data_version,
+        "as_of": as_of,
+        "production": {
+            "title": result.production.title,
+            "company": result.production.company,
+            "runtime_s": result.production.runtime_s,
+        },
+        "plan": {
+            "file": result.plan.path,
+            "rows": len(result.plan.rows),
+            "generations": agg.generations,
+            "outputs": agg.outputs,
+            "history_used": result.history_used,
+        },
+        "totals": _ranges(agg.totals),
+        "per_finished_minute": _ranges(agg.per_minute),
+        "by_platform": _group_rows(agg.by_platform, "platform"),
+        "by_shot": _group_rows(agg.by_shot.assign(outputs=agg.by_shot["outputs"]), "shot_id"),
+        "cell_origins": _origins(result),
+    }
+
+
+def comparison_document(gaps: dict[str, list[Gap]]) -> dict[str, Any]:
+    """audit.json's ``forecast_vs_final``: per platform, per shot and for the film."""
+    return {
+        "film": _gap(total_gap(gaps["platforms"])),
+        "by_platform": [_gap(g) for g in gaps["platforms"]],
+        "by_shot": [_gap(g) for g in gaps["shots"]],
+    }
+
+
+def _figures(
+    fmt: Formatter, agg_totals: dict[str, Range], per_minute: dict[str, Range]
+) -> list[dict[str, str]]:
+    return [
+        {"label": gettext(fmt.lang, label), **ranged(fmt, key, agg_totals[key]),
+         "per_minute": ranged(fmt, key, per_minute[key])["central"]}
+        for key, label in FIGURES
+    ]  # fmt: skip
+
+
+def _table(fmt: Formatter, frame: pd.DataFrame, key: str, limit: int) -> list[dict[str, Any]]:
+    rows = []
+    for _, row in frame.head(limit).iterrows():
+        energy = Range(*(float(row[f"energy_wh_{b}"]) for b in ("low", "central", "high")))
+        carbon = Range(*(float(row[f"carbon_g_{b}"]) for b in ("low", "central", "high")))
+        rows.append({"key": str(row[key]), "generations": fmt.number(row["generations"], 0),
+                     "energy": ranged(fmt, "energy_wh", energy),
+                     "carbon": ranged(fmt, "carbon_g", carbon)})  # fmt: skip
+    return rows
+
+
+def forecast_context(result: Forecast, lang: str, as_of: str) -> dict[str, Any]:
+    """Everything forecast.html.j2 prints, formatted for ``lang``."""
+    fmt = Formatter(lang)
+    agg = result.aggregates
+    shots = agg.by_shot.sort_values(["energy_wh_central", "shot_id"], ascending=[False, True])
+    return {
+        "lang": lang,
+        "meta": {
+            "version": __version__,
+            "data_version": result.footprint.registry.data_version,
+            "as_of": as_of,
+            "title": result.production.title,
+            "company": result.production.company,
+            "plan": result.plan.path,
+        },
+        "figures": _figures(fmt, agg.totals, agg.per_minute),
+        "generations": fmt.number(agg.generations, 0),
+        "outputs": fmt.number(agg.outputs, 0),
+        "rows": fmt.number(len(result.plan.rows), 0),
+        "platforms": _table(fmt, agg.by_platform, "platform", 100),
+        "shots": _table(fmt, shots, "shot_id", SHOT_ROWS),
+        "more_shots": max(0, len(shots) - SHOT_ROWS),
+        "origins": [
+            {
+                **item,
+                "origin": gettext(lang, ORIGIN_LABELS[item["origin"]]),
+                "rows": fmt.number(item["rows"], 0),
+            }
+            for item in _origins(result)
+        ],
+        "sources": result.footprint.coefficient_ids(),
+    }
+
+
+def comparison_context(gaps: dict[str, list[Gap]], lang: str) -> dict[str, Any]:
+    """The report's "forecast against final" section, formatted for ``lang``."""
+    fmt = Formatter(lang)
+
+    def row(gap: Gap) -> dict[str, str]:
+        return {
+            "key": gap.key,
+            "planned": fmt.number(gap.planned, 0), "actual": fmt.number(gap.actual, 0),
+            "energy_planned": quantity(fmt, "energy_wh", gap.energy_planned_wh),
+            "energy_actual": quantity(fmt, "energy_wh", gap.energy_actual_wh),
+            "carbon_planned": quantity(fmt, "carbon_g", gap.carbon_planned_g),
+            "carbon_actual": quantity(fmt, "carbon_g", gap.carbon_actual_g),
+            "gap": _signed(fmt, gap.carbon_gap_g), "attempts": _signed(fmt, gap.from_attempts_g),
+            "per_generation": _signed(fmt, gap.from_per_generation_g),
+            "grid": _signed(fmt, gap.from_grid_g),
+        }  # fmt: skip
+
+    return {
+        "film": row(total_gap(gaps["platforms"])),
+        "platforms": [row(g) for g in gaps["platforms"]],
+        "shots": [row(g) for g in gaps["shots"][:SHOT_ROWS]],
+        "more_shots": max(0, len(gaps["shots"]) - SHOT_ROWS),
+    }
+
+
+def _signed(fmt: Formatter, grams: float) -> str:
+    text = quantity(fmt, "carbon_g", abs(grams))
+    return ("+" if grams > 0 else "\u2212" if grams < 0 else "") + text
+
+
+def write_forecast(result: Forecast, out: Path, langs: list[str], as_of: Any) -> list[Path]:
+    """forecast.json and one forecast PDF per language (the first gets the plain name)."""
+    from audit.report.render import Attachment, render_template, write_pdf
+
+    document = json.dumps(forecast_document(result, as_of.isoformat()), ensure_ascii=False,
+                          indent=2, sort_keys=True).encode("utf-8")  # fmt: skip
+    out.mkdir(parents=True, exist_ok=True)
+    identifier = hashlib.sha256(document).hexdigest()[:32].encode()
+    attachment = Attachment("forecast.json", document, "Forecast (Empreinte)", "application/json")
+    written = [out / "forecast.json"]
+    for index, lang in enumerate(langs):
+        context = forecast_context(result, lang, as_of.isoformat())
+        html = render_template("forecast.html.j2", lang, {**context, "inline_css": None})
+        target = out / ("forecast.pdf" if index == 0 else f"forecast.{lang}.pdf")
+        warnings = write_pdf(html, target, [attachment], as_of, identifier)
+        if warnings:
+            raise RenderError(f"{target}: WeasyPrint warned: {warnings[0]}")
+        written.append(target)
+    (out / "forecast.json").write_bytes(document)
+    return written
+
+
+def summary_lines(result: Forecast, lang: str) -> list[str]:
+    """The forecast in a few terminal lines: totals with ranges, then energy per platform."""
+    fmt, agg = Formatter(lang), result.aggregates
+    lines = [f"{result.plan.path}: {len(result.plan.rows)} rows, {agg.generations} generations"]
+    for key, label in FIGURES:
+        shown = ranged(fmt, key, agg.totals[key])
+        lines.append(f"  {gettext(lang, label)}: {shown['central']} ({shown['range']})")
+    for row in _table(fmt, agg.by_platform, "platform", 100):
+        lines.append(f"  {row['key']}: {row['generations']} × {row['energy']['central']}")
+    return lines
