@@ -25,7 +25,7 @@ from audit.cli import (
     app,
 )
 from audit.cli import _run as run_pipeline
-from audit.errors import ConfigError, RenderError
+from audit.errors import ConfigError
 
 OutDir = Annotated[
     Path | None,
@@ -113,23 +113,20 @@ def _whatif_table(rows: list[dict[str, Any]]) -> None:
     )
 
 
-def _write_whatif(out: Path, document: dict[str, Any], rows: list[dict[str, Any]]) -> list[Path]:
+def _write_whatif(
+    out: Path, folder: Path, document: dict[str, Any], rows: list[dict[str, Any]]
+) -> list[Path]:
     import pandas as pd
 
+    from audit.outputs import OutputSet
     from audit.report.csvout import neutralised
 
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        audit = out / "audit.json"
-        audit.write_text(
-            json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-            encoding="utf-8",
-        )
-        table = out / "whatif.csv"
-        table.write_text(neutralised(pd.DataFrame(rows)).to_csv(index=False, lineterminator="\n"))
-    except OSError as exc:
-        raise RenderError(f"cannot write into {out}: {exc}") from exc
-    return [audit, table]
+    with OutputSet(out, folder) as outputs:
+        text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        outputs.write("audit.json", text.encode("utf-8"))
+        table = neutralised(pd.DataFrame(rows)).to_csv(index=False, lineterminator="\n")
+        outputs.write("whatif.csv", str(table).encode("utf-8"))
+        return outputs.commit()
 
 
 @app.command()
@@ -173,7 +170,7 @@ def whatif(
         _whatif_table(rows)
     if out is not None:
         document = whatif_document(baseline, changed, spec, changes)
-        for path in _write_whatif(out, document, rows):
+        for path in _write_whatif(out, folder, document, rows):
             typer.echo(str(path), err=as_json)
 
 
@@ -205,8 +202,7 @@ def export(
     if out is None:
         typer.echo(text, nl=False)
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise RenderError(f"cannot write {out}: {exc}") from exc
+    from audit.outputs import write_file
+
+    write_file(out, text.encode("utf-8"), folder)
     typer.echo(str(out))

@@ -188,28 +188,21 @@ def _identifier(entries: list[Entry]) -> bytes:
 
 def write_compare(entries: list[Entry], out: Path, langs: list[str], anonymize: bool) -> list[Path]:
     """compare.pdf, compare.html (and ``.<lang>`` for the other languages) and compare.csv."""
+    from audit.outputs import OutputSet
     from audit.report.render import Attachment, write_pdf
 
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RenderError(f"cannot create {out}: {exc}") from exc
     table = compare_csv(entries)
-    files = {out / "compare.csv": table}
     attachment = Attachment("compare.csv", table, "One row per production compared", "text/csv")
     as_of = date.fromisoformat(max(e.as_of for e in entries))
-    written = []
-    for index, lang in enumerate(langs):
-        stem = "compare" if index == 0 else f"compare.{lang}"
-        screen = render_html(entries, lang, anonymize, standalone=True)
-        files[out / f"{stem}.html"] = screen.encode("utf-8")
-        pdf = out / f"{stem}.pdf"
-        html = render_html(entries, lang, anonymize, standalone=False)
-        warnings = write_pdf(html, pdf, [attachment], as_of, _identifier(entries))
-        if warnings:
-            raise RenderError(f"{pdf}: WeasyPrint warned: {warnings[0]}")
-        written.append(pdf)
-    for path, data in files.items():
-        path.write_bytes(data)
-        written.append(path)
-    return sorted(written)
+    with OutputSet(out) as outputs:
+        outputs.write("compare.csv", table)
+        for index, lang in enumerate(langs):
+            stem = "compare" if index == 0 else f"compare.{lang}"
+            screen = render_html(entries, lang, anonymize, standalone=True)
+            outputs.write(f"{stem}.html", screen.encode("utf-8"))
+            html = render_html(entries, lang, anonymize, standalone=False)
+            pdf = outputs.path(f"{stem}.pdf")
+            warnings = write_pdf(html, pdf, [attachment], as_of, _identifier(entries))
+            if warnings:
+                raise RenderError(f"{out / pdf.name}: WeasyPrint warned: {warnings[0]}")
+        return outputs.commit()

@@ -12,6 +12,8 @@ checked before it starts (:func:`prepare`); when codecarbon did not measure, the
 from __future__ import annotations
 
 import csv
+import io
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -132,10 +134,27 @@ def prepare(folder: Path, info: RunInfo) -> Plan:
 
 def _csv_format(path: Path) -> tuple[str, str]:
     """Delimiter and line ending to append with; ConfigError when the file is not ours."""
+    _check_place(path)
     if not path.exists() or path.stat().st_size == 0:
         return ",", "\n"
+    return _format_of(path.read_bytes(), path)
+
+
+def _check_place(path: Path) -> None:
+    """``logs/measured.csv`` must be a plain file of this production: a link, or a ``logs/``
+    leading out of the folder, is refused (we would append there, docs/security.md)."""
+    folder = path.parent.parent.resolve()
+    if not path.parent.resolve().is_relative_to(folder):
+        raise ConfigError("logs/ is a link leading out of the production folder", file=path.parent)
+    if path.is_symlink():
+        raise ConfigError("is a link: `empreinte measure` appends only to a plain file", file=path)
+    if path.exists() and not path.is_file():
+        raise ConfigError("is not a regular file: move it aside", file=path)
+
+
+def _format_of(data: bytes, path: Path) -> tuple[str, str]:
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError("not UTF-8: save it as CSV UTF-8, or move it aside", file=path) from None
     first = text.split("\n", 1)[0].rstrip("\r")
@@ -183,21 +202,33 @@ def _row(fields: dict[str, Any], path: Path, line: int) -> dict[str, str]:
 
 
 def append_record(path: Path, fields: dict[str, Any]) -> int:
-    """Append ``fields`` as one row of ``path`` (header first when new); its line number."""
-    delimiter, ending = _csv_format(path)
-    text = path.read_bytes().decode("utf-8-sig") if path.exists() else ""
-    if text and not text.endswith("\n"):
-        text += ending
-        with path.open("a", encoding="utf-8", newline="") as out:
-            out.write(ending)
-    line = text.count("\n") + 1 if text else 2
-    row = _row(fields, path, line)
+    """Append ``fields`` as one row of ``path`` (header first when new); its line number.
+
+    The file is opened without following a link and locked while the row is added, so two
+    measured runs ending together append one after the other."""
+    import fcntl
+
+    _check_place(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, delimiter=delimiter, lineterminator=ending)
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        raise ConfigError(f"cannot append: {exc.strerror}", file=path) from exc
+    with os.fdopen(fd, "r+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        data = handle.read()
+        delimiter, ending = _format_of(data, path) if data else (",", "\n")
+        text = data.decode("utf-8-sig")
+        prefix = ending if text and not text.endswith("\n") else ""
+        line = (text + prefix).count("\n") + 1 if text else 2
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=delimiter, lineterminator=ending)
         if not text:
             writer.writerow(CSV_COLUMNS)
+        row = _row(fields, path, line)
         writer.writerow([row[col] for col in CSV_COLUMNS])
+        handle.write((prefix + buffer.getvalue()).encode("utf-8"))
     return line
 
 

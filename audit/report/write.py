@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from audit.errors import RenderError
 from audit.ingest.walk import paused_gc
+from audit.outputs import OutputSet
 from audit.report.audit_json import audit_json, findings_frame, generations_frame
 from audit.report.context import build_context
 from audit.report.credits import render_credits
@@ -80,51 +81,41 @@ def _attachments(
 
 
 def write_all(run: AuditRun, out: Path, langs: list[str], redact_prompts: bool) -> list[Path]:
-    """Write the outputs for every language into ``out``; returns the paths written.
+    """Write the outputs for every language into ``out`` as one set (:class:`OutputSet`:
+    staged, then moved into place; locked; never through a link); returns the paths written.
 
     The cyclic garbage collector is paused meanwhile, as during the pipeline: left on, it walks
     the run's records (one object per generation) again and again while the CSV and the PDF
     are built, for nothing to free."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RenderError(f"cannot create {out}: {exc}") from exc
-    with paused_gc():
-        return _write_all(run, out, langs, redact_prompts)
+    with OutputSet(out, run.root) as outputs, paused_gc():
+        _write_all(run, outputs, langs, redact_prompts)
+        return outputs.commit()
 
 
-def _write_all(run: AuditRun, out: Path, langs: list[str], redact_prompts: bool) -> list[Path]:
+def _write_all(run: AuditRun, outputs: OutputSet, langs: list[str], redact_prompts: bool) -> None:
     if redact_prompts:
         run = dataclasses.replace(run, findings=redact_prompt_names(run.findings))
     data_json = audit_json(run)
     generations_csv = csv_bytes(generations_frame(run, redact_prompts))
     inputs_csv = csv_bytes(inputs_frame(run))
-    files = {
-        out / "inputs.csv": inputs_csv,
-        out / "audit.json": data_json,
-        out / "generations.csv": generations_csv,
-        out / "findings.csv": csv_bytes(findings_frame(run)),
-    }
+    outputs.write("inputs.csv", inputs_csv)
+    outputs.write("audit.json", data_json)
+    outputs.write("generations.csv", generations_csv)
+    outputs.write("findings.csv", csv_bytes(findings_frame(run)))
     identifier = hashlib.sha256(run.inputs_sha256.encode() + data_json).hexdigest()[:32].encode()
-    written = []
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deflate") as pool:
         attachments = _attachments(pool, data_json, generations_csv, inputs_csv)
         for index, lang in enumerate(langs):
             first = index == 0
             context = build_context(run, lang)
             html = _render(context, lang, standalone=False)
-            files[out / _name("report", ".html", lang, first)] = _render(
-                context, lang, standalone=True
-            ).encode("utf-8")
-            files[out / _name("credits", ".txt", lang, first)] = render_credits(
-                run, lang, "txt"
-            ).encode()
-            pdf_path = out / _name("report", ".pdf", lang, first)
-            warnings = write_pdf(html, pdf_path, attachments, run.options.as_of, identifier)
+            standalone = _render(context, lang, standalone=True)
+            outputs.write(_name("report", ".html", lang, first), standalone.encode("utf-8"))
+            credits = render_credits(run, lang, "txt").encode()
+            outputs.write(_name("credits", ".txt", lang, first), credits)
+            name = _name("report", ".pdf", lang, first)
+            warnings = write_pdf(
+                html, outputs.path(name), attachments, run.options.as_of, identifier
+            )
             if warnings:
-                raise RenderError(f"{pdf_path}: WeasyPrint warned: {warnings[0]}")
-            written.append(pdf_path)
-    for path, data in files.items():
-        path.write_bytes(data)
-        written.append(path)
-    return sorted(written)
+                raise RenderError(f"{outputs.out / name}: WeasyPrint warned: {warnings[0]}")
