@@ -47,7 +47,12 @@ Lenient = Annotated[
 ]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Rate = Annotated[
-    float | None, typer.Option("--rate", help="Frame rate of an EDL (default: production.yaml).")
+    str | None,
+    typer.Option(
+        "--rate",
+        help="Frame rate of the cut, as editors write it: 23.976, 25, 29.97 DF… "
+        "(default: production.yaml frame_rate).",
+    ),
 ]
 Lang = Annotated[
     list[str] | None,
@@ -84,17 +89,29 @@ def parse_as_of(value: str | None) -> date:
         raise ConfigError("not a date (YYYY-MM-DD)", field="--as-of", value=value) from None
 
 
+def parse_rate_option(value: str | None) -> float | None:
+    """``--rate`` as editors write it (23.976, 29.97 DF…), kept exact."""
+    from audit.rates import parse_rate
+
+    if value is None:
+        return None
+    try:
+        return parse_rate(value)
+    except ValueError as exc:
+        raise ConfigError(str(exc), field="--rate", value=value, choices=None) from None
+
+
 def _options(
     as_of: str | None,
     lenient: bool,
-    rate: float | None,
+    rate: str | None,
     redact: bool = False,
     require_timeline: bool = True,
 ) -> Any:
     from audit.pipeline import Options
 
-    return Options(as_of=parse_as_of(as_of), lenient=lenient, rate=rate, redact=redact,
-                   require_timeline=require_timeline)  # fmt: skip
+    return Options(as_of=parse_as_of(as_of), lenient=lenient, rate=parse_rate_option(rate),
+                   redact=redact, require_timeline=require_timeline)  # fmt: skip
 
 
 def _langs(lang: list[str] | None, default: list[str]) -> list[str]:

@@ -28,7 +28,7 @@ from audit.provenance import Provenance, scan_provenance
 from audit.rules import AuditContext, Finding, run_rules
 
 INPUT_FOLDERS = ("logs", "timeline", "rights")
-TIMELINE_SUFFIXES = (".otio", ".edl", ".xml", ".fcpxml")
+TIMELINE_SUFFIXES = (".otio", ".edl", ".xml", ".fcpxml", ".fcpxmld", ".aaf")
 
 
 @dataclass(frozen=True)

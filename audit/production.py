@@ -10,12 +10,30 @@ from datetime import date
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+)
 
 from audit.errors import ConfigError
+from audit.rates import Rate, parse_rate
+
+#: A frame rate as editors write it (``23.976``, ``24000/1001``, ``29.97 DF``), kept exact.
+FrameRate = Annotated[
+    Rate,
+    PlainValidator(parse_rate),
+    PlainSerializer(lambda rate: rate.label, return_type=str),
+    WithJsonSchema({"type": ["number", "string"], "examples": [23.976, "29.97 DF", 25]}),
+]
 
 
 class Distribution(StrEnum):
@@ -73,8 +91,8 @@ class Production(BaseModel):
     distribution: list[Distribution] = Field(min_length=1, description="how the film is shown")
     territories: list[str] = Field(min_length=1, description="ISO 3166 alpha-2 codes, or WORLD")
     languages: list[str] = Field(min_length=1, description="BCP 47 language codes, e.g. fr, en")
-    frame_rate: float = Field(
-        gt=0, le=240, description="frames per second of the cut (EDL timecodes)"
+    frame_rate: FrameRate = Field(
+        description="frames per second of the cut, as editors write it: 23.976, 25, 29.97 DF…"
     )
     work_type: WorkType = Field(default=WorkType.fiction, description="fiction, documentary, ...")
     credits: list[Credit] = Field(default_factory=list, description="human roles and names")

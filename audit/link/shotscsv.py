@@ -2,7 +2,7 @@
 
 Columns (header names, any order; others are ignored): ``shot_id`` and ``duration_s`` required;
 ``sequence``, ``record_in`` (seconds, or a timecode ``HH:MM:SS:FF`` at the production's frame
-rate), ``media`` (file name or URL of the clip's media) and ``kind`` (``picture`` or ``audio``)
+rate; ``HH:MM:SS;FF`` at 29.97 or 59.94 is drop frame), ``media`` (file name or URL of the clip's media) and ``kind`` (``picture`` or ``audio``)
 optional. A French Excel file (``;``, decimal comma, cp1252) reads the same.
 """
 
@@ -15,18 +15,19 @@ from audit.errors import InputError, TimelineError
 from audit.link.coverage import Span
 from audit.link.model import Clip, ClipKind
 from audit.link.names import basename, shot_id_in
+from audit.rates import Rate, timecode_frames
 from audit.textio import parse_number, read_csv_rows
 
 SHOTS_CSV = "shots.csv"
 COLUMNS = ("shot_id", "sequence", "record_in", "duration_s", "media", "kind")
 _REQUIRED = ("shot_id", "duration_s")
 _KINDS = ("picture", "audio")
-_TIMECODE = re.compile(r"^(\d{1,2}):(\d{2}):(\d{2})[:;](\d{2})$")
+_TIMECODE = re.compile(r"^\d{1,2}:\d{2}:\d{2}[:;]\d{2}$")
 _CLOCK = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
 
 
 def read_shots_csv(
-    path: Path, *, frame_rate: float, display: str
+    path: Path, *, frame_rate: Rate, display: str
 ) -> tuple[list[tuple[Clip, Span]], dict[str, str], float]:
     """Clips placed on the cut, sequences by shot id, and the picture extent in seconds.
 
@@ -54,7 +55,7 @@ def read_shots_csv(
         if start is None:
             record_in_s = ends[kind]
         else:
-            record_in_s = (start - origin) / frame_rate if is_tc else start
+            record_in_s = frame_rate.seconds(int(start - origin)) if is_tc else start
         clip = _clip(row, kind, record_in_s, duration_s, line, display)
         ends[kind] = clip.record_out_s
         if row.get("sequence"):
@@ -117,25 +118,23 @@ def _duration(row: dict[str, str], line: int, display: str) -> float:
 
 
 def _record_in(
-    row: dict[str, str], line: int, rate: float, display: str
+    row: dict[str, str], line: int, rate: Rate, display: str
 ) -> tuple[float | None, bool]:
     """(seconds, False), or (frames, True) for a timecode; (None, False) when blank."""
     raw = row.get("record_in", "")
     if not raw:
         return None, False
-    timecode = _TIMECODE.match(raw)
-    if timecode:
-        hours, minutes, seconds, frames = (int(part) for part in timecode.groups())
-        if frames >= rate:
+    if _TIMECODE.match(raw):
+        try:
+            return timecode_frames(raw, rate), True
+        except ValueError as exc:
             raise TimelineError(
-                f"timecode has frames beyond {int(rate - 1e-9)} at {rate:g} fps; set frame_rate "
-                "in production.yaml or pass --rate",
+                f"{exc}; set frame_rate in production.yaml or pass --rate",
                 file=display,
                 locator=line,
                 field="record_in",
                 value=raw,
-            )
-        return (hours * 3600 + minutes * 60 + seconds) * rate + frames, True
+            ) from None
     clock = _CLOCK.match(raw)
     if clock:
         hours_text, minutes_text, seconds_text = clock.groups()

@@ -1,42 +1,53 @@
-"""Reading the final cut from ``timeline/``: OTIO, EDL, Premiere/FCP7 XML, FCPXML or shots.csv.
+"""Reading the final cut from ``timeline/``: OTIO, EDL, xmeml, FCPXML, AAF or shots.csv.
 
-OpenTimelineIO and its adapter plugins read every edit format (an EDL needs the frame rate, which
-the file does not carry). This module only walks what OTIO returns: picture and audio clips,
-compound clips (nested stacks) included, each with its media file name and shot id. Formats,
-rules and choices are documented in docs/linking.md.
+OpenTimelineIO and its adapter plugins read OTIO, Premiere/FCP7 xmeml, Avid AAF and EDLs (an EDL
+does not state its rate: ``edl.py`` finds which rates fit it). Final Cut's FCPXML is read by
+``fcpxml.py`` with exact rational time. This module walks what OTIO returns: picture and audio
+clips, compound clips (nested stacks) included, each with its media file name and shot id.
+Formats, rules and known limits are documented in docs/linking.md.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 import opentimelineio as otio
 
 from audit.errors import TimelineError
+from audit.link import fcpxml
 from audit.link.coverage import Span, assemble_shots
+from audit.link.edl import read_edl
 from audit.link.model import Clip, ClipKind, Shot, Timeline
 from audit.link.names import basename, shot_id_in
+from audit.link.otiofile import load_otio, otio_timelines
 from audit.link.shotscsv import SHOTS_CSV, read_shots_csv
+from audit.link.stated import disagreement, xmeml_check
 from audit.production import Production
+from audit.rates import Rate, parse_rate
 
 __all__ = ["Clip", "Shot", "Timeline", "find_timeline_file", "read_timeline", "read_timeline_file"]
 
-#: File suffix → OpenTimelineIO adapter name.
+#: File suffix → reader: an OpenTimelineIO adapter, or Empreinte's own FCPXML reader.
 ADAPTERS: dict[str, str] = {
     ".otio": "otio_json",
     ".edl": "cmx_3600",
     ".xml": "fcp_xml",
     ".fcpxml": "fcpx_xml",
+    ".fcpxmld": "fcpx_xml",  # a bundle: a folder holding Info.fcpxml
+    ".aaf": "AAF",
 }
-#: What OTIO and its plugins raise on a file they cannot read.
-_READ_ERRORS = (otio.exceptions.OTIOError, ValueError, KeyError, TypeError, ParseError)
-_EDL_RATE = re.compile(r"Timecode '([0-9:;]+)' has frames beyond (\d+)")
+
+
+def _is_timeline(path: Path) -> bool:
+    suffix = path.suffix.lower()
+    if path.name.startswith("."):
+        return False
+    if suffix == ".fcpxmld":
+        return path.is_dir()
+    return path.is_file() and (suffix in ADAPTERS or path.name.lower() == SHOTS_CSV)
 
 
 def find_timeline_file(folder: Path, wanted: str | None = None) -> Path:
@@ -44,17 +55,13 @@ def find_timeline_file(folder: Path, wanted: str | None = None) -> Path:
     picks one by file name or stem when there are several."""
     where = folder / "timeline"
     found = sorted(
-        path
-        for path in (where.iterdir() if where.is_dir() else ())
-        if path.is_file()
-        and (path.suffix.lower() in ADAPTERS or path.name.lower() == SHOTS_CSV)
-        and not path.name.startswith(".")
+        path for path in (where.iterdir() if where.is_dir() else ()) if _is_timeline(path)
     )
     choices = [path.name for path in found]
     if not found:
         raise TimelineError(
             "no timeline file; export the final cut as .otio, .edl, .xml (Premiere/FCP7), "
-            ".fcpxml, or write shots.csv",
+            ".fcpxml or .fcpxmld (Final Cut Pro), .aaf (Avid), or write shots.csv",
             file=where,
         )
     if len(found) == 1:
@@ -72,10 +79,11 @@ def find_timeline_file(folder: Path, wanted: str | None = None) -> Path:
 
 
 def read_timeline(folder: Path, production: Production, rate: float | None = None) -> Timeline:
-    """Read the final cut of a production folder (``rate`` overrides ``frame_rate`` for EDLs)."""
+    """Read the final cut of a production folder (``rate``, from ``--rate``, overrides
+    ``frame_rate``)."""
     path = find_timeline_file(folder, production.timeline)
     display = _display(path, folder)
-    frame_rate = rate if rate is not None else production.frame_rate
+    frame_rate = parse_rate(rate if rate is not None else production.frame_rate)
     if path.name.lower() == SHOTS_CSV:
         placed, sequences, extent = read_shots_csv(path, frame_rate=frame_rate, display=display)
         return _timeline(
@@ -89,37 +97,91 @@ def read_timeline(folder: Path, production: Production, rate: float | None = Non
             "read from shots.csv (no edit timeline)",
         )
     return read_timeline_file(
-        path, frame_rate=frame_rate, timeline_name=production.timeline, display=display
+        path,
+        frame_rate=frame_rate,
+        timeline_name=production.timeline,
+        display=display,
+        rate_source="--rate" if rate is not None else "frame_rate",
     )
 
 
 def read_timeline_file(
     path: Path,
     *,
-    frame_rate: float,
+    frame_rate: float | str,
     timeline_name: str | None = None,
     display: str | None = None,
+    rate_source: str = "frame_rate",
 ) -> Timeline:
-    """Read one edit file with OpenTimelineIO. ``frame_rate`` is used for EDLs only."""
+    """Read one edit file. ``frame_rate`` is the declared rate: an EDL is read at it when it
+    fits (else the error names the rates that do); other formats state their own."""
     shown = display or str(path)
     adapter = ADAPTERS.get(path.suffix.lower())
     if adapter is None:
         raise TimelineError("not a timeline file", file=shown, choices=[*ADAPTERS, SHOTS_CSV])
-    loaded = _load(path, shown, adapter, frame_rate)
+    declared = parse_rate(frame_rate)
+    if adapter == "fcpx_xml":
+        return _read_fcpxml(path, shown, declared, timeline_name)
+    if adapter == "cmx_3600":
+        loaded, rate, rate_note = read_edl(_edl_text(path, shown), declared, shown, rate_source)
+    else:
+        loaded = load_otio(path, shown, adapter)
     timeline, note = _pick(loaded, timeline_name, path, shown)
     if adapter == "cmx_3600":
-        note = _join(note, f"EDL read at {frame_rate:g} fps (an EDL does not say its rate)")
-        rate = frame_rate
+        note = _join(note, rate_note)
     else:
-        start = timeline.global_start_time
-        rate = float(start.rate if start is not None else timeline.duration().rate)
+        rate, rate_note = _otio_rate(timeline, declared)
+        note = _join(note, rate_note)
     placed = list(_walk_stack(timeline.tracks, 0.0, (float("-inf"), float("inf")), None, ()))
     extent = max([_track_extent(t) for t in timeline.video_tracks()] or [0.0])
     seen_ends = (
         span.end_s for clip, span in placed if clip.kind == "picture" and span.end_s > span.start_s
     )
     extent = max([extent, *seen_ends])
+    if adapter == "fcp_xml":
+        length = max(extent, timeline.duration().to_seconds())
+        note = _join(note, xmeml_check(path, timeline.name, length, rate))
     return _timeline(shown, timeline.name or path.stem, rate, adapter, extent, placed, {}, note)
+
+
+def _read_fcpxml(path: Path, shown: str, declared: Rate, wanted: str | None) -> Timeline:
+    root, resources = fcpxml.load(path, shown)
+    found = fcpxml.projects(root)
+    names = [project.name for project in found]
+    index, note = _choose(names, [float(p.stated_s) for p in found], wanted, path, shown)
+    project = found[index]
+    try:
+        rate, rate_note = fcpxml.sequence_rate(project.sequence, resources, declared)
+        placed, end = fcpxml.read_project(project, resources)
+    except ValueError as exc:
+        raise TimelineError(f"project '{project.name}': {exc}", file=shown) from exc
+    seen = [span.end_s for clip, span in placed if clip.kind == "picture"]
+    extent = max([float(end), *seen])
+    note = _join(note, rate_note)
+    if project.stated_s:
+        note = _join(note, disagreement("sequence duration", extent, float(project.stated_s), rate))
+    return _timeline(shown, project.name, rate, "fcpx_xml", extent, placed, {}, note)
+
+
+def _edl_text(path: Path, shown: str) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise TimelineError(f"cannot read: {exc.strerror or exc}", file=shown) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _otio_rate(timeline: Any, declared: Rate) -> tuple[Rate, str]:
+    """The rate a timeline states (global start time, else its duration's), made exact."""
+    start = timeline.global_start_time
+    stated = float(start.rate if start is not None else timeline.duration().rate)
+    try:
+        return parse_rate(stated), ""
+    except ValueError:
+        return declared, f"the timeline states no usable rate ({stated:g}); {declared.label} used"
 
 
 def _timeline(
@@ -157,84 +219,30 @@ def _display(path: Path, folder: Path) -> str:
 
 
 def _join(first: str, second: str) -> str:
-    return f"{first}; {second}" if first else second
-
-
-def _load(path: Path, shown: str, adapter: str, rate: float) -> Any:
-    try:
-        if adapter == "cmx_3600":
-            return otio.adapters.read_from_file(str(path), adapter_name=adapter, rate=rate)
-        return otio.adapters.read_from_file(str(path), adapter_name=adapter)
-    except otio.exceptions.UnsupportedSchemaError as exc:
-        if adapter == "otio_json":
-            return _load_newer_otio(path, shown, exc)
-        raise TimelineError(f"cannot read: {exc}", file=shown) from exc
-    except _READ_ERRORS as exc:
-        found = _EDL_RATE.search(str(exc)) if adapter == "cmx_3600" else None
-        if found:
-            raise TimelineError(
-                f"timecode {found.group(1)} has frames beyond {found.group(2)} at {rate:g} fps; "
-                "set frame_rate in production.yaml or pass --rate",
-                file=shown,
-            ) from exc
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        raise TimelineError(f"cannot read as {adapter}: {message}", file=shown) from exc
-
-
-def _load_newer_otio(path: Path, shown: str, first: Exception) -> Any:
-    """An .otio written by a newer OpenTimelineIO: step known schemas back, then read.
-
-    Only ``Marker.3`` is known (its colour became a ``Color.1`` object; 0.18 reads
-    ``Marker.2`` with a colour name). Anything else stays an error that says so.
-    """
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TimelineError(f"cannot read: {exc}", file=shown) from exc
-    try:
-        return otio.adapters.read_from_string(json.dumps(_downgrade(data)), "otio_json")
-    except _READ_ERRORS as exc:
-        raise TimelineError(
-            f"written by a newer OpenTimelineIO than {otio.__version__} ({first}); "
-            "re-export it or upgrade opentimelineio",
-            file=shown,
-        ) from exc
-
-
-def _downgrade(node: Any) -> Any:
-    if isinstance(node, list):
-        return [_downgrade(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {key: _downgrade(value) for key, value in node.items()}
-    if out.get("OTIO_SCHEMA") == "Marker.3":
-        out["OTIO_SCHEMA"] = "Marker.2"
-        color = out.get("color")
-        if isinstance(color, dict):
-            out["color"] = str(color.get("name") or "RED").upper()
-    return out
-
-
-def _timelines(node: Any) -> Iterator[Any]:
-    if isinstance(node, otio.schema.Timeline):
-        yield node
-    elif isinstance(node, otio.schema.SerializableCollection):
-        for child in node:
-            yield from _timelines(child)
+    return "; ".join(part for part in (first, second) if part)
 
 
 def _pick(loaded: Any, wanted: str | None, path: Path, shown: str) -> tuple[Any, str]:
     """The timeline to use, and a note when the file held several."""
-    found = list(_timelines(loaded))
+    found = list(otio_timelines(loaded))
     names = [t.name or f"#{i + 1}" for i, t in enumerate(found)]
-    if not found:
+    lengths = [t.duration().to_seconds() for t in found]
+    index, note = _choose(names, lengths, wanted, path, shown)
+    return found[index], note
+
+
+def _choose(
+    names: list[str], lengths: list[float], wanted: str | None, path: Path, shown: str
+) -> tuple[int, str]:
+    """Which of a file's timelines to use: the one named, the only one, else the longest."""
+    if not names:
         raise TimelineError("holds no timeline (sequence or project)", file=shown)
     if wanted is not None and wanted in names:
         chosen = names.index(wanted)
-        note = f"using timeline '{wanted}' (production.yaml timeline)" if len(found) > 1 else ""
-        return found[chosen], note
-    if len(found) == 1:
-        return found[0], ""
+        note = f"using timeline '{wanted}' (production.yaml timeline)" if len(names) > 1 else ""
+        return chosen, note
+    if len(names) == 1:
+        return 0, ""
     if wanted is not None and wanted not in (path.name, path.stem):
         raise TimelineError(
             "no timeline of that name in the file",
@@ -243,11 +251,10 @@ def _pick(loaded: Any, wanted: str | None, path: Path, shown: str) -> tuple[Any,
             value=wanted,
             choices=names,
         )
-    lengths = [t.duration().to_seconds() for t in found]
-    chosen = max(range(len(found)), key=lambda i: (lengths[i], -i))
+    chosen = max(range(len(names)), key=lambda i: (lengths[i], -i))
     listed = ", ".join(f"'{n}' {s:g} s" for n, s in zip(names, lengths, strict=True))
-    return found[chosen], (
-        f"{path.name} holds {len(found)} timelines ({listed}); using '{names[chosen]}', the "
+    return chosen, (
+        f"{path.name} holds {len(names)} timelines ({listed}); using '{names[chosen]}', the "
         "longest (first of equals); set timeline in production.yaml to choose another"
     )
 

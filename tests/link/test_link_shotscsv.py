@@ -86,7 +86,7 @@ def test_french_excel_csv_with_timecodes(tmp_path: Path, production: Production)
         ),
         (
             "shot_id,duration_s,record_in\nSC01_SH010,2,01:00:00:25\n",
-            "timeline/shots.csv:2: record_in: timecode has frames beyond 24 at 25 fps; set "
+            "timeline/shots.csv:2: record_in: timecode has frame 25, beyond 24 at 25 fps; set "
             "frame_rate in production.yaml or pass --rate (got '01:00:00:25')",
         ),
     ],

@@ -1,0 +1,92 @@
+"""OpenTimelineIO files and plugins: loading, with every failure turned into one line.
+
+A file written by a newer OpenTimelineIO is stepped back to schemas 0.18 reads where that is
+known to be safe (``Marker.3``); a plugin that fails on a file (its own bug included) gives a
+:class:`TimelineError` (exit 2) that names the file and what to do, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import ParseError
+
+import opentimelineio as otio
+
+from audit.errors import TimelineError
+
+#: What OTIO and its plugins raise on a file they cannot read (a plugin's own bug included:
+#: the file is what it cannot read, so the user gets exit 2 and a way out, not a traceback).
+_READ_ERRORS = (
+    otio.exceptions.OTIOError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    ZeroDivisionError,
+    AssertionError,
+    ParseError,
+    OSError,
+)
+
+
+def load_otio(path: Path, shown: str, adapter: str) -> Any:
+    """What an OpenTimelineIO adapter reads from ``path`` (a timeline or a collection)."""
+    try:
+        return otio.adapters.read_from_file(str(path), adapter_name=adapter)
+    except otio.exceptions.UnsupportedSchemaError as exc:
+        if adapter == "otio_json":
+            return _load_newer_otio(path, shown, exc)
+        raise TimelineError(f"cannot read: {exc}", file=shown) from exc
+    except _READ_ERRORS as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise TimelineError(
+            f"cannot read as {adapter}: {type(exc).__name__}: {message}; re-export the cut "
+            "from the editing software, or export it as another format (docs/linking.md)",
+            file=shown,
+        ) from exc
+
+
+def _load_newer_otio(path: Path, shown: str, first: Exception) -> Any:
+    """An .otio written by a newer OpenTimelineIO: step known schemas back, then read.
+
+    Only ``Marker.3`` is known (its colour became a ``Color.1`` object; 0.18 reads
+    ``Marker.2`` with a colour name). Anything else stays an error that says so.
+    """
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TimelineError(f"cannot read: {exc}", file=shown) from exc
+    try:
+        return otio.adapters.read_from_string(json.dumps(_downgrade(data)), "otio_json")
+    except _READ_ERRORS as exc:
+        raise TimelineError(
+            f"written by a newer OpenTimelineIO than {otio.__version__} ({first}); "
+            "re-export it or upgrade opentimelineio",
+            file=shown,
+        ) from exc
+
+
+def _downgrade(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_downgrade(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _downgrade(value) for key, value in node.items()}
+    if out.get("OTIO_SCHEMA") == "Marker.3":
+        out["OTIO_SCHEMA"] = "Marker.2"
+        color = out.get("color")
+        if isinstance(color, dict):
+            out["color"] = str(color.get("name") or "RED").upper()
+    return out
+
+
+def otio_timelines(node: Any) -> Iterator[Any]:
+    if isinstance(node, otio.schema.Timeline):
+        yield node
+    elif isinstance(node, otio.schema.SerializableCollection):
+        for child in node:
+            yield from otio_timelines(child)
