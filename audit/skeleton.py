@@ -20,7 +20,7 @@ release_date: 2027-01-31            # first public screening or release (consent
 distribution: [festival, online]    # festival | commercial | broadcast | online | education
 territories: [FR]                   # ISO 3166 alpha-2 codes, or WORLD
 languages: [fr]
-frame_rate: 25                      # frames per second of the cut (an EDL does not say it)
+frame_rate: 25                      # of the cut, as written: 23.976, 24, 25, 29.97 DF… (an EDL does not say it)
 work_type: fiction                  # fiction | animation | documentary | advertising | music_video | other
 credits:                            # human roles and names, printed on the credits page
   - {role: "Réalisation", name: "Prénom Nom"}
@@ -38,8 +38,8 @@ For anything without an export, log it by hand in a CSV with the columns of gene
 """
 
 README_TIMELINE = """\
-Put the final cut here: one .otio, .edl, .xml (Premiere / FCP7), .fcpxml, or a shots.csv
-(shot_id,sequence,record_in,duration_s,media).
+Put the final cut here: one .otio, .edl, .xml (Premiere / FCP7), .fcpxml or .fcpxmld (Final Cut
+Pro), .aaf (Avid), or a shots.csv (shot_id,sequence,record_in,duration_s,media).
 """
 
 LEDGERS = {

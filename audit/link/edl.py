@@ -36,6 +36,8 @@ class EdlFacts:
     largest: tuple[int, str] = (-1, "")
     #: (event number, source in, source out, record in, record out) of events at normal speed
     events: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    #: events whose source has no length but whose record has (a sound EDL's placeholders)
+    empty_sources: list[str] = field(default_factory=list)
 
     def misfit(self, rate: Rate, *, durations: bool = True) -> str | None:
         """Why ``rate`` cannot be this EDL's rate, or None when it fits."""
@@ -73,6 +75,9 @@ def edl_facts(text: str) -> EdlFacts:
             facts.events.append(pending)
         number, *codes = found.groups()
         pending = (number, *codes)  # type: ignore[assignment]
+        if codes[0] == codes[1] and codes[2] != codes[3]:
+            facts.empty_sources.append(number)
+            pending = None
         for code in codes:
             facts.semicolons |= ";" in code
             frames = int(_FRAMES.search(code).group(1))  # type: ignore[union-attr]
@@ -117,7 +122,12 @@ def read_edl(text: str, rate: Rate, shown: str, source: str) -> tuple[Any, Rate,
     chosen, note = pick_edl_rate(facts, rate, shown, source)
     if chosen.drop_frame:  # OpenTimelineIO counts drop frame only with ';' before the frames
         text = _ANY_TC.sub(r"\1;\2", text)
-    loose = "disagree at every rate" in note
+    loose = "disagree at every rate" in note or bool(facts.empty_sources)
+    if facts.empty_sources:
+        note += (
+            f"; {len(facts.empty_sources)} event(s) with an empty source range (first "
+            f"{facts.empty_sources[0]}) kept at their source length"
+        )
     try:
         loaded = otio.adapters.read_from_string(
             text, "cmx_3600", rate=float(chosen.exact), ignore_timecode_mismatch=loose

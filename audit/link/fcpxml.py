@@ -211,6 +211,11 @@ class _Walker:
         media = self._media_element(elem)
         resource = self.resources.get(media.get("ref", "")) if media is not None else None
         kind = self._kind(elem, media, resource)
+        if ctx.only == "audio" and kind == "picture":  # a compound or angle used for its sound
+            heard = media is not None and media.tag == "asset-clip"
+            if not (heard and resource is not None and resource.get("hasAudio") == "1"):
+                return
+            kind = "audio"
         if ctx.only is not None and kind != ctx.only:
             return
         url = _media_url(resource)

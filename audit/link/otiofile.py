@@ -11,7 +11,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 import opentimelineio as otio
 
@@ -19,22 +18,24 @@ from audit.errors import TimelineError
 
 #: What OTIO and its plugins raise on a file they cannot read (a plugin's own bug included:
 #: the file is what it cannot read, so the user gets exit 2 and a way out, not a traceback).
-_READ_ERRORS = (
-    otio.exceptions.OTIOError,
-    ValueError,
-    KeyError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    ZeroDivisionError,
-    AssertionError,
-    ParseError,
-    OSError,
-)
+#: pyaaf2 raises its own ``AAFError`` (an ``Exception``), so the plugin boundary takes them all.
+_READ_ERRORS = (Exception,)
+
+
+#: An AAF is a Microsoft compound file; pyaaf2 leaves the file open when the signature is wrong.
+_CFB_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
 
 
 def load_otio(path: Path, shown: str, adapter: str) -> Any:
     """What an OpenTimelineIO adapter reads from ``path`` (a timeline or a collection)."""
+    if adapter == "AAF":
+        with path.open("rb") as handle:
+            if handle.read(8) != _CFB_MAGIC:
+                raise TimelineError(
+                    "cannot read as AAF: not an AAF file (no compound-file signature); "
+                    "export the sequence again from Media Composer (File > Export > AAF)",
+                    file=shown,
+                )
     try:
         return otio.adapters.read_from_file(str(path), adapter_name=adapter)
     except otio.exceptions.UnsupportedSchemaError as exc:

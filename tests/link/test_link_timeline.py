@@ -86,11 +86,11 @@ def test_fcpxml_collection_picks_the_longest_and_says_so(timelines_dir: Path) ->
     assert "holds 2 timelines" in timeline.note
     assert "using 'OpenTimeline_Project', the longest" in timeline.note
     # compound clips are descended into: the 16 picture clips a deep find_clips() finds on
-    # video tracks; sound: one clip per audio element (OpenTimelineIO 0.18's adapter also lists
-    # the picture clips of a compound clip used for its sound only, srcEnable="audio")
+    # video tracks; sound: each audio element, and the asset-clips of the compound clip used
+    # for its sound only (srcEnable="audio")
     picture = [c for c in timeline.clips if c.kind == "picture"]
     assert len(picture) == 16
-    assert len(timeline.audio) == 9
+    assert len(timeline.audio) == 11
     assert all(c.duration_s == pytest.approx(10.0) for c in timeline.audio if c.record_in_s != 115)
 
 
