@@ -10,7 +10,18 @@ from typing import Annotated
 
 import typer
 
-from audit.cli import AsOf, FolderArg, Lang, Lenient, Rate, _friendly, _langs, _options, app
+from audit.cli import (
+    AsOf,
+    FolderArg,
+    Lang,
+    Lenient,
+    Rate,
+    _friendly,
+    _langs,
+    _options,
+    app,
+    parse_rate_option,
+)
 from audit.errors import ConfigError
 
 
@@ -47,7 +58,7 @@ def plan(
     if (target.exists() or (folder / "plan.xlsx").exists()) and not force:
         raise ConfigError("a plan exists already: edit it, or add --force to replace plan.csv",
                           file=target)  # fmt: skip
-    listed = shot_list(folder, shots, rate)
+    listed = shot_list(folder, shots, parse_rate_option(rate))
     target.write_text(draft_plan(listed, recipe, shots.name if shots else "timeline/"), "utf-8")
     typer.echo(f"{target}: {len(listed)} shots, one row per shot and step of the recipe")
     typer.echo(f"Next: fill in what you know, then run `empreinte forecast {folder}`.")

@@ -15,7 +15,7 @@ from audit.errors import InputError, TimelineError
 from audit.link.coverage import Span
 from audit.link.model import Clip, ClipKind
 from audit.link.names import basename, shot_id_in
-from audit.rates import Rate, timecode_frames
+from audit.rates import Rate, parse_rate, timecode_frames
 from audit.textio import parse_number, read_csv_rows
 
 SHOTS_CSV = "shots.csv"
@@ -27,7 +27,7 @@ _CLOCK = re.compile(r"^(?:(\d{1,2}):)?(\d{1,2}):(\d{2}(?:[.,]\d+)?)$")
 
 
 def read_shots_csv(
-    path: Path, *, frame_rate: Rate, display: str
+    path: Path, *, frame_rate: float | str, display: str
 ) -> tuple[list[tuple[Clip, Span]], dict[str, str], float]:
     """Clips placed on the cut, sequences by shot id, and the picture extent in seconds.
 
@@ -44,7 +44,8 @@ def read_shots_csv(
             raise TimelineError(
                 "missing column", file=display, locator=1, field=column, choices=COLUMNS
             )
-    starts = [_record_in(row, line, frame_rate, display) for line, row in rows]
+    rate = parse_rate(frame_rate)
+    starts = [_record_in(row, line, rate, display) for line, row in rows]
     origin = min((s for s, is_tc in starts if s is not None and is_tc), default=0.0)
     placed: list[tuple[Clip, Span]] = []
     sequences: dict[str, str] = {}
@@ -55,7 +56,7 @@ def read_shots_csv(
         if start is None:
             record_in_s = ends[kind]
         else:
-            record_in_s = frame_rate.seconds(int(start - origin)) if is_tc else start
+            record_in_s = rate.seconds(int(start - origin)) if is_tc else start
         clip = _clip(row, kind, record_in_s, duration_s, line, display)
         ends[kind] = clip.record_out_s
         if row.get("sequence"):
