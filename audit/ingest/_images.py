@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from audit.errors import RecordError
+from audit.ingest._dates import EXPECTED, parse_time
 from audit.ingest._util import mtime_utc
 from audit.ingest.base import Source, head
-from audit.textio import from_iso
 
 
 @contextmanager
@@ -79,6 +79,13 @@ def png_text(source: Source) -> dict[str, str]:
         return {str(k): str(v) for k, v in chunks.items()}
 
 
+def image_size(source: Source) -> tuple[int, int]:
+    """(width, height) in pixels, from the image header (no pixel is decoded)."""
+    with strict_images(), open_image(source) as image:
+        width, height = image.size
+    return int(width), int(height)
+
+
 def exif_strings(source: Source) -> dict[str, str]:
     """EXIF strings written as ``key:value`` (ComfyUI's ``prompt:{...}`` in animated WEBP)."""
     with strict_images(), open_image(source) as image:
@@ -93,15 +100,17 @@ def exif_strings(source: Source) -> dict[str, str]:
 
 
 def png_time(source: Source, text: dict[str, str]) -> tuple[datetime, str]:
-    """When the PNG was made: the ``Creation Time`` text chunk, the ``tIME`` chunk, else the file's
-    modification time. Returns (UTC time, where it came from)."""
+    """When the PNG was made: the ``Creation Time`` text chunk (any form of the one date parser:
+    Midjourney writes RFC 1123, ``Thu, 20 Jun 2024 22:50:03 GMT``, as the PNG specification
+    recommends; others ISO 8601), the ``tIME`` chunk, else the file's modification time.
+    Returns (UTC time, where it came from)."""
     stamp = text.get("Creation Time")
     if stamp:
         try:
-            return from_iso(stamp), "Creation Time"
+            return parse_time(stamp)[0], "Creation Time"
         except ValueError as exc:
             raise RecordError(
-                "expected an ISO 8601 date-time",
+                EXPECTED,
                 file=source.name,
                 locator="tEXt:Creation Time",
                 field="Creation Time",

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
-from audit.textio import from_epoch, from_iso
+from audit.ingest._dates import EXPECTED as EXPECTED_TIME
+from audit.ingest._dates import parse_time
+from audit.textio import from_epoch
 
 #: Attribute telling that ``created_at`` is not in the record but the file's modification time.
 TIME_SOURCE = "created_at_source"
@@ -97,25 +99,28 @@ def epoch_time(obj: dict[str, Any], key: str, field: str | None = None) -> datet
         ) from exc
 
 
-def iso_time(obj: dict[str, Any], key: str, field: str | None = None) -> datetime | None:
-    """ISO 8601 (zone-less means UTC; a space between date and time is accepted) → UTC."""
-    text = opt_str(obj, key, field)
-    if text is None:
+def time_at(obj: dict[str, Any], key: str, field: str | None = None) -> datetime | None:
+    """``obj[key]`` as an aware UTC time, in any form the one date parser reads (ISO 8601,
+    RFC 1123/2822, Unix seconds or milliseconds, EXIF; :mod:`audit.ingest._dates` states each
+    form's time-zone rule); None when absent or empty; else RecordError naming the forms."""
+    value = obj.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
-        return from_iso(text)
+        return parse_time(value)[0]
     except ValueError as exc:
-        raise RecordError("expected an ISO 8601 date-time", field=field or key, value=text) from exc
+        raise RecordError(EXPECTED_TIME, field=field or key, value=value) from exc
+
+
+#: Text time fields read through the one parser (the name stays for the adapters calling it).
+iso_time = time_at
 
 
 def any_time(obj: dict[str, Any], keys: Iterable[str], prefix: str = "") -> datetime | None:
-    """The first of ``keys`` present, as epoch seconds/ms or ISO text."""
+    """The first of ``keys`` present, in any form the one date parser reads."""
     for key in keys:
-        value = obj.get(key)
-        if isinstance(value, str) and not value.strip().replace(".", "").isdigit():
-            return iso_time(obj, key, prefix + key)
-        if value is not None:
-            return epoch_time(obj, key, prefix + key)
+        if obj.get(key) is not None:
+            return time_at(obj, key, prefix + key)
     return None
 
 

@@ -114,6 +114,8 @@ class Adapter:
     reads: ClassVar[str] = ""
     #: what the record cannot tell (for docs/platforms.md)
     cannot_know: ClassVar[str] = ""
+    #: where the shapes read were seen in public captures: repository and path (docs/platforms.md)
+    seen_in: ClassVar[str] = ""
 
     def sniff(self, path: Path) -> bool:
         raise NotImplementedError

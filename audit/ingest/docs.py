@@ -32,6 +32,7 @@ def _section(adapter: Adapter) -> str:
             f"- **Formats:** {adapter.formats}",
             f"- **Reads:** {adapter.reads}",
             f"- **Cannot know:** {adapter.cannot_know}",
+            *([f"- **Seen in:** {adapter.seen_in}"] if adapter.seen_in else []),
             "",
         ]
     )

@@ -15,16 +15,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit.ingest._images import png_text, png_time
-from audit.ingest._records import each_record, json_records
+from audit.ingest._images import image_size, png_text, png_time
+from audit.ingest._records import each_record, json_records, load_document, pointer
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
-from audit.ingest._util import TIME_SOURCE, iso_time, opt_int, opt_str, required
+from audit.ingest._util import (
+    TIME_SOURCE,
+    iso_time,
+    mtime_utc,
+    opt_int,
+    opt_list,
+    opt_str,
+    required,
+)
 from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head, head_text
 from audit.models import AssetRef
 
 CDN = "https://cdn.midjourney.com"
 LOCATOR = "tEXt:Description"
 _JOB_ID = re.compile(r"\s*Job ID:\s*([0-9a-fA-F-]{36})\s*$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _PARAM = re.compile(r"(?:^|\s)--(?=[a-zA-Z])")
 _URL = re.compile(r"^<?(https?://\S+?)>?$")
 #: Parameters whose values are input references, and the AssetRef role they get.
@@ -123,6 +132,39 @@ def _version_of(job_type: str) -> str | None:
     return match.group(1) if match else None
 
 
+def _job_records(source: Source) -> Iterator[tuple[str, Any]]:
+    """Jobs of an archive: a list, ``{"jobs": [...]}``, JSON Lines, one job, or the object
+    users' own scrapers write, keyed by job id (``{<job id>: {id, prompt, image_url, url}}``)."""
+    if source.path.suffix.lower() == ".jsonl":
+        yield from json_records(source)
+        return
+    doc = load_document(source)
+    if isinstance(doc, dict) and "jobs" not in doc and _keyed_by_id(doc):
+        yield from ((pointer(key), job) for key, job in doc.items())
+        return
+    yield from json_records(source, ("jobs",))
+
+
+def _keyed_by_id(doc: dict[str, Any]) -> bool:
+    """Every value an object and every key a job id (36-character UUID)."""
+    return bool(doc) and all(
+        isinstance(job, dict) and _UUID.match(str(key)) for key, job in doc.items()
+    )
+
+
+def _key_of(locator: str) -> str | None:
+    """The job id a scraper archive keys the record by (its JSON pointer ``/<job id>``)."""
+    key = locator.removeprefix("/")
+    return key if _UUID.match(key) else None
+
+
+def _saved_images(job: dict[str, Any]) -> list[str]:
+    """The images a scraper saved (``image_url``, or the older ``image_paths`` list)."""
+    single = opt_str(job, "image_url")
+    paths = [str(p) for p in opt_list(job, "image_paths") if isinstance(p, str) and p]
+    return [single] if single else paths
+
+
 class MidjourneyAdapter(Adapter):
     name = "midjourney"
     platform = "midjourney"
@@ -130,17 +172,30 @@ class MidjourneyAdapter(Adapter):
     suffixes = (".json", ".jsonl", ".png")
     formats = (
         'recent-jobs/archive JSON: a list of jobs, {"jobs": [...]}, or one job per JSON Lines '
-        "line; PNGs downloaded from the website (text chunks Description '... Job ID: <uuid>' "
-        "and Author), merged with the archive record of the same job"
+        "line; archives users' own scrapers write, one object keyed by job id ({<job id>: {id, "
+        "prompt, image_url, url}}) or jobs of the older recent-jobs form ({id, prompt, "
+        "image_paths[], enqueue_time}); PNGs downloaded from the website (text chunks "
+        "Description '... Job ID: <uuid>', Author, Creation Time in RFC 1123), merged with the "
+        "archive record of the same job"
     )
     reads = (
-        "id, enqueue_time (UTC), job_type, event_type, full_command (prompt, image-prompt URLs, "
-        "--v/--niji, --ar, --seed, --s, --q, --no, --sref/--cref/--oref), batch_size, width, "
-        "height, parent_id, parent_grid, username, user_id"
+        "id (or the archive key), enqueue_time (UTC), job_type, event_type, full_command or "
+        "prompt (prompt, image-prompt URLs, --v/--niji, --ar, --seed, --s, --q, --no, --p, "
+        "--sref/--cref/--oref), batch_size, width, height, parent_id, parent_grid, username, "
+        "image_url / image_paths (outputs), url (page); PNG Description, Author, Creation Time, "
+        "pixel size from the image header"
     )
     cannot_know = (
-        "plan tier, stealth/public mode, GPU minutes; a PNG alone gives no job type or time "
-        "(Creation Time/tIME chunk, else the file's modification time)"
+        "plan tier, stealth/public mode, GPU minutes; a PNG alone gives no job type; a scraper "
+        "archive gives no time (the file's modification time, flagged) nor job type; a WebP "
+        "image (as the CDN serves it, even under a .png name) carries no Midjourney metadata"
+    )
+    seen_in = (
+        "PNG Description/Author chunks: peterkaminski's Midjourney notes (exiftool output) and "
+        "metadata parsers (midjourney_style_text_chunks rules); recent-jobs fields: "
+        "NickyReid/midjourney-image-downloader download.py (id, prompt, image_paths, "
+        "enqueue_time), nadjioussama/Scraping-Midjourney-Showcase-page midjourney.py "
+        "(prompt, image_paths); CDN WebP downloads: monomadic/config bin/midjourney-dl.py"
     )
 
     def sniff(self, path: Path) -> bool:
@@ -151,7 +206,12 @@ class MidjourneyAdapter(Adapter):
         if not is_json_suffix(path):
             return False
         text = head_text(path)
-        return not looks_canonical(text) and has_all(text, '"full_command"', '"job_type"')
+        if looks_canonical(text):
+            return False
+        if has_all(text, '"full_command"', '"job_type"'):
+            return True
+        saved = '"image_url"' in text or '"image_paths"' in text
+        return saved and '"prompt"' in text and "midjourney.com/" in text
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         """Archives first, so that the archive record is kept and PNGs fill its gaps."""
@@ -163,13 +223,14 @@ class MidjourneyAdapter(Adapter):
         if source.path.suffix.lower() == ".png":
             yield self._png(source)
             return
-        pairs = json_records(source, ("jobs",))
+        pairs = _job_records(source)
         yield from each_record(source, pairs, lambda loc, obj: self._job(source, loc, obj))
 
     def _job(self, source: Source, locator: str, job: dict[str, Any]) -> Item:
-        job_id = required(opt_str(job, "id"), "id")
-        created = required(iso_time(job, "enqueue_time"), "enqueue_time")
-        command = parse_command(required(opt_str(job, "full_command"), "full_command"))
+        job_id = required(opt_str(job, "id") or _key_of(locator), "id")
+        created = iso_time(job, "enqueue_time")
+        text = opt_str(job, "full_command") or opt_str(job, "prompt")
+        command = parse_command(required(text, "full_command"))
         job_type = opt_str(job, "job_type") or ""
         event_type = opt_str(job, "event_type") or ""
         modality, task = _kind(job_type, event_type, command.has_image_prompt)
@@ -181,6 +242,11 @@ class MidjourneyAdapter(Adapter):
             inputs.append(AssetRef(uri=f"{CDN}/{parent}/0_{grid}.png", role="parent"))
         attributes = {**command.attributes, "job_type": job_type or None}
         attributes.update({"event_type": event_type or None, "parent_grid": grid})
+        attributes["page_url"] = opt_str(job, "url")
+        if created is None:
+            created = mtime_utc(source.path)
+            attributes[TIME_SOURCE] = "file_mtime"
+        outputs = _saved_images(job) or [f"{CDN}/{job_id}/0_{i}.png" for i in range(count)]
         return build(
             source,
             locator,
@@ -193,9 +259,9 @@ class MidjourneyAdapter(Adapter):
             created_at=created,
             width=opt_int(job, "width"),
             height=opt_int(job, "height"),
-            outputs_count=count,
+            outputs_count=max(count, len(outputs)),
             inputs=inputs,
-            outputs=[f"{CDN}/{job_id}/0_{i}.png" for i in range(count)],
+            outputs=outputs,
             parent_ids=[f"midjourney:{parent}"] if parent else [],
             attributes={k: v for k, v in attributes.items() if v is not None},
         )
@@ -222,6 +288,7 @@ class MidjourneyAdapter(Adapter):
         job_id = match.group(1).lower()
         command = parse_command(description[: match.start()])
         created, origin = png_time(source, text)
+        width, height = image_size(source)
         index = re.search(r"_(\d+)\.png$", source.path.name)
         attributes = {**command.attributes, "downloaded_file": source.path.name}
         if origin == "file_mtime":
@@ -236,6 +303,8 @@ class MidjourneyAdapter(Adapter):
             modality="image",
             task="image_to_image" if command.has_image_prompt else "text_to_image",
             created_at=created,
+            width=width,
+            height=height,
             outputs=[f"{CDN}/{job_id}/0_{index.group(1) if index else 0}.png"],
             inputs=command.refs,
             attributes=attributes,

@@ -45,9 +45,9 @@ TARGETS: dict[str, Target] = {
     "midjourney": Target("midjourney/archive.json", edits=(
         ("wrong-type", ("full_command",), 42, "archive.json:/0: full_command: expected str (got 42)"),
         ("bad-date", ("enqueue_time",), "yesterday",
-         "archive.json:/0: enqueue_time: expected an ISO 8601 date-time (got 'yesterday')"),
+         "archive.json:/0: enqueue_time: expected a date-time (ISO 8601, RFC 1123/2822, Unix s/ms or EXIF) (got 'yesterday')"),
         ("date-out-of-range", ("enqueue_time",), "0001-01-01T00:00:00+05:00",
-         "archive.json:/0: enqueue_time: expected an ISO 8601 date-time"),
+         "archive.json:/0: enqueue_time: expected a date-time (ISO 8601, RFC 1123/2822, Unix s/ms or EXIF)"),
         ("absurd-width", ("width",), 250000, "archive.json:/0: width: more than 100000 px (got 250000)"),
         ("future-date", ("enqueue_time",), "2999-01-01 00:00:00", FUTURE),
     )),
@@ -84,7 +84,8 @@ TARGETS: dict[str, Target] = {
          "history.json:/aaaaaaaa-0000-4000-8000-000000000001: prompt: expected list"),
     )),
     "runway": Target("runway/tasks/tasks.json", ("runway/requests.jsonl",), edits=(
-        ("wrong-type", ("createdAt",), 17, "tasks.json:/0: createdAt: expected str (got 17)"),
+        ("wrong-type", ("createdAt",), True,
+         "tasks.json:/0: createdAt: expected a date-time (ISO 8601, RFC 1123/2822, Unix s/ms or EXIF) (got True)"),
     )),
     "openai": Target("openai/videos.json", record=("data", 0), edits=(
         ("negative-duration", ("seconds",), "-8",

@@ -16,7 +16,7 @@ CASES = [
         "task.json",
         '{"id": "t", "status": "SUCCEEDED", "createdAt": "yesterday"}',
         "runway",
-        "task.json:/: createdAt: expected an ISO 8601 date-time (got 'yesterday')",
+        "task.json:/: createdAt: expected a date-time (ISO 8601, RFC 1123/2822, Unix s/ms or EXIF) (got 'yesterday')",
         id="runway-time",
     ),
     pytest.param(

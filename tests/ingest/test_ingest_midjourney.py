@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -130,3 +131,98 @@ def test_png_without_job_id_is_rejected(tmp_path: Path, make_png: PngMaker, read
     assert (item.locator, item.field, item.reason) == (
         "tEXt:Description", "Description", "no 'Job ID: <uuid>'",
     )  # fmt: skip
+
+
+def test_png_with_rfc1123_creation_time_and_its_pixel_size(
+    tmp_path: Path, make_png: PngMaker, read: Reader, gens: GenIndex
+) -> None:
+    """A PNG downloaded from midjourney.com: Description, Author and a ``Creation Time`` chunk in
+    RFC 1123 (shape seen in peterkaminski's Midjourney exiftool notes and in metadata parsers'
+    ``midjourney_style_text_chunks`` rules: Description '<prompt> --ar 2:1 --v 6 Job ID: <uuid>')."""
+    command = "lighthouse at dusk --ar 16:9 --sref 1234 --personalize --v 7"
+    png = make_png(
+        tmp_path / f"marebasse_lighthouse_at_dusk_{GRID}_2.png",
+        {
+            "Description": f"{command} Job ID: {GRID}",
+            "Author": "marebasse",
+            "Creation Time": "Thu, 20 Jun 2024 22:50:03 GMT",
+        },
+    )
+    job = gens(read("midjourney", png.name, root=tmp_path))[f"midjourney:{GRID}"]
+    assert job.created_at == datetime(2024, 6, 20, 22, 50, 3, tzinfo=UTC)
+    assert "created_at_source" not in job.attributes
+    assert (job.width, job.height) == (16, 9)  # the image header, as make_png writes it
+    assert (job.prompt, job.model_version) == ("lighthouse at dusk", "7")
+    assert job.attributes["aspect_ratio"] == "16:9"
+    assert job.attributes["sref_codes"] == "1234"
+    assert job.attributes["personalize"] is True
+    assert job.outputs == [f"{CDN}/{GRID}/0_2.png"]
+
+
+def test_png_with_unreadable_creation_time_names_the_forms(
+    tmp_path: Path, make_png: PngMaker, read: Reader
+) -> None:
+    png = make_png(
+        tmp_path / "x.png",
+        {"Description": f"a prompt Job ID: {GRID}", "Creation Time": "the other day"},
+    )
+    (item,) = read("midjourney", png.name, root=tmp_path)
+    assert isinstance(item, Reject)
+    assert (item.locator, item.field) == ("tEXt:Creation Time", "Creation Time")
+    assert "RFC 1123" in item.reason
+
+
+def test_scraper_archive_keyed_by_job_id(tmp_path: Path, gens: GenIndex) -> None:
+    """Users' own scrapers save ``{<job id>: {id, prompt, image_url, url}}`` (the shape named in
+    issue 23); written here with invented jobs."""
+    second = "22222222-bbbb-4ccc-8ddd-000000000002"
+    archive = {
+        GRID: {
+            "id": GRID,
+            "prompt": "an old lighthouse keeper in a storm --ar 16:9 --v 7",
+            "image_url": f"{CDN}/{GRID}/0_0.png",
+            "url": f"https://www.midjourney.com/jobs/{GRID}?index=0",
+        },
+        second: {
+            "prompt": "gulls over the jetty --niji 6",
+            "image_url": f"{CDN}/{second}/0_3.png",
+            "url": f"https://www.midjourney.com/jobs/{second}?index=3",
+        },
+    }
+    path = tmp_path / "mj_archive.json"
+    path.write_text(json.dumps(archive, indent=1), encoding="utf-8")
+    result = ingest_files(tmp_path, [path])
+    assert [(f.adapter, f.accepted, f.rejected) for f in result.files] == [("midjourney", 2, 0)]
+    found = gens(list(result.generations))
+    keeper = found[f"midjourney:{GRID}"]
+    assert (keeper.prompt, keeper.model_version) == ("an old lighthouse keeper in a storm", "7")
+    assert keeper.outputs == [f"{CDN}/{GRID}/0_0.png"]
+    assert keeper.source_locator == f"/{GRID}"
+    assert keeper.attributes["created_at_source"] == "file_mtime"
+    assert keeper.attributes["page_url"].startswith("https://www.midjourney.com/jobs/")
+    gulls = found[f"midjourney:{second}"]  # no "id" inside: the key is the job id
+    assert (gulls.model_version, gulls.outputs) == ("niji 6", [f"{CDN}/{second}/0_3.png"])
+
+
+def test_older_recent_jobs_form_with_prompt_and_image_paths(tmp_path: Path) -> None:
+    """The earlier recent-jobs API form: ``prompt`` and ``image_paths`` instead of full_command
+    (fields read by NickyReid/midjourney-image-downloader download.py and
+    nadjioussama/Scraping-Midjourney-Showcase-page midjourney.py)."""
+    jobs = [
+        {
+            "id": GRID,
+            "prompt": "an old lighthouse keeper in a storm --ar 3:2",
+            "image_paths": [f"{CDN}/{GRID}/0_{i}.png" for i in range(4)],
+            "enqueue_time": "2023-03-02 17:41:09.718000",
+            "type": "grid",
+        }
+    ]
+    path = tmp_path / "recent.json"
+    path.write_text(json.dumps(jobs), encoding="utf-8")
+    result = ingest_files(tmp_path, [path])
+    (job,) = result.generations
+    assert job.adapter == "midjourney"
+    assert job.created_at == datetime(2023, 3, 2, 17, 41, 9, 718000, tzinfo=UTC)
+    assert job.outputs == [f"{CDN}/{GRID}/0_{i}.png" for i in range(4)]
+    assert job.outputs_count == 4
+    assert "created_at_source" not in job.attributes
