@@ -40,6 +40,9 @@ class Status(StrEnum):
     #: Still submitted, queued or running when the record was saved (a create response): estimated
     #: as a full run of its kind and counted apart; a finished record of the same id replaces it.
     pending = "pending"
+    #: the platform's safety filter blocked the output after the run: nothing delivered, the run
+    #: still happened (its energy is estimated)
+    filtered = "filtered"
 
 
 #: Departments of the report, by modality.
@@ -109,7 +112,7 @@ class Generation(BaseModel):
     )
     shot_tag: str | None = Field(default=None, description="explicit shot tag from the platform")
     status: Status = Field(
-        default=Status.succeeded, description="succeeded | failed | cancelled | pending"
+        default=Status.succeeded, description="succeeded | failed | cancelled | pending | filtered"
     )
     credits: float | None = Field(default=None, ge=0, description="platform credits charged")
     hardware: str | None = Field(default=None, description="hardware of a local run")

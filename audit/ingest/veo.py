@@ -9,7 +9,9 @@ and the operation name it returned; ``created_at`` optional), joined to the oper
 
 An operation with ``done`` false is rejected as unfinished; one with ``error`` failed.
 ``outputs_count`` is the number of samples returned; samples the safety filter removed are
-attribute ``rai_filtered_count`` (with ``rai_filtered_reasons``). Neither record carries a time:
+attribute ``rai_filtered_count`` (with ``rai_filtered_reasons``). When the filter removed every
+sample (``raiMediaFilteredCount`` > 0, no sample: "You will not be charged"), the operation gets
+status ``filtered``: no output, but the run happened, so its energy is still estimated. Neither record carries a time:
 a ``created_at`` the logging script wrote (or ``metadata.createTime``) is used, else the file's
 modification time (attribute ``created_at_source: file_mtime``).
 """
@@ -106,7 +108,15 @@ class VeoAdapter(JoinedAdapter):
     )
     cannot_know = (
         "prompt, inputs, duration, fps, seed and size without the request log; the time of the "
-        "call unless the log or the operation metadata records it (else the file time)"
+        "call unless the log or the operation metadata records it (else the file time); what a "
+        "filtered sample would have shown (status filtered when every sample was filtered)"
+    )
+    seen_in = (
+        "GenerateVideoResponse {generatedSamples, raiMediaFilteredCount, "
+        "raiMediaFilteredReasons}: paragonsean/openapi-directory APIs/googleapis.com/aiplatform/"
+        "v1beta1/java-client/docs/CloudAiLargeModelsVisionGenerateVideoResponse.md; "
+        "operations polled until done: AubreyHan/GCP-Python veo3.py; Vertex operation names: "
+        "Purplemerit/storeiq-server VEO_CURRENT_STATUS.md"
     )
 
     def sniff(self, path: Path) -> bool:
@@ -155,6 +165,7 @@ class VeoAdapter(JoinedAdapter):
             error_message=opt_str(error, "message", "error.message"),
         )
         fields["attributes"] = {k: v for k, v in attributes.items() if v is not None}
+        status = _status(error, outputs, attributes.get("rai_filtered_count"))
         item = build(
             source,
             locator,
@@ -164,12 +175,22 @@ class VeoAdapter(JoinedAdapter):
             model=model,
             modality="video",
             created_at=created,
-            status="failed" if error else "succeeded",
+            status=status,
             outputs=outputs,
             outputs_count=len(outputs),
             **fields,
         )
         return settle(request, item)
+
+
+def _status(error: dict[str, Any], outputs: list[str], filtered: object) -> str:
+    """``failed`` with an error; ``filtered`` when the safety filter removed every sample (the
+    run happened, nothing was delivered, "You will not be charged"); else ``succeeded``."""
+    if error:
+        return "failed"
+    if not outputs and isinstance(filtered, int) and filtered > 0:
+        return "filtered"
+    return "succeeded"
 
 
 def _from_request(body: dict[str, Any]) -> dict[str, Any]:

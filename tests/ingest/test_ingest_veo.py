@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -112,3 +113,46 @@ def test_bad_name_and_running_operation(tmp_path: Path, read: Reader) -> None:
     ]
     with pytest.raises(RecordError, match="expected '…models/veo-…/operations/<id>'"):
         parse_name("operations/op-1")
+
+
+def test_operation_blocked_by_the_safety_filter_is_filtered(tmp_path: Path) -> None:
+    """Every sample removed by the filter: ``generateVideoResponse`` holds only
+    ``raiMediaFilteredCount`` and ``raiMediaFilteredReasons`` (fields of the API's
+    GenerateVideoResponse, as documented in paragonsean/openapi-directory APIs/googleapis.com/
+    aiplatform/v1beta1/java-client/docs/CloudAiLargeModelsVisionGenerateVideoResponse.md);
+    the reason text below is written here, in the form users report it."""
+    name = "models/veo-3.0-generate-001/operations/op-blocked-1"
+    reason = (
+        "Veo could not generate videos because the input image contains content that has been "
+        "blocked by our safety filters. You will not be charged for blocked videos."
+    )
+    operation = {
+        "name": name,
+        "done": True,
+        "response": {
+            "@type": "type.googleapis.com/google.ai.generativelanguage.v1beta."
+            "PredictLongRunningResponse",
+            "generateVideoResponse": {
+                "raiMediaFilteredCount": 1,
+                "raiMediaFilteredReasons": [reason],
+            },
+        },
+    }
+    request = {"operation": name, "created_at": "2026-09-20T08:00:00Z",
+               "request": {"instances": [{"prompt": "a crowd at the harbour"}],
+                           "parameters": {"durationSeconds": 8, "aspectRatio": "16:9"}}}  # fmt: skip
+    (tmp_path / "ops.json").write_text(json.dumps(operation), encoding="utf-8")
+    (tmp_path / "requests.jsonl").write_text(json.dumps(request) + "\n", encoding="utf-8")
+    result = ingest_files(tmp_path, [tmp_path / "ops.json", tmp_path / "requests.jsonl"])
+    (gen,) = result.generations
+    assert gen.status == Status.filtered
+    assert (gen.outputs, gen.outputs_count) == ([], 0)
+    assert (gen.duration_s, gen.prompt) == (8.0, "a crowd at the harbour")
+    assert gen.attributes["rai_filtered_count"] == 1
+    assert "You will not be charged" in str(gen.attributes["rai_filtered_reasons"])
+    assert gen.created_at == datetime(2026, 9, 20, 8, 0, tzinfo=UTC)
+
+
+def test_some_samples_filtered_is_still_succeeded(fixtures: Path) -> None:
+    gen = {g.id: g for g in _ingest(fixtures).generations}["veo:op-gem-0001"]
+    assert (gen.status, gen.attributes["rai_filtered_count"]) == (Status.succeeded, 1)
