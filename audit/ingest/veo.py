@@ -11,7 +11,8 @@ An operation with ``done`` false is rejected as unfinished; one with ``error`` f
 ``outputs_count`` is the number of samples returned; samples the safety filter removed are
 attribute ``rai_filtered_count`` (with ``rai_filtered_reasons``). When the filter removed every
 sample (``raiMediaFilteredCount`` > 0, no sample: "You will not be charged"), the operation gets
-status ``filtered``: no output, but the run happened, so its energy is still estimated. Neither record carries a time:
+status ``filtered``: no output, but the run happened, so its energy is still estimated (its
+``outputs_count`` is the number of samples rendered then filtered). Neither record carries a time:
 a ``created_at`` the logging script wrote (or ``metadata.createTime``) is used, else the file's
 modification time (attribute ``created_at_source: file_mtime``).
 """
@@ -177,7 +178,10 @@ class VeoAdapter(JoinedAdapter):
             created_at=created,
             status=status,
             outputs=outputs,
-            outputs_count=len(outputs),
+            # a filtered run rendered the samples the filter then removed: they count as its work
+            outputs_count=attributes["rai_filtered_count"]
+            if status == "filtered"
+            else len(outputs),
             **fields,
         )
         return settle(request, item)

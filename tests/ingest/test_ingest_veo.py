@@ -146,7 +146,7 @@ def test_operation_blocked_by_the_safety_filter_is_filtered(tmp_path: Path) -> N
     result = ingest_files(tmp_path, [tmp_path / "ops.json", tmp_path / "requests.jsonl"])
     (gen,) = result.generations
     assert gen.status == Status.filtered
-    assert (gen.outputs, gen.outputs_count) == ([], 0)
+    assert (gen.outputs, gen.outputs_count) == ([], 1)  # rendered, then filtered
     assert (gen.duration_s, gen.prompt) == (8.0, "a crowd at the harbour")
     assert gen.attributes["rai_filtered_count"] == 1
     assert "You will not be charged" in str(gen.attributes["rai_filtered_reasons"])
