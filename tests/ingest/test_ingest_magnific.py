@@ -33,7 +33,7 @@ def test_join_counts(fixtures: Path) -> None:
     (reject,) = result.rejects
     assert reject.line() == (
         "magnific/requests.jsonl:4: task_id: request without result: fetch GET "
-        "/v1/ai/image-upscaler/<task_id> into the results (got 'mag-0003')"
+        "/v1/ai/<endpoint>/<task_id> (image-upscaler, mystic) into the results (got 'mag-0003')"
     )
 
 
