@@ -90,6 +90,9 @@ class Generation(BaseModel):
     operator: str | None = Field(default=None, description="person who ran it")
     prompt: str | None = Field(default=None, description="prompt text (untrusted)")
     negative_prompt: str | None = Field(default=None, description="negative prompt (untrusted)")
+    lyrics: str | None = Field(
+        default=None, description="lyrics of a song, apart from its prompt (untrusted)"
+    )
     seed: int | None = Field(default=None, description="seed, if known")
     width: int | None = Field(default=None, ge=1, description="output width, px")
     height: int | None = Field(default=None, ge=1, description="output height, px")

@@ -188,7 +188,7 @@ def canonical_frame(generations: list[Generation], redact_prompts: bool) -> pd.D
             cells = _json_cells(name, cells)
         elif _annotation(name) not in _AS_IS:
             cells = _serialiser(name, column=True).dump_python(cells, mode="json")
-        elif redact_prompts and name in ("prompt", "negative_prompt"):
+        elif redact_prompts and name in ("prompt", "negative_prompt", "lyrics"):
             cells = _redacted(cells)
         columns[name] = cells
     return pd.DataFrame(columns)

@@ -151,7 +151,7 @@ def _prompt_hits(ctx: AuditContext) -> Iterator[tuple[tuple[str, str, str], Gene
     seen: dict[str, list[tuple[str, str, str]]] = {}
     screen = _Screen(ctx.lists)
     for gen in used_generations(ctx):
-        prompt = gen.prompt or ""
+        prompt = "\n".join(text for text in (gen.prompt, gen.lyrics) if text)
         keys = seen.get(prompt)
         if keys is None:
             keys = seen[prompt] = prompt_keys(prompt, ctx.lists, screen)
