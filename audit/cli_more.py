@@ -37,7 +37,8 @@ OutDir = Annotated[
 @_friendly
 def compare(
     audits: Annotated[
-        list[Path], typer.Argument(help="audit.json files (from report, or whatif --out).")
+        list[Path],
+        typer.Argument(help="audit.json files (from report, or whatif --out) or forecast.json."),
     ],
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("empreinte-compare"),
     lang: Lang = None,
@@ -191,14 +192,19 @@ def export(
     as_of: AsOf = None,
     lenient: Lenient = False,
     rate: Rate = None,
+    forecast: Annotated[
+        bool, typer.Option("--forecast", help="The forecast line, from plan.csv (before the work).")
+    ] = False,
 ) -> None:
     """The AI-generation line item for Carbon'Clap, albert or a generic CSV (docs/exports.md)."""
     from audit.export import check_format, export_csv
+    from audit.pipeline import run_forecast
 
     fmt = check_format(format)
     langs = _langs([lang] if lang else None, [])
-    run = run_pipeline(folder, _options(as_of, lenient, rate, require_timeline=False))
-    text = export_csv(run, fmt, langs[0] if langs else None)
+    options = _options(as_of, lenient, rate, require_timeline=False)
+    run = run_forecast(folder, options) if forecast else run_pipeline(folder, options)
+    text = export_csv(run, fmt, langs[0] if langs else None, forecast)
     if out is None:
         typer.echo(text, nl=False)
         return

@@ -21,6 +21,8 @@ from audit.whatif import ranges_overlap
 SCHEMA = "empreinte.audit"
 #: MAJOR versions of audit.json this Empreinte reads (every MINOR of each).
 SUPPORTED_MAJORS = (1,)
+#: audit.json, and forecast.json (its footprint laid out the same: a forecast compares too)
+SCHEMAS = (SCHEMA, "empreinte.forecast")
 QUANTITIES = ("energy_wh", "carbon_g", "water_l")
 SEVERITIES = ("blocker", "warning", "info")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -75,10 +77,11 @@ def read_audit(path: Path) -> dict[str, Any]:
 
 def check_schema(doc: object, path: Path) -> None:
     schema = doc.get("schema") if isinstance(doc, dict) else None
-    if schema != SCHEMA:
+    if schema not in SCHEMAS:
         raise ConfigError(
-            "not an Empreinte audit.json (write one with: empreinte report DIR)",
-            file=path, locator="/schema", field="schema", value=schema, choices=[SCHEMA],
+            "not an Empreinte audit.json or forecast.json (write one with: empreinte report DIR, "
+            "or empreinte forecast DIR)",
+            file=path, locator="/schema", field="schema", value=schema, choices=SCHEMAS,
         )  # fmt: skip
     assert isinstance(doc, dict)
     version = doc.get("schema_version")
@@ -175,7 +178,7 @@ def entry(doc: dict[str, Any], path: Path, label: str) -> Entry:
         severity = r.get(f"/findings/{index}/severity", str)
         severities[severity] = severities.get(severity, 0) + 1
     kept_shots, per_shot = _kept_shots(r)
-    whatif = doc.get("whatif")
+    whatif = doc.get("whatif") if doc.get("schema") == SCHEMA else doc.get("plan")
     return Entry(
         label=label,
         title=r.get("/production/title", str),

@@ -12,7 +12,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from audit.errors import ConfigError
 from audit.report.i18n import N_, gettext
@@ -20,7 +20,21 @@ from audit.safetext import neutralise_row
 
 if TYPE_CHECKING:
     from audit.aggregate import Aggregates, Range
-    from audit.pipeline import AuditRun
+    from audit.footprint import Footprint
+    from audit.production import Production
+
+
+class Footprinted(Protocol):
+    """What an export reads: a final run (:class:`audit.pipeline.AuditRun`) or a forecast
+    (:class:`audit.forecast.Forecast`)."""
+
+    @property
+    def aggregates(self) -> Aggregates: ...
+    @property
+    def production(self) -> Production: ...
+    @property
+    def footprint(self) -> Footprint: ...
+
 
 FORMATS = ("carbonclap", "albert", "csv")
 #: Default language of each format's labels: Carbon'Clap is French, albert British.
@@ -38,6 +52,11 @@ DETAIL = N_("Generative AI, detail by department (included in the line above)")
 ENERGY_NOTE = N_(
     "Information only: the computation ran in data centres abroad; do not enter it as "
     "electricity of the production's own grid."
+)
+FORECAST_ITEM = N_("Generative AI (forecast): planned computation, every attempt included")
+FORECAST_NOTE = N_(
+    "Forecast from the production's plan (plan.csv), estimated with the same coefficients as the "
+    "final footprint; the final line replaces it."
 )
 LINE_NOTE = N_(
     "Line item to type in (no official import format). GHG Protocol scope 3, category 1 "
@@ -68,17 +87,21 @@ def _scaled(rng: Range, divisor: float) -> tuple[float, float, float]:
     return rng.low / divisor, rng.central / divisor, rng.high / divisor
 
 
-def calculator_lines(agg: Aggregates, fmt: str, lang: str) -> list[Line]:
-    """The line item (carbon), its detail by department, and the energy for information.
+def calculator_lines(agg: Aggregates, fmt: str, lang: str, forecast: bool = False) -> list[Line]:
+    """The line item (carbon), its detail by department, and the energy for information
+    (``forecast``: the plan's line, labelled as such).
 
     Carbon'Clap figures are in kg CO2e; albert's in t CO2e, as their reports print them."""
+    item = gettext(lang, FORECAST_ITEM if forecast else ITEM)
+    note = gettext(lang, LINE_NOTE)
+    if forecast:
+        note = f"{gettext(lang, FORECAST_NOTE)} {note}"
     unit, divisor = ("tCO2e", 1e6) if fmt == "albert" else ("kgCO2e", 1e3)
     section = SECTIONS[fmt]
     carbon = agg.totals["carbon_g"]
     per_minute = agg.per_minute["carbon_g"].central / divisor
     lines = [
-        Line("line item", section, gettext(lang, ITEM), unit, *_scaled(carbon, divisor),
-             per_minute, gettext(lang, LINE_NOTE)),
+        Line("line item", section, item, unit, *_scaled(carbon, divisor), per_minute, note),
     ]  # fmt: skip
     from audit.report.credits import DEPARTMENT_LABELS
 
@@ -90,7 +113,7 @@ def calculator_lines(agg: Aggregates, fmt: str, lang: str) -> list[Line]:
         lines.append(Line("detail", section, item, unit, low, central, high, None, ""))
     energy = agg.totals["energy_wh"]
     lines.append(
-        Line("information", section, gettext(lang, ITEM), "kWh", *_scaled(energy, 1e3),
+        Line("information", section, item, "kWh", *_scaled(energy, 1e3),
              agg.per_minute["energy_wh"].central / 1e3, gettext(lang, ENERGY_NOTE)),
     )  # fmt: skip
     return lines
@@ -106,7 +129,7 @@ def _number(value: float | None, figures: int) -> str:
     return f"{round(value, digits):.{digits}f}"
 
 
-def calculator_csv(run: AuditRun, fmt: str, lang: str) -> str:
+def calculator_csv(run: Footprinted, fmt: str, lang: str, forecast: bool = False) -> str:
     """carbonclap or albert: one line item, detail rows, the energy for information."""
     per_hour = fmt == "albert"
     per_column = "per_finished_hour" if per_hour else "per_finished_minute"
@@ -123,7 +146,7 @@ def calculator_csv(run: AuditRun, fmt: str, lang: str) -> str:
         "source",
     ]
     rows: list[list[Any]] = []
-    for line in calculator_lines(run.aggregates, fmt, lang):
+    for line in calculator_lines(run.aggregates, fmt, lang, forecast):
         per = line.per_finished_minute
         per = per * 60 if per is not None and per_hour else per
         rows.append([line.role, line.section, line.item, line.unit,
@@ -132,8 +155,10 @@ def calculator_csv(run: AuditRun, fmt: str, lang: str) -> str:
     return _csv(head, rows)
 
 
-def generic_csv(run: AuditRun) -> str:
-    """Every quantity: total, per finished minute, per kept second, low/central/high."""
+def generic_csv(run: Footprinted, forecast: bool = False) -> str:
+    """Every quantity: total, per finished minute, per kept second, low/central/high
+    (``forecast``: scopes named ``forecast_total`` …)."""
+    prefix = "forecast_" if forecast else ""
     agg = run.aggregates
     head = ["quantity", "unit", "scope", "low", "central", "high", "generations", "outputs",
             "kept_outputs", "runtime_s", "data_version"]  # fmt: skip
@@ -145,7 +170,7 @@ def generic_csv(run: AuditRun) -> str:
     ):
         for quantity, unit in UNITS.items():
             rng = values[quantity]
-            rows.append([quantity, unit + suffix, scope,
+            rows.append([quantity, unit + suffix, prefix + scope,
                          *(_number(v, 6) for v in (rng.low, rng.central, rng.high)),
                          agg.generations, agg.outputs, agg.kept_outputs,
                          _number(run.production.runtime_s, 6),
@@ -161,9 +186,10 @@ def _csv(head: list[str], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def export_csv(run: AuditRun, fmt: str, lang: str | None = None) -> str:
-    """The CSV text of ``fmt`` (carbonclap, albert or csv), labels in ``lang``."""
+def export_csv(run: Footprinted, fmt: str, lang: str | None = None, forecast: bool = False) -> str:
+    """The CSV text of ``fmt`` (carbonclap, albert or csv), labels in ``lang``; ``forecast``
+    when ``run`` is the plan's forecast."""
     check_format(fmt)
     if fmt == "csv":
-        return generic_csv(run)
-    return calculator_csv(run, fmt, lang or DEFAULT_LANG[fmt])
+        return generic_csv(run, forecast)
+    return calculator_csv(run, fmt, lang or DEFAULT_LANG[fmt], forecast)

@@ -12,6 +12,7 @@ for carbon, another grid (region). The three parts add up to the gap exactly.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,6 +42,8 @@ class Forecast:
     footprint: Footprint
     aggregates: Aggregates
     history_used: bool
+    #: sha256 of the plan's records as estimated (the plan after its defaults)
+    inputs_sha256: str = ""
 
 
 def platform_keys() -> dict[str, str]:
@@ -88,8 +91,10 @@ def estimate_plan(
     footprint = estimate_table(table, shot_ids, np.zeros(len(gens), dtype=bool), production)
     shots = _shots(plan, durations)
     allocations = _allocations(shot_ids, table.column("id"), shots)
-    agg = aggregate(footprint.table, allocations, shots, production.runtime_s, len(shots))
-    return Forecast(production, plan, footprint, agg, history_used)
+    picture = int((shots["kind"] == "picture").sum())
+    agg = aggregate(footprint.table, allocations, shots, production.runtime_s, picture)
+    digest = hashlib.sha256("\n".join(g.model_dump_json() for g in gens).encode()).hexdigest()
+    return Forecast(production, plan, footprint, agg, history_used, digest)
 
 
 def _shots(plan: Plan, durations: dict[str, float]) -> pd.DataFrame:

@@ -74,30 +74,50 @@ def _gap(gap: Gap) -> dict[str, Any]:
     }  # fmt: skip
 
 
+#: forecast.json's schema: the fields `empreinte compare` reads are those of audit.json.
+FORECAST_SCHEMA = "empreinte.forecast"
+FORECAST_SCHEMA_VERSION = "1.0"
+
+
+def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return json.loads(frame.to_json(orient="records", double_precision=10))  # type: ignore[no-any-return]
+
+
 def forecast_document(result: Forecast, as_of: str) -> dict[str, Any]:
-    """forecast.json: totals (central values and ranges), per platform and shot, cell origins."""
+    """forecast.json: laid out as audit.json where they share a field (``empreinte compare``
+    reads both), plus the plan and where each planned value came from."""
     agg = result.aggregates
+    plan = result.plan
     return {
-        "kind": "empreinte-forecast",
-        "version": __version__,
-        "data_version": result.footprint.registry.data_version,
-        "as_of": as_of,
-        "production": {
-            "title": result.production.title,
-            "company": result.production.company,
-            "runtime_s": result.production.runtime_s,
+        "schema": FORECAST_SCHEMA,
+        "schema_version": FORECAST_SCHEMA_VERSION,
+        "generator": {
+            "name": "empreinte",
+            "version": __version__,
+            "data_version": result.footprint.registry.data_version,
         },
+        "as_of": as_of,
+        "inputs_sha256": result.inputs_sha256,
+        "production": result.production.model_dump(mode="json"),
         "plan": {
-            "file": result.plan.path,
-            "rows": len(result.plan.rows),
+            "file": plan.path,
+            "rows": len(plan.rows),
+            "history_used": result.history_used,
+            "description": f"forecast from {plan.path}",
+        },
+        "footprint": {
+            "totals": _ranges(agg.totals),
+            "per_finished_minute": _ranges(agg.per_minute),
+            "per_kept_second": _ranges(agg.per_kept_second),
             "generations": agg.generations,
             "outputs": agg.outputs,
-            "history_used": result.history_used,
+            "kept_outputs": agg.kept_outputs,
+            "by_platform": _frame_records(agg.by_platform),
+            "by_modality": _frame_records(agg.by_modality),
+            "by_department": _frame_records(agg.by_department),
         },
-        "totals": _ranges(agg.totals),
-        "per_finished_minute": _ranges(agg.per_minute),
-        "by_platform": _group_rows(agg.by_platform, "platform"),
-        "by_shot": _group_rows(agg.by_shot.assign(outputs=agg.by_shot["outputs"]), "shot_id"),
+        "shots": _frame_records(agg.by_shot),
+        "findings": [],
         "cell_origins": _origins(result),
     }
 

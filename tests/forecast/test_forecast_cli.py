@@ -38,8 +38,9 @@ def test_plan_from_timeline_then_forecast(film: Path) -> None:
                                  "--lang", "en", "--as-of", "2026-11-20"])  # fmt: skip
     assert result.exit_code == 0, result.output
     document = json.loads((out / "forecast.json").read_text())
-    assert document["plan"]["generations"] == 14 * (40 + 2 + 8)
-    assert document["totals"]["energy_wh"]["low"] < document["totals"]["energy_wh"]["central"]
+    assert document["footprint"]["generations"] == 14 * (40 + 2 + 8)
+    energy = document["footprint"]["totals"]["energy_wh"]
+    assert energy["low"] < energy["central"] < energy["high"]
     for name in ("forecast.pdf", "forecast.en.pdf"):
         reader = PdfReader(out / name)
         assert "forecast.json" in reader.attachments
@@ -86,3 +87,38 @@ def test_report_sets_forecast_against_final(film: Path) -> None:
     html = (out / "report.html").read_text()
     assert 'id="forecast"' in html
     assert "Forecast against final" in html
+
+
+def test_export_forecast_line_for_carbonclap(film: Path) -> None:
+    runner.invoke(app, ["plan", str(film), "--from-timeline", "--recipe", RECIPE])
+    result = runner.invoke(app, ["export", str(film), "--format", "carbonclap", "--forecast",
+                                 "--as-of", "2026-11-20"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    header, line_item = result.output.splitlines()[:2]
+    assert header.startswith("role,section,item")
+    assert "IA générative (prévisionnel)" in line_item
+    assert "plan.csv" in line_item
+    final = runner.invoke(app, ["export", str(film), "--format", "csv", "--forecast",
+                                "--as-of", "2026-11-20"])  # fmt: skip
+    assert final.exit_code == 0, final.output
+    assert ",forecast_total," in final.output
+
+
+def test_forecasts_compare_like_audits(film: Path, tmp_path: Path) -> None:
+    """The classroom exercise: the same film planned two ways, forecast, then compared."""
+    outs = []
+    for name, recipe in (("many", "midjourney:image:150,kling:video:20"),
+                         ("few", "midjourney:image:10,kling:video:2")):  # fmt: skip
+        drafted = runner.invoke(app, ["plan", str(film), "--from-timeline", "--recipe", recipe,
+                                      "--force"])  # fmt: skip
+        assert drafted.exit_code == 0, drafted.output
+        out = tmp_path / name
+        result = runner.invoke(app, ["forecast", str(film), "--out", str(out), "--as-of",
+                                     "2026-11-20", "--lang", "en"])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        outs.append(out / "forecast.json")
+    out = tmp_path / "comparison"
+    compared = runner.invoke(app, ["compare", *map(str, outs), "--out", str(out), "--lang", "en"])
+    assert compared.exit_code == 0, compared.output
+    table = (out / "compare.csv").read_text()
+    assert table.count("forecast from plan.csv") == 2
