@@ -68,6 +68,12 @@ def _number(value: object) -> float | None:
         return None
 
 
+def _amount(value: object) -> float | None:
+    """A positive finite number (``step_pixels`` of a multi-pass ComfyUI graph), else None."""
+    number = _number(value)
+    return number if number is not None and 0 < number < float("inf") else None
+
+
 #: Magnific's ``creativity`` is an integer from -10 to 10, default 0 (Freepik API reference,
 #: image-upscaler creative; ComfyUI MagnificImageUpscalerCreativeNode docs). Mapped linearly to the
 #: 0–1 denoise strength the upscale method takes: -10 → 0, 0 → 0.5, 10 → 1 (an assumption).
@@ -112,6 +118,7 @@ def signature(gen: Generation, production: Production) -> Signature:
         scale_factor=_number(attrs.get("scale_factor")),
         creativity=creativity_strength(gen.platform, attrs.get("creativity")),
         region=region,
+        step_pixels=_amount(attrs.get("step_pixels")),
     )
 
 
@@ -157,7 +164,7 @@ _FLOAT_FIELDS = ("duration_s", "fps", "measured_energy_wh")
 #: Columns an estimate depends on (rows equal in all of them share one signature).
 _KEY_COLUMNS = (
     "platform", "modality", "model", *_INT_FIELDS, *_FLOAT_FIELDS, "attr_with_audio",
-    "attr_scale_factor", "attr_creativity", "has_attributes",
+    "attr_scale_factor", "attr_creativity", "attr_step_pixels", "has_attributes",
 )  # fmt: skip
 
 
@@ -190,6 +197,7 @@ def _row_signature(row: dict[str, Any], region: object) -> Signature:
         with_audio=_flag(row["attr_with_audio"]), scale_factor=_number(row["attr_scale_factor"]),
         creativity=creativity_strength(platform, row["attr_creativity"]),
         region=None if region is None or region != region else str(region),
+        step_pixels=_amount(row["attr_step_pixels"]),
     )  # fmt: skip
 
 
@@ -260,7 +268,8 @@ def _signature_key(gen: Generation, production: Production) -> tuple[object, ...
     """Everything :func:`signature` reads, as a hashable key (equal keys, equal signatures)."""
     attrs = gen.attributes
     extra = (
-        (attrs.get("with_audio"), attrs.get("scale_factor"), attrs.get("creativity"))
+        (attrs.get("with_audio"), attrs.get("scale_factor"), attrs.get("creativity"),
+         attrs.get("step_pixels"))
         if attrs else None
     )  # fmt: skip
     return (

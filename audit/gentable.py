@@ -34,7 +34,7 @@ NUMBERS = (
 #: kept as read (a large CSV's cells unstripped, possibly NaN): linking normalises them.
 TEXTS = ("id", "platform", "modality", "status", "model", "prompt", "shot_tag", "region")
 #: Attributes the estimators read (raw values, as the record holds them).
-SIGNATURE_ATTRIBUTES = ("with_audio", "scale_factor", "creativity")
+SIGNATURE_ATTRIBUTES = ("with_audio", "scale_factor", "creativity", "step_pixels")
 #: Attributes that may identify an output (lower-cased text, as linking compares them).
 KEY_ATTRIBUTES = ("c2pa_instance_id", "sha256", "output_sha256")
 COLUMNS = (

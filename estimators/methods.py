@@ -19,6 +19,10 @@ def image_basis(sig: Signature, registry: Registry) -> Basis:
     """GPU energy of a text/image-to-image job: E = E_ref × (pixels / ref_pixels) × steps_ratio
     × outputs_count (linear in output pixels; every image of a grid counts).
 
+    A job sampled in several passes (``step_pixels`` = Σ steps × pixels × batch) counts each
+    pass at its own size instead: E = E_ref × step_pixels / (ref_pixels × ref_steps) for a
+    measured model, E = E_band × step_pixels / (steps × ref_pixels) for the band (the passes'
+    step-weighted pixels); outputs_count is then not applied (the passes are the whole job).
     Coefficients: image.model.<key>.{energy,width,height,steps} when the model is a measured
     open model (status modelled), else image.band.energy, image.ref.{width,height} (proxy).
     """
@@ -33,6 +37,12 @@ def image_basis(sig: Signature, registry: Registry) -> Basis:
         energy = registry.band("image.band.energy")
         ids = ("image.band.energy", "image.ref.height", "image.ref.width")
         method, status = "image.band", Status.proxy
+    if sig.step_pixels is not None and sig.steps:
+        if point is not None:  # energy already carries steps / ref_steps: undo it per pass
+            return Basis(registry.band(point.energy_id).scale(
+                sig.step_pixels / (ref_px * point.steps)), "GPU", method, status, ids)  # fmt: skip
+        weighted = sig.step_pixels / sig.steps
+        return Basis(energy.scale(weighted / ref_px), "GPU", method, status, ids)
     pixels = sig.pixels if sig.pixels is not None else ref_px
     return Basis(energy.scale(pixels / ref_px * sig.outputs_count), "GPU", method, status, ids)
 

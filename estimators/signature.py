@@ -14,7 +14,7 @@ from estimators.units import NONE_COUNT, ONE
 #: Fields that cannot be negative (``creativity`` may be: it is clamped by the upscale method).
 _NON_NEGATIVE = (
     "width", "height", "duration_s", "fps", "frames", "steps", "outputs_count", "characters",
-    "tokens_in", "tokens_out", "measured_energy_wh", "scale_factor",
+    "tokens_in", "tokens_out", "measured_energy_wh", "scale_factor", "step_pixels",
 )  # fmt: skip
 
 
@@ -26,6 +26,9 @@ class Signature:
     outside are clamped to the ``upscale.denoise`` band);
     ``region`` is an ISO 3166 alpha-3 override of where it computed (None → platform default).
     ``measured_energy_wh`` covers the whole job, at the wall or node boundary.
+    ``step_pixels`` is, for a job that sampled in several passes at different sizes (a hires
+    fix, a latent upscale), Σ over passes of effective steps × latent pixels × batch: the
+    whole job's work, so that each pass counts at its own size.
     """
 
     platform: str
@@ -48,6 +51,7 @@ class Signature:
     scale_factor: float | None = None
     creativity: float | None = None
     region: str | None = None
+    step_pixels: float | None = None
 
     def __post_init__(self) -> None:
         for name in _NON_NEGATIVE:

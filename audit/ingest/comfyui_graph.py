@@ -15,6 +15,7 @@ from typing import Any
 
 from audit.errors import RecordError
 from audit.ingest._util import expect
+from audit.ingest.comfyui_passes import Walk, walk
 from audit.models import AssetRef
 from audit.textio import NESTED_TOO_DEEPLY
 
@@ -180,6 +181,7 @@ def analyse(graph: Graph, fallback: str | None = None) -> dict[str, Any]:
         raise RecordError("no output node (Save*/Preview*) in the graph", field="prompt")
     fields["task"] = _task(fields["modality"], inputs)
     fields.update(_numbers(graph, fields["modality"]))
+    fields["attributes"].update(fields.pop("pass_attributes"))
     return fields
 
 
@@ -238,6 +240,7 @@ def _numbers(graph: Graph, modality: str) -> dict[str, Any]:
         "height": size_node.get("height"),
         "outputs_count": batch if isinstance(batch, int) else 1,
     }
+    found.update(_walked(walk(graph), modality))
     if modality == "video":
         frames = size_node.get("length")
         fps = _first(graph, ("fps", "frame_rate"), (int, float), ("Save", "Combine", "Create"))
@@ -246,3 +249,29 @@ def _numbers(graph: Graph, modality: str) -> dict[str, Any]:
         if isinstance(frames, int) and fps:
             found["duration_s"] = frames / fps
     return found
+
+
+def _walked(found: Walk, modality: str) -> dict[str, Any]:
+    """Steps, final size and outputs from the walk back from every output node; with several
+    passes (or when counting them differs from steps × size × outputs), the passes and their
+    ``step_pixels`` (Σ effective steps × latent pixels × batch) go in the attributes, so the
+    estimate counts each pass at its own size."""
+    fields: dict[str, Any] = {"pass_attributes": {}}
+    if found.total_steps is not None:
+        fields["steps"] = found.total_steps
+    if found.final is not None:
+        fields["width"], fields["height"] = found.final[:2]
+    if found.outputs_count is not None:
+        fields["outputs_count"] = found.outputs_count
+    step_pixels = found.step_pixels() if modality == "image" else None
+    naive = None
+    if found.final is not None and found.total_steps is not None:
+        naive = found.total_steps * found.final[0] * found.final[1] * fields.get("outputs_count", 1)
+    if len(found.passes) > 1 or (step_pixels is not None and step_pixels != naive):
+        fields["pass_attributes"] = {
+            "sampling_passes": len(found.passes),
+            "passes": "; ".join(one.describe() for one in found.passes),
+        }
+        if step_pixels is not None:
+            fields["pass_attributes"]["step_pixels"] = step_pixels
+    return fields
