@@ -101,13 +101,15 @@ def is_link(value: object) -> bool:
 
 
 def _whole(value: object) -> int | None:
-    ok = isinstance(value, int | float) and not isinstance(value, bool)
-    return int(value) if ok and math.isfinite(value) and value == int(value) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if math.isfinite(value) and value == int(value) else None
 
 
 def _real(value: object, default: float) -> float:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    return float(value) if ok else default
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    return float(value) if math.isfinite(value) else default
 
 
 def is_sampler(node: dict[str, Any]) -> bool:
