@@ -1,8 +1,15 @@
 """Suno: clip objects of the web app's JSON (no public API; platforms-and-rights.md §1.2, [S]).
 
 Accepted wrappings: a list of clips, ``{"clips": [...]}`` (feed), a generate response (``{id, clips,
-metadata, ...}``) or a list of generate responses. The clip says nothing of the plan tier, which
-decides who owns the song; the rights audit compares ``created_at`` with the declared plans.
+metadata, ...}``), a list of generate responses, and the task responses of the unofficial API
+relays (``{code, data: {task_id, status, data: [clips]}}``, or ``data`` a list of such tasks);
+the flat clips of gcui-art/suno-api (``lyric``, ``tags``, ``duration`` beside ``id``) too.
+A relay task that holds no clip yet is one pending (or failed) record ``suno:task:<task_id>``,
+folded into the task's clips when another file has them.
+
+Real clips carry ``ownership.ownership_reason`` (``"subscribed"``: made while on a paid plan),
+read into the attribute ``ownership_reason``: evidence of the plan tier, which decides who owns
+the song; the rights audit compares ``created_at`` with the declared plans.
 """
 
 from __future__ import annotations
@@ -13,26 +20,74 @@ from typing import Any
 
 from audit.errors import RecordError
 from audit.ingest._records import each_record, json_records, pointer
-from audit.ingest._sniff import is_json_suffix, looks_canonical
-from audit.ingest._util import iso_time, opt_dict, opt_float, opt_list, opt_str, required
-from audit.ingest.base import Adapter, Item, Source, build, head_text
+from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
+from audit.ingest._util import (
+    epoch_time,
+    iso_time,
+    opt_dict,
+    opt_float,
+    opt_list,
+    opt_str,
+    required,
+)
+from audit.ingest.base import Adapter, Item, Merged, Source, build, guarded, head_text
+from audit.models import Generation
 
 #: Clip status → Status; a clip still submitted, queued or streaming is work in progress.
 _STATUS = {
     "complete": "succeeded", "error": "failed",
     "submitted": "pending", "queued": "pending", "streaming": "pending",
 }  # fmt: skip
+#: Status of a relay task that holds no clip yet (new-api style relays).
+_TASK_STATUS = {
+    "SUCCESS": "succeeded", "FAILURE": "failed", "FAILED": "failed", "NOT_START": "pending",
+    "SUBMITTED": "pending", "QUEUED": "pending", "IN_PROGRESS": "pending",
+}  # fmt: skip
 _TASKS = {"gen": "text_to_music", "concat": "concat", "upsample": "upsample", "edit": "edit"}
 _ATTRIBUTE_KEYS = ("title", "handle", "display_name", "is_public")
+#: Relay task of each record read from a relay response, by the record's locator.
+Tasks = dict[str, dict[str, Any]]
 
 
-def _clips(source: Source) -> Iterator[tuple[str, Any]]:
-    """Each clip with its JSON pointer; generate responses are opened to their ``clips``."""
+def _join(base: str, *parts: str | int) -> str:
+    return ("" if base == "/" else base) + pointer(*parts)
+
+
+def _relay_tasks(locator: str, obj: object) -> list[tuple[str, dict[str, Any]]] | None:
+    """The tasks of a relay response ``{code, data: {task_id, ...}}`` or ``{code, data: [task,
+    ...]}``, with their pointers; None when ``obj`` is not one."""
+    if not (isinstance(obj, dict) and "code" in obj):
+        return None
+    data = obj.get("data")
+    if isinstance(data, dict) and "task_id" in data:
+        return [(_join(locator, "data"), data)]
+    if (
+        isinstance(data, list)
+        and data
+        and all(isinstance(t, dict) and "task_id" in t for t in data)
+    ):
+        return [(_join(locator, "data", i), task) for i, task in enumerate(data)]
+    return None
+
+
+def _clips(source: Source, tasks: Tasks) -> Iterator[tuple[str, Any]]:
+    """Each clip with its JSON pointer; generate responses are opened to their ``clips``, relay
+    responses to their tasks' ``data`` (``tasks`` learns each record's task)."""
     for locator, obj in json_records(source, ("clips",)):
+        relay = _relay_tasks(locator, obj)
         nested = obj.get("clips") if isinstance(obj, dict) else None
-        if isinstance(nested, list):
-            base = "" if locator == "/" else locator
-            yield from ((f"{base}{pointer('clips', i)}", clip) for i, clip in enumerate(nested))
+        if relay is not None:
+            for where, task in relay:
+                clips = task.get("data")
+                if not (isinstance(clips, list) and clips):
+                    tasks[where] = task
+                    yield where, task
+                    continue
+                for i, clip in enumerate(clips):
+                    tasks[_join(where, "data", i)] = task
+                    yield _join(where, "data", i), clip
+        elif isinstance(nested, list):
+            yield from ((_join(locator, "clips", i), clip) for i, clip in enumerate(nested))
         else:
             yield locator, obj
 
@@ -52,13 +107,15 @@ def _lineage(clip_meta: dict[str, Any]) -> list[str]:
     return [f"suno:{p}" for p in dict.fromkeys(parents)]
 
 
-def _prompt(meta: dict[str, Any]) -> str | None:
+def _meta(clip: dict[str, Any], key: str) -> str | None:
+    """``metadata.<key>`` of a clip, else the same key flat on the clip (relays, gcui-art)."""
+    return opt_str(opt_dict(clip, "metadata"), key, f"metadata.{key}") or opt_str(clip, key)
+
+
+def _prompt(clip: dict[str, Any]) -> str | None:
     """Description, style tags and lyrics together: the rights audit reads all three."""
-    parts = [
-        opt_str(meta, "gpt_description_prompt", "metadata.gpt_description_prompt"),
-        opt_str(meta, "tags", "metadata.tags"),
-        opt_str(meta, "prompt", "metadata.prompt"),
-    ]
+    lyrics = _meta(clip, "prompt") or opt_str(clip, "lyric")
+    parts = [_meta(clip, "gpt_description_prompt"), _meta(clip, "tags"), lyrics]
     text = "\n".join(p for p in parts if p)
     return text or None
 
@@ -66,18 +123,29 @@ def _prompt(meta: dict[str, Any]) -> str | None:
 class SunoAdapter(Adapter):
     name = "suno"
     platform = "suno"
-    title = "Suno (clip JSON of the web app)"
+    title = "Suno (clip JSON of the web app and of the API relays)"
     suffixes = (".json", ".jsonl")
     formats = (
         'clip objects: a list, {"clips": [...]} (feed), a generate response with clips, '
-        "or one clip per JSON Lines line"
+        "or one clip per JSON Lines line; unofficial API relay responses {code, data: {task_id, "
+        "action, status, submit_time, data: [clips]}} or {code, data: [tasks]} (pointers "
+        "/data/data/<i>; a task without clips is one pending or failed record "
+        "suno:task:<task_id>, folded into its clips when another file has them; a LYRICS task "
+        "is a text record); flat clips of gcui-art/suno-api (lyric, tags, duration on the clip)"
     )
     reads = (
-        "id, status, model_name, major_model_version, created_at, audio_url, title, handle, "
-        "metadata.duration, metadata.prompt (lyrics), gpt_description_prompt, tags, "
-        "negative_tags, type, history/concat_history, edited_clip_id, upsample_clip_id"
+        "id, status, model_name, major_model_version, created_at (else the task's "
+        "submit_time), audio_url, title, handle, metadata.duration, metadata.prompt (lyrics), "
+        "gpt_description_prompt, tags, negative_tags, type (each also flat on the clip), "
+        "history/concat_history, edited_clip_id, upsample_clip_id, ownership.ownership_reason "
+        "(attribute ownership_reason: 'subscribed' is the platform's word that the clip was "
+        "made on a paid plan, which TERMS001 takes as plan evidence), relay task_id, status, "
+        "fail_reason"
     )
-    cannot_know = "plan tier at generation time (declare it in rights/plans.csv), seed, credits"
+    cannot_know = (
+        "the plan tier when the clip does not carry ownership_reason (declare it in "
+        "rights/plans.csv), seed, credits"
+    )
 
     def sniff(self, path: Path) -> bool:
         if not is_json_suffix(path):
@@ -86,26 +154,80 @@ class SunoAdapter(Adapter):
         if looks_canonical(text):
             return False
         suno_model = '"chirp' in text or '"major_model_version"' in text
-        return suno_model and ('"clips"' in text or '"audio_url"' in text)
+        if suno_model and ('"clips"' in text or '"audio_url"' in text):
+            return True
+        if not has_all(text, '"code"', '"task_id"', '"data"'):
+            return False
+        suno = any(word in text for word in ("suno.ai", "suno.com", '"chirp'))
+        music_task = '"submit_time"' in text and ('"MUSIC"' in text or '"LYRICS"' in text)
+        return suno or music_task
+
+    def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """Every file's clips; a relay task read without clips is folded into its clips when
+        another file has them (the same task fetched again once finished)."""
+        items = [item for source in sources for item in guarded(source, self.read(source))]
+        clip_of: dict[str, str] = {}
+        for item in items:
+            if isinstance(item, Generation) and not item.id.startswith("suno:task:"):
+                clip_of.setdefault(str(item.attributes.get("task_id")), item.id)
+        for item in items:
+            into = None
+            if isinstance(item, Generation) and item.id.startswith("suno:task:"):
+                into = clip_of.get(str(item.attributes.get("task_id")))
+            if isinstance(item, Generation) and into is not None:
+                yield Merged(item.source_file, item.source_locator, into)
+            else:
+                yield item
 
     def read(self, source: Source) -> Iterator[Item]:
-        yield from each_record(
-            source, _clips(source), lambda loc, obj: self._clip(source, loc, obj)
+        tasks: Tasks = {}
+
+        def make(locator: str, obj: dict[str, Any]) -> Item:
+            task = tasks.get(locator)
+            if task is obj:
+                return self._task(source, locator, task)
+            return self._clip(source, locator, obj, task or {})
+
+        yield from each_record(source, _clips(source, tasks), make)
+
+    def _task(self, source: Source, locator: str, task: dict[str, Any]) -> Item:
+        """A relay task with no clip: pending while it runs, failed when it failed; a lyrics
+        task (``action: LYRICS``) is a text generation of its own."""
+        task_id = required(opt_str(task, "task_id"), "task_id")
+        word = required(opt_str(task, "status"), "status").upper()
+        lyrics = opt_str(task, "action") == "LYRICS"
+        allowed = {k: v for k, v in _TASK_STATUS.items() if lyrics or v != "succeeded"}
+        if word not in allowed:
+            reason = "relay task status" if word in _TASK_STATUS else "unknown relay task status"
+            raise RecordError(f"{reason} without clips", field="status", value=word,
+                              choices=allowed)  # fmt: skip
+        lyric = opt_dict(task, "data") if isinstance(task.get("data"), dict) else {}
+        attributes = {"task_id": task_id, "fail_reason": opt_str(task, "fail_reason"),
+                      "title": opt_str(lyric, "title", "data.title")}  # fmt: skip
+        return build(
+            source,
+            locator,
+            self.name,
+            id=f"suno:task:{task_id}",
+            platform=self.platform,
+            modality="text" if lyrics else "music",
+            task="lyrics" if lyrics else "text_to_music",
+            created_at=required(epoch_time(task, "submit_time"), "submit_time"),
+            outputs_count=1 if allowed[word] == "succeeded" else 0,
+            status=allowed[word],
+            attributes={k: v for k, v in attributes.items() if v is not None},
         )
 
-    def _clip(self, source: Source, locator: str, clip: dict[str, Any]) -> Item:
+    def _clip(
+        self, source: Source, locator: str, clip: dict[str, Any], task: dict[str, Any]
+    ) -> Item:
         clip_id = required(opt_str(clip, "id"), "id")
         status = required(opt_str(clip, "status"), "status")
         if status not in _STATUS:
             raise RecordError("unknown clip status", field="status", value=status, choices=_STATUS)
         meta = opt_dict(clip, "metadata")
-        kind = opt_str(meta, "type", "metadata.type")
+        kind = _meta(clip, "type")
         audio = opt_str(clip, "audio_url")
-        attributes = {k: clip[k] for k in _ATTRIBUTE_KEYS if isinstance(clip.get(k), str | bool)}
-        if opt_str(meta, "tags", "metadata.tags"):
-            attributes["tags"] = meta["tags"]
-        if opt_str(meta, "error_message", "metadata.error_message"):
-            attributes["error_message"] = meta["error_message"]
         return build(
             source,
             locator,
@@ -117,13 +239,37 @@ class SunoAdapter(Adapter):
             model_version=opt_str(clip, "major_model_version"),
             modality="music",
             task=_TASKS.get(kind or "", kind or "text_to_music"),
-            created_at=required(iso_time(clip, "created_at"), "created_at"),
-            prompt=_prompt(meta),
-            negative_prompt=opt_str(meta, "negative_tags", "metadata.negative_tags"),
-            duration_s=opt_float(meta, "duration", "metadata.duration"),
+            created_at=required(_created(clip, task), "created_at"),
+            prompt=_prompt(clip),
+            negative_prompt=_meta(clip, "negative_tags"),
+            duration_s=_duration(clip),
             outputs=[audio] if audio else [],
             outputs_count=1 if status == "complete" else 0,
             parent_ids=_lineage(meta),
             status=_STATUS[status],
-            attributes=attributes,
+            attributes=_attributes(clip, task),
         )
+
+
+def _created(clip: dict[str, Any], task: dict[str, Any]) -> Any:
+    """The clip's ``created_at``, else (relay) the task's ``submit_time`` in Unix seconds."""
+    return iso_time(clip, "created_at") or epoch_time(task, "submit_time", "task.submit_time")
+
+
+def _duration(clip: dict[str, Any]) -> float | None:
+    found = opt_float(opt_dict(clip, "metadata"), "duration", "metadata.duration")
+    return found if found is not None else opt_float(clip, "duration")
+
+
+def _attributes(clip: dict[str, Any], task: dict[str, Any]) -> dict[str, Any]:
+    """Title, handle...; style tags; error message; ownership reason (plan evidence); task."""
+    attributes = {k: clip[k] for k in _ATTRIBUTE_KEYS if isinstance(clip.get(k), str | bool)}
+    ownership = opt_dict(clip, "ownership")
+    found = {
+        "tags": _meta(clip, "tags"),
+        "error_message": _meta(clip, "error_message"),
+        "ownership_reason": opt_str(ownership, "ownership_reason", "ownership.ownership_reason"),
+        "task_id": opt_str(task, "task_id", "task.task_id"),
+    }
+    attributes.update({k: v for k, v in found.items() if v is not None})
+    return attributes

@@ -129,6 +129,14 @@ def _tier_finding(
     )
 
 
+def _shown_commercial(ctx: AuditContext, key: str, gen: Generation) -> bool:
+    """The platform's own record says the generation was made on a plan whose terms allow
+    commercial use (Suno's ``ownership_reason: subscribed``; ``record_evidence`` in
+    data/platform_terms.yaml): no plan record is then needed for it."""
+    entry = ctx.terms.tier_shown_by(key, gen.attributes, gen.created_at.date())
+    return entry is not None and _effective_use(ctx, entry) == CommercialUse.yes
+
+
 def _missing_plan(
     ctx: AuditContext, key: str, gens: list[Generation], message: Message, fix: str
 ) -> Finding:
@@ -153,8 +161,10 @@ def _platform_tiers(
     for gen in gens:
         plan = ctx.ledgers.plan_on(_names(ctx, key), gen.created_at.date(), gen.account)
         entry = ctx.terms.tier_terms(key, plan.tier, gen.created_at.date()) if plan else None
-        if plan is None:
+        if plan is None and not _shown_commercial(ctx, key, gen):
             unplanned.append(gen)
+        elif plan is None:
+            continue
         elif entry is None:
             unknown.append(gen)
         else:
@@ -224,7 +234,9 @@ def tier_permits_distribution(ctx: AuditContext) -> Iterable[Finding]:
     (see the distribution table of data/platform_terms.yaml).
     Fails when: a generation used in the film was made on a plan whose terms say commercial_use
     "no" (blocker); the plan's terms are conditional or unknown, or no row of rights/plans.csv
-    covers its platform and date (warning).
+    covers its platform and date (warning). A generation whose own record shows a plan that
+    allows commercial use (Suno's ownership_reason "subscribed") needs no plans.csv row; a
+    plans.csv row covering it still decides.
     How to fix: regenerate the output on a plan that allows commercial use, or record the licence
     you hold; complete rights/plans.csv with every plan and its dates.
     """

@@ -1,0 +1,94 @@
+"""Suno through the unofficial API relays: task wrappers, flat clips, ownership as plan evidence.
+
+Shapes (test data written here, not copied): the relay fetch response ``{code, message, data:
+{task_id, action, status, fail_reason, submit_time, ..., data: [clips]}}`` as parsed in
+Foodie05/dart_suno ``test/`` (its clips carry ``ownership.ownership_reason: "subscribed"``), task
+statuses and actions of Suno-API/Suno-API ``entity/po/task.go`` (NOT_START, SUBMITTED, QUEUED,
+IN_PROGRESS, FAILURE, SUCCESS; MUSIC, LYRICS), and the flat clip of gcui-art/suno-api
+``src/lib/SunoApi.ts`` (``AudioInfo``: lyric, tags, duration as text).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from audit.ingest.base import Merged, Reject
+from audit.models import Modality, Status
+from tests.ingest.ingest_support import FIXTURES, GenIndex, Reader
+from tests.ingest.test_ingest_sniff import claimants
+
+TASK = "7a1e0c55-0000-4000-8000-00000000aa01"
+CLIP = "c0000003-0000-4000-8000-000000000001"
+
+
+def test_relay_fetch_response(read: Reader, gens: GenIndex) -> None:
+    items = read("suno", "suno/relay-fetch.json")
+    found = gens(items)
+    assert len(items) == len(found) == 2
+    clip = found[f"suno:{CLIP}"]
+    assert clip.source_locator == "/data/data/0"
+    assert (clip.status, clip.modality, clip.model) == (
+        Status.succeeded,
+        Modality.music,
+        "chirp-v4",
+    )
+    assert clip.created_at == datetime(2026, 9, 15, 8, 20, 3, 512000, tzinfo=UTC)
+    assert clip.duration_s == pytest.approx(142.6)
+    assert (
+        clip.prompt
+        == "sea shanty, accordion, male choir\n[Verse]\nThe lamp turns slow above the swell"
+    )
+    assert clip.attributes["ownership_reason"] == "subscribed"
+    assert clip.attributes["task_id"] == TASK
+    streaming = found["suno:c0000003-0000-4000-8000-000000000002"]
+    assert (streaming.status, streaming.source_locator) == (Status.pending, "/data/data/1")
+
+
+def test_relay_tasks_without_clips(read: Reader, gens: GenIndex) -> None:
+    found = gens(read("suno", "suno/relay-tasks.json"))
+    failed = found["suno:task:7a1e0c55-0000-4000-8000-00000000aa02"]
+    assert (failed.status, failed.outputs_count) == (Status.failed, 0)
+    assert failed.attributes["fail_reason"] == "prompt flagged by moderation"
+    assert failed.created_at == datetime.fromtimestamp(1789466400, tz=UTC)
+    running = found[f"suno:task:{TASK}"]
+    assert (running.status, running.source_locator) == (Status.pending, "/data/1")
+    lyrics = found["suno:task:7a1e0c55-0000-4000-8000-00000000aa03"]
+    assert (lyrics.modality, lyrics.task, lyrics.status) == (
+        Modality.text,
+        "lyrics",
+        Status.succeeded,
+    )
+
+
+def test_running_task_folds_into_its_clips_fetched_later(read: Reader) -> None:
+    items = read("suno", "suno/relay-tasks.json", "suno/relay-fetch.json")
+    merged = [item for item in items if isinstance(item, Merged)]
+    assert merged == [Merged("suno/relay-tasks.json", "/data/1", f"suno:{CLIP}")]
+
+
+def test_relay_task_status_success_without_clips_is_refused(tmp_path: Path, read: Reader) -> None:
+    doc = {"code": "success", "data": {"task_id": "t9", "action": "MUSIC", "status": "SUCCESS",
+                                       "submit_time": 1789462800, "data": []}}  # fmt: skip
+    (tmp_path / "r.json").write_text(json.dumps(doc))
+    (item,) = read("suno", "r.json", root=tmp_path)
+    assert isinstance(item, Reject)
+    assert item.line().startswith("r.json:/data: status: relay task status without clips")
+
+
+def test_gcui_flat_clip(read: Reader, gens: GenIndex) -> None:
+    (clip,) = gens(read("suno", "suno/gcui-clips.json")).values()
+    assert (
+        clip.prompt
+        == "a foggy harbour ballad\nfolk ballad, fiddle\n[Verse]\nFog rolls over the rocks"
+    )
+    assert (clip.negative_prompt, clip.duration_s) == ("drums", pytest.approx(121.04))
+    assert clip.attributes == {"title": "Brume", "tags": "folk ballad, fiddle"}
+
+
+@pytest.mark.parametrize("name", ["relay-fetch.json", "relay-tasks.json", "gcui-clips.json"])
+def test_relay_files_claimed_by_suno_only(name: str) -> None:
+    assert claimants(FIXTURES / "suno" / name) == ["suno"]
