@@ -1,4 +1,5 @@
-"""ElevenLabs: ``GET /v1/history`` pages, and ``GET /v1/voices/{voice_id}`` objects as evidence.
+"""ElevenLabs: ``GET /v1/history`` pages, ``GET /v1/voices/{voice_id}`` objects as evidence, and
+the Music app's ``GET /v1/music/chats`` objects (:mod:`audit.ingest.elevenlabs_music`).
 
 History items echo text, voice and model (platforms-and-rights.md §1.1, [P]). A voice object is not
 a generation: it yields no record, but its consent-relevant facts (category, ownership, Voice-Library
@@ -27,6 +28,7 @@ from audit.ingest._util import (
     required,
 )
 from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
+from audit.ingest.elevenlabs_music import chats, looks_like_music, music_item
 from audit.models import AssetRef
 
 #: ``source`` of a history item → (modality, task).
@@ -109,19 +111,28 @@ def _characters(item: dict[str, Any], text: str | None) -> int | None:
 class ElevenLabsAdapter(JoinedAdapter):
     name = "elevenlabs"
     platform = "elevenlabs"
-    title = "ElevenLabs (history API and voice objects)"
+    title = "ElevenLabs (history API, voice objects and Music chats)"
     suffixes = (".json", ".jsonl")
     formats = (
         'GET /v1/history pages ({"history": [...]}, a list of pages, a list of items, JSON '
         "Lines); GET /v1/voices/{id} objects are evidence, not generations: 0 records, their "
-        "facts are copied onto the generations of that voice"
+        "facts are copied onto the generations of that voice; Music app GET /v1/music/chats "
+        '({"chats": [...]}, a list, one chat, JSON Lines): each chat\'s nested song is one '
+        "music record elevenlabs:<song id> (a chat whose song is not filled in yet is pending "
+        "under its current_song_id)"
     )
     reads = (
         "history_item_id, request_id, date_unix, source, model_id, voice_id, voice_name, "
         "voice_category, text, dialogue[], character_count_change_from/_to, output_format; "
-        "voice category, is_owner, sharing.public_owner_id, voice_verification.is_verified"
+        "voice category, is_owner, sharing.public_owner_id, voice_verification.is_verified; "
+        "music: song.id, song.status, song.created_at_utc/finished_at_utc (run_s), "
+        "song.generation_settings.model_id/prompt/song_length_ms, song.metadata.title/genres/"
+        "languages, song.download_url (without its signed query), product_type_source, chat id"
     )
-    cannot_know = "audio duration (measure the file), plan tier, who the cloned voice belongs to"
+    cannot_know = (
+        "audio duration of speech (measure the file; a song's is its requested length), plan "
+        "tier, who the cloned voice belongs to"
+    )
 
     def sniff(self, path: Path) -> bool:
         if not is_json_suffix(path):
@@ -129,7 +140,7 @@ class ElevenLabsAdapter(JoinedAdapter):
         text = head_text(path)
         if looks_canonical(text):
             return False
-        return '"history_item_id"' in text or _is_voice(text)
+        return '"history_item_id"' in text or _is_voice(text) or looks_like_music(text)
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         """Voice files first: their evidence is attached to the history items read after."""
@@ -143,6 +154,12 @@ class ElevenLabsAdapter(JoinedAdapter):
             if rejected is not None:
                 yield rejected
         for source in history:
+            if looks_like_music(head_text(source.path)):
+                made = each_record(
+                    source, chats(source), partial(music_item, source, adapter=self.name)
+                )
+                yield from guarded(source, made)
+                continue
             made = each_record(source, _items(source), partial(self._item, source, voices=voices))
             yield from guarded(source, made)
 
