@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from functools import cache, cached_property
@@ -125,19 +124,11 @@ class TierTerms(_Data):
     effective_from: date | None = None
     effective_to: date | None = None
     revenue_max_usd: float | None = Field(default=None, ge=0)
-    record_evidence: dict[str, str] = Field(
-        default_factory=dict,
-        description="attribute values a platform's own record carries only when made on this "
-        "plan (e.g. Suno's ownership_reason: subscribed)",
-    )
+    #: attribute values the platform's own record carries only when made on this plan
+    record_evidence: dict[str, str] = Field(default_factory=dict)
     sources: tuple[str, ...] = ()
     verified: bool
     french: ClassVar[tuple[str, ...]] = ("ownership", "notes")
-
-    def shown_by(self, attributes: Mapping[str, object]) -> bool:
-        """Whether a record's attributes carry this plan's evidence (every key, same value)."""
-        evidence = self.record_evidence
-        return bool(evidence) and all(attributes.get(k) == v for k, v in evidence.items())
 
     def names(self) -> set[str]:
         return {norm(self.tier), *(norm(alias) for alias in self.aliases)}
@@ -243,15 +234,6 @@ class Terms(_Data):
         found = [entry for entry in terms.tiers if entry.applies(tier, day)]
         found.sort(key=lambda entry: entry.tier == ANY_TIER)
         return found[0] if found else None
-
-    def tier_shown_by(
-        self, platform: str, attributes: Mapping[str, object], day: date
-    ) -> TierTerms | None:
-        """The plan entry of ``platform`` in force on ``day`` whose record evidence the
-        attributes carry (the platform's own word on the plan), if any."""
-        terms = self.platform(platform)
-        found = [t for t in (terms.tiers if terms else ()) if t.shown_by(attributes)]
-        return next((t for t in found if t.applies(t.tier, day)), None)
 
     def model_licence(self, names: list[str]) -> ModelLicence | None:
         """The first known model licence whose pattern is in one of ``names``."""

@@ -132,9 +132,16 @@ def _tier_finding(
 def _shown_commercial(ctx: AuditContext, key: str, gen: Generation) -> bool:
     """The platform's own record says the generation was made on a plan whose terms allow
     commercial use (Suno's ``ownership_reason: subscribed``; ``record_evidence`` in
-    data/platform_terms.yaml): no plan record is then needed for it."""
-    entry = ctx.terms.tier_shown_by(key, gen.attributes, gen.created_at.date())
-    return entry is not None and _effective_use(ctx, entry) == CommercialUse.yes
+    data/platform_terms.yaml, every key with the same value): no plan record is then needed."""
+    terms = ctx.terms.platform(key)
+    day, attrs = gen.created_at.date(), gen.attributes
+    return any(
+        entry.record_evidence
+        and all(attrs.get(k) == v for k, v in entry.record_evidence.items())
+        and entry.applies(entry.tier, day)
+        and _effective_use(ctx, entry) == CommercialUse.yes
+        for entry in (terms.tiers if terms else ())
+    )
 
 
 def _missing_plan(
