@@ -211,7 +211,13 @@ def comparison_context(gaps: dict[str, list[Gap]], lang: str) -> dict[str, Any]:
     }
 
 
+#: A gap part smaller than this is rounding, printed as zero.
+ZERO_G = 0.005
+
+
 def _signed(fmt: Formatter, grams: float) -> str:
+    if abs(grams) < ZERO_G:
+        grams = 0.0
     text = quantity(fmt, "carbon_g", abs(grams))
     return ("+" if grams > 0 else "\u2212" if grams < 0 else "") + text
 
