@@ -212,13 +212,14 @@ def logged_time(line: dict[str, Any], path: Path) -> tuple[datetime, str | None]
 
 
 def uri_of(value: object) -> str | None:
-    """A reference as a URI: a string, or a dict's url/uri/gcsUri/fileUri; inline bytes
+    """A reference as a URI: a string, or a dict's url/uri/gcsUri/fileUri/image_url/presignedUrl;
+    inline bytes
     (``bytesBase64Encoded``, ``b64_json``) as ``sha256:`` + 16 hex of the decoded bytes."""
     if isinstance(value, str):
         return asset_uri(value) if value else None
     if not isinstance(value, dict):
         return None
-    for key in ("url", "uri", "gcsUri", "fileUri", "image_url"):
+    for key in ("url", "uri", "gcsUri", "fileUri", "image_url", "presignedUrl"):
         if isinstance(value.get(key), str) and value[key]:
             return asset_uri(value[key])
     for key in ("bytesBase64Encoded", "b64_json", "data"):

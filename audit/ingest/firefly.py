@@ -1,4 +1,5 @@
-"""Adobe Firefly API: ``POST /v3/images/generate`` responses joined with their request.
+"""Adobe Firefly API: ``POST /v3/images/generate`` responses joined with their request, and the
+asynchronous jobs of Firefly Services v3 (``{jobId, status, result}``, video jobs too).
 
 The response ``{size, outputs[{seed, image{url}}], contentClass}`` has no id, no time and no
 prompt (platforms-and-rights.md §1.13: [P] for ``size``, [S] for the rest). Calls are read from
@@ -38,6 +39,9 @@ from audit.models import AssetRef
 
 #: Request blocks holding an image reference → role (a style reference only gives the look).
 _REF_ROLES = {"style": "sref", "structure": "image"}
+#: Asynchronous job status → record status (``running`` and ``pending`` are work under way).
+_JOB_STATUS = {"succeeded": "succeeded", "failed": "failed", "canceled": "cancelled"}
+_JOB_STATUS |= {"cancelled": "cancelled", "pending": "pending", "running": "pending"}
 
 
 def _reference(request: dict[str, Any], block: str) -> str | None:
@@ -48,10 +52,11 @@ def _reference(request: dict[str, Any], block: str) -> str | None:
     return uri_of(source) or (f"firefly-upload:{upload}" if upload else None)
 
 
-def _outputs(response: dict[str, Any], prefix: str) -> tuple[list[str], list[int]]:
-    """(image URLs, seeds) of ``response.outputs``."""
+def _outputs(response: dict[str, Any], prefix: str) -> tuple[list[str], list[int], bool]:
+    """(image or video URLs, seeds, whether they are videos) of ``response.outputs``."""
     urls: list[str] = []
     seeds: list[int] = []
+    video = False
     for k, output in enumerate(opt_list(response, "outputs", f"{prefix}outputs")):
         field = f"{prefix}outputs.{k}"
         if not isinstance(output, dict):
@@ -59,10 +64,24 @@ def _outputs(response: dict[str, Any], prefix: str) -> tuple[list[str], list[int
         seed = opt_int(output, "seed", f"{field}.seed")
         if seed is not None:
             seeds.append(seed)
-        url = uri_of(opt_dict(output, "image", f"{field}.image"))
+        video = video or isinstance(output.get("video"), dict)
+        kind = "video" if isinstance(output.get("video"), dict) else "image"
+        url = uri_of(opt_dict(output, kind, f"{field}.{kind}"))
         if url:
             urls.append(url)
-    return urls, seeds
+    return urls, seeds, video
+
+
+def _job(obj: dict[str, Any]) -> tuple[dict[str, Any], str, str] | None:
+    """(its result, job id, status) when ``obj`` is an asynchronous job ``{jobId, status,
+    result}`` (the submit answer ``{jobId, statusUrl, cancelUrl}`` is a pending job)."""
+    job_id = opt_str(obj, "jobId")
+    if job_id is None:
+        return None
+    raw = (opt_str(obj, "status") or "pending").lower()
+    if raw not in _JOB_STATUS:
+        raise RecordError("unknown job status", field="status", value=raw, choices=_JOB_STATUS)
+    return opt_dict(obj, "result"), job_id, _JOB_STATUS[raw]
 
 
 def _attributes(
@@ -70,8 +89,15 @@ def _attributes(
 ) -> dict[str, Any]:
     style = opt_dict(request, "style", "request.style")
     presets = opt_list(style, "presets", "request.style.presets")
+    content = opt_str(response, "contentClass") or opt_str(response, "predictedContentClass")
     return {
-        "content_class": opt_str(response, "contentClass") or opt_str(request, "contentClass"),
+        "content_class": content or opt_str(request, "contentClass"),
+        "prompt_has_denied_words": expect(
+            response, "promptHasDeniedWords", bool, "promptHasDeniedWords"
+        ),
+        "prompt_has_blocked_artists": expect(
+            response, "promptHasBlockedArtists", bool, "promptHasBlockedArtists"
+        ),
         "seeds": pipe(str(seed) for seed in seeds) if len(seeds) > 1 else None,
         "num_variations": opt_int(request, "numVariations", "request.numVariations"),
         "style_presets": pipe(str(preset) for preset in presets),
@@ -95,16 +121,31 @@ class FireflyAdapter(Adapter):
     formats = (
         "call logs, one JSON line per call {endpoint?, request, response, request_id?, "
         "created_at?} (the request joined to its response on the line); bare responses "
-        "{size, outputs[], contentClass} (one, a list or JSON Lines)"
+        "{size, outputs[], contentClass} (one, a list or JSON Lines); the Firefly Services v3 "
+        "synchronous response {version, size, predictedContentClass, outputs[{seed, image: "
+        "{presignedUrl}}]}; asynchronous jobs {jobId, status, progress?, result: {size, "
+        "outputs[]}} and the submit answer {jobId, statusUrl, cancelUrl} (pending)"
     )
     reads = (
-        "response size.width/height, outputs[].seed, outputs[].image.url, contentClass; request "
-        "prompt, negativePrompt, numVariations, seeds, contentClass, style.presets, "
-        "style.imageReference, structure.imageReference; request_id, created_at beside them"
+        "response size.width/height, version (model version), outputs[].seed, outputs[].image."
+        "url/presignedUrl or outputs[].video, contentClass/predictedContentClass, "
+        "promptHasDeniedWords, promptHasBlockedArtists; job jobId, status (pending/running as "
+        "pending, succeeded, failed, canceled); request prompt, negativePrompt, numVariations, "
+        "seeds, contentClass, style.presets, style.imageReference, structure.imageReference; "
+        "request_id, created_at beside them"
     )
     cannot_know = (
-        "model version and time (in the files' C2PA credentials, read by the provenance stage; "
-        "here the logged created_at, else the file time); prompt without the request"
+        "time (in the files' C2PA credentials, read by the provenance stage; here the logged "
+        "created_at, else the file time); prompt and references without the request; the "
+        "model version when the response omits version (also in the C2PA credentials)"
+    )
+    seen_in = (
+        "GenerateImagesResponse {size, outputs[{seed, image.url}], contentClass, "
+        "promptHasDeniedWords, promptHasBlockedArtists} and AsyncResponseV3 {jobId, status, "
+        "progress, result{size, outputs}, statusUrl, cancelUrl}: Firefly-Services/"
+        "firefly-services-sdk-js packages/firefly/oas/FFApiOpenApi3.json; v3 response with "
+        "version and image.presignedUrl: mikechambers/firefly-cl (GenerateImageResponse.swift, "
+        "firefly/api/responses/GenerateImageResponse.swift)"
     )
 
     def sniff(self, path: Path) -> bool:
@@ -115,7 +156,10 @@ class FireflyAdapter(Adapter):
             return False
         if '"numVariations"' in text:
             return True
-        marker = '"contentClass"' in text or '"/v3/images/' in text
+        if '"jobId"' in text and ("urn:ff:jobs:" in text or "firefly" in text.lower()):
+            return True
+        markers = ('"contentClass"', '"predictedContentClass"', '"/v3/images/', '"/v3/videos/')
+        marker = any(m in text for m in markers)
         return marker and has_all(text, '"outputs"', '"seed"')
 
     def read(self, source: Source) -> Iterator[Item]:
@@ -129,8 +173,13 @@ class FireflyAdapter(Adapter):
             if "request" in obj:
                 raise RecordError("request without its response: log both", field="response")
             response = obj
+        job = _job(response)
+        status, job_id = "succeeded", None
+        if job is not None:
+            response, job_id, status = job
+            prefix += "result."
         request = opt_dict(line, "request")
-        urls, seeds = _outputs(response, prefix)
+        urls, seeds, video = _outputs(response, prefix)
         size = opt_dict(response, "size", f"{prefix}size") or opt_dict(request, "size")
         created, origin = logged_time(line, source.path)
         inputs = [
@@ -139,23 +188,26 @@ class FireflyAdapter(Adapter):
             if (uri := _reference(request, block))
         ]
         attributes = _attributes(line, request, response, seeds)
-        attributes[TIME_SOURCE] = origin
+        attributes.update({TIME_SOURCE: origin, "job_id": job_id})
+        to_image = any(r.role == "image" for r in inputs)
         return build(
             source,
             locator,
             self.name,
-            id=f"firefly:{_call_id(line, response)}",
+            id=f"firefly:{job_id or _call_id(line, response)}",
             platform=self.platform,
-            modality="image",
-            task="image_to_image" if any(r.role == "image" for r in inputs) else "text_to_image",
+            model_version=opt_str(response, "version", f"{prefix}version"),
+            modality="video" if video else "image",
+            task=("image_to" if to_image else "text_to") + ("_video" if video else "_image"),
             created_at=created,
+            status=status,
             prompt=opt_str(request, "prompt", "request.prompt"),
             negative_prompt=opt_str(request, "negativePrompt", "request.negativePrompt"),
             seed=seeds[0] if len(seeds) == 1 else None,
             width=opt_int(size, "width", "size.width"),
             height=opt_int(size, "height", "size.height"),
             outputs=urls,
-            outputs_count=len(urls) or len(seeds),
+            outputs_count=len(urls) or len(seeds) or (1 if status == "pending" else 0),
             inputs=inputs,
             attributes={k: v for k, v in attributes.items() if v is not None},
         )

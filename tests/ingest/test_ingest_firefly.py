@@ -9,7 +9,7 @@ from pathlib import Path
 
 from audit.ingest._util import mtime_utc
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Modality
+from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader, one
 
 FILES = ("firefly/calls.jsonl", "firefly/response.json")
@@ -61,3 +61,76 @@ def test_bare_response(fixtures: Path, read: Reader) -> None:
     assert (gen.prompt, gen.seed, gen.width, gen.height) == (None, 9, 1024, 1024)
     assert gen.created_at == mtime_utc(fixtures / "firefly/response.json")
     assert gen.attributes == {"content_class": "photo", "created_at_source": "file_mtime"}
+
+
+def _strict_one(tmp_path: Path, name: str, content: object) -> Generation:
+    path = tmp_path / name
+    path.write_text(json.dumps(content), encoding="utf-8")
+    result = ingest_files(tmp_path, [path])  # strict: any reject would raise
+    assert [f.adapter for f in result.files] == ["firefly"]
+    (gen,) = result.generations
+    return gen
+
+
+def test_v3_synchronous_response(tmp_path: Path) -> None:
+    """Firefly Services v3: ``version``, ``predictedContentClass`` and ``image.presignedUrl``
+    (fields of the response as mikechambers/firefly-cl GenerateImageResponse.swift decodes it);
+    values are our own."""
+    response = {
+        "version": "3.1.0",
+        "size": {"width": 2048, "height": 2048},
+        "predictedContentClass": "photo",
+        "outputs": [
+            {"seed": 1735, "image": {"id": "img-01", "presignedUrl": "https://ff.example/1.jpg"}}
+        ],
+        "promptHasDeniedWords": False,
+        "promptHasBlockedArtists": True,
+    }
+    gen = _strict_one(tmp_path, "ff-v3.json", response)
+    assert (gen.model_version, gen.seed, gen.width, gen.height) == ("3.1.0", 1735, 2048, 2048)
+    assert gen.outputs == ["https://ff.example/1.jpg"]
+    assert gen.attributes["content_class"] == "photo"
+    assert gen.attributes["prompt_has_blocked_artists"] is True
+
+
+def test_async_job_status_with_its_result(tmp_path: Path) -> None:
+    """``{jobId, status, result: {size, outputs}}``: AsyncResponseV3 of Firefly-Services/
+    firefly-services-sdk-js packages/firefly/oas/FFApiOpenApi3.json; values are our own."""
+    job = {
+        "jobId": "urn:ff:jobs:abc123:2f6c1d2e-0000-4000-8000-00000000aa01",
+        "status": "succeeded",
+        "result": {
+            "size": {"width": 1792, "height": 1024},
+            "outputs": [
+                {"seed": 11, "image": {"url": "https://ff.example/a.jpg"}},
+                {"seed": 12, "image": {"url": "https://ff.example/b.jpg"}},
+            ],
+            "contentClass": "art",
+        },
+    }
+    gen = _strict_one(tmp_path, "status.json", job)
+    assert gen.id == f"firefly:{job['jobId']}"
+    assert (gen.width, gen.height, gen.outputs_count, gen.seed) == (1792, 1024, 2, None)
+    assert gen.outputs == ["https://ff.example/a.jpg", "https://ff.example/b.jpg"]
+    assert gen.attributes["seeds"] == "11|12"
+    assert gen.attributes["job_id"] == job["jobId"]
+
+
+def test_async_video_job_and_submit_answer(tmp_path: Path) -> None:
+    video_job = {
+        "jobId": "urn:ff:jobs:abc123:video-1",
+        "status": "succeeded",
+        "result": {
+            "size": {"width": 1920, "height": 1080},
+            "outputs": [{"seed": 646214641, "video": {"url": "https://ff.example/v.mp4"}}],
+        },
+    }
+    gen = _strict_one(tmp_path, "video.json", video_job)
+    assert (gen.modality, gen.task, gen.seed) == (Modality.video, "text_to_video", 646214641)
+    submitted = {
+        "jobId": "urn:ff:jobs:abc123:video-2",
+        "statusUrl": "https://firefly-api.example/v3/status/urn:ff:jobs:abc123:video-2",
+        "cancelUrl": "https://firefly-api.example/v3/cancel/urn:ff:jobs:abc123:video-2",
+    }
+    gen = _strict_one(tmp_path, "submitted.json", submitted)
+    assert (gen.status, gen.outputs) == (Status.pending, [])
