@@ -8,9 +8,11 @@ created_at, filename, download_url}, base_resp}``). The task query is the genera
 joins it by ``task_id`` and the file by ``file_id`` (both then count as merged). Records are told
 apart by shape, so one file may hold all three.
 
-``subject_reference`` images (S2V-01) get role ``subject_reference``: a face to clear. The
-resolution class (768P, 1080P) is kept as an attribute: without the aspect ratio, which the first
-frame decides, the frame size is not known.
+``subject_reference`` images (S2V-01) get role ``subject_reference``: a face to clear. The frame
+size is the query's ``video_width`` × ``video_height`` (exact); the resolution class (768P, 1080P)
+of the request is kept as an attribute. A video file retrieved without its task query stands alone
+as an output record (``minimax:file-<file_id>``, dated when the file was written): the task's
+prompt, model and duration are then unknown.
 """
 
 from __future__ import annotations
@@ -83,20 +85,28 @@ class MiniMaxAdapter(JoinedAdapter):
     title = "MiniMax / Hailuo video API (task queries, request logs, file retrieves)"
     suffixes = (".json", ".jsonl")
     formats = (
-        "task queries {task_id, status, file_id, base_resp} joined by task_id with the request "
-        "log (JSON Lines {task_id, endpoint?, request: {...}}) and by file_id with file "
-        "retrieves {file: {file_id, bytes, created_at, filename, download_url}}; records told "
+        "task queries {task_id, status, file_id, video_width, video_height, base_resp} joined "
+        "by task_id with the request log (JSON Lines {task_id, endpoint?, request: {...}}) and "
+        "by file_id with file retrieves {file: {file_id, bytes, created_at, filename, "
+        "download_url}}; a video file retrieved alone is an output record; records told "
         "apart by shape (one per file, a list or JSON Lines); joined records count as merged"
     )
     reads = (
-        "task_id, status (Queueing/Preparing/Processing: pending), file_id, "
-        "base_resp.status_msg; request model, prompt, prompt_optimizer, first_frame_image, "
-        "subject_reference[].image, duration, resolution; file created_at (s), bytes, "
-        "filename, download_url"
+        "task_id, status (Queueing/Preparing/Processing as pending), file_id, video_width, "
+        "video_height (exact frame size), base_resp.status_msg; request model, prompt, "
+        "prompt_optimizer, first_frame_image, subject_reference[].image, duration, resolution; "
+        "file created_at (s), bytes, filename, purpose, download_url"
     )
     cannot_know = (
-        "frame size (resolution class only), fps, seed (none in any record), credits; the time "
-        "without the file retrieve (logged created_at, else the file time)"
+        "fps, seed (none in any record), credits; the frame size without the task query (only "
+        "the request's resolution class); the time without the file retrieve (logged "
+        "created_at, else the file time); prompt, model and duration of a file retrieved alone"
+    )
+    seen_in = (
+        "query → file_id → GET /v1/files/retrieve → file.download_url: MiniMax-AI/MiniMax-MCP "
+        "minimax_mcp/server.py; query answers with video_width/video_height: public MiniMax "
+        "client typings (VideoStatusResponse); create answer {task_id, base_resp}: "
+        "DucAnh0075/CursorAI-Hackathon-Team-frauds MINIMAX_VIDEO_SUCCESS.md"
     )
 
     def sniff(self, path: Path) -> bool:
@@ -126,7 +136,7 @@ class MiniMaxAdapter(JoinedAdapter):
             except RecordError as exc:
                 yield reject_of(source, locator, exc)
         yield from requests.outcomes("fetch GET /v1/query/video_generation?task_id=<task_id>")
-        yield from _file_outcomes(files)
+        yield from self._file_outcomes(files)
 
     def _query(
         self,
@@ -161,6 +171,8 @@ class MiniMaxAdapter(JoinedAdapter):
             created_at=created,
             prompt=opt_str(body, "prompt", "request.prompt"),
             duration_s=seconds_of(body.get("duration"), "request.duration"),
+            width=opt_int(query, "video_width"),
+            height=opt_int(query, "video_height"),
             status=_STATUS[status],
             outputs=outputs,
             outputs_count=len(outputs),
@@ -169,6 +181,44 @@ class MiniMaxAdapter(JoinedAdapter):
         )
         settle(file, item)
         return settle(request, item)
+
+    def _file_outcomes(self, files: RequestLog) -> Iterator[Item]:
+        """Files joined to a task query are merged; a video file retrieved alone stands as the
+        output record of its (unknown) task; a file of another purpose is rejected."""
+        for pending in files.pending:
+            source, locator, file = pending.source, pending.locator, pending.body
+            if pending.into is not None:
+                yield Merged(source.name, locator, pending.into)
+            elif "video" not in str(file.get("purpose") or "video"):
+                reason = "file without its task query: fetch GET /v1/query/video_generation"
+                yield Reject(source.name, locator, "file.file_id", reason, repr(pending.keys[0]))
+            else:
+                try:
+                    yield self._file_alone(source, locator, pending.keys[0], file)
+                except RecordError as exc:
+                    yield reject_of(source, locator, exc)
+
+    def _file_alone(self, source: Source, locator: str, file_id: str, file: dict[str, Any]) -> Item:
+        written = epoch_time(file, "created_at", "file.created_at")
+        attributes = {
+            "file_id": file_id,
+            "file_bytes": opt_int(file, "bytes", "file.bytes"),
+            TIME_SOURCE: "file.created_at" if written else "file_mtime",
+            "task": "unknown: file retrieved without its task query",
+        }
+        outputs = _outputs(file, file_id)
+        return build(
+            source,
+            locator,
+            self.name,
+            id=f"minimax:file-{file_id}",
+            platform=self.platform,
+            modality="video",
+            created_at=written or mtime_utc(source.path),
+            outputs=outputs,
+            outputs_count=len(outputs),
+            attributes={k: v for k, v in attributes.items() if v is not None},
+        )
 
 
 def id_text(value: object, field: str) -> str | None:
@@ -197,17 +247,6 @@ def _file(source: Source, locator: str, obj: dict[str, Any]) -> Pending:
     file = obj["file"]
     file_id = required(id_text(file.get("file_id"), "file.file_id"), "file.file_id")
     return Pending(source, locator, (file_id,), file, obj)
-
-
-def _file_outcomes(files: RequestLog) -> Iterator[Item]:
-    for pending in files.pending:
-        if pending.into is not None:
-            yield Merged(pending.source.name, pending.locator, pending.into)
-        else:
-            reason = "file without its task query: fetch GET /v1/query/video_generation"
-            yield Reject(
-                pending.source.name, pending.locator, "file.file_id", reason, repr(pending.keys[0])
-            )
 
 
 def _created(line: dict[str, Any], file: Pending | None, path: Path) -> tuple[datetime, str | None]:

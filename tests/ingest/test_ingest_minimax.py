@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,13 +28,11 @@ def test_join_counts(fixtures: Path) -> None:
     assert counts == {
         "minimax/requests.jsonl": ("minimax", 0, 2, 1),
         "minimax/query.jsonl": ("minimax", 2, 0, 0),
-        "minimax/files.json": ("minimax", 0, 1, 1),
+        "minimax/files.json": ("minimax", 1, 1, 0),
     }
     assert [r.line() for r in result.rejects] == [
         "minimax/requests.jsonl:3: task_id: request without result: fetch GET "
         "/v1/query/video_generation?task_id=<task_id> (got '106916112212039')",
-        "minimax/files.json:/1: file.file_id: file without its task query: fetch GET "
-        "/v1/query/video_generation (got '205258526306499')",
     ]
 
 
@@ -90,3 +89,29 @@ def test_unfinished_task_is_pending(tmp_path: Path, read: Reader) -> None:
     (item,) = read("minimax", "q.json", root=tmp_path)
     assert isinstance(item, Generation)
     assert (item.id, item.status) == ("minimax:1", "pending")
+
+
+def test_query_gives_the_exact_frame_size(tmp_path: Path, read: Reader) -> None:
+    """Every query answer carries ``video_width``/``video_height`` (MiniMax client typings'
+    VideoStatusResponse; the query → file_id → files/retrieve chain of MiniMax-AI/MiniMax-MCP
+    minimax_mcp/server.py); values are our own."""
+    query = {"task_id": "176843862716480", "status": "Success", "file_id": "176844028768320",
+             "video_width": 1366, "video_height": 768,
+             "base_resp": {"status_code": 0, "status_msg": "success"}}  # fmt: skip
+    (tmp_path / "query.json").write_text(json.dumps(query), encoding="utf-8")
+    gen = one(read("minimax", "query.json", root=tmp_path))
+    assert (gen.width, gen.height) == (1366, 768)
+
+
+def test_file_retrieve_alone_stands_as_an_output(tmp_path: Path, fixtures: Path) -> None:
+    (tmp_path / "files.json").write_text(
+        (fixtures / "minimax" / "files.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = ingest_files(tmp_path, [tmp_path / "files.json"])  # strict
+    found = {g.id: g for g in result.generations}
+    orphan = found["minimax:file-205258526306499"]
+    assert (orphan.modality, orphan.model, orphan.prompt) == (Modality.video, None, None)
+    assert orphan.outputs == ["https://public-cdn-video.minimax.example/orphan.mp4"]
+    assert orphan.created_at == datetime.fromtimestamp(1790089320, tz=UTC)
+    assert orphan.attributes["created_at_source"] == "file.created_at"
+    assert orphan.attributes["file_bytes"] == 1024
