@@ -15,7 +15,7 @@ from typing import Any
 
 from audit.errors import RecordError
 from audit.ingest._records import each_record, json_records
-from audit.ingest._sniff import is_json_suffix, looks_canonical
+from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
     frame_of,
     iso_time,
@@ -116,23 +116,45 @@ class LumaAdapter(Adapter):
     suffixes = (".json", ".jsonl")
     formats = (
         'Generation objects (one, a list, {"generations": [...], count, has_more} or JSON '
-        "Lines), request echoed inside each"
+        "Lines), request echoed inside each; also the API's earlier form without "
+        "generation_type ({id, state, created_at, assets.video, version, request})"
     )
     reads = (
-        "id, state, failure_reason, created_at, generation_type, model, assets.video/image; "
+        "id, state, failure_reason, created_at, generation_type, model, version, "
+        "assets.video/image; "
         "request model, prompt, aspect_ratio, resolution, duration ('5s'), loop, concepts[], "
-        "keyframes.frame0/frame1 (image URL or parent generation), image_ref[], style_ref[], "
+        "camera_motion, keyframes.frame0/frame1 (image URL or parent generation), image_ref[], "
+        "style_ref[], "
         "character_ref.identity*.images[], modify_image_ref"
     )
-    cannot_know = "seed, fps, credits per generation (only the account's credit_balance)"
+    cannot_know = (
+        "seed, fps, credits per generation (only the account's credit_balance); the model of "
+        "the earlier form (only its version, e.g. v1.6)"
+    )
+    seen_in = (
+        "earlier Generation {id, assets.video, created_at, failure_reason, request{aspect_ratio, "
+        "camera_motion, keyframes, loop, prompt}, state, version}: lumalabs/lumaai-python "
+        "src/lumaai/types/generation.py (September 2024); current form with generation_type, "
+        "model, resolution, duration: lumalabs/lumaai-python tests/api_resources/"
+        "test_generations.py"
+    )
 
     def sniff(self, path: Path) -> bool:
         if not is_json_suffix(path):
             return False
         text = head_text(path)
-        if looks_canonical(text) or '"generation_type"' not in text:
+        if looks_canonical(text):
             return False
-        return '"state"' in text or '"assets"' in text
+        if '"generation_type"' in text:
+            return '"state"' in text or '"assets"' in text
+        # the API's earlier form: no generation_type, a model "version", the request echoed
+        states = ('"dreaming"', '"completed"', '"queued"', '"failed"')
+        earlier = has_all(text, '"state"', '"request"', '"created_at"')
+        return (
+            earlier
+            and ('"assets"' in text or '"version"' in text)
+            and any(state in text for state in states)
+        )
 
     def read(self, source: Source) -> Iterator[Item]:
         pairs = json_records(source, ("generations",))
@@ -160,6 +182,7 @@ class LumaAdapter(Adapter):
             id=f"luma:{gen_id}",
             platform=self.platform,
             model=opt_str(gen, "model") or opt_str(request, "model", "request.model"),
+            model_version=opt_str(gen, "version"),
             modality=modality,
             task=task,
             created_at=required(iso_time(gen, "created_at"), "created_at"),
@@ -183,6 +206,7 @@ def _attributes(gen: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
         "aspect_ratio": opt_str(request, "aspect_ratio", "request.aspect_ratio"),
         "resolution": opt_str(request, "resolution", "request.resolution"),
         "loop": request.get("loop") if isinstance(request.get("loop"), bool) else None,
+        "camera_motion": opt_str(request, "camera_motion", "request.camera_motion"),
         "concepts": pipe(str(c) for c in concepts if c),
         "failure_reason": opt_str(gen, "failure_reason"),
     }

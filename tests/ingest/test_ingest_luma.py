@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -86,3 +87,52 @@ def test_dreaming_and_bad_duration(tmp_path: Path, read: Reader) -> None:
     assert [i.line() for i in items if isinstance(i, Reject)] == [
         "g.jsonl:2: request.duration: expected seconds like '5s' (got 'long')",
     ]
+
+
+def test_earlier_form_without_generation_type_is_claimed(tmp_path: Path) -> None:
+    """The API's earlier Generation: no generation_type nor model, a ``version`` (fields of
+    lumalabs/lumaai-python src/lumaai/types/generation.py as of September 2024); values are ours."""
+    generations = [
+        {
+            "id": "d5a9a8c4-1b2e-4f3a-9c7d-000000000101",
+            "state": "completed",
+            "failure_reason": None,
+            "created_at": "2024-09-12T18:04:31.425Z",
+            "assets": {
+                "video": "https://storage.cdn-luma.example/dream_machine/101/watermarked_video.mp4"
+            },
+            "version": "v1.6",
+            "request": {
+                "prompt": "a lighthouse keeper climbs the stairs",
+                "aspect_ratio": "16:9",
+                "loop": False,
+                "camera_motion": "Orbit Left",
+                "keyframes": {"frame0": {"type": "image", "url": "https://cdn.example/keeper.jpg"}},
+            },
+        },
+        {
+            "id": "d5a9a8c4-1b2e-4f3a-9c7d-000000000102",
+            "state": "dreaming",
+            "created_at": "2024-09-12T18:06:00Z",
+            "assets": None,
+            "version": "v1.6",
+            "request": {"prompt": "gulls", "aspect_ratio": "9:16", "loop": True},
+        },
+    ]
+    path = tmp_path / "luma-2024.json"
+    path.write_text(json.dumps(generations), encoding="utf-8")
+    result = ingest_files(tmp_path, [path])  # strict
+    assert [(f.adapter, f.accepted) for f in result.files] == [("luma", 2)]
+    found = {g.id: g for g in result.generations}
+    done = found["luma:d5a9a8c4-1b2e-4f3a-9c7d-000000000101"]
+    assert (done.modality, done.task, done.model_version) == (
+        Modality.video, "image_to_video", "v1.6",
+    )  # fmt: skip
+    assert done.prompt == "a lighthouse keeper climbs the stairs"
+    assert done.outputs == [
+        "https://storage.cdn-luma.example/dream_machine/101/watermarked_video.mp4"
+    ]
+    assert done.attributes["camera_motion"] == "Orbit Left"
+    assert done.attributes["loop"] is False
+    running = found["luma:d5a9a8c4-1b2e-4f3a-9c7d-000000000102"]
+    assert running.status == Status.pending
