@@ -119,15 +119,24 @@ class RunwayAdapter(JoinedAdapter):
     )
     reads = (
         "task id, status (PENDING/THROTTLED/RUNNING: pending), createdAt, output[], "
-        "failure, failureCode; request endpoint, model, promptText, promptImage (string or "
+        "failure, failureCode, cost.credits, estimatedCost; the create answer's "
+        "routing.estimatedCost.credits logged beside the request; request endpoint, model, promptText, promptImage (string or "
         "[{uri, position}]), videoUri, character, reference, referenceImages, ratio, duration, "
         "seed, voice.presetId, contentModeration.publicFigureThreshold; usage date, "
         "usedCredits[].model/amount"
     )
     cannot_know = (
         "model, prompt, inputs and modality without the request log (modality then from the "
-        "output extension, else video); fps; credits per task (the usage report is per day and "
-        "model); output URLs expire after 24-48 h"
+        "output extension, else video); fps; credits per task unless the task or the create "
+        "answer carries them (cost.credits charged, estimatedCost estimated; else only the "
+        "usage report, per day and model); output URLs expire after 24-48 h"
+    )
+    seen_in = (
+        "task objects {id, status, createdAt, output[], failure, failureCode}: runwayml/"
+        "sdk-python tests/api_resources/test_tasks.py; create answers with routing "
+        "{model, provider, estimatedCost: {credits}}: runwayml/sdk-python src/runwayml/types/"
+        "generate/audio_create_response.py; usage report: runwayml/sdk-python "
+        "tests/api_resources/test_organization.py"
     )
 
     def sniff(self, path: Path) -> bool:
@@ -195,6 +204,7 @@ class RunwayAdapter(JoinedAdapter):
         }
         fields = self._from_request(request, attributes) if request else {}
         fields.setdefault("modality", _from_outputs(outputs))
+        credits, attributes["credits_source"] = credits_of(task, request.line if request else {})
         item = build(
             source,
             locator,
@@ -205,6 +215,7 @@ class RunwayAdapter(JoinedAdapter):
             status=_STATUS[status],
             outputs=outputs,
             outputs_count=len(outputs),
+            credits=credits,
             attributes={k: v for k, v in attributes.items() if v is not None},
             **fields,
         )
@@ -233,6 +244,29 @@ class RunwayAdapter(JoinedAdapter):
             "height": height,
             "inputs": _inputs(body),
         }
+
+
+def credits_of(task: dict[str, Any], line: dict[str, Any]) -> tuple[float | None, str | None]:
+    """Credits of a task and where they come from: ``cost.credits`` (charged), else an
+    estimate (``estimatedCost``, a number or ``{credits}``, on the task; or the create answer's
+    ``routing.estimatedCost.credits`` logged beside the request)."""
+    cost = opt_dict(task, "cost")
+    charged = opt_float(cost, "credits", "cost.credits")
+    if charged is not None:
+        return charged, "cost.credits"
+    places: list[tuple[dict[str, Any], str]] = [(task, "estimatedCost")]
+    response = opt_dict(line, "response")
+    for holder, where in ((line, "routing"), (response, "response.routing")):
+        places.append((opt_dict(holder, "routing", where), f"{where}.estimatedCost"))
+    for holder, field in places:
+        value = holder.get("estimatedCost")
+        if isinstance(value, dict):
+            value = opt_float(value, "credits", f"{field}.credits")
+        elif value is not None:
+            value = opt_float(holder, "estimatedCost", field)
+        if value is not None:
+            return value, field
+    return None, None
 
 
 def usage_row(row: object, usage: dict[UsageKey, float]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -140,3 +141,44 @@ def test_request_with_unknown_endpoint(tmp_path: Path, read: Reader) -> None:
     assert rejects[0].startswith("r.jsonl:2: endpoint: unknown endpoint (allowed: /v1/")
     assert rejects[0].endswith("(got '/v1/tasks')")
     assert rejects[1].startswith("r.jsonl:1: task_id: request without result")
+
+
+def _runway_files(tmp_path: Path, task: dict[str, object], line: dict[str, object]) -> IngestResult:
+    (tmp_path / "tasks").mkdir()
+    (tmp_path / "tasks" / "task.json").write_text(json.dumps(task), encoding="utf-8")
+    (tmp_path / "requests.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    return ingest_files(tmp_path, [tmp_path / "requests.jsonl", tmp_path / "tasks" / "task.json"])
+
+
+CREDIT_TASK = {"id": "9c2d0000-0000-4000-8000-0000000000c1", "status": "SUCCEEDED",
+        "createdAt": "2026-09-22T09:00:00.000Z", "output": ["https://dnznrvs05pmza.example/v.mp4"]}  # fmt: skip
+CREDIT_LINE = {"id": CREDIT_TASK["id"], "endpoint": "/v1/text_to_video",
+        "request": {"model": "gen4.5", "promptText": "fog rolls in", "ratio": "1280:720",
+                    "duration": 5}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("extra", "credits", "source"),
+    [
+        ({"cost": {"credits": 25}}, 25.0, "cost.credits"),
+        ({"estimatedCost": 60}, 60.0, "estimatedCost"),
+        ({"estimatedCost": {"credits": 12.5}}, 12.5, "estimatedCost"),
+    ],
+)
+def test_task_credits(
+    tmp_path: Path, extra: dict[str, object], credits: float, source: str
+) -> None:
+    (gen,) = _runway_files(tmp_path, {**CREDIT_TASK, **extra}, CREDIT_LINE).generations
+    assert (gen.credits, gen.attributes["credits_source"]) == (credits, source)
+
+
+def test_credits_estimated_by_the_create_answer(tmp_path: Path) -> None:
+    """The create answer's ``routing.estimatedCost.credits`` (runwayml/sdk-python
+    src/runwayml/types/generate/audio_create_response.py), logged beside the request."""
+    routing = {"configId": "default", "model": "gen4.5", "provider": "runway",
+               "estimatedCost": {"credits": 50}}  # fmt: skip
+    line = {**CREDIT_LINE, "response": {"id": CREDIT_TASK["id"], "routing": routing}}
+    (gen,) = _runway_files(tmp_path, CREDIT_TASK, line).generations
+    assert (gen.credits, gen.attributes["credits_source"]) == (
+        50.0, "response.routing.estimatedCost",
+    )  # fmt: skip
