@@ -50,6 +50,8 @@ REQUIRED = ("platform", "modality")
 MAX_RECORDS = 2_000_000
 #: A cell saying "unknown on purpose": no default is taken (the estimator's rule applies).
 UNKNOWN = "-"
+#: Where a value from the production's history comes from (translated where it is printed).
+HISTORY_LOCATOR = "median of the production's own generations"
 #: Origins of a cell's value, as the forecast prints them.
 ORIGINS = ("plan", "history", "default", "none")
 
@@ -281,7 +283,7 @@ class History:
             value = self.usual.get(key, {}).get(name)
         if value is None:
             return None
-        return Cell(value, "history", self.source, "median of the production's own generations")
+        return Cell(value, "history", self.source, HISTORY_LOCATOR)
 
 
 def history_from(frame: pd.DataFrame) -> History:

@@ -15,6 +15,7 @@ from audit import __version__
 from audit.aggregate import Range
 from audit.errors import RenderError
 from audit.forecast import Forecast, Gap, total_gap
+from audit.plan import HISTORY_LOCATOR
 from audit.report.i18n import N_, Formatter, gettext
 from audit.report.units import quantity, ranged
 
@@ -26,6 +27,8 @@ ORIGIN_LABELS = {
     "default": N_("published or stated practice"),
     "none": N_("unknown: the estimator's own rule"),
 }
+#: Locators written by the code (translated); those of data/plan_defaults.yaml print as written.
+LOCATOR_LABELS = {HISTORY_LOCATOR: N_("median of the production's own generations")}
 #: Cells whose origin the forecast lists: what drives the estimate of each modality.
 PICTURE_CELLS = ("attempts", "outputs", "model", "width", "height", "steps")
 LISTED_CELLS: dict[str, tuple[str, ...]] = {
@@ -178,12 +181,27 @@ def forecast_context(result: Forecast, lang: str, as_of: str) -> dict[str, Any]:
             {
                 **item,
                 "origin": gettext(lang, ORIGIN_LABELS[item["origin"]]),
+                "locator": gettext(lang, LOCATOR_LABELS.get(item["locator"], item["locator"])),
                 "rows": fmt.number(item["rows"], 0),
             }
             for item in _origins(result)
         ],
-        "sources": result.footprint.coefficient_ids(),
+        "sources": _sources(result),
     }
+
+
+def _sources(result: Forecast) -> list[dict[str, str]]:
+    """The bibliography: sources of the coefficients used and of the plan's defaults."""
+    registry = result.footprint.registry
+    cited = {s.id: s for s in registry.cited(result.footprint.coefficient_ids())}
+    for row in result.plan.rows:
+        for cell in row.cells.values():
+            if cell.origin == "default" and cell.source in registry.sources:
+                cited[cell.source] = registry.sources[cell.source]
+    return [
+        {"authors": s.authors, "year": str(s.year), "title": s.title, "url": s.url or ""}
+        for s in sorted(cited.values(), key=lambda s: (s.authors.lower(), s.year, s.title))
+    ]
 
 
 def comparison_context(gaps: dict[str, list[Gap]], lang: str) -> dict[str, Any]:
