@@ -17,10 +17,15 @@ from typing import Any
 import opentimelineio as otio
 
 from audit.errors import TimelineError
+from audit.link.otiofile import READ_ERRORS
 from audit.rates import COMMON_RATES, Rate, timecode_frames
 
 _TC = r"\d{1,2}[:;.]\d{2}[:;.]\d{2}[:;.,]\d{2}"
-_EVENT = re.compile(rf"^\s*(\d{{1,6}})\s.*?({_TC})\s+({_TC})\s+({_TC})\s+({_TC})\s*$")
+_EVENT = re.compile(rf"^\s*(\d{{1,6}})\s+(\S+)\s.*?({_TC})\s+({_TC})\s+({_TC})\s+({_TC})\s*$")
+#: Share of events whose durations may disagree at the EDL's rate (unflagged speed changes).
+_MOSTLY = 0.2
+#: Reels that are black or colour, not media: their source timecodes mean nothing.
+_NO_SOURCE = {"BL", "BLK", "BLACK", "AX_BL"}
 _ANY_TC = re.compile(r"\b(\d{1,2}:\d{2}:\d{2})[:.,](\d{2})\b")
 _FRAMES = re.compile(r"[:;.,](\d{2})$")
 #: Lines saying the event's source runs at another speed than the record (so durations differ).
@@ -39,8 +44,8 @@ class EdlFacts:
     #: events whose source has no length but whose record has (a sound EDL's placeholders)
     empty_sources: list[str] = field(default_factory=list)
 
-    def misfit(self, rate: Rate, *, durations: bool = True) -> str | None:
-        """Why ``rate`` cannot be this EDL's rate, or None when it fits."""
+    def misfit(self, rate: Rate) -> str | None:
+        """Why the ``FCM:`` line or a frame number rules ``rate`` out, or None."""
         drop = self.fcm_drop if self.fcm_drop is not None else self.semicolons
         if rate.drop_frame != drop:
             if self.fcm_drop is None:
@@ -48,14 +53,19 @@ class EdlFacts:
             return "FCM: DROP FRAME" if drop else "FCM: NON-DROP FRAME"
         if self.largest[0] >= rate.nominal:
             return f"frame {self.largest[0]} seen in {self.largest[1]}"
-        for number, *codes in self.events if durations else ():
+        return None
+
+    def disagreements(self, rate: Rate) -> list[str]:
+        """Events whose source and record durations differ when counted at ``rate``."""
+        found = []
+        for number, *codes in self.events:
             src_in, src_out, rec_in, rec_out = (timecode_frames(tc, rate) for tc in codes)
             if src_out - src_in != rec_out - rec_in:
-                return (
+                found.append(
                     f"event {number}: source {codes[0]}–{codes[1]} and record "
                     f"{codes[2]}–{codes[3]} last {src_out - src_in} and {rec_out - rec_in} frames"
                 )
-        return None
+        return found
 
 
 def edl_facts(text: str) -> EdlFacts:
@@ -73,9 +83,11 @@ def edl_facts(text: str) -> EdlFacts:
             continue
         if pending is not None:
             facts.events.append(pending)
-        number, *codes = found.groups()
+        number, reel, *codes = found.groups()
         pending = (number, *codes)  # type: ignore[assignment]
-        if codes[0] == codes[1] and codes[2] != codes[3]:
+        if reel.upper() in _NO_SOURCE:
+            pending = None
+        elif codes[0] == codes[1] and codes[2] != codes[3]:
             facts.empty_sources.append(number)
             pending = None
         for code in codes:
@@ -92,53 +104,87 @@ def _join(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"
 
 
-def pick_edl_rate(facts: EdlFacts, declared: Rate, shown: str, source: str) -> tuple[Rate, str]:
-    """The rate to read the EDL at, and a note saying how it was chosen."""
-    fitting = [rate for rate in COMMON_RATES if facts.misfit(rate) is None]
-    checked = "events' durations"
-    if not fitting:  # durations disagree at every rate: an unflagged speed change
-        fitting = [rate for rate in COMMON_RATES if facts.misfit(rate, durations=False) is None]
-        checked = "frame numbers (source and record durations disagree at every rate)"
-    labels = [rate.label for rate in fitting]
-    declared_fits = facts.misfit(declared, durations=checked.startswith("events"))
-    if declared_fits is None:
+def pick_edl_rate(
+    facts: EdlFacts, declared: Rate, shown: str, source: str
+) -> tuple[Rate, str, list[str]]:
+    """The rate to read the EDL at, a note saying how it was chosen, and the events whose
+    durations disagree even at that rate (speed changes the EDL does not flag)."""
+    framed = [rate for rate in COMMON_RATES if facts.misfit(rate) is None]
+    seen = {rate.label: facts.disagreements(rate) for rate in framed}
+    bad = dict(seen)
+    least = min((len(found) for found in bad.values()), default=0)
+    # durations decide only when, at the best rate, most events agree; sound EDLs whose sources
+    # count at another rate (pycmx tests/edls/INS4_R1_DX_092117.edl) disagree nearly everywhere
+    if least > _MOSTLY * len(facts.events):
+        bad = {label: [] for label in bad}
+        least = 0
+    labels = [rate.label for rate in framed if len(bad[rate.label]) == least]
+    if declared.label in labels:
         others = [label for label in labels if label != declared.label]
         also = f"; it also reads at {_join(others[:4])}" if others else ""
-        return declared, (
+        return (
+            declared,
             f"EDL read at {declared.label} fps ({source}; an EDL does not state its rate, "
-            f"checked against its {checked}{also})"
+            f"checked against its timecodes{also})",
+            seen[declared.label],
         )
+    why = facts.misfit(declared) or bad[declared.label][0]
     fits = f"it reads at {_join(labels[:4])}" if labels else "no usual rate fits it"
     fix = "set frame_rate in production.yaml" if source == "frame_rate" else "pass another --rate"
     raise TimelineError(
-        f"{source} {declared.label} does not fit this EDL ({declared_fits}); {fits} — {fix}",
-        file=shown,
+        f"{source} {declared.label} does not fit this EDL ({why}); {fits} — {fix}", file=shown
     )
 
 
 def read_edl(text: str, rate: Rate, shown: str, source: str) -> tuple[Any, Rate, str]:
     """An EDL's text read with OpenTimelineIO at the rate that fits it: (timeline, rate, note)."""
     facts = edl_facts(text)
-    chosen, note = pick_edl_rate(facts, rate, shown, source)
+    chosen, note, unflagged = pick_edl_rate(facts, rate, shown, source)
     if chosen.drop_frame:  # OpenTimelineIO counts drop frame only with ';' before the frames
         text = _ANY_TC.sub(r"\1;\2", text)
-    loose = "disagree at every rate" in note or bool(facts.empty_sources)
+    loose = bool(unflagged or facts.empty_sources)
+    if unflagged:
+        note += (
+            f"; {len(unflagged)} event(s) whose source and record durations differ (a speed "
+            f"change the EDL does not flag, or sources counted at another rate; first "
+            f"{unflagged[0]}) read at their source length"
+        )
     if facts.empty_sources:
         note += (
             f"; {len(facts.empty_sources)} event(s) with an empty source range (first "
             f"{facts.empty_sources[0]}) kept at their source length"
         )
     try:
-        loaded = otio.adapters.read_from_string(
-            text, "cmx_3600", rate=float(chosen.exact), ignore_timecode_mismatch=loose
-        )
-    except (otio.exceptions.OTIOError, ValueError, KeyError, TypeError, IndexError) as exc:
-        message = " ".join(str(exc).split()) or type(exc).__name__
-        if "duration don't match" in message:  # facts said it fits: only a speed change is left
-            message = "an event's source and record durations differ"
-        raise TimelineError(
-            f"cannot read this EDL at {chosen.label} fps: {message}; check the event, or "
-            "re-export the EDL (CMX 3600)",
-            file=shown,
-        ) from exc
+        loaded = _otio_edl(text, chosen, loose)
+    except READ_ERRORS as exc:  # the plugin's own failures included: the file is what it fails on
+        strict = _said(exc)
+        if loose:
+            raise _unreadable(chosen, strict, shown) from exc
+        try:  # OTIO stops on the first mismatch or overlap; read on, at source lengths, and say so
+            loaded = _otio_edl(text, chosen, True)
+        except READ_ERRORS as again:
+            raise _unreadable(chosen, _said(again), shown) from again
+        note += f"; read past OpenTimelineIO's objection ({strict}), at source lengths"
     return loaded, chosen, note
+
+
+def _otio_edl(text: str, rate: Rate, loose: bool) -> Any:
+    return otio.adapters.read_from_string(
+        text, "cmx_3600", rate=float(rate.exact), ignore_timecode_mismatch=loose
+    )
+
+
+def _said(exc: Exception) -> str:
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    if "duration don't match" in message:  # never OTIO's RationalTime text
+        found = re.search(r"for clip (.*)$", message)
+        return "source and record durations differ" + (f" for {found.group(1)}" if found else "")
+    return message
+
+
+def _unreadable(rate: Rate, message: str, shown: str) -> TimelineError:
+    return TimelineError(
+        f"cannot read this EDL at {rate.label} fps: {message}; check that event, or re-export "
+        "the EDL (CMX 3600)",
+        file=shown,
+    )

@@ -21,6 +21,7 @@ See docs/linking.md for what is read and the known limits.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from copy import copy
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
@@ -35,6 +36,7 @@ from audit.rates import Rate, parse_rate
 _MEDIA = ("asset-clip", "video", "audio", "title")
 _CONTAINERS = ("clip", "sync-clip", "ref-clip", "mc-clip")
 _STORY = (*_MEDIA, *_CONTAINERS, "spine", "gap", "audition")
+_DEEPEST = 64  # lanes on the path: compound clips in compound clips, or a loop of ref-clips
 _ONLY: dict[str, ClipKind | None] = {"audio": "audio", "video": "picture", "all": None}
 
 
@@ -120,10 +122,11 @@ def read_project(
     ctx = _Ctx(Fraction(0), origin, (Fraction(-(10**9)), Fraction(10**9)))
     walker = _Walker(resources)
     placed = list(walker.spine(spine, ctx))
+    story = [_pick(e) if e.tag == "audition" else e for e in spine if e.tag in _STORY]
     ends = [
         ctx.at(fcpxml_time(e.get("offset")) + fcpxml_time(e.get("duration")))
-        for e in spine
-        if e.tag in _STORY
+        for e in story
+        if e is not None
     ]
     return placed, max(ends, default=Fraction(0))
 
@@ -145,19 +148,37 @@ class _Walker:
             yield from self.spine(elem, replace(ctx, base=start_s, start=Fraction(0)))
             return
         if elem.tag == "audition":
-            picks = [child for child in elem if child.tag in _STORY]
-            yield from self.story(picks[0], ctx) if picks else ()
+            pick = _pick(elem)
+            yield from self.story(pick, ctx) if pick is not None else ()
             return
         end_s = start_s + fcpxml_time(elem.get("duration"))
-        own = replace(ctx, base=start_s, start=fcpxml_time(elem.get("start")))
+        own = replace(ctx, base=start_s, start=self._start(elem))
         inside = replace(own, window=(max(ctx.window[0], start_s), min(ctx.window[1], end_s)))
         if elem.tag in _MEDIA or (elem.tag == "clip" and self._plain(elem)):
             yield from self._emit(elem, ctx, start_s, end_s)
         elif elem.tag in _CONTAINERS:
+            if len(ctx.lanes) > _DEEPEST:
+                raise ValueError(
+                    f"clips nested more than {_DEEPEST // 2} deep (a compound clip loop?)"
+                )
             yield from self._contents(elem, inside)
         for child in elem:  # connected clips, and storylines on lanes
             if child.tag in _STORY and "lane" in child.attrib and _enabled(child):
                 yield from self.story(child, replace(own, lanes=ctx.lanes))
+
+    def _start(self, elem: ET.Element) -> Fraction:
+        """Where an element's local time starts: its ``start``, else where its media starts (a
+        compound clip's ``tcStart``, an asset's ``start``), else 0."""
+        if "start" in elem.attrib:
+            return fcpxml_time(elem.get("start"))
+        media = self.resources.get(elem.get("ref", ""))
+        if media is None:
+            return Fraction(0)
+        inner = media.find("sequence") if media.tag == "media" else None
+        inner = media.find("multicam") if inner is None and media.tag == "media" else inner
+        if inner is not None:
+            return fcpxml_time(inner.get("tcStart"))
+        return fcpxml_time(media.get("start")) if media.tag == "asset" else Fraction(0)
 
     def _plain(self, clip: ET.Element) -> bool:
         """A ``clip`` that only wraps one media element: how Final Cut writes a file's clip."""
@@ -249,6 +270,17 @@ class _Walker:
         if tag == "asset-clip" and resource is not None and resource.get("hasVideo") != "1":
             return "audio"
         return "picture"
+
+
+def _pick(audition: ET.Element) -> ET.Element | None:
+    """An audition's active pick (its first child), placed where the audition is: Final Cut
+    writes the ``offset`` on the audition (DAWFileKit's AuditionMarkers.fcpxml export)."""
+    pick = next((child for child in audition if child.tag in _STORY), None)
+    if pick is None or "offset" in pick.attrib:
+        return pick
+    placed = copy(pick)  # shallow: the pick's children are shared, only its attributes differ
+    placed.set("offset", audition.get("offset", "0s"))
+    return placed
 
 
 def _enabled(elem: ET.Element) -> bool:

@@ -8,7 +8,9 @@ known to be safe (``Marker.3``); a plugin that fails on a file (its own bug incl
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
+from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ from audit.errors import TimelineError
 #: What OTIO and its plugins raise on a file they cannot read (a plugin's own bug included:
 #: the file is what it cannot read, so the user gets exit 2 and a way out, not a traceback).
 #: pyaaf2 raises its own ``AAFError`` (an ``Exception``), so the plugin boundary takes them all.
-_READ_ERRORS = (Exception,)
+READ_ERRORS = (Exception,)
 
 
 #: An AAF is a Microsoft compound file; pyaaf2 leaves the file open when the signature is wrong.
@@ -37,12 +39,14 @@ def load_otio(path: Path, shown: str, adapter: str) -> Any:
                     file=shown,
                 )
     try:
-        return otio.adapters.read_from_file(str(path), adapter_name=adapter)
+        # the AAF adapter prints what it skips to stdout: keep it off `--json` output
+        with redirect_stdout(sys.stderr):
+            return otio.adapters.read_from_file(str(path), adapter_name=adapter)
     except otio.exceptions.UnsupportedSchemaError as exc:
         if adapter == "otio_json":
             return _load_newer_otio(path, shown, exc)
         raise TimelineError(f"cannot read: {exc}", file=shown) from exc
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         message = " ".join(str(exc).split()) or type(exc).__name__
         raise TimelineError(
             f"cannot read as {adapter}: {type(exc).__name__}: {message}; re-export the cut "
@@ -63,7 +67,7 @@ def _load_newer_otio(path: Path, shown: str, first: Exception) -> Any:
         raise TimelineError(f"cannot read: {exc}", file=shown) from exc
     try:
         return otio.adapters.read_from_string(json.dumps(_downgrade(data)), "otio_json")
-    except _READ_ERRORS as exc:
+    except READ_ERRORS as exc:
         raise TimelineError(
             f"written by a newer OpenTimelineIO than {otio.__version__} ({first}); "
             "re-export it or upgrade opentimelineio",

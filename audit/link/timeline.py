@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -132,14 +133,20 @@ def read_timeline_file(
     else:
         rate, rate_note = _otio_rate(timeline, declared)
         note = _join(note, rate_note)
-    placed = list(_walk_stack(timeline.tracks, 0.0, (float("-inf"), float("inf")), None, ()))
-    extent = max([_track_extent(t) for t in timeline.video_tracks()] or [0.0])
+    try:
+        placed = list(_walk_stack(timeline.tracks, 0.0, (float("-inf"), float("inf")), None, ()))
+        extent = max([_track_extent(t) for t in timeline.video_tracks()] or [0.0])
+    except (otio.exceptions.OTIOError, ValueError, TypeError, AttributeError) as exc:
+        raise TimelineError(
+            f"{adapter} read a timeline whose times cannot be placed ({exc}); re-export the cut",
+            file=shown,
+        ) from exc
     seen_ends = (
         span.end_s for clip, span in placed if clip.kind == "picture" and span.end_s > span.start_s
     )
     extent = max([extent, *seen_ends])
     if adapter == "fcp_xml":
-        length = max(extent, timeline.duration().to_seconds())
+        length = max(extent, _seconds(timeline.duration()))
         note = _join(note, xmeml_check(path, timeline.name, length, rate))
     return _timeline(shown, timeline.name or path.stem, rate, adapter, extent, placed, {}, note)
 
@@ -226,7 +233,7 @@ def _pick(loaded: Any, wanted: str | None, path: Path, shown: str) -> tuple[Any,
     """The timeline to use, and a note when the file held several."""
     found = list(otio_timelines(loaded))
     names = [t.name or f"#{i + 1}" for i, t in enumerate(found)]
-    lengths = [t.duration().to_seconds() for t in found]
+    lengths = [_seconds(t.duration()) for t in found]
     index, note = _choose(names, lengths, wanted, path, shown)
     return found[index], note
 
@@ -259,10 +266,25 @@ def _choose(
     )
 
 
+@cache
+def _exact_rate(rate: float) -> float:
+    """23.976 (as the AAF adapter rounds it) is 24000/1001; other rates stay as they are."""
+    try:
+        exact = parse_rate(rate).exact
+    except ValueError:
+        return rate
+    return float(exact) if exact.denominator == 1001 else rate
+
+
+def _seconds(time: Any) -> float:
+    """Seconds of an OTIO time, at the exact NTSC rate its rounded rate stands for."""
+    return float(time.value) / _exact_rate(float(time.rate))
+
+
 def _track_extent(track: Any) -> float:
     return float(
         sum(
-            child.duration().to_seconds()
+            _seconds(child.duration())
             for child in track
             if not isinstance(child, otio.schema.Transition)
         )
@@ -308,11 +330,11 @@ def _walk_track(
         if not isinstance(child, otio.schema.Clip | otio.schema.Stack) or not child.enabled:
             continue
         placed = track.range_of_child(child)
-        start_s = offset_s + placed.start_time.to_seconds()
-        end_s = start_s + placed.duration.to_seconds()
+        start_s = offset_s + _seconds(placed.start_time)
+        end_s = start_s + _seconds(placed.duration)
         if isinstance(child, otio.schema.Stack):
             trim = child.source_range
-            inner_offset = start_s - (trim.start_time.to_seconds() if trim is not None else 0.0)
+            inner_offset = start_s - (_seconds(trim.start_time) if trim is not None else 0.0)
             inner_window = (max(window[0], start_s), min(window[1], end_s))
             yield from _walk_stack(child, inner_offset, inner_window, where, where.rank)
             continue
@@ -339,7 +361,7 @@ def _clip(item: Any, where: _Where, start_s: float) -> Clip:
         kind=where.kind,
         track=where.track,
         record_in_s=start_s,
-        duration_s=item.trimmed_range().duration.to_seconds(),
+        duration_s=_seconds(item.trimmed_range().duration),
         shot_id=shot_id,
     )
 

@@ -149,3 +149,66 @@ def test_rate_only_from_durations(tmp_path: Path) -> None:
     assert read_timeline_file(_write(tmp_path, text), frame_rate="23.98").rate == pytest.approx(
         23.976, abs=1e-3
     )
+
+
+def test_unflagged_speed_change_and_wipe_to_black(tmp_path: Path) -> None:
+    # an event cut at 48 fps with nothing but its clip name saying so (pycmx tests/edls/
+    # ToD_R4_LOCK3.1_030618_Video.edl, event 061: "R102-6* 48FPS"), and a wipe to black whose
+    # BL source timecodes mean nothing (pycmx tests/edls/test_25.edl, event 007 "W001 025")
+    text = (
+        "TITLE: R4 LOCK\nFCM: NON-DROP FRAME\n"
+        "001  A001C001 V     C        10:00:00:00 10:00:02:12 04:00:00:00 04:00:02:12 \n"
+        "* FROM CLIP NAME:  SC01_SH010\n"
+        "002  A002C010 V     C        04:33:43:07 04:33:44:08 04:00:02:12 04:00:03:01 \n"
+        "* FROM CLIP NAME:  SC01_SH020* 48FPS \n"
+        "003  A003C001 V     C        11:00:00:00 11:00:03:05 04:00:03:01 04:00:06:06 \n"
+        "* FROM CLIP NAME:  SC01_SH030\n"
+        "004  A003C001 V     C        11:00:03:05 11:00:03:05 04:00:06:06 04:00:06:06 \n"
+        "004  BL       V     W001 012 00:00:00:00 00:00:10:20 04:00:06:06 04:00:06:18 \n"
+        "* FROM CLIP NAME:  SC01_SH030\n"
+        "005  A004C001 V     C        12:00:00:00 12:00:01:21 04:00:06:18 04:00:08:15 \n"
+        "* FROM CLIP NAME:  SC01_SH040\n"
+    )
+    facts = edl_facts(text)
+    assert [event[0] for event in facts.events] == ["001", "002", "003", "004", "005"]
+    timeline = read_timeline_file(_write(tmp_path, text), frame_rate="23.976")
+    assert timeline.rate == pytest.approx(24000 / 1001)
+    assert "1 event(s) whose source and record durations differ" in timeline.note
+    assert "first event 002: source 04:33:43:07–04:33:44:08" in timeline.note
+    assert "RationalTime" not in timeline.note
+    assert [s.shot_id for s in timeline.shots][:3] == ["SC01_SH010", "SC01_SH020", "SC01_SH030"]
+
+
+def test_sound_edl_whose_sources_count_at_another_rate(tmp_path: Path) -> None:
+    # dialogue EDLs whose sources disagree with the record at every rate (pycmx tests/edls/
+    # INS4_R1_DX_092117.edl): durations tell nothing, frame numbers still do
+    rows = [
+        (f"SR{n:03d}", f"19:11:{n:02d}:10", f"19:11:{n + 4:02d}:18", f"01:01:{n:02d}:00",
+         f"01:01:{n + 4:02d}:07")
+        for n in range(0, 40, 5)
+    ]  # fmt: skip
+    text = _events(rows, "NON-DROP FRAME").replace(" V     C", " A     C")
+    timeline = read_timeline_file(_write(tmp_path, text), frame_rate=24)
+    assert timeline.rate == 24
+    assert len(timeline.audio) == 8
+    assert "8 event(s) whose source and record durations differ" in timeline.note
+
+
+def test_wipe_to_black_is_read_past_with_a_note(tmp_path: Path) -> None:
+    # the shape of pycmx tests/edls/test_25.edl, event 007: a sound wipe to reel BL
+    text = (
+        "TITLE: Sequence 01\n\n"
+        "001  AX       V     C        01:00:00:00 01:00:59:24 00:00:00:00 00:00:59:24\n"
+        "* FROM CLIP NAME: SC01_SH010.jpg\n\n"
+        "002  AX       AA    C        00:00:00:00 00:01:10:19 00:00:00:00 00:01:10:19\n"
+        "* FROM CLIP NAME: theme.mov\n\n"
+        "003  AX       AA    C        00:00:29:01 00:00:29:01 00:01:10:19 00:01:10:19\n"
+        "003  BL       AA    W001 025 00:00:00:00 00:00:10:20 00:01:10:19 00:01:22:14\n"
+        "* FROM CLIP NAME: SC01_SH010.jpg\n* TO CLIP NAME: BL\n"
+    )
+    timeline = read_timeline_file(_write(tmp_path, text), frame_rate=25)
+    assert timeline.rate == 25
+    assert "read past OpenTimelineIO's objection (source and record durations differ" in (
+        timeline.note
+    )
+    assert "RationalTime" not in timeline.note

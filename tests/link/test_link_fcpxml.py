@@ -251,6 +251,19 @@ def test_unreadable_fcpxml_is_one_line(tmp_path: Path, text: str, reason: str) -
     assert "\n" not in str(caught.value)
 
 
+def test_compound_clip_that_holds_itself_is_refused(tmp_path: Path) -> None:
+    loop = """
+    <media id="r8" name="Loop">
+      <sequence format="r1" duration="2s" tcStart="0s">
+        <spine><ref-clip ref="r8" offset="0s" name="Loop" duration="2s"/></spine>
+      </sequence>
+    </media>"""
+    spine = '<ref-clip ref="r8" offset="3600s" name="Loop" duration="2s"/>'
+    path = _write(tmp_path, _project("1.11", "100/2500s", spine, "2s", loop))
+    with pytest.raises(TimelineError, match=r"nested more than 32 deep \(a compound clip loop\?\)"):
+        read_timeline_file(path, frame_rate=25)
+
+
 def test_shared_fcpxml_copied_into_a_folder(
     realworld: Path, tmp_path: Path, production: Production
 ) -> None:

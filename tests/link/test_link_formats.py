@@ -211,10 +211,15 @@ def test_avid_aaf_at_23976(tmp_path: Path) -> None:
     assert timeline.adapter == "AAF"
     assert timeline.name == "Reel 1"
     assert timeline.rate == pytest.approx(24000 / 1001)
-    assert timeline.duration_s == pytest.approx(96 * 1001 / 24000, abs=1e-3)
-    assert [(c.media_name, round(c.duration_s * 24000 / 1001)) for c in timeline.clips] == [
-        ("SC01_SH010_kling_850040034508220400.mov", 48),
-        ("SC01_SH020_still.png", 36),
+    # the adapter rounds the rate to 23.976; times are made exact again (96 frames = 4.004 s)
+    assert timeline.duration_s == pytest.approx(96 * 1001 / 24000, rel=1e-12)
+    assert [(c.media_name, c.record_in_s, c.duration_s) for c in timeline.clips] == [
+        ("SC01_SH010_kling_850040034508220400.mov", 0.0, pytest.approx(48 * 1001 / 24000)),
+        (
+            "SC01_SH020_still.png",
+            pytest.approx(60 * 1001 / 24000),
+            pytest.approx(36 * 1001 / 24000),
+        ),
     ]
 
 
