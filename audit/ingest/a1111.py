@@ -1,7 +1,9 @@
 """AUTOMATIC1111 / Forge / SD.Next: the generation "infotext" saved in the images.
 
-PNGs keep it in the text chunk ``parameters``; JPEG and WEBP in the EXIF UserComment (tag 0x9286
-of the Exif IFD 0x8769, ``UNICODE\\0`` + UTF-16) (platforms-and-rights.md §1.16, [P]). The text
+PNGs keep it in the text chunk ``parameters``, or, saved with the ``stealth_pnginfo`` extension,
+in the pixels' least significant bits with no text chunk (:mod:`audit.ingest._stealth`); JPEG and
+WEBP in the EXIF UserComment (tag 0x9286 of the Exif IFD 0x8769, ``UNICODE\\0`` + UTF-16)
+(platforms-and-rights.md §1.16, [P]). The text
 is: the prompt (any number of lines), an optional ``Negative prompt:`` part, and a last line of
 ``Key: value`` pairs separated by commas, a value in double quotes when it holds commas (JSON
 string escapes). This parser is written from that description.
@@ -25,6 +27,7 @@ from audit.errors import RecordError
 from audit.ingest._images import open_image, png_text, png_time
 from audit.ingest._records import reject_of
 from audit.ingest._sniff import tail
+from audit.ingest._stealth import has_signature, read_stealth
 from audit.ingest._util import TIME_SOURCE, mtime_utc, size_of
 from audit.ingest.base import Adapter, Item, Reject, Source, build, head
 from audit.models import AssetRef
@@ -188,8 +191,13 @@ class A1111Adapter(Adapter):
     title = "AUTOMATIC1111 / Forge (infotext in PNG, JPEG and WEBP)"
     suffixes = (".png", ".jpg", ".jpeg", ".webp")
     formats = (
-        "PNG text chunk 'parameters'; JPEG/WEBP EXIF UserComment (UNICODE + UTF-16): prompt "
-        "lines, 'Negative prompt:', and a last line of 'Key: value' pairs (quoted values)"
+        "PNG text chunk 'parameters', or 'stealth' infotext in the pixels when there is no text "
+        "chunk (stealth_pnginfo extension: least significant bits taken column by column, alpha "
+        "channel for stealth_pnginfo/stealth_pngcomp, red-green-blue for stealth_rgbinfo/"
+        "stealth_rgbcomp; 15-byte signature, 32-bit bit count, UTF-8 text, gzip for *comp; "
+        "locator pixels:<signature>; images over 40 MP not searched); JPEG/WEBP EXIF "
+        "UserComment (UNICODE + UTF-16): prompt lines, 'Negative prompt:', and a last line of "
+        "'Key: value' pairs (quoted values)"
     )
     reads = (
         "prompt, negative prompt, Steps, Sampler, Schedule type, CFG scale, Seed, Size, Model "
@@ -207,7 +215,9 @@ class A1111Adapter(Adapter):
         if suffix == ".png":
             kinds = (b"tEXt", b"iTXt", b"zTXt")
             comfy = any(k + key in data for k in kinds for key in (b"prompt\x00", b"workflow\x00"))
-            return any(k + b"parameters\x00" in data for k in kinds) and not comfy
+            if comfy:
+                return False
+            return any(k + b"parameters\x00" in data for k in kinds) or has_signature(path)
         if suffix == ".webp" and data.startswith(b"RIFF") and data[8:12] == b"WEBP":
             data = data + tail(path)
         elif not data.startswith(b"\xff\xd8"):
@@ -226,6 +236,10 @@ class A1111Adapter(Adapter):
     def _image(self, source: Source, locator: str, png: bool) -> Item:
         text = png_text(source) if png else {}
         raw = text.get("parameters") if png else exif_user_comment(source)
+        if png and not raw:
+            stealth = read_stealth(source)
+            if stealth is not None:
+                locator, raw = f"pixels:{stealth[0]}", stealth[1]
         if not raw or not raw.strip():
             return Reject(source.name, locator, "parameters", "no infotext")
         info = parse_infotext(raw)

@@ -117,9 +117,20 @@ class ComfyUIAdapter(Adapter):
     )
     reads = (
         "loader nodes (ckpt_name, unet_name, lora_name, control_net_name), seed/noise_seed, "
-        "steps, latent width/height/batch_size/length, fps/frame_rate, CLIPTextEncode texts "
+        "latent width/height/batch_size/length, fps/frame_rate, CLIPTextEncode texts "
         "(negative when wired to a negative input), LoadImage/LoadVideo/LoadAudio, paid API "
-        "nodes, save nodes, status.messages timestamps, extra hardware/measured_energy_wh"
+        "nodes, save nodes, status.messages timestamps, extra hardware/measured_energy_wh; "
+        "sampling passes, walked back from every save node (previews only when nothing is "
+        "saved) through every sampler that ran: steps are the total effective steps "
+        "(KSamplerAdvanced end_at_step - start_at_step within steps, KSampler steps x denoise "
+        "rounded up, SamplerCustom/SamplerCustomAdvanced from the scheduler wired to sigmas, "
+        "SplitSigmas halves), each pass's latent size (Empty*Latent*, LatentUpscale/"
+        "LatentUpscaleBy, images re-encoded after ImageScale/ImageScaleBy/"
+        "ImageUpscaleWithModel with the factor the model file names, LatentComposite "
+        "destination, RepeatLatentBatch), width/height the final output's size, one output per "
+        "save node and batch item; with several passes, attributes sampling_passes, passes "
+        "(one line per pass) and step_pixels (sum of steps x latent pixels x batch, which the "
+        "image estimate uses so each pass counts at its own size)"
     )
     cannot_know = (
         "the time of a PNG/WEBP run (Creation Time/tIME chunk, else the file's modification "
