@@ -208,6 +208,10 @@ class A1111Adapter(Adapter):
         "the time of the run (PNG Creation Time/tIME chunk, else the file's modification time), "
         "the img2img source image, the GPU, energy"
     )
+    seen_in = (
+        "real PNG and JPEG infotext: d3x-at/sd-parsers tests/resources/parsers/AUTOMATIC1111; "
+        "stealth format: neggles/sd-webui-stealth-pnginfo scripts/stealth_pnginfo.py"
+    )
 
     def sniff(self, path: Path) -> bool:
         suffix = path.suffix.lower()

@@ -132,6 +132,11 @@ class ComfyUIAdapter(Adapter):
         "(one line per pass) and step_pixels (sum of steps x latent pixels x batch, which the "
         "image estimate uses so each pass counts at its own size)"
     )
+    seen_in = (
+        "embedded graphs: comfyanonymous/ComfyUI_examples (flux, sdxl base + refiner, ltxv, "
+        "2_pass_txt2img hires fix); a real two-pass graph (area composition, latent upscale, "
+        "second KSampler at denoise 0.5): d3x-at/sd-parsers tests/resources/parsers/ComfyUI"
+    )
     cannot_know = (
         "the time of a PNG/WEBP run (Creation Time/tIME chunk, else the file's modification "
         "time), the GPU unless the extra data names it, energy unless measured"

@@ -129,6 +129,11 @@ class ElevenLabsAdapter(JoinedAdapter):
         "song.generation_settings.model_id/prompt/song_length_ms, song.metadata.title/genres/"
         "languages, song.download_url (without its signed query), product_type_source, chat id"
     )
+    seen_in = (
+        "music chats: a real GET /v1/music/chats capture documented in a public browser-"
+        "extension capture contract (code search); song fields: elevenlabs/elevenlabs-python "
+        "src/elevenlabs/types/song_source_context.py"
+    )
     cannot_know = (
         "audio duration of speech (measure the file; a song's is its requested length), plan "
         "tier, who the cloned voice belongs to"

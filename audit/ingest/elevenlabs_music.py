@@ -15,7 +15,7 @@ from typing import Any
 
 from audit.errors import RecordError
 from audit.ingest._records import json_records, pointer
-from audit.ingest._util import iso_time, opt_dict, opt_float, opt_list, opt_str, pipe, required
+from audit.ingest._util import opt_dict, opt_float, opt_list, opt_str, pipe, required, time_at
 from audit.ingest.base import Item, Source, build
 
 #: ``song.status`` → Status.
@@ -60,9 +60,9 @@ def music_item(source: Source, locator: str, chat: dict[str, Any], adapter: str)
     word = (opt_str(song, "status", "song.status") or ("" if song else "pending")).lower()
     if word not in STATUS:
         raise RecordError("unknown song status", field="song.status", value=word, choices=STATUS)
-    created = iso_time(song, "created_at_utc", "song.created_at_utc")
-    created = created or iso_time(chat, "created_at_utc")
-    finished = iso_time(song, "finished_at_utc", "song.finished_at_utc")
+    created = time_at(song, "created_at_utc", "song.created_at_utc")
+    created = created or time_at(chat, "created_at_utc")
+    finished = time_at(song, "finished_at_utc", "song.finished_at_utc")
     length_ms = opt_float(settings, "song_length_ms", "song.generation_settings.song_length_ms")
     title = opt_str(meta, "title", "song.metadata.title") or opt_str(chat, "title")
     attributes: dict[str, Any] = {

@@ -22,13 +22,12 @@ from audit.errors import RecordError
 from audit.ingest._records import each_record, json_records, pointer
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
-    epoch_time,
-    iso_time,
     opt_dict,
     opt_float,
     opt_list,
     opt_str,
     required,
+    time_at,
 )
 from audit.ingest.base import Adapter, Item, Merged, Source, build, guarded, head_text
 from audit.models import Generation
@@ -131,11 +130,20 @@ class SunoAdapter(Adapter):
         "action, status, submit_time, data: [clips]}} or {code, data: [tasks]} (pointers "
         "/data/data/<i>; a task without clips is one pending or failed record "
         "suno:task:<task_id>, folded into its clips when another file has them; a LYRICS task "
-        "is a text record); flat clips of gcui-art/suno-api (lyric, tags, duration on the clip)"
+        "is a text record); relay callbacks {code, msg, data: {callbackType, task_id, data: "
+        "[clips without status]}} (complete/error for every clip; text/first: clips with audio "
+        "complete, the others pending); flat clips of gcui-art/suno-api (lyric, tags, duration "
+        "on the clip)"
+    )
+    seen_in = (
+        "relay fetch responses with ownership.ownership_reason: Foodie05/dart_suno test/; "
+        "task statuses and actions: Suno-API/Suno-API entity/po/task.go; flat clips: "
+        "gcui-art/suno-api src/lib/SunoApi.ts (AudioInfo); callbacks: yanghaemi/"
+        "capstoneDesign_HEJZ HEJZ_back/src/main/java/com/HEJZ/HEJZ_back/dto/SunoResponse.java"
     )
     reads = (
-        "id, status, model_name, major_model_version, created_at (else the task's "
-        "submit_time), audio_url, title, handle, metadata.duration, metadata.prompt (lyrics), "
+        "id, status, model_name, major_model_version, created_at (createTime in callbacks, "
+        "else the task's submit_time), audio_url, title, handle, metadata.duration, metadata.prompt (lyrics), "
         "gpt_description_prompt, tags, negative_tags, type (each also flat on the clip), "
         "history/concat_history, edited_clip_id, upsample_clip_id, ownership.ownership_reason "
         "(attribute ownership_reason: 'subscribed' is the platform's word that the clip was "
@@ -160,7 +168,7 @@ class SunoAdapter(Adapter):
             return False
         suno = any(word in text for word in ("suno.ai", "suno.com", '"chirp'))
         music_task = '"submit_time"' in text and ('"MUSIC"' in text or '"LYRICS"' in text)
-        return suno or music_task
+        return suno or music_task or '"callbackType"' in text
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         """Every file's clips; a relay task read without clips is folded into its clips when
@@ -212,7 +220,7 @@ class SunoAdapter(Adapter):
             platform=self.platform,
             modality="text" if lyrics else "music",
             task="lyrics" if lyrics else "text_to_music",
-            created_at=required(epoch_time(task, "submit_time"), "submit_time"),
+            created_at=required(time_at(task, "submit_time"), "submit_time"),
             outputs_count=1 if allowed[word] == "succeeded" else 0,
             status=allowed[word],
             attributes={k: v for k, v in attributes.items() if v is not None},
@@ -222,7 +230,7 @@ class SunoAdapter(Adapter):
         self, source: Source, locator: str, clip: dict[str, Any], task: dict[str, Any]
     ) -> Item:
         clip_id = required(opt_str(clip, "id"), "id")
-        status = required(opt_str(clip, "status"), "status")
+        status = _status(clip, task)
         if status not in _STATUS:
             raise RecordError("unknown clip status", field="status", value=status, choices=_STATUS)
         meta = opt_dict(clip, "metadata")
@@ -252,8 +260,26 @@ class SunoAdapter(Adapter):
 
 
 def _created(clip: dict[str, Any], task: dict[str, Any]) -> Any:
-    """The clip's ``created_at``, else (relay) the task's ``submit_time`` in Unix seconds."""
-    return iso_time(clip, "created_at") or epoch_time(task, "submit_time", "task.submit_time")
+    """The clip's ``created_at`` (``createTime`` in callbacks), else the relay task's
+    ``submit_time``."""
+    return (
+        time_at(clip, "created_at")
+        or time_at(clip, "createTime")
+        or time_at(task, "submit_time", "task.submit_time")
+    )
+
+
+def _status(clip: dict[str, Any], task: dict[str, Any]) -> str:
+    """The clip's ``status``; in a relay's callback (no clip status), from its
+    ``callbackType``: complete and error for every clip, text and first (not every track done
+    yet) complete for a clip with audio, streaming for the others."""
+    status = opt_str(clip, "status")
+    kind = opt_str(task, "callbackType", "callbackType")
+    if status or kind is None:
+        return str(required(status, "status"))
+    if kind in ("complete", "error"):
+        return kind
+    return "complete" if opt_str(clip, "audio_url") else "streaming"
 
 
 def _duration(clip: dict[str, Any]) -> float | None:

@@ -4,8 +4,12 @@ Shapes (test data written here, not copied): the relay fetch response ``{code, m
 {task_id, action, status, fail_reason, submit_time, ..., data: [clips]}}`` as parsed in
 Foodie05/dart_suno ``test/`` (its clips carry ``ownership.ownership_reason: "subscribed"``), task
 statuses and actions of Suno-API/Suno-API ``entity/po/task.go`` (NOT_START, SUBMITTED, QUEUED,
-IN_PROGRESS, FAILURE, SUCCESS; MUSIC, LYRICS), and the flat clip of gcui-art/suno-api
-``src/lib/SunoApi.ts`` (``AudioInfo``: lyric, tags, duration as text).
+IN_PROGRESS, FAILURE, SUCCESS; MUSIC, LYRICS), the flat clip of gcui-art/suno-api
+``src/lib/SunoApi.ts`` (``AudioInfo``: lyric, tags, duration as text), and the callback of
+sunoapi.org-style relays ``{code, msg, data: {callbackType, task_id, data: [{id, audio_url,
+prompt, model_name, title, tags, createTime, duration}]}}`` (yanghaemi/capstoneDesign_HEJZ
+``HEJZ_back/src/main/java/com/HEJZ/HEJZ_back/dto/SunoResponse.java``; createTime as
+"YYYY-MM-DD hh:mm:ss" or Unix milliseconds in other captures).
 """
 
 from __future__ import annotations
@@ -89,6 +93,19 @@ def test_gcui_flat_clip(read: Reader, gens: GenIndex) -> None:
     assert clip.attributes == {"title": "Brume", "tags": "folk ballad, fiddle"}
 
 
-@pytest.mark.parametrize("name", ["relay-fetch.json", "relay-tasks.json", "gcui-clips.json"])
+def test_relay_callback(read: Reader, gens: GenIndex) -> None:
+    found = gens(read("suno", "suno/relay-callback.json"))
+    done = found["suno:c0000005-0000-4000-8000-000000000001"]
+    assert (done.status, done.model, done.duration_s) == (Status.succeeded, "chirp-v4-5", 176.3)
+    assert done.created_at == datetime(2026, 9, 19, 7, 30, tzinfo=UTC)
+    assert done.attributes["task_id"] == "5d2b****0001"
+    rendering = found["suno:c0000005-0000-4000-8000-000000000002"]
+    assert rendering.status == Status.pending  # "first": its audio is not there yet
+    assert rendering.created_at == datetime.fromtimestamp(1789803000, tz=UTC)
+
+
+@pytest.mark.parametrize(
+    "name", ["relay-fetch.json", "relay-tasks.json", "gcui-clips.json", "relay-callback.json"]
+)
 def test_relay_files_claimed_by_suno_only(name: str) -> None:
     assert claimants(FIXTURES / "suno" / name) == ["suno"]
