@@ -148,6 +148,8 @@ def run_rights(
         as_of=options.as_of,
         unexplained_media=sorted({c.media_name or c.name for c in result.unexplained_clips}),
         credits_text=production.ai_disclosure,
+        use=result.use_by_id() or None,
+        generated_inputs=result.generated_inputs,
     )
     return ledgers, run_rules(ctx, redact=options.redact)
 

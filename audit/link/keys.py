@@ -1,10 +1,11 @@
 """Join keys between clips of the cut and generation records, as dict indexes (linear time).
 
-Lookups are built column by column over a :class:`~audit.gentable.GenTable` (no object per
-record). Keys, in the order they are tried for a clip (docs/linking.md, "Join keys"): a platform id
-embedded in the media file name, the media file name equal to an output's, a content hash of
-local media files, a C2PA instance id. Explicit shot tags do not say which take is in the cut;
-the linker uses them for attempts.
+Lookups (:class:`~audit.link.lookup.Lookup`) are built column by column over a
+:class:`~audit.gentable.GenTable` (no object per record). Keys, in the order they are tried for a
+clip (docs/linking.md, "Join keys"): a platform id embedded in the media file name, the media
+file name equal to an output's, a name the user gave the take (:mod:`audit.link.usernames`), a
+content hash of local media files, a C2PA instance id. A shot tag that names only the shot does
+not say which take is in the cut; the linker uses it for attempts and candidates.
 """
 
 from __future__ import annotations
@@ -14,14 +15,21 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from audit.gentable import GenTable, from_generations
+from audit.link.lookup import Lookup
 from audit.link.model import Clip
 from audit.link.names import basename, id_candidates, normalise_prompt, shot_id_in
+from audit.link.usernames import (
+    file_name_key,
+    output_name_keys,
+    prompt_shot,
+    tag_name,
+    take_key,
+)
 from audit.models import Generation
 
 #: Platform ids shorter than this are not looked for in file names ("take_1" holds "1").
@@ -46,131 +54,6 @@ SHA256_ATTRIBUTES = ("sha256", "output_sha256")
 _CHUNK = 1 << 20
 
 
-class Lookup:
-    """key → rows holding it (row order, each row once), over parallel arrays of keys and rows.
-
-    Keys are grouped (``pandas.factorize``) on the first query, so a lookup nobody consults costs
-    nothing; a query is then a hash lookup of the key and a slice.
-    """
-
-    def __init__(
-        self,
-        keys: np.ndarray | Callable[[slice], np.ndarray] | None,
-        rows: np.ndarray,
-        factorized: tuple[np.ndarray, Any] | None = None,
-    ) -> None:
-        """``keys`` are the keys of ``rows``, or a function giving those of ``rows[part]`` (made
-        only when needed, a block at a time when :meth:`prepare` is used); with ``factorized``
-        (codes of each row, distinct keys), keys may be None."""
-        self._keys, self._rows = keys, rows
-        self._factorized = factorized
-        self._built = False
-        self._only: set[str] | None = None
-
-    def _keys_of(self, part: slice) -> np.ndarray:
-        keys = self._keys
-        if keys is None:
-            raise ValueError("a Lookup without keys needs its factorization")
-        return keys(part) if callable(keys) else keys[part]
-
-    def prepare(self, queries: Iterable[str]) -> None:
-        """Group only the keys among ``queries`` (the others are grouped if ever asked for):
-        a million platform ids are matched against a few thousand clip names, a block of rows
-        at a time, without keeping the million keys."""
-        if self._built:
-            return
-        wanted = pd.Index(list(dict.fromkeys(q for q in queries if q)), dtype=object)
-        keys, rows = [_OBJECTS], [_EMPTY]
-        for start in range(0, len(self._rows) if len(wanted) else 0, _PART):
-            part = slice(start, start + _PART)
-            block = self._keys_of(part)
-            keep = wanted.get_indexer(pd.Index(block, dtype=object)) >= 0
-            keys.append(block[keep])
-            rows.append(self._rows[part][keep])
-        self._group(np.concatenate(keys), np.concatenate(rows), None)
-        self._only = set(wanted.tolist())
-
-    def _build(self) -> None:
-        keys = None if self._factorized is not None else self._keys_of(slice(None))
-        self._group(keys, self._rows, self._factorized)
-        self._only = None
-
-    def _group(
-        self, keys: np.ndarray | None, rows: np.ndarray, factorized: tuple[np.ndarray, Any] | None
-    ) -> None:
-        if factorized is not None:
-            codes, uniques = factorized
-            given = codes >= 0
-            codes, rows = codes[given], rows[given]
-        else:
-            if keys is None:
-                raise ValueError("a Lookup without keys needs its factorization")
-            given = pd.notna(keys)
-            if not given.all():
-                keys, rows = keys[given], rows[given]
-            codes, uniques = pd.factorize(keys)
-        order = np.argsort(codes, kind="stable")
-        self.rows = rows[order]
-        self.starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))])
-        self.keys = pd.Index(uniques, dtype=object)
-        self.codes = codes
-        self._repeats = _repeated(codes, rows)
-        self._built = True
-
-    def code(self, key: str | None) -> int:
-        if not self._built or (self._only is not None and key and key not in self._only):
-            self._build()
-        if not key:
-            return -1
-        try:
-            found = self.keys.get_loc(key)
-        except KeyError:
-            return -1
-        return int(found)
-
-    def get(self, key: str | None) -> list[int]:
-        """The rows of one key, in row order."""
-        rows: list[int] = self.rows_of(self.code(key)).tolist()
-        return rows
-
-    def rows_of(self, code: int) -> np.ndarray:
-        """Rows of a code given by :meth:`code` (or of the factorization given at init)."""
-        if not self._built:
-            self._build()
-        if code < 0:
-            return _EMPTY
-        found = self.rows[self.starts[code] : self.starts[code + 1]]
-        return _unique_in_order(found) if code in self._repeats else found
-
-    def all_keys(self) -> list[str]:
-        if not self._built or self._only is not None:
-            self._build()
-        keys: list[str] = [str(key) for key in self.keys.tolist()]
-        return keys
-
-
-_EMPTY = np.zeros(0, dtype=np.int64)
-_OBJECTS = np.zeros(0, dtype=object)
-#: Rows per block when keys are made a block at a time.
-_PART = 1 << 17
-
-
-def _repeated(codes: np.ndarray, rows: np.ndarray) -> set[int]:
-    """Codes under which one row appears more than once (a record naming a key twice)."""
-    if not len(rows):
-        return set()
-    per_row = np.bincount(rows)
-    if per_row.max() < 2:
-        return set()
-    several = per_row[rows] > 1
-    pairs = pd.DataFrame({"code": codes[several], "row": rows[several]})
-    return set(pairs[pairs.duplicated()]["code"].tolist())
-
-
-def _unique_in_order(rows: np.ndarray) -> np.ndarray:
-    return np.asarray(list(dict.fromkeys(rows.tolist())), dtype=np.int64)
-
-
 @dataclass
 class Index:
     """Lookups over the rows of a :class:`~audit.gentable.GenTable` (positions are rows)."""
@@ -186,10 +69,18 @@ class Index:
     by_sha256: Lookup
     #: per row: the code of its normalised prompt in ``by_prompt`` (-1: none)
     prompt_codes: np.ndarray
-    #: per row: the code of its shot tag's key in ``by_tag`` (-1: none)
+    #: per row: the code of its shot tag's key in ``by_tag`` (-1: none); a record with no tag
+    #: takes the shot id its prompt carries (:func:`~audit.link.usernames.prompt_shot`)
     tag_codes: np.ndarray
     #: content inputs (uri, row) of every row, as a side table
     content_inputs: pd.DataFrame
+    #: user-set names: a take's own tag (:func:`~audit.link.usernames.tag_name`), output stems
+    by_user_tag: Lookup
+    by_user_output: Lookup
+    #: ``<shot>#<take>`` of each tag (:func:`~audit.link.usernames.take_key`)
+    by_take: Lookup
+    #: per row: True when the job succeeded (only those can be in the cut)
+    succeeded: np.ndarray
 
 
 def tag_key(shot_tag: str | None) -> str | None:
@@ -200,14 +91,34 @@ def tag_key(shot_tag: str | None) -> str | None:
 
 
 def _normalised(
-    column: np.ndarray, how: Callable[[str | None], str | None]
-) -> tuple[np.ndarray, np.ndarray]:
-    """``how`` applied to each distinct cell once (cells that are not text count as empty):
-    (code of each row's key or -1, the distinct keys)."""
+    column: np.ndarray, *hows: Callable[[str | None], str | None]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each of ``hows`` applied to each distinct cell once (cells that are not text count as
+    empty): per function, (code of each row's key or -1, the distinct keys)."""
     codes, uniques = pd.factorize(column)
-    keys = [(how(u) or None) if isinstance(u, str) else None for u in uniques]
-    key_codes, distinct = pd.factorize(np.asarray([*keys, None], dtype=object))
-    return key_codes[codes], distinct
+    found = []
+    for how in hows:
+        keys = [(how(u) or None) if isinstance(u, str) else None for u in uniques]
+        key_codes, distinct = pd.factorize(np.asarray([*keys, None], dtype=object))
+        found.append((key_codes[codes], distinct))
+    return found
+
+
+def _with_prompt_shots(
+    tags: tuple[np.ndarray, np.ndarray], prompts: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Shot keys of the tags, with the shot id a prompt carries where a record has no tag."""
+    (tag_codes, tag_keys), (prompt_codes, prompt_keys) = tags, prompts
+    untagged = (tag_codes < 0) & (prompt_codes >= 0)
+    if not untagged.any():
+        return tags
+    merged = np.where(untagged, len(tag_keys) + prompt_codes, tag_codes)
+    given = merged >= 0
+    names = np.asarray([*tag_keys, *prompt_keys], dtype=object)[merged[given]]
+    codes, keys = pd.factorize(names)
+    full = np.full(len(merged), -1, dtype=np.int64)
+    full[given] = codes
+    return full, np.asarray(keys, dtype=object)
 
 
 def _pids(ids: np.ndarray) -> np.ndarray:
@@ -251,9 +162,12 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
     content = inputs[~inputs["role"].isin(REFERENCE_ROLES) & ~inputs["uri"].str.startswith("gen:")][
         ["row", "uri"]
     ].reset_index(drop=True)
-    prompt_codes, prompt_keys = _normalised(table.column("prompt"), normalise_prompt)
+    (prompt_codes, prompt_keys), prompt_shots = _normalised(
+        table.column("prompt"), normalise_prompt, prompt_shot
+    )
     by_prompt = Lookup(None, rows, (prompt_codes, prompt_keys))
-    tag_codes, tag_keys = _normalised(table.column("shot_tag"), tag_key)
+    shots, user_tags, takes = _normalised(table.column("shot_tag"), tag_key, tag_name, take_key)
+    tag_codes, tag_keys = _with_prompt_shots(shots, prompt_shots)
     c2pa = table.column("attr_c2pa_instance_id")
     sha = np.concatenate([table.column(f"attr_{a}") for a in SHA256_ATTRIBUTES])
     return Index(
@@ -269,6 +183,10 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
         prompt_codes=prompt_codes,
         tag_codes=tag_codes,
         content_inputs=content,
+        by_user_tag=Lookup(None, rows, user_tags),
+        by_user_output=Lookup(lambda part: output_name_keys(out_values[part]), out_rows),
+        by_take=Lookup(None, rows, takes),
+        succeeded=table.column("status") == "succeeded",
     )
 
 
@@ -363,6 +281,9 @@ def match_clip(
     hits.update(index.by_url.get(clip.media_url or ""))
     if hits:
         return sorted(hits), "file_name"
+    hits = user_named(index, names)
+    if hits:
+        return sorted(hits), "user_name"
     if local is not None and clip.media_name:
         hits = local.match(clip.media_name, index)
         if hits:
@@ -372,6 +293,18 @@ def match_clip(
     if hits:
         return sorted(hits), "c2pa_instance_id"
     return [], None
+
+
+def user_named(index: Index, names: list[str]) -> set[int]:
+    """Succeeded generations a clip's names name (key 3): a stem equal to a take's own tag or
+    to an output's stem, else the same shot and take number as a tag."""
+    keys = {key for name in names if (key := file_name_key(name))}
+    hits = {row for key in keys for row in index.by_user_tag.get(key)}
+    hits.update(row for key in keys for row in index.by_user_output.get(key))
+    if not hits:
+        takes = {take for name in names if (take := take_key(basename(name)))}
+        hits = {row for take in takes for row in index.by_take.get(take)}
+    return {row for row in hits if index.succeeded[row]}
 
 
 def _unique(names: Iterable[str | None]) -> list[str]:

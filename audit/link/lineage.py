@@ -1,8 +1,8 @@
 """Lineage: which generation made the input of which, across platforms.
 
 An edge runs from a parent to a child when the child names the parent in ``parent_ids``, lists
-``gen:<parent id>`` as an input, or takes as input a URL (or a file name no other generation
-output) that the parent produced. Edges through style, character, voice or model references
+``gen:<parent id>`` as an input, takes as input a URL (or a file name no other generation
+output) that the parent produced, or an input whose path holds the parent's platform id. Edges through style, character, voice or model references
 (:data:`~audit.link.keys.REFERENCE_ROLES`) count for ancestry but not for sibling attempts.
 Every walk keeps a visited set, so a cycle in the records cannot hang it.
 """
@@ -10,14 +10,20 @@ Every walk keeps a visited set, so a cycle in the records cannot hang it.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import pandas as pd
 
 from audit.gentable import GenTable
-from audit.link.keys import REFERENCE_ROLES, Index
-from audit.link.names import basename
+from audit.link.keys import MIN_PID_CHARS, REFERENCE_ROLES, Index
+from audit.link.names import basename, id_candidates
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
+#: Only the end of a long path is searched for ids (the file name and its folders).
+_PATH_CHARS = 240
 
 #: Warnings of one kind listed one by one before they are summed up in one line.
 MAX_LISTED = 20
@@ -67,6 +73,8 @@ class Graph:
     parents: Csr
     content_children: Csr
     warnings: list[str] = field(default_factory=list)
+    #: input URLs and paths found to be another generation's output (by any key)
+    generated_inputs: frozenset[str] = frozenset()
 
 
 def _where(table: GenTable, i: int) -> str:
@@ -97,34 +105,70 @@ def _named_edges(index: Index) -> pd.DataFrame:
     return named.assign(parent=found)
 
 
-def _resolve_uri(index: Index, uri: str) -> list[int]:
+def _resolve_uri(index: Index, uri: str, candidates: dict[str, set[str]]) -> tuple[list[int], bool]:
+    """The records whose output a URL is; else the one record whose output has its file name;
+    else the records whose platform id is among the tokens of its path (a Midjourney download
+    ``…/<job uuid>_0.png`` given to Kling), as for clips (docs/linking.md, "Lineage"). The flag
+    says the last key told."""
     hits = index.by_url.get(uri)
     if hits:
-        return hits
+        return hits, False
     name = basename(uri)
     named = index.by_output_name.get(name.lower()) if name else []
-    return named if len(named) == 1 else []
+    if len(named) == 1:
+        return named, False
+    cands = candidates.get(uri, ())
+    return sorted({row for cand in cands for row in index.by_pid.get(cand)}), True
 
 
-def _uri_edges(index: Index) -> pd.DataFrame:
-    """Edges through input files another record output (by URL, else by a unique name)."""
+def input_id_candidates(index: Index) -> dict[str, set[str]]:
+    """Per distinct input URL or path (``gen:`` inputs aside): the runs of tokens of its path
+    long enough to be a platform id (:data:`~audit.link.keys.MIN_PID_CHARS`)."""
+    inputs = index.table.inputs
+    uris = dict.fromkeys(inputs.loc[~inputs["uri"].str.startswith("gen:"), "uri"].tolist())
+    found = {}
+    for uri in uris:
+        path = unquote(urlsplit(uri).path) if _SCHEME.match(uri) else uri
+        cands = {c for c in id_candidates(path[-_PATH_CHARS:]) if len(c) >= MIN_PID_CHARS}
+        if cands:
+            found[uri] = cands
+    return found
+
+
+def _uri_edges(
+    index: Index, candidates: dict[str, set[str]]
+) -> tuple[pd.DataFrame, frozenset[str]]:
+    """Edges through input files another record output (by URL, else by a unique name, else by
+    a platform id in the path), and the inputs so resolved; a record is never its own parent by
+    name."""
     inputs = index.table.inputs
     plain = inputs[~inputs["uri"].str.startswith("gen:")]
-    resolved = {uri: _resolve_uri(index, uri) for uri in dict.fromkeys(plain["uri"].tolist())}
+    resolved = {
+        uri: _resolve_uri(index, uri, candidates) for uri in dict.fromkeys(plain["uri"].tolist())
+    }
     rows, parents, content = [], [], []
     for row, uri, role in plain[["row", "uri", "role"]].itertuples(index=False, name=None):
-        for j in resolved[uri]:
+        found, by_token = resolved[uri]
+        for j in found:
+            if j == row and by_token:
+                continue  # a record whose input path holds its own id: not an edge
             rows.append(row)
             parents.append(j)
             content.append(role not in REFERENCE_ROLES)
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {"row": np.asarray(rows, dtype=np.int64), "parent": np.asarray(parents, dtype=np.int64),
          "content": np.asarray(content, dtype=bool)}
     )  # fmt: skip
+    return frame, frozenset(uri for uri, (found, _) in resolved.items() if found)
 
 
-def build_graph(index: Index) -> Graph:
-    """Parent and child lists for every row, with dangling-reference and cycle warnings."""
+def build_graph(index: Index, candidates: dict[str, set[str]] | None = None) -> Graph:
+    """Parent and child lists for every row, with dangling-reference and cycle warnings.
+
+    ``candidates`` are the platform-id candidates of input paths (:func:`input_id_candidates`;
+    computed here when not given)."""
+    if candidates is None:
+        candidates = input_id_candidates(index)
     table = index.table
     count = len(table)
     named = _named_edges(index)
@@ -136,7 +180,8 @@ def build_graph(index: Index) -> Graph:
         )
     ]
     columns = ["row", "parent", "content"]
-    edges = pd.concat([named.loc[named["parent"] >= 0, columns], _uri_edges(index)])
+    uri_edges, generated = _uri_edges(index, candidates)
+    edges = pd.concat([named.loc[named["parent"] >= 0, columns], uri_edges])
     edges = edges.sort_values("row", kind="stable")
     loops = edges["row"].to_numpy() == edges["parent"].to_numpy()
     self_loops = [
@@ -148,7 +193,7 @@ def build_graph(index: Index) -> Graph:
     parents = Csr.from_pairs(unique["row"].to_numpy(), unique["parent"].to_numpy(), count)
     content = edges[edges["content"].to_numpy(dtype=bool)].drop_duplicates(["row", "parent"])
     children = Csr.from_pairs(content["parent"].to_numpy(), content["row"].to_numpy(), count)
-    graph = Graph(parents, children)
+    graph = Graph(parents, children, generated_inputs=generated)
     graph.warnings += _capped(dangling, "dangling lineage references")
     cycles = find_cycles(table, parents) if _has_cycle(parents) else []
     graph.warnings += _capped(self_loops + cycles, "lineage cycles")

@@ -8,7 +8,9 @@ strongest role (kept/ancestor links win over attempt links). What reaches no sho
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -17,15 +19,17 @@ import pandas as pd
 from audit.gentable import GenTable
 from audit.link.coverage import union_seconds
 from audit.link.keys import Index, LocalMedia, build_index, match_clip
-from audit.link.lineage import Graph, build_graph
+from audit.link.lineage import Graph, build_graph, input_id_candidates
 from audit.link.model import Clip, Timeline
-from audit.link.names import id_candidates, stem
+from audit.link.names import id_candidates, sequence_of, shot_id_in, stem
 from audit.link.pairs import Pairs, attempts, reach
 from audit.link.result import (
     CUE_PREFIX,
     LinkResult,
     _Unit,
 )
+from audit.link.status import AUDIO_MODALITIES, use_status
+from audit.link.usernames import file_name_key
 from audit.models import Generation
 
 
@@ -60,88 +64,155 @@ def link(
     scan); generations whose ``attributes["c2pa_instance_id"]`` equals it are kept.
     """
     index = build_index(generations)
-    graph = build_graph(index)
-    local = LocalMedia(root)
     units = _units(timeline)
+    names = [name for unit in units for c in unit.clips for name in (c.media_name, c.name) if name]
+    uri_candidates = input_id_candidates(index)
     index.by_pid.prepare(
-        cand for unit in units for clip in unit.clips
-        for name in (clip.media_name, clip.name) if name for cand in id_candidates(name)
-    )  # fmt: skip
-    shares, keys, unexplained, warnings = _walk_units(units, index, graph, local, instance_ids)
+        itertools.chain(
+            (cand for name in names for cand in id_candidates(name)), *uri_candidates.values()
+        )
+    )
+    index.by_user_output.defer(key for name in names if (key := file_name_key(name)))
+    graph = build_graph(index, uri_candidates)
+    local = LocalMedia(root)
+    matches = [_kept(unit, index, local, instance_ids) for unit in units]
+    units, matches, renamed = _named_by_kept(units, matches, index)
+    shares, unresolved, warnings = _walk_units(units, matches, index, graph)
     allocation_rows = _allocate(shares)
     linked = _rows_linked(len(index.table), allocation_rows)
-    warnings = graph.warnings + warnings + local.warnings + _unknown_tags(index, units, linked)
+    modalities = index.table.column("modality")
+    audio_unchecked = bool(timeline.shots) and not timeline.audio
+    audio_unchecked &= bool(np.isin(modalities, list(AUDIO_MODALITIES)).any())
+    use = use_status(
+        allocation_rows, unresolved, index.succeeded, modalities, graph.parents, audio_unchecked
+    )
+    notes = [AUDIO_UNCHECKED] if audio_unchecked else []
+    warnings = (
+        graph.warnings + renamed + warnings + local.warnings + notes
+        + _unknown_tags(index, units, linked)
+    )  # fmt: skip
+    missed = [
+        clip
+        for match in matches
+        for clip, key in zip(match.clips, match.keys, strict=True)
+        if not key
+    ]
     return LinkResult(
         table=index.table,
         allocation_rows=allocation_rows,
         units=units,
-        join_keys=[tuple(sorted(k)) for k in keys],
+        join_keys=[tuple(sorted({k for k in m.keys if k})) for m in matches],
         unexplained_clips=sorted(
-            unexplained, key=lambda c: (c.kind != "picture", c.record_in_s, c.track)
+            missed, key=lambda c: (c.kind != "picture", c.record_in_s, c.track)
         ),
         warnings=warnings,
+        use=use,
+        clip_keys=[tuple(m.keys) for m in matches],
+        unresolved=unresolved,
+        audio_unchecked=audio_unchecked,
+        generated_inputs=graph.generated_inputs,
     )
 
 
-def _walk_units(
-    units: list[_Unit],
-    index: Index,
-    graph: Graph,
-    local: LocalMedia,
-    instance_ids: dict[str, str] | None,
-) -> tuple[list[np.ndarray], list[set[str]], list[Clip], list[str]]:
-    """(row, unit, rank) arrays of every unit's kept, ancestors and attempts, join keys by
-    unit, unexplained clips and warnings."""
-    keys: list[set[str]] = []
-    unexplained: list[Clip] = []
-    kept_rows: list[int] = []
-    kept_units: list[int] = []
-    for u, unit in enumerate(units):
-        kept_set, found, missed = _kept(unit, index, local, instance_ids)
-        keys.append(found)
-        unexplained += missed
-        kept_rows += sorted(kept_set)
-        kept_units += [u] * len(kept_set)
-    if not units:
-        return [], keys, unexplained, []
-    kept = Pairs.of(np.asarray(kept_rows, dtype=np.int64), np.asarray(kept_units), len(units))
-    ancestors = reach(kept, graph.parents, kept)
-    tried = attempts(graph, index, kept | ancestors, [unit.shot_id for unit in units])
-    shares = [
-        np.stack([found.rows, found.units, np.full(len(found.keys), rank)])
-        for rank, found in enumerate((kept, ancestors, tried))
-    ]
-    return shares, keys, unexplained, _unmade(units, kept, tried)
+#: Said once when the cut has picture only.
+AUDIO_UNCHECKED = (
+    "the cut has no audio track: music, voice and sound generations could not be checked "
+    "against it; they are counted as possibly in the film"
+)
 
 
-def _unmade(units: list[_Unit], kept: Pairs, tried: Pairs) -> list[str]:
-    """One warning per unit with attempts but no kept generation, in unit order."""
-    has_kept = np.bincount(kept.units, minlength=len(units))
-    tries = np.bincount(tried.units, minlength=len(units))
-    return [
-        f"{unit.shot_id}: {tries[u]} generation(s) tagged or related, but none made "
-        f"the media of its clips ({', '.join(c.name for c in unit.clips)})"
-        for u, unit in enumerate(units)
-        if not has_kept[u] and tries[u]
-    ]
+@dataclass
+class _Match:
+    """What the join keys found for one unit: kept rows, and the key of each clip (None: none)."""
+
+    kept: set[int]
+    clips: tuple[Clip, ...]
+    keys: list[str | None]
 
 
 def _kept(
     unit: _Unit, index: Index, local: LocalMedia, instance_ids: dict[str, str] | None
-) -> tuple[set[int], set[str], list[Clip]]:
-    """Generations whose output is the media of the unit's clips, the keys used, and the clips
-    no generation explains."""
+) -> _Match:
+    """Generations whose output is the media of the unit's clips, and the key of each clip."""
     kept: set[int] = set()
-    found: set[str] = set()
-    missed: list[Clip] = []
+    keys: list[str | None] = []
     for clip in unit.clips:
         hits, key = match_clip(clip, index, local, instance_ids)
-        if key is None:
-            missed.append(clip)
-        else:
-            kept.update(hits)
-            found.add(key)
-    return kept, found, missed
+        kept.update(hits)
+        keys.append(key)
+    return _Match(kept, unit.clips, keys)
+
+
+def _shot_of_kept(kept: set[int], index: Index) -> str | None:
+    """The one shot id the tags (or prompts) of kept generations name, else None."""
+    tags = index.by_tag
+    tags.code(None)  # grouped
+    codes = {int(index.tag_codes[row]) for row in kept} - {-1}
+    shots = {shot_id_in(str(tags.keys[code])) for code in codes} - {None}
+    return shots.pop() if len(shots) == 1 else None
+
+
+def _named_by_kept(
+    units: list[_Unit], matches: list[_Match], index: Index
+) -> tuple[list[_Unit], list[_Match], list[str]]:
+    """Picture units whose clips carry no shot id (``video_683….mp4``) take the shot id of their
+    kept generations' tag; units that end up with one id are merged. One line per rename."""
+    out: dict[str, tuple[_Unit, _Match]] = {}
+    lines = []
+    for unit, match in zip(units, matches, strict=True):
+        shot = None
+        if unit.kind == "picture" and not shot_id_in(unit.shot_id) and match.kept:
+            shot = _shot_of_kept(match.kept, index)
+        if shot:
+            lines.append(f"{unit.shot_id}: no shot id in the clip's name; shot {shot} "
+                         "from the tag of its kept generation")  # fmt: skip
+            unit = replace(unit, shot_id=shot, sequence=sequence_of(shot))
+        if unit.shot_id in out:
+            first, seen = out[unit.shot_id]
+            unit = replace(first, duration_s=first.duration_s + unit.duration_s,
+                           clips=first.clips + unit.clips)  # fmt: skip
+            match = _Match(seen.kept | match.kept, unit.clips, seen.keys + match.keys)
+        out[unit.shot_id] = (unit, match)
+    return [u for u, _ in out.values()], [m for _, m in out.values()], lines
+
+
+def _walk_units(
+    units: list[_Unit], matches: list[_Match], index: Index, graph: Graph
+) -> tuple[list[np.ndarray], np.ndarray, list[str]]:
+    """(row, unit, rank) arrays of every unit's kept, ancestors and attempts (an unresolved
+    unit's candidates with their ancestors), which units are unresolved, and warnings."""
+    kept_rows: list[int] = []
+    kept_units: list[int] = []
+    for u, match in enumerate(matches):
+        kept_rows += sorted(match.kept)
+        kept_units += [u] * len(match.kept)
+    if not units:
+        return [], np.zeros(0, dtype=bool), []
+    kept = Pairs.of(np.asarray(kept_rows, dtype=np.int64), np.asarray(kept_units), len(units))
+    ancestors = reach(kept, graph.parents, kept)
+    chain = kept | ancestors
+    tried = attempts(graph, index, chain, [unit.shot_id for unit in units])
+    has_kept = np.bincount(kept.units, minlength=len(units)) > 0
+    open_ = Pairs(tried.keys[~has_kept[tried.units]], len(units))
+    tried = tried | reach(open_, graph.parents, chain | tried)
+    unresolved = ~has_kept & (np.bincount(tried.units, minlength=len(units)) > 0)
+    shares = [
+        np.stack([found.rows, found.units, np.full(len(found.keys), rank)])
+        for rank, found in enumerate((kept, ancestors, tried))
+    ]
+    return shares, unresolved, _unmade(units, unresolved, tried)
+
+
+def _unmade(units: list[_Unit], unresolved: np.ndarray, tried: Pairs) -> list[str]:
+    """One warning per unresolved unit (candidates, no kept generation), in unit order."""
+    tries = np.bincount(tried.units, minlength=len(units))
+    return [
+        f"{unit.shot_id}: {tries[u]} generation(s) tagged or related, but none made "
+        f"the media of its clips ({', '.join(c.name for c in unit.clips)}); unresolved: "
+        "they are its candidates"
+        for u, unit in enumerate(units)
+        if unresolved[u]
+    ]
 
 
 def _allocate(shares: list[np.ndarray]) -> pd.DataFrame:

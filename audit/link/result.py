@@ -38,7 +38,8 @@ class Allocation:
 @dataclass(frozen=True)
 class ShotLink:
     """What serves one picture shot or audio cue. ``join_keys`` tell how the kept ones were
-    found (platform_id, file_name, content_hash, c2pa_instance_id)."""
+    found (platform_id, file_name, user_name, content_hash, c2pa_instance_id). An
+    ``unresolved`` one has no kept generation; its ``attempt_ids`` are its candidates."""
 
     shot_id: str
     sequence: str | None
@@ -50,6 +51,8 @@ class ShotLink:
     platforms: tuple[str, ...]
     clip_names: tuple[str, ...]
     join_keys: tuple[str, ...] = ()
+    #: no kept generation is known, but these candidates were made for it (its attempts)
+    unresolved: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,16 @@ class LinkResult:
     unexplained_clips: list[Clip]
     warnings: list[str]
     replaced: list[Generation] | None = None
+    #: per row: use status code (:data:`~audit.link.status.USE_NAMES`); None: not computed
+    use: np.ndarray | None = None
+    #: per unit, per clip: the join key that explained it (None: unexplained)
+    clip_keys: list[tuple[str | None, ...]] = field(default_factory=list)
+    #: per unit: candidates known, no kept generation
+    unresolved: np.ndarray | None = None
+    #: the cut has no audio track to check sound generations against
+    audio_unchecked: bool = False
+    #: input URLs and paths that are the output of another generation (lineage found them)
+    generated_inputs: frozenset[str] = frozenset()
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def _memo(self, name: str, make: Callable[[], T]) -> T:
@@ -200,8 +213,19 @@ class LinkResult:
         """The same links over changed records (same ids, same order), e.g. for ``whatif``."""
         return LinkResult(
             from_generations(gens), self.allocation_rows, self.units, self.join_keys,
-            self.unexplained_clips, self.warnings, replaced=gens,
+            self.unexplained_clips, self.warnings, replaced=gens, use=self.use,
+            clip_keys=self.clip_keys, unresolved=self.unresolved,
+            audio_unchecked=self.audio_unchecked, generated_inputs=self.generated_inputs,
         )  # fmt: skip
+
+    def use_by_id(self) -> dict[str, str]:
+        """Generation id → use status name (in_film, possibly_in_film, not_in_film)."""
+        from audit.link.status import USE_NAMES
+
+        if self.use is None:
+            return {}
+        names = np.asarray(USE_NAMES, dtype=object)[self.use]
+        return dict(zip(self.table.column("id").tolist(), names.tolist(), strict=True))
 
 
 @dataclass(frozen=True)
@@ -255,6 +279,7 @@ def shot_links(result: LinkResult) -> list[ShotLink]:
             platforms=tuple(sorted(seen[u])),
             clip_names=tuple(dict.fromkeys(c.name for c in unit.clips)),
             join_keys=result.join_keys[u],
+            unresolved=bool(result.unresolved[u]) if result.unresolved is not None else False,
         )
         for u, unit in enumerate(result.units)
     ]

@@ -88,6 +88,11 @@ class Severity(StrEnum):
 
 
 SEVERITY_ORDER = {Severity.blocker: 0, Severity.warning: 1, Severity.info: 2}
+#: What a finding on generations not proven to be in the film adds to its message.
+USE_NOTES = {
+    "possibly_in_film": N_("To verify: not proven to be in the film."),
+    "not_in_film": N_("Not in the film: for information."),
+}
 
 
 class Finding(BaseModel):
@@ -119,6 +124,11 @@ class Finding(BaseModel):
         description="placeholder values of message and fix: names, file:line, counts, ISO dates",
     )
     doc_url: str = Field(description="docs/rules.md#<code lowercase>")
+    use: str | None = Field(
+        default=None,
+        description="use status of its generations: in_film, possibly_in_film (to verify: not "
+        "proven to be in the film), not_in_film (information only); None: not about generations",
+    )
 
     def localised(self, fmt: Formatter) -> tuple[str, str]:
         """(message, fix) translated for ``fmt.lang``, numbers and dates written its way, and
@@ -127,10 +137,10 @@ class Finding(BaseModel):
             key: local_labels(value, fmt) if isinstance(value, str) else value
             for key, value in self.params.items()
         }
-        return (
-            localise(self.message_id, self.message_id_plural, params, fmt),
-            localise(self.fix_id, None, params, fmt),
-        )
+        message = localise(self.message_id, self.message_id_plural, params, fmt)
+        if self.use in USE_NOTES:
+            message = f"{message} {gettext(fmt.lang, USE_NOTES[self.use])}"
+        return message, localise(self.fix_id, None, params, fmt)
 
     def local_evidence(self, fmt: Formatter) -> list[str]:
         """The evidence for a French reader: its labels (``source:``, ``note:``…) in French, and
@@ -167,6 +177,13 @@ class AuditContext:
     training_claims: TrainingClaims = field(default_factory=load_training_claims)
     unexplained_media: list[str] = field(default_factory=list)
     credits_text: str | None = None
+    #: generation id → use status (in_film, possibly_in_film, not_in_film), from linking; None:
+    #: the kept generations and their lineage are the film (docs/rules.md, "What is checked")
+    use: dict[str, str] | None = None
+    #: inputs linking found to be another generation's output (e.g. by a platform id in a path)
+    generated_inputs: frozenset[str] = frozenset()
+    #: the use status the rules look at in this pass (set by :func:`run_rules`)
+    tier: str = "in_film"
 
 
 Check = Callable[[AuditContext], Iterable[Finding]]
@@ -368,11 +385,13 @@ def run_rules(
 ) -> list[Finding]:
     """Run every registered rule (or those in ``only``); findings sorted by severity, code and
     first evidence. ``redact`` replaces consent subjects' names by ``person #N``."""
+    from audit.rules.tiers import scoped
+
     wanted = set(only) if only is not None else None
     found: list[Finding] = []
     for code, registered in registry().items():
         if wanted is None or code in wanted:
-            found.extend(registered.check(ctx))
+            found.extend(scoped(registered, ctx))
     if redact:
         names = redaction_map(ctx)
         found = [_redacted(item, names) for item in found]

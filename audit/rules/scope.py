@@ -63,9 +63,15 @@ CLONED_CATEGORIES = frozenset({"cloned", "professional", "famous"})
 
 
 def used_generations(ctx: AuditContext) -> list[Generation]:
-    """Generations whose output reaches the film: the kept ones and everything they derive from
-    (parents, ``gen:`` inputs, inputs that are another generation's output). When linking kept
-    nothing (no timeline), every succeeded generation counts. Sorted by id."""
+    """The generations a rule looks at, sorted by id: with linking's use status
+    (``ctx.use``), those of the pass's status (``ctx.tier``: in the film, possibly in it, not in
+    it); else those whose output reaches the film: the kept ones and everything they derive from
+    (parents, ``gen:`` inputs, inputs that are another generation's output), or every succeeded
+    generation when linking kept nothing (no timeline)."""
+    if ctx.use is not None:
+        use, tiers = ctx.use, set(ctx.tier.split("+"))
+        chosen = (g for g in ctx.generations if use.get(g.id, "not_in_film") in tiers)
+        return sorted(chosen, key=lambda g: g.id)
     by_id = {gen.id: gen for gen in ctx.generations}
     by_output = {out: gen.id for gen in ctx.generations for out in gen.outputs}
     kept = [gen for gen in ctx.generations if gen.kept]
@@ -88,9 +94,10 @@ def used_generations(ctx: AuditContext) -> list[Generation]:
 
 
 def generation_outputs(ctx: AuditContext) -> set[str]:
-    """Every output (URL or file name) of every generation of the production, and their names."""
+    """Every output (URL or file name) of every generation of the production, their names, and
+    the inputs linking found to be a generation's output."""
     outputs = {out for gen in ctx.generations for out in gen.outputs}
-    return outputs | {asset_name(out) for out in outputs}
+    return outputs | {asset_name(out) for out in outputs} | ctx.generated_inputs
 
 
 def covers_territories(held: Iterable[str], needed: Iterable[str]) -> list[str]:

@@ -284,7 +284,7 @@ def test_audio_cues_stock_orphans_and_stray_tags(make_gen: MakeGen, tmp_path: Pa
     assert (orphan.shot_id, orphan.kept) == (None, False)
     assert result.warnings == [
         "SC07_SH010: 1 generation(s) tagged or related, but none made the media of its clips "
-        "(SC07_SH010)",
+        "(SC07_SH010); unresolved: they are its candidates",
         "1 generation(s) tagged 'SC09_SH990', which is not a shot of the cut; they are listed as "
         "not in the final cut",
     ]

@@ -1,0 +1,120 @@
+"""Use status of every generation, and how well the cut is explained (docs/linking.md, "Use
+status" and "Linking quality").
+
+- **in the film**: kept for a clip, or an ancestor of a kept one;
+- **possibly in the film**: a candidate of an unresolved shot (its generations are known, the
+  kept one is not); an audio generation when the cut has no audio track; every succeeded
+  generation when nothing at all could be kept; and every input (ancestor) of one of those;
+- **not in the film**: the rest (failed jobs, discarded takes of resolved shots, tests).
+
+The rights rules run on all three (docs/rules.md, "What is checked").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from audit.link.lineage import Csr
+from audit.link.model import Clip
+
+IN_FILM, POSSIBLY, NOT_IN_FILM = 0, 1, 2
+#: Use status names, by code (audit.json, generations and findings).
+USE_NAMES = ("in_film", "possibly_in_film", "not_in_film")
+#: Modalities that are sound: possibly in a cut that has no audio track.
+AUDIO_MODALITIES = frozenset({"music", "sound", "speech", "voice_clone"})
+#: Why a clip is left unexplained, for the advice the report gives.
+ADVICE_UNRESOLVED = "unresolved"
+ADVICE_UNTAGGED = "untagged"
+ADVICE_NO_MEDIA = "no_media"
+
+
+def ancestors_of(rows: np.ndarray, parents: Csr) -> np.ndarray:
+    """Every row reachable from ``rows`` through parents (``rows`` included), as a mask."""
+    seen = np.zeros(len(parents.indptr) - 1, dtype=bool)
+    frontier = np.unique(rows)
+    seen[frontier] = True
+    while len(frontier):
+        found = np.unique(parents.neighbours(frontier))
+        frontier = found[~seen[found]]
+        seen[frontier] = True
+    return seen
+
+
+def use_status(
+    allocation_rows: pd.DataFrame,
+    unresolved: np.ndarray,
+    succeeded: np.ndarray,
+    modalities: np.ndarray,
+    parents: Csr,
+    audio_unchecked: bool,
+) -> np.ndarray:
+    """Per row: :data:`IN_FILM`, :data:`POSSIBLY` or :data:`NOT_IN_FILM` (int8).
+
+    ``unresolved`` flags the units with candidates and no kept generation; ``audio_unchecked``
+    says the cut has no audio track to check sound against."""
+    count = len(succeeded)
+    rows = allocation_rows["row"].to_numpy()
+    ranks = allocation_rows["rank"].to_numpy()
+    units = allocation_rows["unit"].to_numpy()
+    in_film = np.zeros(count, dtype=bool)
+    in_film[rows[ranks < 2]] = True
+    maybe = np.zeros(count, dtype=bool)
+    if len(unresolved):
+        maybe[rows[(ranks == 2) & unresolved[units]]] = True
+    if audio_unchecked:
+        maybe |= np.isin(modalities, list(AUDIO_MODALITIES))
+    if not in_film.any():
+        maybe[:] = True
+    maybe &= succeeded & ~in_film
+    maybe = ancestors_of(np.flatnonzero(maybe), parents) & ~in_film
+    status = np.full(count, NOT_IN_FILM, dtype=np.int8)
+    status[maybe] = POSSIBLY
+    status[in_film] = IN_FILM
+    return status
+
+
+@dataclass(frozen=True)
+class Unexplained:
+    """A clip no generation explains, its shot, and what would explain it."""
+
+    clip: Clip
+    shot_id: str
+    seconds: float
+    candidates: int
+    advice: str
+
+
+@dataclass(frozen=True)
+class LinkQuality:
+    """How much of the cut's picture is explained by a generation, and by which key."""
+
+    picture_s: float
+    explained_s: float
+    by_key: dict[str, float]
+    unexplained: list[Unexplained]
+    unresolved_shots: list[str]
+    audio_unchecked: bool
+
+    @property
+    def explained_share(self) -> float:
+        return self.explained_s / self.picture_s if self.picture_s else 0.0
+
+
+def clip_seconds(unit_duration_s: float, clips: tuple[Clip, ...]) -> list[float]:
+    """A unit's screen time shared among its clips in proportion to their lengths (equally
+    when none has a length)."""
+    lengths = [max(c.duration_s, 0.0) for c in clips]
+    total = sum(lengths)
+    if not total:
+        return [unit_duration_s / len(clips) if clips else 0.0 for _ in clips]
+    return [unit_duration_s * length / total for length in lengths]
+
+
+def advice_for(clip: Clip, candidates: int) -> str:
+    """Which naming advice of docs/linking.md would explain the clip."""
+    if not (clip.media_name or clip.media_url):
+        return ADVICE_NO_MEDIA if not candidates else ADVICE_UNRESOLVED
+    return ADVICE_UNRESOLVED if candidates else ADVICE_UNTAGGED
