@@ -13,12 +13,16 @@ The rights rules run on all three (docs/rules.md, "What is checked").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from audit.link.lineage import Csr
 from audit.link.model import Clip
+
+if TYPE_CHECKING:
+    from audit.link.result import LinkResult
 
 IN_FILM, POSSIBLY, NOT_IN_FILM = 0, 1, 2
 #: Use status names, by code (audit.json, generations and findings).
@@ -28,7 +32,6 @@ AUDIO_MODALITIES = frozenset({"music", "sound", "speech", "voice_clone"})
 #: Why a clip is left unexplained, for the advice the report gives.
 ADVICE_UNRESOLVED = "unresolved"
 ADVICE_UNTAGGED = "untagged"
-ADVICE_NO_MEDIA = "no_media"
 
 
 def ancestors_of(rows: np.ndarray, parents: Csr) -> np.ndarray:
@@ -113,8 +116,41 @@ def clip_seconds(unit_duration_s: float, clips: tuple[Clip, ...]) -> list[float]
     return [unit_duration_s * length / total for length in lengths]
 
 
-def advice_for(clip: Clip, candidates: int) -> str:
-    """Which naming advice of docs/linking.md would explain the clip."""
-    if not (clip.media_name or clip.media_url):
-        return ADVICE_NO_MEDIA if not candidates else ADVICE_UNRESOLVED
+def advice_for(candidates: int) -> str:
+    """Which naming advice of docs/linking.md would explain the clip: name it after one of its
+    shot's candidates, or keep a platform id in its name (or record it as a source)."""
     return ADVICE_UNRESOLVED if candidates else ADVICE_UNTAGGED
+
+
+def link_quality(result: LinkResult) -> LinkQuality:
+    """Share of the cut's picture seconds explained by a generation, by key; the unexplained
+    clips with their shot and advice; the unresolved shots."""
+    counts = result.unit_counts()
+    unresolved = result.unresolved if result.unresolved is not None else np.zeros(0, dtype=bool)
+    picture = explained = 0.0
+    by_key: dict[str, float] = {}
+    missed: list[Unexplained] = []
+    for u, unit in enumerate(result.units):
+        if unit.kind != "picture":
+            continue
+        keys = result.clip_keys[u] if u < len(result.clip_keys) else (None,) * len(unit.clips)
+        candidates = int(counts["attempts"].iloc[u]) if unresolved[u : u + 1].any() else 0
+        for clip, key, seconds in zip(unit.clips, keys, clip_seconds(unit.duration_s,
+                                                                     unit.clips), strict=True):  # fmt: skip
+            picture += seconds
+            if key:
+                explained += seconds
+                by_key[key] = by_key.get(key, 0.0) + seconds
+            else:
+                missed.append(Unexplained(clip, unit.shot_id, seconds, candidates,
+                                          advice_for(candidates)))  # fmt: skip
+    return LinkQuality(
+        picture_s=picture,
+        explained_s=explained,
+        by_key=dict(sorted(by_key.items())),
+        unexplained=missed,
+        unresolved_shots=[
+            u.shot_id for u, flag in zip(result.units, unresolved, strict=False) if flag
+        ],
+        audio_unchecked=result.audio_unchecked,
+    )

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from audit.pipeline import AuditRun
 
 SCHEMA = "empreinte.audit"
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 def redact_prompt(text: str | None) -> str | None:
@@ -47,6 +47,7 @@ def audit_document(run: AuditRun) -> dict[str, Any]:
     agg, prod = run.aggregates, run.production
     registry = run.footprint.registry
     from audit.report.equivalents import cited_ids
+    from audit.report.linking import linking_document
 
     used = sorted({*run.footprint.coefficient_ids(), *cited_ids()})
     return {
@@ -90,6 +91,7 @@ def audit_document(run: AuditRun) -> dict[str, Any]:
         "not_in_cut": sorted(run.link.not_in_cut),
         "unexplained_clips": sorted({c.media_name or c.name for c in run.link.unexplained_clips}),
         "link_warnings": list(run.link.warnings),
+        "linking": linking_document(run),
         "findings": [f.model_dump(mode="json") for f in run.findings],
         "provenance": [p.model_dump(mode="json") for p in run.provenance],
         "coefficients_used": [registry.get(cid).model_dump(mode="json") for cid in used],

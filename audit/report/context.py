@@ -281,6 +281,7 @@ def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
 
 def build_context(run: AuditRun, lang: str) -> dict[str, Any]:
     """Everything the report templates print, formatted for ``lang``."""
+    from audit.report.linking import linking_context
     from audit.report.sections import appendix, methodology, provenance
 
     fmt = Formatter(lang)
@@ -290,6 +291,7 @@ def build_context(run: AuditRun, lang: str) -> dict[str, Any]:
         "summary": _summary(run, fmt),
         "breakdown": _breakdown(run, fmt),
         "shots": _shots(run, fmt),
+        "linking": linking_context(run, fmt),
         "charts": _charts(run, fmt),
         "findings": _findings(run, fmt),
         "provenance": provenance(run, fmt),

@@ -25,10 +25,28 @@ is not legal advice.
 The severity shown for each rule is the highest it reports. `--redact` replaces the names of
 consent subjects by `person #N` in every message.
 
-Only the generations whose output reaches the film are checked: the kept ones and everything
-they derive from (when no timeline links them, every succeeded generation). Absence of Content
-Credentials proves nothing: most platforms never embed them and most exports strip them. The name
-lists of `data/lists/` are indicative, not exhaustive.
+## What is checked: every generation, by use status
+
+Linking gives every generation a use status (docs/linking.md, "Use status"): **in the film** (kept
+for a clip of the cut, or an ancestor of a kept one), **possibly in the film** (a candidate of a
+shot whose kept take is unknown; a music, voice or sound generation when the cut has no audio
+track; every succeeded generation when nothing could be linked; an input of any of those), or
+**not in the film**. Every rule runs on all three, one after the other, so that no problem is
+missed because a link failed:
+
+- on generations in the film, a finding has the rule's severity;
+- on generations possibly in the film, it keeps its severity and its message ends with
+  "To verify: not proven to be in the film." (`use: possibly_in_film` in audit.json): check
+  whether the material is in the cut, then fix the problem or the names that would prove it is
+  not (docs/linking.md, "File-name conventions");
+- on generations not in the film, it is information (`use: not_in_film`).
+
+Rules about the film as a whole (DISCLOSE001, TRAIN001, PROV001) run once, on what is in the film or
+possibly in it. Findings about the ledgers alone (a consent's dates, a licence's territories) name
+no generation and are reported once, at their severity.
+
+Absence of Content Credentials proves nothing: most platforms never embed them and most exports
+strip them. The name lists of `data/lists/` are indicative, not exhaustive.
 """
 
 

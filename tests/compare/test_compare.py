@@ -135,8 +135,8 @@ def test_overlap_pairs(tmp_path: Path) -> None:
 def test_example_with_two_variants(audits: dict[str, Path]) -> None:
     items = load_entries([audits["example"], audits["france"], audits["other"]])
     assert [(e.label, e.title, e.schema_version) for e in items] == [
-        ("A", "Le Dernier Phare", "1.1"),
-        ("B", "Le Dernier Phare", "1.1"),
+        ("A", "Le Dernier Phare", "1.2"),
+        ("B", "Le Dernier Phare", "1.2"),
         ("C", "Les Grandes Marées", "1.3"),
     ]
     assert items[1].whatif == "region=FRA"

@@ -164,7 +164,7 @@ def test_variant_document_names_its_assumptions(baseline: AuditRun) -> None:
     spec = WhatIf(region="FRA", platforms=(("kling", "veo"),), discard_ratio=0.5)
     changed, changes = variant(baseline, spec)
     doc = whatif_document(baseline, changed, spec, changes)
-    assert doc["schema_version"] == "1.1"
+    assert doc["schema_version"] == "1.2"
     assert doc["whatif"]["description"] == "region=FRA; platform kling=veo; discard-ratio=0.5"
     assert doc["whatif"]["changes"]["removed_generations"] == 264
     # 97 Kling videos less the 42 discarded ones dropped

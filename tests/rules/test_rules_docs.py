@@ -17,7 +17,8 @@ def test_rules_md_is_deterministic_and_complete() -> None:
         "- `suno-terms`: Neon Music — Suno AI music ownership terms of service (2025, "
         "confidence S) <https://neonmusic.co.uk/suno-ai-music-ownership-terms-of-service>" in text
     )
-    assert "Absence of Content\nCredentials proves nothing" in text
+    assert "Absence of Content Credentials proves nothing" in text
+    assert "To verify: not proven to be in the film." in text  # what "to verify" means
     assert "| suno | free, basic | no | any | no | suno-terms, suno-guide |" in text
     assert "| festival | yes | public screening" in text
     assert text.endswith("\n")
