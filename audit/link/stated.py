@@ -26,30 +26,82 @@ def disagreement(what: str, read_s: float, stated_s: float, rate: Rate) -> str:
     )
 
 
-def xmeml_stated(path: Path, name: str | None) -> tuple[Fraction, Fraction] | None:
-    """(duration in seconds, rate) the xmeml sequence named ``name`` states, if it does."""
+def _sequence(path: Path, name: str | None) -> ET.Element | None:
     try:
         root = ET.parse(path).getroot()
     except (OSError, ET.ParseError):
         return None
     sequences = list(root.iter("sequence"))
     named = [s for s in sequences if (s.findtext("name") or "") == (name or "")]
-    for sequence in named or sequences[:1]:
-        timebase = sequence.findtext("rate/timebase")
-        frames = sequence.findtext("duration")
-        if not (timebase and frames):
-            return None
-        ntsc = (sequence.findtext("rate/ntsc") or "").strip().upper() == "TRUE"
-        try:
-            rate = Fraction(int(timebase.strip()) * (1000 if ntsc else 1), 1001 if ntsc else 1)
-            return Fraction(int(frames.strip())) / rate, rate
-        except (ValueError, ZeroDivisionError):
-            return None
-    return None
+    found = named or sequences
+    return found[0] if found else None
 
 
-def xmeml_check(path: Path, name: str | None, read_s: float, rate: Rate) -> str:
-    """Warnings when an xmeml sequence's own duration or rate disagree with what was read."""
+def _sequence_rate(sequence: ET.Element) -> Fraction | None:
+    timebase = (sequence.findtext("rate/timebase") or "").strip()
+    ntsc = (sequence.findtext("rate/ntsc") or "").strip().upper() == "TRUE"
+    if not timebase.isdigit() or int(timebase) == 0:
+        return None
+    return Fraction(int(timebase) * (1000 if ntsc else 1), 1001 if ntsc else 1)
+
+
+def xmeml_stated(path: Path, name: str | None) -> tuple[Fraction, Fraction] | None:
+    """(duration in seconds, rate) the xmeml sequence named ``name`` states, if it does."""
+    sequence = _sequence(path, name)
+    rate = _sequence_rate(sequence) if sequence is not None else None
+    frames = (sequence.findtext("duration") or "").strip() if sequence is not None else ""
+    if rate is None or not frames.isdigit():
+        return None
+    return Fraction(int(frames)) / rate, rate
+
+
+def xmeml_placements(path: Path, name: str | None) -> list[tuple[str, Fraction, Fraction]]:
+    """(name, start s, end s) of each clipitem of the sequence's video tracks, where the file
+    states both (``-1`` marks an edge under a transition); nested sequences are left out."""
+    sequence = _sequence(path, name)
+    rate = _sequence_rate(sequence) if sequence is not None else None
+    if sequence is None or rate is None:
+        return []
+    found = []
+    for item in sequence.iterfind("media/video/track/clipitem"):
+        start, end = ((item.findtext(tag) or "").strip() for tag in ("start", "end"))
+        enabled = (item.findtext("enabled") or "TRUE").strip().upper() != "FALSE"
+        nested = item.find("sequence") is not None  # its clips are placed inside it
+        if enabled and not nested and start.isdigit() and end.isdigit():
+            name_text = (item.findtext("name") or "").strip()
+            found.append((name_text, int(start) / rate, int(end) / rate))
+    return found
+
+
+def misplaced(
+    stated: list[tuple[str, Fraction, Fraction]],
+    read: list[tuple[str, float, float]],
+    rate: Rate,
+) -> str:
+    """A warning naming the clips not read where the file places them (within one frame)."""
+    frame = 1 / float(rate) + 1e-9
+    off = [
+        (name, start)
+        for name, start, end in stated
+        if not any(
+            name == other and abs(start - a) <= frame and abs(end - b) <= frame
+            for other, a, b in read
+        )
+    ]
+    if not off:
+        return ""
+    name, start = off[0]
+    return (
+        f"warning: {len(off)} of {len(stated)} clips are not read where the file places them "
+        f"(first: '{name}' at {float(start):.3f} s)"
+    )
+
+
+def xmeml_check(
+    path: Path, name: str | None, read_s: float, rate: Rate, read: list[tuple[str, float, float]]
+) -> str:
+    """Warnings when an xmeml sequence's own duration, rate or clip places disagree with what
+    was read."""
     stated = xmeml_stated(path, name)
     if stated is None:
         return ""
@@ -60,5 +112,7 @@ def xmeml_check(path: Path, name: str | None, read_s: float, rate: Rate) -> str:
             f"warning: the sequence states {float(stated_rate):.3f} fps, read {rate.label}"
         )
     if found := disagreement("sequence duration", read_s, float(duration_s), rate):
+        notes.append(found)
+    if found := misplaced(xmeml_placements(path, name), read, rate):
         notes.append(found)
     return "; ".join(notes)

@@ -147,7 +147,8 @@ def read_timeline_file(
     extent = max([extent, *seen_ends])
     if adapter == "fcp_xml":
         length = max(extent, _seconds(timeline.duration()))
-        note = _join(note, xmeml_check(path, timeline.name, length, rate))
+        read = [(c.name, c.record_in_s, c.record_out_s) for c, _ in placed if c.kind == "picture"]
+        note = _join(note, xmeml_check(path, timeline.name, length, rate, read))
     return _timeline(shown, timeline.name or path.stem, rate, adapter, extent, placed, {}, note)
 
 

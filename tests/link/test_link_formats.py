@@ -3,8 +3,11 @@
 Shapes: xmeml ``<rate><timebase>24</timebase><ntsc>TRUE</ntsc></rate>`` for 23.976 (the form in
 AcademySoftwareFoundation/OpenTimelineIO issue #334, and in otio-fcp-adapter
 tests/sample_data/premiere_example.xml, in ../shared, at 30 fps); Resolve's OTIO export keeps
-the rate as a float (23.976023976023978) and starts the timeline at 01:00:00:00 through
-``global_start_time`` (OTIO issue threads on Resolve exports); the AAF is written here with
+the rate as a float (23.976023976023978), starts the timeline at 01:00:00:00 through
+``global_start_time``, writes ``Clip.2`` with ``media_references``/``DEFAULT_MEDIA``, ``"color":
+null`` and "Resolve Effect" effects, and a generator with ``"media_references": {}`` (shapes
+described and tested in public code using Resolve's native OTIO, e.g. a Rust test of
+``Clip.2``/``Resolve_OTIO`` effects found with the code search); the AAF is written here with
 pyaaf2 the way Media Composer lays a sequence out: a CompositionMob whose timeline slot holds a
 Sequence of SourceClips (into MasterMobs whose SourceMob locates the media) and Fillers.
 """
@@ -18,7 +21,9 @@ from pathlib import Path
 import pytest
 
 from audit.errors import TimelineError
+from audit.link.stated import misplaced
 from audit.link.timeline import read_timeline_file
+from audit.rates import parse_rate
 
 
 def _clipitem(index: int, name: str, start: int, end: int, ntsc: str) -> str:
@@ -108,8 +113,19 @@ def _resolve_otio() -> dict[str, object]:
             "markers": [],
             "effects": [],
             "enabled": True,
+            "color": None,
         }
 
+    title = clip("Text+ Fin", 0, 24)
+    title.update(media_references={}, active_media_reference_key=None)
+    title["effects"] = [
+        {
+            "OTIO_SCHEMA": "Effect.1",
+            "name": "",
+            "effect_name": "Resolve Effect",
+            "metadata": {"Resolve_OTIO": {"Effect Name": "Transform", "Parameters": []}},
+        }
+    ]
     gap = {
         "OTIO_SCHEMA": "Gap.1",
         "name": "",
@@ -131,6 +147,7 @@ def _resolve_otio() -> dict[str, object]:
             clip("SC01_SH010_kling_850040034508220400.mp4", 86400, 48),
             gap,
             clip("SC01_SH020_still.png", 0, 72),
+            title,
         ],
         "source_range": None,
         "metadata": {},
@@ -162,10 +179,11 @@ def test_otio_written_by_resolve(tmp_path: Path) -> None:
     timeline = read_timeline_file(path, frame_rate=25)
     assert timeline.rate == pytest.approx(24000 / 1001)
     assert Fraction(timeline.rate).limit_denominator(1001) == Fraction(24000, 1001)
-    assert timeline.duration_s == pytest.approx(144 * 1001 / 24000)
+    assert timeline.duration_s == pytest.approx(168 * 1001 / 24000)
     assert [c.media_name for c in timeline.clips] == [
         "SC01_SH010_kling_850040034508220400.mp4",
         "SC01_SH020_still.png",
+        None,  # a Text+ title: Resolve writes it with no media reference
     ]
     assert timeline.gap_s == pytest.approx(24 * 1001 / 24000)
 
@@ -231,3 +249,15 @@ def test_unreadable_aaf_is_exit_2(tmp_path: Path) -> None:
     assert caught.value.exit_code == 2
     assert str(caught.value).startswith("timeline/cut.aaf: cannot read as AAF: ")
     assert "\n" not in str(caught.value)
+
+
+def test_clips_not_where_the_xmeml_places_them_are_warned() -> None:
+    rate = parse_rate("23.976")
+    frame = Fraction(1001, 24000)
+    stated = [("a.mp4", 0 * frame, 48 * frame), ("b.mp4", 48 * frame, 120 * frame)]
+    exact = [("a.mp4", 0.0, float(48 * frame)), ("b.mp4", float(48 * frame), float(120 * frame))]
+    assert misplaced(stated, exact, rate) == ""
+    shifted = [exact[0], ("b.mp4", float(50 * frame), float(122 * frame))]
+    assert misplaced(stated, shifted, rate) == (
+        "warning: 1 of 2 clips are not read where the file places them (first: 'b.mp4' at 2.002 s)"
+    )
