@@ -44,7 +44,8 @@ ATTRIBUTES = {
     "Model hash": "model_hash", "VAE": "vae", "VAE hash": "vae_hash", "Clip skip": "clip_skip",
     "Denoising strength": "denoising_strength", "Hires upscale": "hires_upscale",
     "Hires upscaler": "hires_upscaler", "Hires resize": "hires_resize",
-    "Lora hashes": "lora_hashes", "TI hashes": "ti_hashes", "Version": "version",
+    "Hires steps": "hires_steps", "Lora hashes": "lora_hashes", "TI hashes": "ti_hashes",
+    "Version": "version",
     "Batch size": "batch_size", "Batch pos": "batch_pos",
 }  # fmt: skip
 _NUMBERS = {"cfg_scale", "denoising_strength", "hires_upscale", "clip_skip"}
@@ -168,6 +169,29 @@ def _size(params: dict[str, str]) -> tuple[int | None, int | None]:
     return round(width * scale), round(height * scale)
 
 
+Passes = dict[str, str | int | float]
+
+
+def _hires(
+    params: dict[str, str], width: int | None, height: int | None
+) -> tuple[int | None, Passes]:
+    """A hires fix ran two passes: ``Steps`` at ``Size``, then ``Hires steps`` (0 or absent:
+    ``Steps`` again; A1111 runs the requested steps of the second pass whatever the denoising
+    strength) at the saved size. (total steps, the passes' attributes as ComfyUI's)."""
+    base_w, base_h = size_of(params.get("Size"), "Size")
+    first = _whole(params, "Steps")
+    hires = "Hires upscale" in params or "Hires resize" in params
+    if not (hires and first and base_w and base_h and width and height):
+        return first, {}
+    second = _whole(params, "Hires steps") or first
+    return first + second, {
+        "sampling_passes": 2,
+        "passes": f"first pass: {first} steps at {base_w}x{base_h}; "
+        f"hires pass: {second} steps at {width}x{height}",
+        "step_pixels": float(first * base_w * base_h + second * width * height),
+    }
+
+
 def _loras(info: Infotext) -> list[str]:
     names = [m.group(1).strip() for m in _LORA_TAG.finditer(info.prompt)]
     for pair in info.params.get("Lora hashes", "").split(","):
@@ -202,7 +226,10 @@ class A1111Adapter(Adapter):
     reads = (
         "prompt, negative prompt, Steps, Sampler, Schedule type, CFG scale, Seed, Size, Model "
         "hash, Model, VAE, Clip skip, Denoising strength (img2img without Hires keys), Hires "
-        "upscale/upscaler/resize, Lora hashes and <lora:...> tags, TI hashes, Version"
+        "upscale/upscaler/resize/steps, Lora hashes and <lora:...> tags, TI hashes, Version; a "
+        "hires fix is two sampling passes (Steps at Size, then Hires steps, or Steps when 0, at "
+        "the saved size): steps is their total, attributes sampling_passes, passes and "
+        "step_pixels as for ComfyUI"
     )
     cannot_know = (
         "the time of the run (PNG Creation Time/tIME chunk, else the file's modification time), "
@@ -253,6 +280,8 @@ class A1111Adapter(Adapter):
         attributes = _attributes(params)
         if origin == "file_mtime":
             attributes[TIME_SOURCE] = origin
+        steps, passes = _hires(params, width, height)
+        attributes.update(passes)
         hires = any(key.startswith("Hires") for key in params)
         img2img = "Denoising strength" in params and not hires
         model = params.get("Model") or None
@@ -271,7 +300,7 @@ class A1111Adapter(Adapter):
             prompt=info.prompt or None,
             negative_prompt=info.negative,
             seed=_whole(params, "Seed"),
-            steps=_whole(params, "Steps"),
+            steps=steps,
             width=width,
             height=height,
             inputs=inputs,

@@ -64,7 +64,8 @@ def test_png_txt2img_with_hires(tmp_path: Path, make_png: PngMaker, read: Reader
     assert (gen.id, gen.platform, gen.model) == (_id(TXT2IMG), "a1111", "lighthouseMix_v2")
     assert (gen.modality, gen.task) == (Modality.image, "text_to_image")
     assert gen.created_at == datetime(2026, 9, 26, 20, 15, tzinfo=UTC)
-    assert (gen.seed, gen.steps, gen.width, gen.height) == (965400086, 28, 1024, 1536)
+    # hires fix: 28 steps at 512x768, then 28 more (no Hires steps: Steps again) at 1024x1536
+    assert (gen.seed, gen.steps, gen.width, gen.height) == (965400086, 56, 1024, 1536)
     assert gen.negative_prompt == "blurry, text\nwatermark"
     assert gen.inputs == [
         AssetRef(uri="lighthouseMix_v2", role="checkpoint"),
@@ -77,8 +78,20 @@ def test_png_txt2img_with_hires(tmp_path: Path, make_png: PngMaker, read: Reader
         "sampler": "DPM++ 2M", "schedule_type": "Karras", "cfg_scale": 6.5,
         "model_hash": "45dee52b", "denoising_strength": 0.45, "hires_upscale": 2.0,
         "hires_upscaler": "Latent", "lora_hashes": "seaStyle: 1a2b3c4d5e6f, fogDetail: 0f9e8d7c6b5a",
-        "version": "v1.10.1",
+        "version": "v1.10.1", "sampling_passes": 2,
+        "passes": "first pass: 28 steps at 512x768; hires pass: 28 steps at 1024x1536",
+        "step_pixels": float(28 * 512 * 768 + 28 * 1024 * 1536),
     }  # fmt: skip
+
+
+def test_hires_steps_of_the_second_pass(tmp_path: Path, make_png: PngMaker, read: Reader) -> None:
+    """Hires steps: 12 (A1111 runs the requested steps of the hires pass: modules/
+    sd_samplers_common.py setup_img2img_steps with steps given, t_enc = steps - 1)."""
+    text = "keeper\nSteps: 20, Seed: 3, Size: 512x512, Denoising strength: 0.3, Hires resize: 1024x1024, Hires steps: 12"
+    make_png(tmp_path / "h.png", {"parameters": text})
+    gen = one(read("a1111", "h.png", root=tmp_path))
+    assert (gen.steps, gen.width, gen.height) == (32, 1024, 1024)
+    assert gen.attributes["step_pixels"] == 20 * 512 * 512 + 12 * 1024 * 1024
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "WEBP"])
