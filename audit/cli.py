@@ -58,6 +58,12 @@ Lang = Annotated[
     list[str] | None,
     typer.Option("--lang", help="fr or en; repeat for several (first one is the main file)."),
 ]
+AllowEmpty = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty", help="Write it even when no generation was accepted (else exit 2)."
+    ),
+]
 FailOn = Annotated[
     str | None,
     typer.Option(
@@ -107,11 +113,13 @@ def _options(
     rate: str | None,
     redact: bool = False,
     require_timeline: bool = True,
+    allow_empty: bool = True,
 ) -> Any:
     from audit.pipeline import Options
 
     return Options(as_of=parse_as_of(as_of), lenient=lenient, rate=parse_rate_option(rate),
-                   redact=redact, require_timeline=require_timeline)  # fmt: skip
+                   redact=redact, require_timeline=require_timeline,
+                   allow_empty=allow_empty)  # fmt: skip
 
 
 def _langs(lang: list[str] | None, default: list[str]) -> list[str]:
@@ -144,12 +152,13 @@ def report(
         bool, typer.Option("--redact-prompts", help="Replace prompts by their length and hash.")
     ] = False,
     fail_on: FailOn = None,
+    allow_empty: AllowEmpty = False,
 ) -> None:
     """Write report.pdf, report.html, audit.json, generations.csv, findings.csv and credits.txt."""
     from audit.report.write import write_all
 
     langs, level = _langs(lang, ["fr"]), _fail_on(fail_on)
-    run = _run(folder, _options(as_of, lenient, rate, redact))
+    run = _run(folder, _options(as_of, lenient, rate, redact, allow_empty=allow_empty))
     written = write_all(run, out or folder / "out", langs, redact_prompts)
     for path in written:
         typer.echo(str(path))

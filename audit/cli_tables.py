@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from audit.cli import (
+    AllowEmpty,
     AsOf,
     FailOn,
     FolderArg,
@@ -85,33 +86,37 @@ def ingest(
     as_json: JsonOut = False,
 ) -> None:
     """Read platform records: accepted, merged as duplicates, rejected — per file."""
-    from audit.ingest.walk import safe_files
+    from audit.ingest.folder import scan_folder
 
+    skipped = []
     if len(paths) == 1 and (paths[0] / "logs").is_dir():
-        root, files = paths[0], safe_files(paths[0], paths[0] / "logs")
+        scan = scan_folder(paths[0], paths[0] / "logs")
+        root, files, skipped = paths[0], scan.files, scan.skipped
     else:
         missing = [p for p in paths if not p.is_file()]
         if missing:
             raise ConfigError("no such file", file=missing[0])
         root, files = Path.cwd(), [p.resolve() for p in paths]
     result = _ingest_with_progress(root, files, adapter, lenient, show=not as_json)
+    result.skipped = skipped
     if as_json:
         _print_json(
             {
                 "totals": result.totals(),
                 "files": [vars(f) for f in result.files],
                 "rejects": [r.line() for r in result.rejects],
+                "skipped": [s.line() for s in result.skipped],
             }
         )
         return
     rows = [
-        [f.name, f.adapter or "UNCLAIMED", f.accepted, f.merged, f.rejected] for f in result.files
+        [f.name, f.adapter or "UNCLAIMED", f.accepted, f.merged, f.rejected, f.reason or ""]
+        for f in result.files
     ]
-    _table("Ingest", ["file", "adapter", "accepted", "merged", "rejected"], rows)
-    for reject in result.rejects:
-        typer.echo(f"rejected: {reject.line()}")
-    totals = result.totals()
-    typer.echo(", ".join(f"{k} {v}" for k, v in totals.items()))
+    _table("Ingest", ["file", "adapter", "accepted", "merged", "rejected", "why not read"], rows)
+    for item in result.skipped:
+        typer.echo(item.line())
+    _account_lines(result)
 
 
 @app.command()
@@ -122,11 +127,13 @@ def estimate(
     lenient: Lenient = False,
     rate: Rate = None,
     as_json: JsonOut = False,
+    allow_empty: AllowEmpty = False,
 ) -> None:
     """Energy, carbon, water and ADPe: film totals and a per-platform table, with ranges.
 
     Works before the cut exists: without a timeline nothing is linked to shots."""
-    run = _run(folder, _options(as_of, lenient, rate, require_timeline=False))
+    options = _options(as_of, lenient, rate, require_timeline=False, allow_empty=allow_empty)
+    run = _run(folder, options)
     agg = run.aggregates
     totals = {k: vars(v) for k, v in agg.totals.items()}
     platforms = agg.by_platform.to_dict(orient="records")
@@ -138,6 +145,8 @@ def estimate(
                 "data_version": run.footprint.registry.data_version,
                 "records": run.ingest.totals(),
                 "rejects": [r.line() for r in run.ingest.rejects],
+                "unclaimed": run.ingest.unclaimed_lines(),
+                "skipped": [s.line() for s in run.ingest.skipped],
             }
         )
         return
@@ -201,12 +210,27 @@ def audit_cmd(
 
 
 def _records(run: AuditRun) -> None:
-    """What became of every input record (nothing is lost): the counts, and each reject."""
-    for reject in run.ingest.rejects:
+    """What became of every input file and record (nothing is lost): each reject, each file no
+    adapter read (with why), the counts."""
+    _account_lines(run.ingest)
+    for item in run.rights_files.unread:
+        typer.echo(f"unread: {item.line()}")
+
+
+def _account_lines(result: Any) -> None:
+    for reject in result.rejects:
         typer.echo(f"rejected: {reject.line()}")
-    totals = run.ingest.totals()
+    for line in result.unclaimed_lines():
+        typer.echo(f"unclaimed: {line}")
+    totals = result.totals()
     typer.echo(
-        f"records: {totals['records']} read, {totals['accepted']} accepted, "
+        f"files: {totals['files'] - totals['unclaimed_files']} read, "
+        f"{totals['unclaimed_files']} unclaimed, "
+        f"{totals['skipped_files']} skipped (hidden, editor or .empreinteignore)"
+    )
+    typer.echo(
+        f"records: {totals['records']} read, {totals['accepted']} accepted "
+        f"({totals['pending']} still in progress, estimated as full runs), "
         f"{totals['merged']} merged as duplicates, {totals['rejected']} rejected"
     )
 

@@ -15,7 +15,7 @@ Files are read as users save them (French Excel: ``;`` separator, BOM, cp1252), 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from audit.errors import LedgerError
 from audit.production import territory_codes
+from audit.sheets import XLSX_SUFFIXES, Sheet, read_sheet
 from audit.textio import read_csv_rows
 
 RIGHTS_DIR = "rights"
@@ -70,12 +71,14 @@ class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     file: str = Field(description="ledger file, relative to the production folder")
-    line: int = Field(ge=1, description="line number in that file")
+    line: int = Field(ge=1, description="line number in that file (row number in a workbook)")
+    sheet: str = Field(default="", description="sheet of a workbook ledger; empty for CSV")
 
     @property
     def where(self) -> str:
-        """``file:line``, for evidence lists."""
-        return f"{self.file}:{self.line}"
+        """``file:line`` (``file:Sheet!row`` for a workbook), for evidence lists."""
+        row = f"{self.sheet}!{self.line}" if self.sheet else str(self.line)
+        return f"{self.file}:{row}"
 
 
 class SourceRow(_Row):
@@ -286,28 +289,68 @@ def _row(spec: _Spec, cells: dict[str, str], file: str, line: int) -> _Row:
 R = TypeVar("R", bound=_Row)
 
 
+def ledger_file(folder: Path, key: str) -> Path | None:
+    """``rights/<ledger>.csv`` or ``rights/<ledger>.xlsx`` (one of them), or None."""
+    stem = _SPECS[key].name.removesuffix(".csv")
+    found = [
+        path
+        for suffix in (".csv", *XLSX_SUFFIXES)
+        if (path := folder / RIGHTS_DIR / f"{stem}{suffix}").is_file()
+    ]
+    if len(found) > 1:
+        names = " and ".join(f"{RIGHTS_DIR}/{p.name}" for p in found)
+        raise LedgerError(f"two files for one ledger ({names}): keep one", file=f"{RIGHTS_DIR}/")
+    return found[0] if found else None
+
+
+def _rows(
+    path: Path, file: str, key: str
+) -> tuple[Sheet | None, Iterable[tuple[int, dict[str, str]]]]:
+    if path.suffix.lower() in XLSX_SUFFIXES:
+        sheet = read_sheet(path, file, key)
+        return sheet, sheet.rows
+    return None, read_csv_rows(path)
+
+
 def _read(folder: Path, key: str, model: type[R]) -> tuple[R, ...]:
     spec = _SPECS[key]
-    path = folder / RIGHTS_DIR / spec.name
-    if not path.is_file():
+    path = ledger_file(folder, key)
+    if path is None:
         return ()
-    file = f"{RIGHTS_DIR}/{spec.name}"
-    rows: list[R] = []
+    file = f"{RIGHTS_DIR}/{path.name}"
+    sheet, rows = _rows(path, file, key)
+    out: list[R] = []
     header_checked = False
-    for line, cells in read_csv_rows(path):
-        if not header_checked:
-            _check_header(list(cells), spec, file)
+    try:
+        if sheet is not None and sheet.header:
+            _check_header([name for name in sheet.header if name], spec, file)
             header_checked = True
-        rows.append(cast(R, _row(spec, cells, file, line)))
-    return tuple(rows)
+        for line, cells in rows:
+            if not header_checked:
+                _check_header(list(cells), spec, file)
+                header_checked = True
+            row = _row(spec, cells, file, line)
+            out.append(
+                cast(R, row if sheet is None else row.model_copy(update={"sheet": sheet.title}))
+            )
+    except LedgerError as exc:
+        if sheet is None:
+            raise
+        where = sheet.cell(exc.locator or 1, exc.field)
+        raise LedgerError(
+            exc.reason, file=file, locator=where, field=exc.field, value=exc.value,
+            choices=exc.choices,
+        ) from exc  # fmt: skip
+    return tuple(out)
 
 
 def load_ledgers(folder: Path) -> Ledgers:
-    """Read ``folder/rights/{sources,consents,plans}.csv``; a missing file is an empty ledger."""
+    """Read ``folder/rights/{sources,consents,plans}`` (``.csv`` or ``.xlsx``); a missing file is
+    an empty ledger."""
     present = tuple(
-        f"{RIGHTS_DIR}/{spec.name}"
-        for spec in _SPECS.values()
-        if (folder / RIGHTS_DIR / spec.name).is_file()
+        f"{RIGHTS_DIR}/{path.name}"
+        for key in _SPECS
+        if (path := ledger_file(folder, key)) is not None
     )
     return Ledgers(
         sources=_read(folder, "sources", SourceRow),

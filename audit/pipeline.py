@@ -7,7 +7,7 @@ and the report only format what :func:`run` returns.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -16,7 +16,9 @@ import pandas as pd
 
 from audit import forecast as fc
 from audit.aggregate import Aggregates, aggregate
+from audit.errors import InputError
 from audit.footprint import Footprint, estimate_table
+from audit.ingest.folder import IGNORE_FILE
 from audit.ingest.walk import IngestResult, ingest_folder, paused_gc, safe_files, sha256
 from audit.ledgers import Ledgers, load_ledgers
 from audit.link.linker import link
@@ -25,6 +27,7 @@ from audit.link.timeline import Timeline, read_timeline
 from audit.plan import History, find_plan, read_plan, resolve
 from audit.production import Production, load_production
 from audit.provenance import Provenance, scan_provenance
+from audit.rights_files import RightsInventory, inventory
 from audit.rules import AuditContext, Finding, run_rules
 
 INPUT_FOLDERS = ("logs", "timeline", "rights")
@@ -41,6 +44,9 @@ class Options:
     redact: bool = False
     #: False for ``estimate``: a production without its cut yet gets totals, nothing linked.
     require_timeline: bool = True
+    #: False for ``report`` and ``estimate`` unless ``--allow-empty``: no accepted generation
+    #: is bad input (exit 2), never a report of 0 Wh.
+    allow_empty: bool = True
 
 
 @dataclass
@@ -61,6 +67,8 @@ class AuditRun:
     findings: list[Finding]
     #: the production's plan against this final footprint, when it has a plan
     forecast: ForecastRun | None = None
+    #: What became of each file of rights/ (ledgers, documents, files nothing reads).
+    rights_files: RightsInventory = field(default_factory=RightsInventory)
 
 
 @dataclass(frozen=True)
@@ -72,12 +80,15 @@ class ForecastRun:
 
 
 def inputs_digest(root: Path) -> str:
-    """One sha256 over production.yaml and every file of logs/, timeline/ and rights/."""
+    """One sha256 over production.yaml, .empreinteignore (when there is one) and every file read
+    of logs/, timeline/ and rights/."""
     digest = hashlib.sha256()
     files = [root / "production.yaml"]
     plan = find_plan(root)
     if plan is not None:
         files.append(plan)
+    if (root / IGNORE_FILE).is_file():
+        files.append(root / IGNORE_FILE)
     for folder in INPUT_FOLDERS:
         if (root / folder).is_dir():
             files += safe_files(root, root / folder)
@@ -207,12 +218,29 @@ def forecast_against_final(
     return ForecastRun(planned, fc.compare(planned, footprint.table, linked.shot_ids))
 
 
+def require_generations(ingested: IngestResult) -> None:
+    """No accepted generation: one line saying what was read instead of a report of zeros."""
+    if len(ingested.table):
+        return
+    totals = ingested.totals()
+    unread = "; ".join(ingested.unclaimed_lines()[:3])
+    detail = f" — {unread}" if unread else ""
+    raise InputError(
+        f"no generation accepted ({totals['files']} files read, {totals['unclaimed_files']} "
+        f"unclaimed, {totals['rejected']} records rejected, {totals['skipped_files']} skipped): "
+        f"nothing to report; --allow-empty writes it anyway{detail}",
+        file="logs/",
+    )
+
+
 def run(root: Path, options: Options) -> AuditRun:
     """Every stage on the production folder ``root``."""
     production = load_production(root)
     digest = inputs_digest(root)
     with paused_gc():  # stages build one object per record: see docs/performance.md
         ingested = ingest_folder(root, lenient=options.lenient)
+        if not options.allow_empty:
+            require_generations(ingested)
         timeline = load_timeline(root, production, options)
         provenance = scan_provenance(root)
         linked = link(ingested.table, timeline, root, instance_ids=instance_ids(provenance))
@@ -220,6 +248,7 @@ def run(root: Path, options: Options) -> AuditRun:
         aggregates = run_aggregate(production, linked, footprint)
         ledgers, findings = run_rights(root, production, linked, provenance, options)
         planned = forecast_against_final(root, production, options, timeline, linked, footprint)
+        rights_files = inventory(root, ledgers, lenient=options.lenient)
     return AuditRun(
         root,
         options,
@@ -234,4 +263,5 @@ def run(root: Path, options: Options) -> AuditRun:
         provenance,
         findings,
         planned,
+        rights_files,
     )

@@ -4,10 +4,11 @@ cp1252; CSV with ``,`` or ``;``; decimal commas; CRLF."""
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,29 +17,49 @@ from audit.errors import InputError
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 (BOM stripped), else cp1252 — the two encodings spreadsheets write here."""
+    """UTF-8 (BOM stripped), UTF-16 with its BOM (Excel's "Unicode text"), else cp1252 — the
+    encodings spreadsheets write here. UTF-16 without a BOM is refused (:func:`utf16_without_bom`)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnicodeDecodeError("utf-16", data, 0, 2, "UTF-16 text: save it as UTF-8")
+        return data.decode("utf-16")
+    elif (kind := utf16_without_bom(data[:4096])) is not None:
+        raise UnicodeDecodeError("utf-16", data, 0, 2, f"{kind} without BOM")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="strict")
 
 
+def utf16_without_bom(head: bytes) -> str | None:
+    """``UTF-16 LE`` or ``UTF-16 BE`` when text looks like it (every other byte zero), no BOM."""
+    if len(head) < 4 or head.count(0) < len(head) // 3:
+        return None
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd > 0.9 * len(head[1::2]) and even < 0.1 * len(head[0::2]):
+        return "UTF-16 LE"
+    if even > 0.9 * len(head[0::2]) and odd < 0.1 * len(head[1::2]):
+        return "UTF-16 BE"
+    return None
+
+
 def read_text(path: Path) -> str:
     try:
         return decode(path.read_bytes())
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"not UTF-8 nor cp1252 text ({exc.reason})", file=path, locator=f"byte {exc.start}"
-        ) from exc
+        if exc.encoding == "utf-16":
+            reason = f"not UTF-8: {exc.reason} — re-save as UTF-8 or CSV UTF-8"
+        else:
+            reason = f"not UTF-8 nor cp1252 text ({exc.reason})"
+        raise InputError(reason, file=path, locator=f"byte {exc.start}") from exc
 
 
 def sniff_delimiter(first_line: str) -> str:
-    """``;`` when a French spreadsheet wrote the file, else ``,``."""
-    return ";" if first_line.count(";") > first_line.count(",") else ","
+    """A tab (Excel's "Unicode text", ``.tsv``), ``;`` when a French spreadsheet wrote the file,
+    else ``,``: whichever the header holds most of."""
+    counts = {char: first_line.count(char) for char in (",", ";", "\t")}
+    best = max(counts, key=lambda char: counts[char])
+    return best if counts[best] > counts[","] else ","
 
 
 def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -60,6 +81,12 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                 yield reader.line_num, clean
     except csv.Error as exc:  # e.g. a cell longer than the csv module's field limit
         raise InputError(f"unreadable CSV: {exc}", file=path, locator=reader.line_num + 1) from exc
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean 'modality'?)`` when one choice is a close spelling of ``word``, else ``""``."""
+    close = difflib.get_close_matches(word.strip().lower(), list(choices), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def parse_number(text: str) -> float:

@@ -93,8 +93,14 @@ def head(path: Path) -> bytes:
 
 
 def head_text(path: Path) -> str:
-    """The first bytes decoded leniently, BOM removed, for sniffing text formats."""
-    return head(path).decode("utf-8", errors="replace").lstrip("\ufeff").lstrip()
+    """The first bytes decoded leniently, BOM removed, for sniffing text formats (UTF-16 when a
+    UTF-16 BOM says so)."""
+    data = head(path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data[: len(data) // 2 * 2].decode("utf-16", errors="replace")
+    else:
+        text = data.decode("utf-8", errors="replace")
+    return text.lstrip("\ufeff").lstrip()
 
 
 class Adapter:

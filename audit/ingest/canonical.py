@@ -13,6 +13,7 @@ reference. Both give the same records and the same rejects (tests compare them).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +25,16 @@ from audit.ingest.base import Adapter, Batch, Item, Merged, Reject, Source, buil
 from audit.ingest.canonical_columns import CONVERTED, cell
 from audit.ingest.canonical_frame import read_frame
 from audit.models import COLUMNS, Generation
-from audit.textio import iter_jsonl, read_csv_rows
+from audit.sheets import XLSX_SUFFIXES, header_of, read_sheet
+from audit.textio import did_you_mean, iter_jsonl, read_csv_rows
 
 _REQUIRED = ("platform", "modality", "created_at")
 _SET_BY_US = frozenset({"source_file", "source_locator", "adapter"})
 OUT_OF_RANGE = "date out of the years 1-9999 once in UTC"
 #: Smaller CSV files are read row by row (the column reader pays off on large files only).
 COLUMN_READER_MIN_BYTES = 256 * 1024
+#: The sheet of a workbook read when there is one of this name (else the first sheet).
+SHEET = "generations"
 Maker = Callable[[pd.DataFrame, list[str]], Callable[[np.ndarray], list[Generation]]]
 
 
@@ -38,14 +42,21 @@ class CanonicalAdapter(Adapter):
     name = "canonical"
     platform = "*"
     title = "Empreinte canonical CSV / JSONL"
-    suffixes = (".csv", ".jsonl")
-    formats = "CSV or JSON Lines with the columns of generations.csv (any subset that holds "
-    "platform, modality, created_at)"
+    suffixes = (".csv", ".tsv", ".txt", ".jsonl", *XLSX_SUFFIXES)
+    formats = (
+        "CSV (``,`` ``;`` or tab; UTF-8, UTF-16 with BOM or cp1252), the first sheet (or the "
+        "sheet named generations) of an .xlsx workbook, or JSON Lines, with the columns of "
+        "generations.csv (any subset that holds platform, modality, created_at)"
+    )
     reads = ", ".join(COLUMNS)
     cannot_know = "whatever the person logging left empty"
 
     def sniff(self, path: Path) -> bool:
-        if path.suffix.lower() == ".csv":
+        suffix = path.suffix.lower()
+        if suffix in XLSX_SUFFIXES:
+            names = [name.strip().lower() for name in header_of(path, SHEET) or []]
+            return all(col in names for col in _REQUIRED)
+        if suffix in (".csv", ".tsv", ".txt"):
             header = head_text(path).split("\n", 1)[0].lower()
             return all(col in header for col in _REQUIRED)
         if path.suffix.lower() == ".jsonl":
@@ -54,6 +65,9 @@ class CanonicalAdapter(Adapter):
         return False
 
     def read(self, source: Source) -> Iterator[Item]:
+        if source.path.suffix.lower() in XLSX_SUFFIXES:
+            yield from self._read_sheet(source)
+            return
         if source.path.suffix.lower() == ".jsonl":
             stem = Path(source.name).stem
             for line, obj in iter_jsonl(source.path):
@@ -69,6 +83,21 @@ class CanonicalAdapter(Adapter):
             _check_columns(source, read.names)
         yield from self.read_rows(source, read.for_rows)
         yield Batch(source.name, read.table)
+
+    def _read_sheet(self, source: Source) -> Iterator[Item]:
+        """A workbook's sheet through the row reader; locators name the sheet and the cell
+        (``Feuil1!C7``), ids default to ``<platform>:<file stem>-<row>``."""
+        sheet = read_sheet(source.path, source.name, SHEET)
+        if sheet.header:
+            _check_columns(source, [name for name in sheet.header if name], sheet.cell(1))
+        for item in self.read_rows(source, sheet.rows):
+            if isinstance(item, Reject):
+                yield replace(item, locator=sheet.cell(item.locator, item.field))
+            elif isinstance(item, Generation):
+                locator = sheet.cell(item.source_locator)
+                yield item.model_copy(update={"source_locator": locator})
+            else:
+                yield item
 
     def read_rows(
         self, source: Source, rows: Iterable[tuple[int, dict[str, str]]]
@@ -157,9 +186,13 @@ def _converted(name: str, values: np.ndarray) -> list[Any]:
     return [(v.strip() or None) if v.__class__ is str else None for v in values.tolist()]
 
 
-def _check_columns(source: Source, names: Iterable[str]) -> None:
+def _check_columns(source: Source, names: Iterable[str], header: str | int = 1) -> None:
     unknown = sorted(set(names) - set(COLUMNS))
     if unknown:
         raise InputError(
-            "unknown column", file=source.name, locator=1, field=unknown[0], choices=COLUMNS
+            f"unknown column{did_you_mean(unknown[0], COLUMNS)}",
+            file=source.name,
+            locator=header,
+            field=unknown[0],
+            choices=COLUMNS,
         )

@@ -138,6 +138,8 @@ def read_frame(
     ``make(frame, names)`` gives the function that builds row ``k``'s record (the adapter's)."""
     with path.open("rb") as handle:
         head = handle.readline()
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None  # UTF-16 (Excel's "Unicode text"): the row reader decodes it
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").rstrip("\r")

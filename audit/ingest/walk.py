@@ -25,10 +25,11 @@ from audit.errors import InputError
 from audit.gentable import GenTable
 from audit.ingest.accepted import Accepted
 from audit.ingest.base import Adapter, Batch, Item, Merged, Reject, Source
+from audit.ingest.folder import Skipped, safe_files, scan_folder
+from audit.ingest.refusal import DATA_SUFFIXES, refusal
 from audit.ingest.registry import adapters as all_adapters
 from audit.models import Generation, Status
 
-IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", "README.txt", "README.md"}
 #: No generation job renders a day of media: a longer duration is milliseconds logged as seconds.
 MAX_DURATION_S = 86_400.0
 #: No generator writes an image or a frame wider or taller than this (absurd dimensions).
@@ -48,6 +49,8 @@ class FileReport:
     accepted: int = 0
     merged: int = 0
     rejected: int = 0
+    #: Why no adapter read it (unclaimed files only).
+    reason: str | None = None
 
     @property
     def records(self) -> int:
@@ -62,6 +65,8 @@ class IngestResult:
     table: GenTable
     files: list[FileReport]
     rejects: list[Reject] = field(default_factory=list)
+    #: Files left out on purpose (hidden, editor, notes, .empreinteignore), each with its reason.
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def generations(self) -> list[Generation]:
@@ -71,14 +76,29 @@ class IngestResult:
     def unclaimed(self) -> list[str]:
         return [f.name for f in self.files if f.adapter is None]
 
+    def unclaimed_lines(self) -> list[str]:
+        """``logs/x.json: JSON of no known shape (keys: code, data)`` for each unclaimed file."""
+        return [
+            f"{f.name}: {f.reason or 'no adapter reads it'}"
+            for f in self.files
+            if f.adapter is None
+        ]
+
+    @property
+    def pending(self) -> int:
+        """Accepted generations still in progress when their record was saved."""
+        return int((self.table.column("status") == Status.pending.value).sum())
+
     def totals(self) -> dict[str, int]:
         return {
             "files": len(self.files),
+            "skipped_files": len(self.skipped),
             "unclaimed_files": len(self.unclaimed),
             "records": sum(f.records for f in self.files),
             "accepted": sum(f.accepted for f in self.files),
             "merged": sum(f.merged for f in self.files),
             "rejected": sum(f.rejected for f in self.files),
+            "pending": self.pending,
         }
 
 
@@ -105,21 +125,6 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def safe_files(root: Path, folder: Path) -> list[Path]:
-    """Regular files under ``folder``, any depth, sorted; symlinks leaving ``root`` are refused."""
-    root = root.resolve()
-    found: list[Path] = []
-    for path in sorted(folder.rglob("*")):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
-        if path.name in IGNORED_NAMES or not path.is_file():
-            continue
-        if not path.resolve().is_relative_to(root):
-            raise InputError("link points outside the production folder", file=path)
-        found.append(path)
-    return found
 
 
 def _claim(path: Path, registry: dict[str, Adapter], forced: Adapter | None) -> Adapter | None:
@@ -168,7 +173,7 @@ def ingest_files(
     # on an error, hashes not started are cancelled.
     hasher = ThreadPoolExecutor(max_workers=1)
     try:
-        reports, groups, digests = _claim_all(root, paths, registry, forced, tick, hasher)
+        reports, groups, digests = _claim_all(root, paths, registry, forced, tick, hasher, lenient)
         accepted = Accepted(_fill)
         rejects: list[Reject] = []
         with paused_gc():
@@ -210,8 +215,10 @@ def _claim_all(
     forced: Adapter | None,
     tick: _Progress,
     hasher: ThreadPoolExecutor,
+    lenient: bool,
 ) -> tuple[dict[str, FileReport], dict[str, list[Source]], dict[str, Future[str]]]:
-    """A report per file (its sha256 computed by ``hasher``), and the files each adapter claims."""
+    """A report per file (its sha256 computed by ``hasher``), and the files each adapter claims.
+    An unclaimed file gets its reason; in strict mode an unclaimed data file stops the run."""
     reports: dict[str, FileReport] = {}
     groups: dict[str, list[Source]] = defaultdict(list)
     digests: dict[str, Future[str]] = {}
@@ -223,6 +230,12 @@ def _claim_all(
         reports[name] = FileReport(name, "", path.stat().st_size, adapter.name if adapter else None)
         if adapter is not None:
             groups[adapter.name].append(Source(path, name))
+        else:
+            reports[name].reason = refusal(path, name, registry.values())
+            if not lenient and path.suffix.lower() in DATA_SUFFIXES:
+                raise InputError(
+                    f"{reports[name].reason} (--lenient lists it and goes on)", file=name
+                )
     return reports, groups, digests
 
 
@@ -291,8 +304,14 @@ def implausible(gen: Generation) -> Reject | None:
 
 
 def ingest_folder(root: Path, *, lenient: bool = False) -> IngestResult:
-    """Ingest every file under ``root/logs``."""
+    """Ingest every file under ``root/logs`` (files left out on purpose are counted)."""
     logs = root / "logs"
     if not logs.is_dir():
         raise InputError("no logs/ folder", file=root)
-    return ingest_files(root, safe_files(root, logs), lenient=lenient)
+    scan = scan_folder(root, logs)
+    result = ingest_files(root, scan.files, lenient=lenient)
+    result.skipped = scan.skipped
+    return result
+
+
+__all__ = ["FileReport", "IngestResult", "ingest_files", "ingest_folder", "safe_files"]

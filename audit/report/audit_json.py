@@ -65,7 +65,9 @@ def audit_document(run: AuditRun) -> dict[str, Any]:
             "totals": run.ingest.totals(),
             "files": [vars(f) for f in run.ingest.files],
             "rejects": [r.line() for r in run.ingest.rejects],
+            "skipped": [s.line() for s in run.ingest.skipped],
         },
+        "rights_files": [vars(f) for f in run.rights_files.files],
         "timeline": {
             "path": run.timeline.path,
             "name": run.timeline.name,

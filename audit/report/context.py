@@ -282,6 +282,7 @@ def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
 def build_context(run: AuditRun, lang: str) -> dict[str, Any]:
     """Everything the report templates print, formatted for ``lang``."""
     from audit.report.linking import linking_context
+    from audit.report.quality import data_quality
     from audit.report.sections import appendix, methodology, provenance
 
     fmt = Formatter(lang)
@@ -289,6 +290,7 @@ def build_context(run: AuditRun, lang: str) -> dict[str, Any]:
         "lang": lang,
         "meta": _meta(run, fmt),
         "summary": _summary(run, fmt),
+        "quality": data_quality(run, fmt),
         "breakdown": _breakdown(run, fmt),
         "shots": _shots(run, fmt),
         "linking": linking_context(run, fmt),

@@ -142,7 +142,8 @@ def appendix(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         "inputs_sha256": run.inputs_sha256,
         "totals": {k: fmt.number(v, 0) for k, v in totals.items()},
         "rejects": [r.line() for r in run.ingest.rejects],
-        "unclaimed": run.ingest.unclaimed,
+        "unclaimed": run.ingest.unclaimed_lines() + [f.line() for f in run.rights_files.unread],
+        "skipped": [s.line() for s in [*run.ingest.skipped, *run.rights_files.skipped]],
         "timeline": timeline,
     }
 

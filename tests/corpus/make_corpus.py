@@ -132,7 +132,7 @@ def variants(target: Target) -> dict[str, tuple[bytes, dict[str, Any]]]:
     out: dict[str, tuple[bytes, dict[str, Any]]] = {
         "truncated": (data[: len(data) // 2], {"expect": "file-reject", "forced": False}),
         "empty": (b"", {"expect": "empty", "forced": True}),
-        "utf16": (text.encode("utf-16"), {"expect": "file-reject", "forced": True}),
+        "utf16": (text.encode("utf-16"), {"expect": "same"}),
         "bom": (b"\xef\xbb\xbf" + data, {"expect": "same"}),
         "crlf": (text.replace("\n", "\r\n").encode("utf-8"), {"expect": "same"}),
         "duplicate": (data, {"expect": "duplicate"}),

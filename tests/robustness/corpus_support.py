@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from audit.errors import InputError
+from audit.ingest.refusal import DATA_SUFFIXES
 from audit.ingest.walk import IngestResult, ingest_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +20,7 @@ CORPUS = ROOT / "corpus"
 FIXTURES = ROOT / "ingest" / "fixtures"
 CASES: dict[str, dict[str, Any]] = json.loads((CORPUS / "cases.json").read_text(encoding="utf-8"))
 COPY_PREFIX = "copy-"
+DATA = tuple(DATA_SUFFIXES)
 #: Every file laid out gets this modification time (records without a time fall back on it).
 MTIME = 1_789_000_000
 
@@ -76,8 +78,14 @@ def check_reconciled(result: IngestResult, paths: list[Path]) -> dict[str, int]:
 def check_strict(
     root: Path, paths: list[Path], case: dict[str, Any], lenient: IngestResult
 ) -> None:
-    """Strict mode raises the first reject lenient mode collected, as one line; or agrees."""
-    if lenient.rejects:
+    """Strict mode raises the first unclaimed data file's line (files are claimed before any is
+    read), else the first reject lenient mode collected, as one line; or agrees."""
+    refused = [f for f in lenient.files if f.adapter is None and f.name.endswith(DATA)]
+    if refused:
+        with pytest.raises(InputError) as caught:
+            ingest(root, paths, case, lenient=False)
+        assert str(caught.value).startswith(f"{refused[0].name}: {refused[0].reason}")
+    elif lenient.rejects:
         with pytest.raises(InputError) as caught:
             ingest(root, paths, case, lenient=False)
         assert str(caught.value) == lenient.rejects[0].line()

@@ -132,5 +132,6 @@ def test_reject_lines_are_stable_across_modes(tmp_path: Path) -> None:
         "midjourney/archive.json:21:21: file: invalid JSON: Unterminated string starting at"
     )
     assert result.totals() == {
-        "files": 1, "unclaimed_files": 0, "records": 1, "accepted": 0, "merged": 0, "rejected": 1,
+        "files": 1, "skipped_files": 0, "unclaimed_files": 0, "records": 1, "accepted": 0,
+        "merged": 0, "rejected": 1, "pending": 0,
     }  # fmt: skip

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import RecordError
+from audit.errors import InputError, RecordError
 from audit.ingest.walk import ingest_files
 
 FRENCH_EXCEL = (
@@ -87,9 +87,16 @@ def test_unknown_column_lists_the_valid_ones(tmp_path: Path) -> None:
 
 
 def test_unclaimed_files_are_listed_not_dropped(tmp_path: Path) -> None:
-    result = _ingest(tmp_path, "notes.csv", b"what,ever\n1,2\n")
+    """Lenient mode lists an unclaimed CSV with its reason; strict mode stops on it (exit 2)."""
+    result = _ingest(tmp_path, "notes.csv", b"what,ever\n1,2\n", lenient=True)
     assert result.unclaimed == ["notes.csv"]
     assert result.totals()["unclaimed_files"] == 1
+    assert result.unclaimed_lines() == [
+        "notes.csv: table of no known shape (columns: what, ever); a canonical one needs "
+        "platform, modality, created_at"
+    ]
+    with pytest.raises(InputError, match=r"^notes\.csv: table of no known shape"):
+        _ingest(tmp_path, "notes.csv", b"what,ever\n1,2\n")
 
 
 def test_progress_reaches_the_total(tmp_path: Path) -> None:

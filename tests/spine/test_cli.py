@@ -104,7 +104,10 @@ def test_estimate_lenient_says_what_was_rejected(tmp_path: Path) -> None:
     result = runner.invoke(app, ["estimate", str(film), "--as-of", "2026-11-20", "--lenient"])
     assert result.exit_code == 0, result.output
     assert "rejected: logs/journal.csv:3: modality:" in result.output
-    assert "records: 2 read, 1 accepted, 0 merged as duplicates, 1 rejected" in result.output
+    assert (
+        "records: 2 read, 1 accepted (0 still in progress, estimated as full runs), "
+        "0 merged as duplicates, 1 rejected"
+    ) in result.output
     as_json = runner.invoke(
         app, ["estimate", str(film), "--as-of", "2026-11-20", "--lenient", "--json"]
     )

@@ -1,0 +1,69 @@
+"""The data-quality box of the summary page: what was read, what was not, and how firm the energy
+figure is (the share measured, estimated per model, or from a fallback band)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from audit.report.i18n import Formatter
+from audit.report.units import quantity
+
+if TYPE_CHECKING:
+    from audit.pipeline import AuditRun
+
+#: Estimate statuses (estimators.quantity.Status) by how firm they are.
+FIRMNESS = {
+    "measured": "measured",
+    "ecologits": "model",
+    "modelled": "model",
+    "proxy": "band",
+    "low_confidence": "band",
+}
+#: Lines of the appendix list shown in the box at most.
+SHOWN = 4
+
+
+def _energy_shares(run: AuditRun) -> dict[str, float]:
+    """Share of the central energy per firmness (measured, model, band); zeros when none."""
+    shares = dict.fromkeys(("measured", "model", "band"), 0.0)
+    frame = run.aggregates.by_status
+    total = float(frame["energy_wh_central"].sum()) if len(frame) else 0.0
+    if total <= 0:
+        return shares
+    for status, energy in zip(frame["estimate_status"], frame["energy_wh_central"], strict=True):
+        key = FIRMNESS.get(str(status), "band")
+        shares[key] += float(energy) / total
+    return shares
+
+
+def _pending_energy(run: AuditRun) -> float:
+    """Central energy of generations still in progress (estimated as full runs)."""
+    ids = {g.id for g in run.link.generations if g.status.value == "pending"}
+    if not ids:
+        return 0.0
+    table = run.footprint.table
+    return float(table.loc[table["id"].isin(ids), "energy_wh_central"].sum())
+
+
+def data_quality(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+    """Counts and shares for the data-quality box (numbers formatted for ``fmt``)."""
+    totals = run.ingest.totals()
+    rights = run.rights_files
+    unread = run.ingest.unclaimed_lines() + [f.line() for f in rights.unread]
+    ledgers = sum(1 for f in rights.files if f.role == "ledger")
+    shares = _energy_shares(run)
+    pending = totals["pending"]
+    return {
+        "files_read": fmt.number(totals["files"] - totals["unclaimed_files"] + ledgers, 0),
+        "unclaimed": fmt.number(len(unread), 0),
+        "unread_lines": unread[:SHOWN],
+        "unread_more": max(len(unread) - SHOWN, 0),
+        "skipped": fmt.number(totals["skipped_files"] + len(rights.skipped), 0),
+        "rejected": fmt.number(totals["rejected"], 0),
+        "pending": fmt.number(pending, 0),
+        "pending_energy": quantity(fmt, "energy_wh", _pending_energy(run)) if pending else "",
+        "measured": fmt.percent(shares["measured"], 1),
+        "model": fmt.percent(shares["model"], 1),
+        "band": fmt.percent(shares["band"], 1),
+        "incomplete": bool(unread) or totals["rejected"] > 0,
+    }
