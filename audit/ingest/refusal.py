@@ -146,9 +146,23 @@ def _json_reason(path: Path, suffix: str, adapters: Iterable[Adapter]) -> str:
     except InputError as exc:
         where = f" at {exc.locator}" if exc.locator not in (None, "", "1:1") else ""
         return f"{exc.reason}{where}"
-    reason = _shape(doc, "JSON Lines" if suffix == ".jsonl" else "JSON")
+    kind = "JSON Lines" if suffix == ".jsonl" else "JSON"
+    if (near := _near_canonical(doc, kind)) is not None:
+        return near
+    reason = _shape(doc, kind)
     nearest = closest(_keys(doc), adapters)
     return reason + (f"; nearest adapter: {nearest}" if nearest else "")
+
+
+def _near_canonical(doc: Any, kind: str) -> str | None:
+    """A record written with the canonical columns but one key misspelt (``modalty``)."""
+    first = doc[0] if isinstance(doc, list) and doc else doc
+    if not isinstance(first, dict) or len(set(first) & set(COLUMNS)) < 2:
+        return None
+    for key in map(str, first):
+        if key not in COLUMNS and (hint := did_you_mean(key, COLUMNS)):
+            return f"{kind} record has unknown key {key!r}{hint}"
+    return None
 
 
 def _jsonl_document(path: Path) -> list[Any]:

@@ -39,6 +39,8 @@ from audit.ingest._util import (
 from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
 from audit.models import AssetRef
 
+#: ``status`` of a job still running when polled (``GET /v2beta/results/<id>`` answers 202).
+RUNNING = "in-progress"
 _FINISH = {"SUCCESS": "succeeded", "CONTENT_FILTERED": "failed", "ERROR": "failed"}
 _PAYLOADS = ("image", "audio", "video")
 _RESULT = re.compile(r"/v2beta/results/([\w.-]+)")
@@ -133,7 +135,23 @@ class StabilityAdapter(JoinedAdapter):
                 yield self._call(source, locator, obj, starts)
             except RecordError as exc:
                 yield reject_of(source, locator, exc)
+        yield from self._unfinished(starts)
         yield from starts.outcomes("log GET /v2beta/results/<id> once it is finished")
+
+    def _unfinished(self, starts: RequestLog) -> Iterator[Item]:
+        """Async starts no result was logged for: work in progress (status pending), read as a
+        poll of ``/v2beta/results/<id>`` answering ``in-progress``."""
+        for start in [req for req in starts.pending if not req.used]:
+            starts.pending.remove(start)
+            job = start.keys[0]
+            poll = {
+                "endpoint": f"/v2beta/results/{job}",
+                "response": {"id": job, "status": RUNNING},
+            }
+            try:
+                yield self._call(start.source, start.locator, poll, starts)
+            except RecordError as exc:
+                yield reject_of(start.source, start.locator, exc)
 
     def _call(self, source: Source, locator: str, obj: dict[str, Any], starts: RequestLog) -> Item:
         response = expect(obj, "response", dict, "response")
@@ -152,7 +170,7 @@ class StabilityAdapter(JoinedAdapter):
             id=f"stability:{_call_id(result, line, digest, response)}",
             platform=self.platform,
             created_at=logged_time(call, source.path)[0],
-            status=_FINISH[finish],
+            status=_FINISH.get(finish, "pending"),
             outputs=[f"sha256:{digest[:16]}"] if digest else [],
             outputs_count=1 if digest else 0,
             **_fields(opt_str(call, "endpoint") or "", request, response, prefix),
@@ -162,9 +180,12 @@ class StabilityAdapter(JoinedAdapter):
 
 
 def _finish(response: dict[str, Any], prefix: str) -> str:
-    """The finish reason; a job still running (``{id, status: in-progress}``) is rejected."""
+    """The finish reason; ``in-progress`` for a job still running (``{id, status: in-progress}``,
+    the poll's 202 answer: work in progress)."""
     if "finish_reason" not in response:
         status = response.get("status")
+        if status == RUNNING:
+            return RUNNING
         raise RecordError("job not finished", field=f"{prefix}finish_reason", value=status)
     finish = opt_str(response, "finish_reason", f"{prefix}finish_reason")
     if finish not in _FINISH:

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import RecordError
 from audit.ingest.base import Reject
 from audit.ingest.registry import get
 from audit.ingest.stability import kind_of
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Modality, Status
+from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader, one
 
 
@@ -32,19 +31,18 @@ def test_counts(fixtures: Path) -> None:
     (report,) = result.files
     assert (report.adapter, report.accepted, report.merged, report.rejected) == (
         "stability",
-        4,
+        5,
         1,
-        1,
+        0,
     )
-    assert [r.line() for r in result.rejects] == [
-        "stability/calls.jsonl:6: task_id: request without result: log GET "
-        "/v2beta/results/<id> once it is finished (got 'upscale-job-0009')"
-    ]
+    assert not result.rejects
 
 
-def test_strict_mode_raises(fixtures: Path) -> None:
-    with pytest.raises(RecordError, match=r"^stability/calls\.jsonl:6: task_id: request"):
-        _ingest(fixtures, lenient=False)
+def test_strict_mode_completes_with_a_job_in_progress(fixtures: Path) -> None:
+    """Line 6 is an async start never polled: work in progress, not a fatal reject."""
+    found = {g.id: g for g in _ingest(fixtures, lenient=False).generations}
+    started = found["stability:upscale-job-0009"]
+    assert (started.status, started.source_locator, started.outputs_count) == ("pending", "6", 1)
 
 
 def test_sd3_sync_call(fixtures: Path) -> None:
@@ -126,7 +124,19 @@ def test_running_job_and_unknown_finish(tmp_path: Path, read: Reader) -> None:
     )
     items = read("stability", "c.jsonl", root=tmp_path)
     assert [i.line() for i in items if isinstance(i, Reject)] == [
-        "c.jsonl:1: response.finish_reason: job not finished (got 'in-progress')",
         "c.jsonl:2: response.finish_reason: unknown finish reason (allowed: CONTENT_FILTERED, "
         "ERROR, SUCCESS) (got 'MAYBE')",
     ]
+    running = [i for i in items if isinstance(i, Generation)]
+    assert [(g.id, g.status, g.outputs) for g in running] == [("stability:j1", "pending", [])]
+
+
+def test_async_start_without_result_is_pending(tmp_path: Path, read: Reader) -> None:
+    """The start answer ``{id}`` logged beside its request, no poll yet: work in progress."""
+    (tmp_path / "c.jsonl").write_text(
+        '{"endpoint": "/v2beta/image-to-video", "created_at": "2026-09-20T08:00:00Z", '
+        '"request": {"seed": 7}, "response": {"id": "a1b2"}}\n'
+    )
+    (gen,) = read("stability", "c.jsonl", root=tmp_path)
+    assert isinstance(gen, Generation)
+    assert (gen.id, gen.status, gen.source_locator) == ("stability:a1b2", "pending", "1")

@@ -71,6 +71,10 @@ MISTAKES: dict[str, tuple[bytes, str]] = {
         "header has unknown column 'modalty' (did you mean 'modality'?)",
     ),
     "x.json": (b'{"code": 0, "data": {"items": []}}', "JSON of no known shape (keys: code, data)"),
+    "m.jsonl": (
+        b'{"platform": "kling", "modalty": "video", "created_at": "2026-09-01T10:00:00Z"}\n',
+        "JSON Lines record has unknown key 'modalty' (did you mean 'modality'?)",
+    ),
     "u16.csv": (
         f"platform,modality,created_at\n{ROW}\n".encode("utf-16-le"),
         "not UTF-8: UTF-16 LE without BOM — re-save as UTF-8 or CSV UTF-8",
