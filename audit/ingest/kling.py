@@ -165,7 +165,7 @@ class KlingAdapter(JoinedAdapter):
                 epoch_time(data, "created_at", "data.created_at"), "data.created_at"
             ),
             status=_STATUS[status],
-            shot_tag=external,
+            shot_tag=external or (opt_str(request.body, "external_task_id") if request else None),
             **self._fields(data, request, obj),
         )
         return settle(request, item)

@@ -83,9 +83,14 @@ def link(
     modalities = index.table.column("modality")
     audio_unchecked = bool(timeline.shots) and not timeline.audio
     audio_unchecked &= bool(np.isin(modalities, list(AUDIO_MODALITIES)).any())
-    use = use_status(
-        allocation_rows, unresolved, index.succeeded, modalities, graph.parents, audio_unchecked
+    audio_unexplained = any(
+        unit.kind == "audio" and None in match.keys
+        for unit, match in zip(units, matches, strict=True)
     )
+    use = use_status(
+        allocation_rows, unresolved, index.succeeded, modalities, graph.parents, audio_unchecked,
+        audio_unexplained,
+    )  # fmt: skip
     notes = [AUDIO_UNCHECKED] if audio_unchecked else []
     warnings = (
         graph.warnings + renamed + warnings + local.warnings + notes

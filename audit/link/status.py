@@ -3,8 +3,9 @@ status" and "Linking quality").
 
 - **in the film**: kept for a clip, or an ancestor of a kept one;
 - **possibly in the film**: a candidate of an unresolved shot (its generations are known, the
-  kept one is not); an audio generation when the cut has no audio track; every succeeded
-  generation when nothing at all could be kept; and every input (ancestor) of one of those;
+  kept one is not); an audio generation when the cut has no audio track (or one linked to
+  nothing when some sound clip of the cut is unexplained); every succeeded generation when
+  nothing at all could be kept; and every input (ancestor) of one of those;
 - **not in the film**: the rest (failed jobs, discarded takes of resolved shots, tests).
 
 The rights rules run on all three (docs/rules.md, "What is checked").
@@ -53,11 +54,14 @@ def use_status(
     modalities: np.ndarray,
     parents: Csr,
     audio_unchecked: bool,
+    audio_unexplained: bool = False,
 ) -> np.ndarray:
     """Per row: :data:`IN_FILM`, :data:`POSSIBLY` or :data:`NOT_IN_FILM` (int8).
 
     ``unresolved`` flags the units with candidates and no kept generation; ``audio_unchecked``
-    says the cut has no audio track to check sound against."""
+    says the cut has no audio track to check sound against; ``audio_unexplained``, that some of
+    its sound clips are explained by no generation (then sound generations linked to nothing
+    may be them)."""
     count = len(succeeded)
     rows = allocation_rows["row"].to_numpy()
     ranks = allocation_rows["rank"].to_numpy()
@@ -67,8 +71,13 @@ def use_status(
     maybe = np.zeros(count, dtype=bool)
     if len(unresolved):
         maybe[rows[(ranks == 2) & unresolved[units]]] = True
+    sound = np.isin(modalities, list(AUDIO_MODALITIES))
     if audio_unchecked:
-        maybe |= np.isin(modalities, list(AUDIO_MODALITIES))
+        maybe |= sound
+    elif audio_unexplained:
+        linked = np.zeros(count, dtype=bool)
+        linked[rows] = True
+        maybe |= sound & ~linked
     if not in_film.any():
         maybe[:] = True
     maybe &= succeeded & ~in_film

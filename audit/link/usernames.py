@@ -24,7 +24,7 @@ _EDGES = " _-.()[]"
 _TAKE = re.compile(r"(?<![a-z0-9])(?:take|tk|t)[\s_.\-]*(\d{1,3})(?!\d)", re.IGNORECASE)
 #: A shot id written as an id in running text (``SC03_SH010``, ``sq2-p40``), not ``scene 2 … shot 4``.
 _COMPACT_ID = re.compile(
-    r"(?<![a-z0-9])(?:sc|scn|sq|seq)\d{1,4}[_\-.]?(?:sh|p|pl)\d{1,4}(?![a-z0-9])", re.IGNORECASE
+    r"(?<![a-z0-9])(?:sc|scn|sq|seq)\d{1,4}[\s_\-.]?(?:sh|p|pl)\d{1,4}(?![a-z0-9])", re.IGNORECASE
 )
 _SHOT_SPAN = re.compile(
     r"(?<![a-z0-9])(?:scene|scn|sc|sequence|seq|sq)[\s_.\-]*\d{1,4}(?!\d).*?"

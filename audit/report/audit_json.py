@@ -205,7 +205,9 @@ def generations_frame(run: AuditRun, redact_prompts: bool) -> pd.DataFrame:
     if not generations:
         return impacts
     canonical = _whole_numbers(canonical_frame(generations, redact_prompts))
-    return canonical.merge(impacts, on="id", how="left").sort_values(["created_at", "id"])
+    frame = canonical.merge(impacts, on="id", how="left").sort_values(["created_at", "id"])
+    use = run.link.use_by_id()
+    return frame.assign(use_status=frame["id"].map(use).fillna("")) if use else frame
 
 
 #: The estimate's region (the grid the figures use: production.yaml's compute_regions, else
@@ -237,9 +239,10 @@ def findings_frame(run: AuditRun) -> pd.DataFrame:
             "evidence": " | ".join(f.evidence),
             "fix": f.fix,
             "doc_url": f.doc_url,
+            "use": f.use or "",
         }
         for f in run.findings
     ]
     return pd.DataFrame(
-        rows, columns=["code", "name", "severity", "message", "evidence", "fix", "doc_url"]
+        rows, columns=["code", "name", "severity", "message", "evidence", "fix", "doc_url", "use"]
     )

@@ -142,3 +142,24 @@ def test_unknown_task_status_is_rejected(tmp_path: Path, read: Reader) -> None:
         "t.json:/data: data.task_status: unknown task status (allowed: failed, processing, "
         "submitted, succeed) (got 'paused')"
     )
+
+
+def test_shot_tag_from_the_request_when_the_result_omits_it(tmp_path: Path) -> None:
+    """A task result without task_info (issue 15): the take's name comes from the request's
+    external_task_id, joined by task_id (shape of the Kling request body, docs/platforms.md)."""
+    logs = tmp_path / "kling"
+    (logs / "tasks").mkdir(parents=True)
+    request = (
+        '{"task_id": "870000000000000077", "endpoint": "/v1/videos/image2video", "body": '
+        '{"model_name": "kling-v2-6", "mode": "std", "prompt": "fog", "external_task_id": '
+        '"SC04_SH020_take2"}}\n'
+    )
+    (logs / "requests.jsonl").write_text(request, encoding="utf-8")
+    result = (
+        '{"code": 0, "message": "SUCCEED", "data": {"task_id": "870000000000000077", '
+        '"task_status": "succeed", "task_result": {"videos": []}, "created_at": 1789894800000}}'
+    )
+    (logs / "tasks" / "870000000000000077.json").write_text(result, encoding="utf-8")
+    paths = [logs / "requests.jsonl", logs / "tasks" / "870000000000000077.json"]
+    (gen,) = ingest_files(tmp_path, paths).generations
+    assert gen.shot_tag == "SC04_SH020_take2"

@@ -124,3 +124,27 @@ def test_sound_without_audio_track_is_possibly_in_the_film(
     assert use[music.id] == "possibly_in_film"
     assert use[failed.id] == "not_in_film"
     assert result.audio_unchecked
+
+
+def test_unexplained_sound_clip_leaves_unlinked_sound_possibly_in_the_film(
+    make_gen: MakeGen, tmp_path: Path
+) -> None:
+    music = make_gen("suno:9583dfb4-8f44-43c7-9837-fae34bdccbf9", modality="music")
+    clips = (clip("SC01_SH010_take1.mp4", None, 0, 4), clip("mix_v3.wav", None, 0, 4, "audio"))
+    result = link([music, *_takes(make_gen, "SC01_SH010")], cut(*clips), tmp_path)
+    assert not result.audio_unchecked
+    assert result.use_by_id()[music.id] == "possibly_in_film"
+
+
+def test_a_prompt_written_shot_names_the_sora_clip(make_gen: MakeGen, tmp_path: Path) -> None:
+    sora = make_gen(
+        "openai:video_68d7512d07848190b3e45da0ecbebcde004da08e1e0678d5",
+        modality="video",
+        prompt="SC03 SH010 — waves on black rocks",
+        outputs=["video_68d7512d07848190b3e45da0ecbebcde004da08e1e0678d5.mp4"],
+    )
+    media = "video_68d7512d07848190b3e45da0ecbebcde004da08e1e0678d5.mp4"
+    result = link([sora], cut(clip(media, media, 0, 4)), tmp_path)
+    (shot,) = result.shots
+    assert (shot.shot_id, shot.sequence, shot.kept_ids) == ("SC03_SH010", "SC03", (sora.id,))
+    assert any("shot SC03_SH010 from the tag of its kept generation" in w for w in result.warnings)

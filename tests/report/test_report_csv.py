@@ -167,7 +167,7 @@ def test_example_generations_csv_is_the_record_by_record_csv(
     example_run: AuditRun, rendered: Rendered
 ) -> None:
     """The whole file: canonical columns of ``to_row`` (whole numbers as integers), then the
-    estimates (their region as ``grid_region``), merged and sorted."""
+    estimates (their region as ``grid_region``), merged and sorted, then the use status."""
     canonical = pd.DataFrame([to_row(gen) for gen in example_run.link.generations])
     for name in WHOLE:
         canonical[name] = canonical[name].astype("Int64")
@@ -176,6 +176,7 @@ def test_example_generations_csv_is_the_record_by_record_csv(
                  "source_file", "source_locator"]
     ).rename(columns={"region": "grid_region"})  # fmt: skip
     expected = canonical.merge(impacts, on="id", how="left").sort_values(["created_at", "id"])
+    expected["use_status"] = expected["id"].map(example_run.link.use_by_id())
     written = (rendered.out / "generations.csv").read_bytes()
     assert written == pandas_csv(expected)
     header = written.split(b"\n", 1)[0].decode().split(",")
