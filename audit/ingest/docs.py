@@ -41,7 +41,7 @@ file and locator (JSON pointer, line number, image chunk, or sheet and cell of a
   never fetched), Magnific `CREATED`/`IN_PROGRESS`, Luma `queued`/`dreaming`, Pika
   `queued`/`started`, MiniMax `Queueing`/`Preparing`/`Processing`, Runway
   `PENDING`/`THROTTLED`/`RUNNING`, Udio `finished: false`, Stability `in-progress` (and an async start
-  never polled). When the finished record of the same id
+  never polled), Veo `done: false` (or the create answer `{name}`). When the finished record of the same id
   is there too, it replaces the pending one (which only fills what it left empty). A pending one
   alone is estimated as a full run of its kind (at least one output; attribute `estimated_as_run`)
   and counted apart in the report's data-quality box. An unknown status is still rejected, with

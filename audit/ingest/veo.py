@@ -7,7 +7,8 @@ duration, fps, seed, size and audio are in the request only. The request log hol
 per call, ``{operation: <name>, request: {instances: [...], parameters: {...}}}`` (the body sent
 and the operation name it returned; ``created_at`` optional), joined to the operation by name.
 
-An operation with ``done`` false is rejected as unfinished; one with ``error`` failed.
+An operation with ``done`` false (or no ``done``: the create answer) is pending, work in progress;
+one with ``error`` failed.
 ``outputs_count`` is the number of samples returned; samples the safety filter removed are
 attribute ``rai_filtered_count`` (with ``rai_filtered_reasons``). When the filter removed every
 sample (``raiMediaFilteredCount`` > 0, no sample: "You will not be charged"), the operation gets
@@ -144,8 +145,7 @@ class VeoAdapter(JoinedAdapter):
     def _operation(self, source: Source, locator: str, op: dict[str, Any], log: RequestLog) -> Item:
         name = required(opt_str(op, "name"), "name")
         model, op_id = parse_name(name)
-        if expect(op, "done", bool, "done") is not True:
-            raise RecordError("operation not done", field="done", value=op.get("done", False))
+        done = expect(op, "done", bool, "done") is True  # absent: the create answer {name}
         error = opt_dict(op, "error")
         outputs, holder = _samples(opt_dict(op, "response"))
         request = log.take(name)
@@ -166,7 +166,7 @@ class VeoAdapter(JoinedAdapter):
             error_message=opt_str(error, "message", "error.message"),
         )
         fields["attributes"] = {k: v for k, v in attributes.items() if v is not None}
-        status = _status(error, outputs, attributes.get("rai_filtered_count"))
+        status = _status(error, outputs, attributes.get("rai_filtered_count"), done)
         item = build(
             source,
             locator,
@@ -187,11 +187,14 @@ class VeoAdapter(JoinedAdapter):
         return settle(request, item)
 
 
-def _status(error: dict[str, Any], outputs: list[str], filtered: object) -> str:
-    """``failed`` with an error; ``filtered`` when the safety filter removed every sample (the
+def _status(error: dict[str, Any], outputs: list[str], filtered: object, done: bool) -> str:
+    """``failed`` with an error; ``pending`` while not done (work in progress: the create answer
+    or a poll saved too early); ``filtered`` when the safety filter removed every sample (the
     run happened, nothing was delivered, "You will not be charged"); else ``succeeded``."""
     if error:
         return "failed"
+    if not done:
+        return "pending"
     if not outputs and isinstance(filtered, int) and filtered > 0:
         return "filtered"
     return "succeeded"

@@ -13,7 +13,7 @@ from audit.ingest._util import mtime_utc
 from audit.ingest.base import Reject
 from audit.ingest.veo import parse_name
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Modality, Status
+from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader
 
 FILES = ("veo/requests.jsonl", "veo/operations.json")
@@ -108,8 +108,11 @@ def test_bad_name_and_running_operation(tmp_path: Path, read: Reader) -> None:
     )
     items = read("veo", "ops.json", root=tmp_path)
     assert [i.line() for i in items if isinstance(i, Reject)] == [
-        "ops.json:/0: done: operation not done (got False)",
         "ops.json:/1: response.generateVideoResponse.generatedSamples: expected list (got 'none')",
+    ]
+    running = [i for i in items if isinstance(i, Generation)]
+    assert [(g.id, g.status, g.model) for g in running] == [
+        ("veo:op-1", "pending", "veo-3.1-generate-preview")
     ]
     with pytest.raises(RecordError, match="expected '…models/veo-…/operations/<id>'"):
         parse_name("operations/op-1")
