@@ -101,6 +101,69 @@ def b2_report(root: Path) -> dict[str, Any]:
     return figures
 
 
+def b5_report(root: Path) -> dict[str, Any]:
+    """The real ``empreinte report --lang fr`` of B1's production, as a user runs it: the CLI in
+    its own process (rules, PDF, HTML, CSVs); its wall time and the child's peak RSS."""
+    import subprocess
+    import tempfile
+
+    command = [str(Path(sys.executable).with_name("empreinte")), "report", str(root), "--lang",
+               "fr", "--as-of", AS_OF]  # fmt: skip
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        done = subprocess.run([*command, "--out", tmp], capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
+        sizes = {p.name: p.stat().st_size for p in Path(tmp).iterdir() if p.is_file()}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"exit_code": done.returncode, "stderr_tail": done.stderr[-400:],
+            "wall_s": round(wall, 3), "child_peak_rss_mib": round(children.ru_maxrss / 1024, 1),
+            "child_cpu_s": round(children.ru_utime + children.ru_stime, 3),
+            "output_bytes": sizes}  # fmt: skip
+
+
+def b6_scale(root: Path) -> dict[str, Any]:
+    """The scale extra on B1's production: estimate + aggregate on one machine, then on Dask
+    partitions (Parquet in and out) on a local cluster of two workers; times and agreement."""
+    import tempfile
+    from datetime import date
+
+    import distributed
+
+    from audit.ingest.walk import ingest_folder, paused_gc
+    from audit.link.linker import link
+    from audit.pipeline import Options, load_timeline, run_aggregate, run_estimate
+    from audit.production import load_production
+    from audit.scale import estimate_parquet, table_frame, write_generations
+
+    figures: dict[str, Any] = {}
+    production = load_production(root)
+    with paused_gc():
+        linked = link(ingest_folder(root).table,
+                      load_timeline(root, production, Options(date.fromisoformat(AS_OF))), root,
+                      instance_ids={})  # fmt: skip
+        footprint = _timed(
+            figures, "one_machine_estimate", lambda: run_estimate(production, linked)
+        )
+        single = _timed(figures, "one_machine_aggregate",
+                        lambda: run_aggregate(production, linked, footprint))  # fmt: skip
+    frame = table_frame(linked.table, linked.shot_ids, linked.kept)
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "in.parquet", Path(tmp) / "out.parquet"
+        figures["partitions"] = _timed(figures, "write_parquet",
+                                       lambda: write_generations(frame, source, 100_000))  # fmt: skip
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                           dashboard_address=None)  # fmt: skip
+        with cluster, distributed.Client(cluster):
+            result = _timed(figures, "dask_estimate_aggregate",
+                            lambda: estimate_parquet(source, target, production))  # fmt: skip
+    central = single.totals["energy_wh"].central
+    figures["records"] = len(frame)
+    figures["relative_difference_energy"] = (
+        abs(result.totals["energy_wh"].central - central) / central
+    )
+    return figures
+
+
 def b4_imports(_root: Path) -> dict[str, Any]:
     """Which heavy libraries ``empreinte --help`` imports (none should be)."""
     import contextlib
@@ -123,6 +186,8 @@ def main(argv: list[str]) -> None:
         "b2-report": b2_report,
         "b3-estimation": b3_estimation,
         "b4-imports": b4_imports,
+        "b5-report": b5_report,
+        "b6-scale": b6_scale,
     }
     name, out, root = argv[0], Path(argv[1]), Path(argv[2])
     figures = cases[name](root)
