@@ -19,11 +19,16 @@ import pandas as pd
 
 from audit.gentable import GenTable
 from audit.link.keys import MIN_PID_CHARS, REFERENCE_ROLES, Index
-from audit.link.names import basename, id_candidates
+from audit.link.names import basename
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
-#: Only the end of a long path is searched for ids (the file name and its folders).
+#: Only the end of a long path is searched for ids (the file name and its folder).
 _PATH_CHARS = 240
+#: A platform id spans at most this many tokens (a UUID: five).
+MAX_ID_TOKENS = 5
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_DIGIT = re.compile(r"\d")
+_SEPARATOR = re.compile(r"[\\/]")
 
 #: Warnings of one kind listed one by one before they are summed up in one line.
 MAX_LISTED = 20
@@ -122,17 +127,37 @@ def _resolve_uri(index: Index, uri: str, candidates: dict[str, set[str]]) -> tup
 
 
 def input_id_candidates(index: Index) -> dict[str, set[str]]:
-    """Per distinct input URL or path (``gen:`` inputs aside): the runs of tokens of its path
-    long enough to be a platform id (:data:`~audit.link.keys.MIN_PID_CHARS`)."""
+    """Per distinct input URL or path (``gen:`` inputs aside) that no output URL or unique output
+    name explains: the runs of tokens of its last two path segments that may be a platform id
+    (at most :data:`MAX_ID_TOKENS` tokens, :data:`~audit.link.keys.MIN_PID_CHARS` characters,
+    a digit among them)."""
     inputs = index.table.inputs
     uris = dict.fromkeys(inputs.loc[~inputs["uri"].str.startswith("gen:"), "uri"].tolist())
     found = {}
     for uri in uris:
+        if index.by_url.get(uri):
+            continue
+        name = basename(uri)
+        if name and len(index.by_output_name.get(name.lower())) == 1:
+            continue
         path = unquote(urlsplit(uri).path) if _SCHEME.match(uri) else uri
-        cands = {c for c in id_candidates(path[-_PATH_CHARS:]) if len(c) >= MIN_PID_CHARS}
+        tail = "/".join(_SEPARATOR.split(path.rstrip("/\\"))[-2:])[-_PATH_CHARS:]
+        cands = {c for c in id_runs(tail) if len(c) >= MIN_PID_CHARS and _DIGIT.search(c)}
         if cands:
             found[uri] = cands
     return found
+
+
+def id_runs(text: str) -> set[str]:
+    """Runs of at most :data:`MAX_ID_TOKENS` whole tokens of ``text``, lower-cased (a UUID is
+    five tokens, a Sora id two)."""
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    lowered = text.lower()
+    return {
+        lowered[start:end]
+        for i, (start, _) in enumerate(spans)
+        for (_, end) in spans[i : i + MAX_ID_TOKENS]
+    }
 
 
 def _uri_edges(

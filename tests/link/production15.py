@@ -21,6 +21,10 @@ Planted problems (:class:`Planted` says where each one is):
 - a voice consent that ends before the release;
 - a brand in the prompt of a take of a shot whose kept take cannot be told (its clip is named
   after the shot and a grade, not the take): to verify.
+
+The seed also varies how shots are named, how a Kling request names its image (the re-hosted
+download or the Midjourney CDN URL), how takes are named (``_take1`` or ``-t01``; the clip is
+always ``<shot>_take<n>.mp4``), and whether EDL events carry ``* FROM CLIP:`` paths.
 """
 
 from __future__ import annotations
@@ -33,7 +37,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ACTOR_PHOTO = "https://storage.atelier-nord.example/refs/actor-headshot-{n}.jpg"
-INPUT_URL = "https://storage.atelier-nord.example/mj/{user}_{slug}_{job}_0.png"
+#: How a Kling request names its image: the Midjourney download re-hosted, the Midjourney CDN.
+INPUT_URLS = (
+    "https://storage.atelier-nord.example/mj/{user}_{slug}_{job}_0.png",
+    "https://cdn.midjourney.com/{job}/0_0.png",
+)
+#: How a take is named on Kling: the brief's ``<shot>_take1``, or the ``-t01`` form of the docs.
+TAKE_NAMES = ("{shot}_take{n}", "{shot}-t0{n}")
 START = datetime(2026, 7, 6, 9, 0, tzinfo=UTC)
 FPS = 25
 
@@ -68,6 +78,9 @@ class _Writer:
     def __init__(self, root: Path, seed: int) -> None:
         self.root = root
         self.rng = random.Random(seed)
+        self.input_url = self.rng.choice(INPUT_URLS)
+        self.take_name = self.rng.choice(TAKE_NAMES)
+        self.clip_paths = self.rng.random() < 0.5  # EDL events with * FROM CLIP: paths
         self.clock = START
         self.mj: list[dict[str, object]] = []
         self.kling_requests: list[dict[str, object]] = []
@@ -132,7 +145,7 @@ def _kling_take(w: _Writer, shot: str, take: int, image: str, prompt: str, faile
                 "image": image,
                 "prompt": prompt,
                 "negative_prompt": "blurry, text, watermark",
-                "external_task_id": f"{shot}_take{take}",
+                "external_task_id": w.take_name.format(shot=shot, n=take),
             },
         }
     )
@@ -146,7 +159,7 @@ def _kling_take(w: _Writer, shot: str, take: int, image: str, prompt: str, faile
             "task_id": task,
             "task_status": "failed" if failed else "succeed",
             "task_status_msg": "generation failed" if failed else "",
-            "task_info": {"external_task_id": f"{shot}_take{take}"},
+            "task_info": {"external_task_id": w.take_name.format(shot=shot, n=take)},
             "task_result": {"videos": videos},
             "created_at": int(created.timestamp() * 1000),
             "updated_at": int((created + timedelta(minutes=2)).timestamp() * 1000),
@@ -173,7 +186,7 @@ def _kling_shot(w: _Writer, made: Made, plan: _ShotPlan) -> None:
     grid = _mj_job(w, text)
     _mj_job(w, text.replace("--v 7", "--v 7 --seed 4"))  # a reroll, not used
     upscale = _mj_job(w, text, parent=grid)
-    image = INPUT_URL.format(user="atelier_nord", slug="lone_cyclist_on_a_coastal", job=upscale)
+    image = w.input_url.format(user="atelier_nord", slug="lone_cyclist_on_a_coastal", job=upscale)
     takes = []
     for take in (1, 2, 3):
         prompt = "slow dolly forward, the cyclist passes the camera"
@@ -261,7 +274,8 @@ def _edl(w: _Writer) -> str:
         src_in, src_out = _tc(0), _tc(frames)
         lines.append(f"{number:03d}  AX       V     C        {src_in} {src_out} "
                      f"{_tc(3600 * FPS + record)} {_tc(3600 * FPS + record + frames)}")  # fmt: skip
-        lines += [f"* FROM CLIP NAME: {name}", ""]
+        lines.append(f"* FROM CLIP NAME: {name}")
+        lines += [f"* FROM CLIP: /Volumes/ATELIER/rushes/{name}", ""] if w.clip_paths else [""]
         record += frames
     return "\n".join(lines)
 
