@@ -14,10 +14,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from audit.footprint import estimate_generations, estimate_table, registry, signature
 from audit.ingest.comfyui_graph import analyse, parse_graph
 from audit.ingest.comfyui_passes import MAX_DEPTH, walk
+from audit.ingest.walk import ingest_files
+from audit.production import load_production
+from audit.resources import example_dir
+from estimators.methods import image_basis
 from tests.ingest.ingest_support import PngMaker, Reader, one
 
 Node = dict[str, Any]
@@ -224,3 +231,30 @@ def test_two_pass_png_through_the_adapter(tmp_path: Path, make_png: PngMaker, re
     run = one(read("comfyui", "two.png", root=tmp_path))
     assert (run.steps, run.width, run.height, run.outputs_count) == (27, 1280, 768, 1)
     assert run.attributes["step_pixels"] == 20 * 640 * 384 + 7 * 1280 * 768
+
+
+def test_passes_reach_the_estimate_by_records_and_by_table(
+    tmp_path: Path, make_png: PngMaker
+) -> None:
+    """step_pixels travels from the graph to the estimate the same way whether the footprint
+    is computed from the records or from the pipeline's columns."""
+    graph = _base(640, 384) | {
+        "10": _node("LatentUpscale", upscale_method="nearest-exact", width=1280, height=768,
+                    crop="disabled", samples=["5", 0]),
+        "11": _ksampler("10", 14, denoise=0.5),
+        "12": _node("VAEDecode", samples=["11", 0], vae=["1", 2]),
+        "13": _node("SaveImage", filename_prefix="x", images=["12", 0]),
+        "14": _node("SaveImage", filename_prefix="first", images=["6", 0]),
+    }  # fmt: skip
+    logs = tmp_path / "logs"
+    make_png(logs / "two.png", {"prompt": json.dumps(graph)})
+    production = load_production(example_dir())
+    ingested = ingest_files(tmp_path, [logs / "two.png"])
+    (gen,) = ingested.generations
+    none = np.full(1, None, dtype=object)
+    by_records = estimate_generations([gen], production).table
+    by_table = estimate_table(ingested.table, none, np.zeros(1, dtype=bool), production).table
+    pd.testing.assert_frame_equal(by_records, by_table)
+    expected = image_basis(signature(gen, production), registry()).energy_wh.central
+    weighted = (20 * 640 * 384 + 7 * 1280 * 768) / 27  # the passes' step-weighted pixels
+    assert expected == pytest.approx(2.2 * weighted / 1024**2)  # band, not 2 x 1280x768
