@@ -69,16 +69,16 @@ def _first_column(path: Path, rows: int) -> tuple[int, bytes] | None:
 
 
 def _inflate_prefix(fh: BinaryIO, wanted: int) -> bytes | None:
-    """The first ``wanted`` bytes of the image data (IDAT chunks inflated as they come)."""
+    """The first ``wanted`` bytes of the image data (IDAT chunks inflated as they come), reading
+    at most _SNIFF_INPUT bytes of chunks."""
     inflater, out, read = zlib.decompressobj(), bytearray(), 0
     while len(out) < wanted and read < _SNIFF_INPUT:
         header = fh.read(8)
         if len(header) < 8:
             return None
         size, kind = struct.unpack(">I4s", header)
-        data = fh.read(size)
-        fh.read(4)  # CRC
-        read += size
+        data = fh.read(min(size, _SNIFF_INPUT - read))
+        read += len(data)
         if kind == b"IEND":
             break
         if kind == b"IDAT":
@@ -86,6 +86,9 @@ def _inflate_prefix(fh: BinaryIO, wanted: int) -> bytes | None:
                 out += inflater.decompress(data, wanted - len(out))
             except zlib.error:
                 return None
+        if len(data) < size:  # larger than what sniffing reads, or a truncated file
+            break
+        fh.read(4)  # CRC
     return bytes(out)
 
 
