@@ -222,7 +222,7 @@ def uri_of(value: object) -> str | None:
     for key in ("url", "uri", "gcsUri", "fileUri", "image_url", "presignedUrl"):
         if isinstance(value.get(key), str) and value[key]:
             return asset_uri(value[key])
-    for key in ("bytesBase64Encoded", "b64_json", "data"):
+    for key in ("bytesBase64Encoded", "b64_json", "data", "video_bytes", "videoBytes"):
         if isinstance(value.get(key), str) and value[key]:
             digest = b64_sha256(value[key]) or hashlib.sha256(value[key].encode()).hexdigest()
             return "sha256:" + digest[:16]

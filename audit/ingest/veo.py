@@ -60,6 +60,8 @@ _REFERENCE_ROLES = {"asset": "subject_reference", "style": "sref"}
 _PARAMETER_ATTRIBUTES = ("personGeneration", "aspectRatio", "resolution", "sampleCount")
 _SNAKE = {"personGeneration": "person_generation", "aspectRatio": "aspect_ratio"}
 _SNAKE |= {"sampleCount": "sample_count", "enhancePrompt": "enhance_prompt"}
+_RAI_COUNT = ("raiMediaFilteredCount", "rai_media_filtered_count")
+_RAI_REASONS = ("raiMediaFilteredReasons", "rai_media_filtered_reasons")
 
 
 def parse_name(name: str, field: str = "name") -> tuple[str, str]:
@@ -75,12 +77,18 @@ def _is_request_file(path: Path) -> bool:
     return '"instances"' in text and '"done"' not in text
 
 
+#: Where each form keeps its samples: Gemini API REST, the google-genai SDK's dump (camelCase
+#: by alias or snake_case), Vertex AI REST.
+_SAMPLE_KEYS = ("generatedSamples", "generatedVideos", "generated_videos", "videos")
+
+
 def _samples(response: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
     """(output URIs, the object holding the filter counts) of either service's response."""
     gemini = opt_dict(response, "generateVideoResponse", "response.generateVideoResponse")
     holder = gemini or response
-    key = "generatedSamples" if gemini else "videos"
-    where = f"response.generateVideoResponse.{key}" if gemini else f"response.{key}"
+    prefix = "response.generateVideoResponse." if gemini else "response."
+    key = next((k for k in _SAMPLE_KEYS if k in holder), "videos")
+    where = prefix + key
     outputs = []
     for k, sample in enumerate(opt_list(holder, key, where)):
         if not isinstance(sample, dict):
@@ -88,6 +96,14 @@ def _samples(response: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
         video = sample.get("video") if isinstance(sample.get("video"), dict) else sample
         outputs.append(uri_of(video) or f"sample-{k}")
     return outputs, holder
+
+
+def _filtered(holder: dict[str, Any]) -> tuple[int | None, str | None]:
+    """(samples the safety filter removed, its reasons), camelCase or the SDK's snake_case."""
+    count_key = next((k for k in _RAI_COUNT if k in holder), _RAI_COUNT[0])
+    reasons_key = next((k for k in _RAI_REASONS if k in holder), _RAI_REASONS[0])
+    reasons = opt_list(holder, reasons_key, reasons_key)
+    return opt_int(holder, count_key, count_key), pipe(str(r) for r in reasons)
 
 
 class VeoAdapter(JoinedAdapter):
@@ -98,7 +114,9 @@ class VeoAdapter(JoinedAdapter):
     formats = (
         "long-running operations {name, done, error, response} (one per file, a list, "
         '{"operations": [...]} or JSON Lines): Gemini API response.generateVideoResponse.'
-        "generatedSamples[], Vertex AI response.videos[]; joined by operation name with the "
+        "generatedSamples[], Vertex AI response.videos[], the google-genai SDK's dumped "
+        "operation (response or result .generated_videos[] / generatedVideos[], snake_case or "
+        "camelCase); joined by operation name with the "
         "request log (JSON Lines {operation, request: {instances, parameters}})"
     )
     reads = (
@@ -117,7 +135,11 @@ class VeoAdapter(JoinedAdapter):
         "GenerateVideoResponse {generatedSamples, raiMediaFilteredCount, "
         "raiMediaFilteredReasons}: paragonsean/openapi-directory APIs/googleapis.com/aiplatform/"
         "v1beta1/java-client/docs/CloudAiLargeModelsVisionGenerateVideoResponse.md; "
-        "operations polled until done: AubreyHan/GCP-Python veo3.py; Vertex operation names: "
+        "operations polled until done: AubreyHan/GCP-Python veo3.py; the SDK's "
+        "GenerateVideosOperation {name, done, error, response, result} and GenerateVideosResponse "
+        "{generated_videos, rai_media_filtered_count, rai_media_filtered_reasons}: "
+        "googleapis/python-genai google/genai/types.py, google/genai/tests/models/"
+        "test_generate_videos.py; Vertex operation names: "
         "Purplemerit/storeiq-server VEO_CURRENT_STATUS.md"
     )
 
@@ -147,7 +169,8 @@ class VeoAdapter(JoinedAdapter):
         model, op_id = parse_name(name)
         done = expect(op, "done", bool, "done") is True  # absent: the create answer {name}
         error = opt_dict(op, "error")
-        outputs, holder = _samples(opt_dict(op, "response"))
+        outputs, holder = _samples(opt_dict(op, "response") or opt_dict(op, "result"))
+        filtered, reasons = _filtered(holder)
         request = log.take(name)
         fields = _from_request(request.body) if request else {"attributes": {}}
         attributes = fields["attributes"]
@@ -160,8 +183,8 @@ class VeoAdapter(JoinedAdapter):
             created = mtime_utc(source.path)
             attributes[TIME_SOURCE] = "file_mtime"
         attributes.update(
-            rai_filtered_count=opt_int(holder, "raiMediaFilteredCount", "raiMediaFilteredCount"),
-            rai_filtered_reasons=pipe(str(r) for r in opt_list(holder, "raiMediaFilteredReasons")),
+            rai_filtered_count=filtered,
+            rai_filtered_reasons=reasons,
             error_code=error.get("code"),
             error_message=opt_str(error, "message", "error.message"),
         )

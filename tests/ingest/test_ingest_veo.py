@@ -159,3 +159,33 @@ def test_operation_blocked_by_the_safety_filter_is_filtered(tmp_path: Path) -> N
 def test_some_samples_filtered_is_still_succeeded(fixtures: Path) -> None:
     gen = {g.id: g for g in _ingest(fixtures).generations}["veo:op-gem-0001"]
     assert (gen.status, gen.attributes["rai_filtered_count"]) == (Status.succeeded, 1)
+
+
+@pytest.mark.parametrize("case", ["snake_case", "camelCase"])
+def test_google_genai_sdk_dumped_operation(tmp_path: Path, case: str) -> None:
+    """An operation as the google-genai SDK dumps it (GenerateVideosOperation {name, metadata,
+    done, error, response, result}; GenerateVideosResponse {generated_videos,
+    rai_media_filtered_count, rai_media_filtered_reasons} in googleapis/python-genai
+    google/genai/types.py, polled as google/genai/tests/models/test_generate_videos.py does)."""
+    snake = case == "snake_case"
+    videos, count = ("generated_videos", "rai_media_filtered_count") if snake else (
+        "generatedVideos", "raiMediaFilteredCount",
+    )  # fmt: skip
+    mime = "mime_type" if snake else "mimeType"
+    answer = {videos: [{"video": {"uri": "https://generativelanguage.example/files/v1:download",
+                                  mime: "video/mp4"}}], count: None}  # fmt: skip
+    operation = {"name": "models/veo-3.1-fast-generate-preview/operations/sdk-op-1",
+                 "metadata": None, "done": True, "error": None,
+                 "response": answer, "result": answer}  # fmt: skip
+    (tmp_path / "op.json").write_text(json.dumps(operation), encoding="utf-8")
+    (gen,) = ingest_files(tmp_path, [tmp_path / "op.json"]).generations
+    assert (gen.id, gen.model, gen.status) == (
+        "veo:sdk-op-1", "veo-3.1-fast-generate-preview", Status.succeeded,
+    )  # fmt: skip
+    assert gen.outputs == ["https://generativelanguage.example/files/v1:download"]
+    blocked = {**operation, "response": {videos: None, count: 2,
+                                         "rai_media_filtered_reasons": ["blocked"]}}  # fmt: skip
+    del blocked["result"]
+    (tmp_path / "op.json").write_text(json.dumps(blocked), encoding="utf-8")
+    (gen,) = ingest_files(tmp_path, [tmp_path / "op.json"]).generations
+    assert (gen.status, gen.outputs_count, gen.outputs) == (Status.filtered, 2, [])
