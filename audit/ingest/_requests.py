@@ -111,17 +111,23 @@ def read_joined(
     containers: tuple[str, ...],
     hint: str,
     locate: Callable[[str], str] = lambda locator: locator,
+    records: Callable[[Source], Iterable[tuple[str, Any]]] | None = None,
 ) -> Iterator[Item]:
     """Results joined with their request logs: requests first (into a RequestLog), then every
     result file (``parse_result(source, locator, obj, log=log)``), then the requests no result
-    completed (rejected with ``hint``, the call that would fetch the result)."""
+    completed (rejected with ``hint``, the call that would fetch the result). ``records`` replaces
+    the usual wrappings of result files (:func:`json_records` with ``containers``, then
+    ``locate``) when a platform has its own."""
     log = RequestLog()
     requests = [s for s in sources if is_request(s.path)]
     yield from read_requests(requests, parse_request, log)
     for source in sources:
         if source in requests:
             continue
-        pairs = ((locate(loc), obj) for loc, obj in json_records(source, containers))
+        if records is not None:
+            pairs: Iterable[tuple[str, Any]] = records(source)
+        else:
+            pairs = ((locate(loc), obj) for loc, obj in json_records(source, containers))
         yield from guarded(
             source, each_record(source, pairs, partial(parse_result, source, log=log))
         )

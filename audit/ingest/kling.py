@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
+from audit.ingest._records import json_records, load_document, pointer
 from audit.ingest._requests import Pending, RequestLog, read_joined, settle
 from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
@@ -85,6 +86,21 @@ def _data_locator(locator: str) -> str:
     return f"{locator}/data" if locator.startswith("/") else locator
 
 
+def _task_records(source: Source) -> Iterator[tuple[str, Any]]:
+    """Query responses: one task each (``{code, data: {...}}``: one, a list, ``{"tasks": [...]}``
+    or JSON Lines), or the list query's ``{code, data: [task, ...]}``, each task then read in its
+    own envelope (locator ``/data/<n>``)."""
+    if source.path.suffix.lower() != ".jsonl":
+        doc = load_document(source)
+        if isinstance(doc, dict) and isinstance(doc.get("data"), list):
+            envelope = {key: value for key, value in doc.items() if key != "data"}
+            for k, task in enumerate(doc["data"]):
+                yield pointer("data", k), {**envelope, "data": task}
+            return
+    for locator, obj in json_records(source, ("tasks",)):
+        yield _data_locator(locator), obj
+
+
 class KlingAdapter(JoinedAdapter):
     name = "kling"
     platform = "kling"
@@ -92,7 +108,8 @@ class KlingAdapter(JoinedAdapter):
     suffixes = (".json", ".jsonl")
     formats = (
         "query responses {code, message, request_id, data: {task_id, task_status, task_info, "
-        "task_result.videos[], created_at, updated_at}} (one per file, a list, or JSON Lines) "
+        "task_result.videos[], created_at, updated_at}} (one per file, a list, or JSON Lines; "
+        "the list query's {code, data: [task, ...]} one record per task) "
         "joined with request logs ({task_id?, endpoint?, body: {...}} or a bare body with "
         "external_task_id) by task_id or external_task_id; a joined request counts as merged, "
         "a request without result is rejected"
@@ -105,6 +122,13 @@ class KlingAdapter(JoinedAdapter):
     cannot_know = (
         "model, mode, prompt and inputs without the request log; fps; exact resolution "
         "(derived from mode and aspect ratio); credits; a request's fate without its result"
+    )
+    seen_in = (
+        "query answers {code, message, request_id, data: {task_id, task_status "
+        "submitted/processing/succeed/failed, task_result.videos[{url, duration}]}}: "
+        "cuijinyu/new-api web/src/pages/Documentation/content/kling-multi-image-video-status.md "
+        "and kling-motion-control.en.md (external_task_id); list query pagination (pageNum, "
+        "pageSize) in public clients' kling-tasks routes"
     )
 
     def sniff(self, path: Path) -> bool:
@@ -125,7 +149,7 @@ class KlingAdapter(JoinedAdapter):
             parse_result=self._result,
             containers=("tasks",),
             hint="fetch GET /v1/videos/<endpoint>/<task_id> into logs/kling/tasks/",
-            locate=_data_locator,
+            records=_task_records,
         )
 
     def _request(self, source: Source, locator: str, line: dict[str, Any]) -> Pending:

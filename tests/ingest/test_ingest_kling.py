@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -163,3 +164,29 @@ def test_shot_tag_from_the_request_when_the_result_omits_it(tmp_path: Path) -> N
     paths = [logs / "requests.jsonl", logs / "tasks" / "870000000000000077.json"]
     (gen,) = ingest_files(tmp_path, paths).generations
     assert gen.shot_tag == "SC04_SH020_take2"
+
+
+def test_list_query_response_one_record_per_task(tmp_path: Path) -> None:
+    """``GET /v1/videos/text2video?pageNum=1&pageSize=30`` answers ``{code, message, request_id,
+    data: [task, ...]}`` (pagination of a Kling tasks route in public clients; task fields as
+    cuijinyu/new-api web/src/pages/Documentation/content/kling-multi-image-video-status.md
+    lists them); values are our own."""
+    page = {
+        "code": 0, "message": "SUCCEED", "request_id": "req-list-1",
+        "data": [
+            {"task_id": "880000000000000001", "task_status": "succeed",
+             "task_result": {"videos": [{"id": "v1", "url": "https://cdn.kling.example/1.mp4",
+                                         "duration": "5.1"}]},
+             "created_at": 1789891200000, "updated_at": 1789891410000},
+            {"task_id": "880000000000000002", "task_status": "processing",
+             "created_at": 1789891300000, "updated_at": 1789891300000},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "tasks-page-1.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    result = ingest_files(tmp_path, [path])  # strict
+    found = {g.id: g for g in result.generations}
+    done = found["kling:880000000000000001"]
+    assert (done.source_locator, done.duration_s) == ("/data/0", 5.1)
+    assert done.outputs == ["https://cdn.kling.example/1.mp4"]
+    assert found["kling:880000000000000002"].status == Status.pending
