@@ -28,6 +28,7 @@ from audit.ingest._util import (
     required,
 )
 from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head, head_text
+from audit.ingest.midjourney_proxy import is_proxy_task, proxy_fields
 from audit.models import AssetRef
 
 CDN = "https://cdn.midjourney.com"
@@ -176,7 +177,9 @@ class MidjourneyAdapter(Adapter):
         "prompt, image_url, url}}) or jobs of the older recent-jobs form ({id, prompt, "
         "image_paths[], enqueue_time}); PNGs downloaded from the website (text chunks "
         "Description '... Job ID: <uuid>', Author, Creation Time in RFC 1123), merged with the "
-        "archive record of the same job"
+        "archive record of the same job; tasks of Discord relays (midjourney-proxy: {id, action, "
+        "prompt, promptEn, status, submitTime, startTime, finishTime, imageUrl, properties}), "
+        "one, a list or JSON Lines, the job id read from the image's file name"
     )
     reads = (
         "id (or the archive key), enqueue_time (UTC), job_type, event_type, full_command or "
@@ -192,7 +195,10 @@ class MidjourneyAdapter(Adapter):
     )
     seen_in = (
         "PNG Description/Author chunks: peterkaminski's Midjourney notes (exiftool output) and "
-        "metadata parsers (midjourney_style_text_chunks rules); recent-jobs fields: "
+        "metadata parsers (midjourney_style_text_chunks rules); relay tasks {action, "
+        "description, failReason, finishTime, id, imageUrl, progress, prompt, promptEn, "
+        "properties, startTime, state, status, submitTime} of novicezk/midjourney-proxy as "
+        "public clients type them (FetchRes); recent-jobs fields: "
         "NickyReid/midjourney-image-downloader download.py (id, prompt, image_paths, "
         "enqueue_time), nadjioussama/Scraping-Midjourney-Showcase-page midjourney.py "
         "(prompt, image_paths); CDN WebP downloads: monomadic/config bin/midjourney-dl.py"
@@ -210,6 +216,10 @@ class MidjourneyAdapter(Adapter):
             return False
         if has_all(text, '"full_command"', '"job_type"'):
             return True
+        if has_all(text, '"submitTime"', '"action"') and (
+            '"imageUrl"' in text or '"promptEn"' in text
+        ):
+            return True  # a Discord relay's tasks (midjourney-proxy)
         saved = '"image_url"' in text or '"image_paths"' in text
         return saved and '"prompt"' in text and "midjourney.com/" in text
 
@@ -226,7 +236,28 @@ class MidjourneyAdapter(Adapter):
         pairs = _job_records(source)
         yield from each_record(source, pairs, lambda loc, obj: self._job(source, loc, obj))
 
+    def _proxy(self, source: Source, locator: str, task: dict[str, Any]) -> Item:
+        """A Discord relay's task (midjourney-proxy): see :mod:`audit.ingest.midjourney_proxy`."""
+        fields = proxy_fields(task)
+        command = parse_command(fields.pop("command"))
+        attributes = {**command.attributes, **fields.pop("attributes")}
+        outputs = fields.pop("outputs")
+        return build(
+            source,
+            locator,
+            self.name,
+            **self._common(command, None),
+            **fields,
+            model_version=command.version,
+            inputs=command.refs,
+            outputs=outputs,
+            outputs_count=len(outputs) or 1,
+            attributes={k: v for k, v in attributes.items() if v is not None},
+        )
+
     def _job(self, source: Source, locator: str, job: dict[str, Any]) -> Item:
+        if is_proxy_task(job):
+            return self._proxy(source, locator, job)
         job_id = required(opt_str(job, "id") or _key_of(locator), "id")
         created = iso_time(job, "enqueue_time")
         text = opt_str(job, "full_command") or opt_str(job, "prompt")

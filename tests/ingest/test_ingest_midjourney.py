@@ -226,3 +226,42 @@ def test_older_recent_jobs_form_with_prompt_and_image_paths(tmp_path: Path) -> N
     assert job.outputs == [f"{CDN}/{GRID}/0_{i}.png" for i in range(4)]
     assert job.outputs_count == 4
     assert "created_at_source" not in job.attributes
+
+
+def test_discord_relay_tasks(tmp_path: Path) -> None:
+    """midjourney-proxy's task objects {action, description, failReason, finishTime, id,
+    imageUrl, progress, prompt, promptEn, properties, startTime, state, status, submitTime}, as
+    public clients type its fetch answer (FetchRes); the job id sits in the Discord attachment's
+    file name. Values are our own."""
+    tasks = [
+        {"id": "1748339029401828", "action": "IMAGINE", "prompt": "phare dans la tempête",
+         "promptEn": "a lighthouse in a storm --ar 16:9 --v 6.1", "description": "/imagine ...",
+         "state": "", "status": "SUCCESS", "progress": "100%", "failReason": None,
+         "submitTime": 1718923800000, "startTime": 1718923803000, "finishTime": 1718923863000,
+         "imageUrl": "https://cdn.discordapp.com/attachments/1/2/marebasse_a_lighthouse_in_a_storm_"
+                     f"{GRID}.png", "properties": {"finalPrompt": "a lighthouse in a storm --ar 16:9 --v 6.1"}},
+        {"id": "1748339029401829", "action": "UPSCALE", "prompt": "", "promptEn": "",
+         "status": "IN_PROGRESS", "progress": "40%", "submitTime": 1718923900000,
+         "startTime": 1718923901000, "finishTime": None, "imageUrl": None, "properties": {}},
+        {"id": "1748339029401830", "action": "IMAGINE", "prompt": "x", "promptEn": "x",
+         "status": "FAILURE", "failReason": "Banned prompt", "submitTime": 1718924000000,
+         "imageUrl": None},
+    ]  # fmt: skip
+    path = tmp_path / "mj-proxy-tasks.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")
+    result = ingest_files(tmp_path, [path])  # strict
+    found = {g.id: g for g in result.generations}
+    grid = found[f"midjourney:{GRID}"]
+    assert (grid.modality, grid.task, grid.model_version) == (
+        Modality.image,
+        "text_to_image",
+        "6.1",
+    )
+    assert (grid.prompt, grid.attributes["aspect_ratio"]) == ("a lighthouse in a storm", "16:9")
+    assert grid.created_at == datetime(2024, 6, 20, 22, 50, tzinfo=UTC)
+    assert grid.attributes["elapsed_s"] == 60.0
+    assert grid.attributes["relay_task_id"] == "1748339029401828"
+    upscale = found["midjourney:proxy-1748339029401829"]
+    assert (upscale.modality, upscale.status, upscale.outputs) == (Modality.upscale, "pending", [])
+    failed = found["midjourney:proxy-1748339029401830"]
+    assert (failed.status, failed.attributes["fail_reason"]) == ("failed", "Banned prompt")
