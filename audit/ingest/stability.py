@@ -41,7 +41,9 @@ from audit.models import AssetRef
 
 #: ``status`` of a job still running when polled (``GET /v2beta/results/<id>`` answers 202).
 RUNNING = "in-progress"
-_FINISH = {"SUCCESS": "succeeded", "CONTENT_FILTERED": "failed", "ERROR": "failed"}
+#: finish_reason → status; the safety filter's CONTENT_FILTERED answer carries a blurred image, not
+#: the output: status filtered (the run happened).
+_FINISH = {"SUCCESS": "succeeded", "CONTENT_FILTERED": "filtered", "ERROR": "failed"}
 _PAYLOADS = ("image", "audio", "video")
 _RESULT = re.compile(r"/v2beta/results/([\w.-]+)")
 _ATTRIBUTE_KEYS = ("aspect_ratio", "style_preset", "output_format", "strength", "creativity")
@@ -99,7 +101,8 @@ class StabilityAdapter(JoinedAdapter):
     reads = (
         "endpoint (ultra, core, sd3, upscale, edit, control, audio), request model, prompt, "
         "negative_prompt, aspect_ratio, seed, style_preset, output_format, image, strength, "
-        "duration, steps; response finish_reason, seed, sha256 of the base64 payload (never the "
+        "duration, steps; response finish_reason (CONTENT_FILTERED: status filtered; a result "
+        "still in-progress: pending), seed, sha256 of the base64 payload (never the "
         "payload)"
     )
     cannot_know = (
@@ -163,6 +166,7 @@ class StabilityAdapter(JoinedAdapter):
         request = opt_dict(call, "request")
         finish = _finish(response, prefix)
         digest = _payload_digest(response, prefix)
+        status = _FINISH.get(finish, "pending")
         item = build(
             source,
             locator,
@@ -170,9 +174,9 @@ class StabilityAdapter(JoinedAdapter):
             id=f"stability:{_call_id(result, line, digest, response)}",
             platform=self.platform,
             created_at=logged_time(call, source.path)[0],
-            status=_FINISH.get(finish, "pending"),
-            outputs=[f"sha256:{digest[:16]}"] if digest else [],
-            outputs_count=1 if digest else 0,
+            status=status,
+            outputs=[f"sha256:{digest[:16]}"] if digest and status == "succeeded" else [],
+            outputs_count=1 if digest or status == "pending" else 0,
             **_fields(opt_str(call, "endpoint") or "", request, response, prefix),
             attributes=_attributes(request, finish, digest, call, source),
         )

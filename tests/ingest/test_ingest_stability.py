@@ -66,8 +66,9 @@ def test_filtered_ultra_and_async_upscale(fixtures: Path) -> None:
     found = {g.id: g for g in _ingest(fixtures).generations}
     ultra = found[f"stability:{_sha(b'ULTRA-IMAGE')[:16]}"]
     assert (ultra.model, ultra.task, ultra.status) == (
-        "stable-image-ultra", "image_to_image", Status.failed,
+        "stable-image-ultra", "image_to_image", Status.filtered,
     )  # fmt: skip
+    assert (ultra.outputs, ultra.outputs_count) == ([], 1)  # a blurred image, not the output
     assert ultra.inputs == [AssetRef(uri="stills/keeper.png", role="image")]
     assert ultra.attributes["finish_reason"] == "CONTENT_FILTERED"
     upscale = found["stability:upscale-job-0001"]
@@ -123,6 +124,8 @@ def test_running_job_and_unknown_finish(tmp_path: Path, read: Reader) -> None:
         '"response": {"image": "eA==", "finish_reason": "MAYBE", "seed": 1}}\n'
     )
     items = read("stability", "c.jsonl", root=tmp_path)
+    (running,) = (i for i in items if isinstance(i, Generation))
+    assert (running.id, running.status, running.outputs) == ("stability:j1", Status.pending, [])
     assert [i.line() for i in items if isinstance(i, Reject)] == [
         "c.jsonl:2: response.finish_reason: unknown finish reason (allowed: CONTENT_FILTERED, "
         "ERROR, SUCCESS) (got 'MAYBE')",
