@@ -52,6 +52,9 @@ _STATUS = {
     "SUCCEEDED": "succeeded", "FAILED": "failed", "CANCELLED": "cancelled",
     "PENDING": "pending", "THROTTLED": "pending", "RUNNING": "pending",
 }  # fmt: skip
+#: failureCode prefix of a task whose output the moderation blocked after the run (the
+#: SAFETY.INPUT.* codes refuse the request before it runs: failed).
+_OUTPUT_BLOCKED = "SAFETY.OUTPUT"
 _UNFINISHED = ("PENDING", "THROTTLED", "RUNNING")
 # fmt: off
 #: Create endpoint → (modality, task).
@@ -119,7 +122,7 @@ class RunwayAdapter(JoinedAdapter):
     )
     reads = (
         "task id, status (PENDING/THROTTLED/RUNNING: pending), createdAt, output[], "
-        "failure, failureCode, cost.credits, estimatedCost; the create answer's "
+        "failure, failureCode (SAFETY.OUTPUT.*: filtered), cost.credits, estimatedCost; the create answer's "
         "routing.estimatedCost.credits logged beside the request; request endpoint, model, promptText, promptImage (string or "
         "[{uri, position}]), videoUri, character, reference, referenceImages, ratio, duration, "
         "seed, voice.presetId, contentModeration.publicFigureThreshold; usage date, "
@@ -205,6 +208,9 @@ class RunwayAdapter(JoinedAdapter):
         fields = self._from_request(request, attributes) if request else {}
         fields.setdefault("modality", _from_outputs(outputs))
         credits, attributes["credits_source"] = credits_of(task, request.line if request else {})
+        state = _STATUS[status]
+        if state == "failed" and (attributes["failure_code"] or "").startswith(_OUTPUT_BLOCKED):
+            state = "filtered"  # generated, then blocked by the output moderation
         item = build(
             source,
             locator,
@@ -212,9 +218,9 @@ class RunwayAdapter(JoinedAdapter):
             id=f"runway:{task_id}",
             platform=self.platform,
             created_at=required(iso_time(task, "createdAt"), "createdAt"),
-            status=_STATUS[status],
+            status=state,
             outputs=outputs,
-            outputs_count=len(outputs),
+            outputs_count=len(outputs) or (1 if state == "filtered" else 0),
             credits=credits,
             attributes={k: v for k, v in attributes.items() if v is not None},
             **fields,

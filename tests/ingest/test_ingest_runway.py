@@ -182,3 +182,16 @@ def test_credits_estimated_by_the_create_answer(tmp_path: Path) -> None:
     assert (gen.credits, gen.attributes["credits_source"]) == (
         50.0, "response.routing.estimatedCost",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [("SAFETY.OUTPUT.VIDEO", Status.filtered), ("SAFETY.INPUT.TEXT", Status.failed)],
+)
+def test_output_moderation_is_filtered(tmp_path: Path, code: str, status: Status) -> None:
+    """A FAILED task (runwayml/sdk-python src/runwayml/types/task_retrieve_response.py: failure,
+    failureCode): blocked after the run (SAFETY.OUTPUT.*) or refused before it (SAFETY.INPUT.*)."""
+    task = {**CREDIT_TASK, "status": "FAILED", "output": None,
+            "failure": "Content moderation", "failureCode": code}  # fmt: skip
+    (gen,) = _runway_files(tmp_path, task, CREDIT_LINE).generations
+    assert (gen.status, gen.outputs) == (status, [])
