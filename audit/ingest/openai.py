@@ -117,6 +117,13 @@ class OpenAIAdapter(JoinedAdapter):
         "an image's model and prompt without the logged request; seed and fps (not in either "
         "record); whether a Sora character was used unless a logged request names its id"
     )
+    seen_in = (
+        "Sora video objects {id, object: video, model, status, progress, prompt, seconds, size, "
+        "created_at, completed_at, remixed_from_video_id, error}: openai/openai-python "
+        "src/openai/types/video.py; Images API answers {created, data[url|b64_json, "
+        "revised_prompt], size, quality, output_format, background, usage}: openai/openai-python "
+        "src/openai/types/images_response.py"
+    )
 
     def sniff(self, path: Path) -> bool:
         if not is_json_suffix(path):

@@ -99,6 +99,11 @@ class PikaAdapter(JoinedAdapter):
         "time of the run (file time unless the log adds it); everything but the URL without the "
         "request log; fps; credits"
     )
+    seen_in = (
+        "requests to devapi.pika.art /generate/2.2/i2v (promptText, negativePrompt, seed, "
+        "duration, resolution, image) and polling of /videos/<video_id>: Grossyb/PumpReelsBot "
+        "ai_services/pika_client.py"
+    )
 
     def sniff(self, path: Path) -> bool:
         if not is_json_suffix(path):

@@ -109,6 +109,13 @@ class StabilityAdapter(JoinedAdapter):
         "model and prompt without the logged request; time (logged created_at, else the file "
         "time); output size (read the file)"
     )
+    seen_in = (
+        "v2beta answers {image (base64), finish_reason SUCCESS/ERROR/CONTENT_FILTERED, seed} "
+        "(CONTENT_FILTERED: the filter blurred the image): aj-foster/open-api-generator "
+        "stability-ai/image.ex and Cardano-After-Dark/cardgen imgen/stability_ai_client.py "
+        "(finish-reason header of the image/* answer); request fields: gambithunt/imagen "
+        ".github/instructions/sd_core.instructions.md"
+    )
 
     def sniff(self, path: Path) -> bool:
         if not is_json_suffix(path):
