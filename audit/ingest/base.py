@@ -126,6 +126,11 @@ class Adapter:
     def sniff(self, path: Path) -> bool:
         raise NotImplementedError
 
+    def unclaimed_hint(self, path: Path) -> str | None:
+        """What the user can do about a file of this platform's kind that no adapter read (the
+        platform's own knowledge: e.g. a CDN serving another format under the name), or None."""
+        return None
+
     def read(self, source: Source) -> Iterator[Item]:
         raise NotImplementedError
 

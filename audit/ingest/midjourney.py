@@ -223,6 +223,18 @@ class MidjourneyAdapter(Adapter):
         saved = '"image_url"' in text or '"image_paths"' in text
         return saved and '"prompt"' in text and "midjourney.com/" in text
 
+    def unclaimed_hint(self, path: Path) -> str | None:
+        """A WEBP image under a .png name: how Midjourney's CDN serves images (cdn.midjourney.com
+        /<job id>/0_<n>.png answers WEBP), which carries none of the website download's text
+        chunks (prompt, Job ID)."""
+        data = head(path)
+        if path.suffix.lower() != ".png" or not (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+            return None
+        return (
+            "Midjourney's CDN serves WEBP under .png links, without the prompt and Job ID: "
+            "download the image from midjourney.com (a PNG whose Description chunk holds them)"
+        )
+
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         """Archives first, so that the archive record is kept and PNGs fill its gaps."""
         ordered = sorted(sources, key=lambda s: (s.path.suffix.lower() == ".png", s.name))

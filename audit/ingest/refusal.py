@@ -60,7 +60,7 @@ def refusal(path: Path, name: str, adapters: Iterable[Adapter]) -> str:
     kind = _magic(data)
     if kind is not None and not (kind.startswith("a ZIP") and suffix in XLSX_SUFFIXES):
         if suffix in IMAGE_SUFFIXES and kind.endswith("image"):
-            return image_reason(path, name)
+            return _image_refusal(path, name, kind, adapters)
         if suffix in DATA_SUFFIXES:
             return f"{kind}, saved under a {suffix} name"
         return f"{kind}: holds no generation record Empreinte reads"
@@ -75,6 +75,25 @@ def refusal(path: Path, name: str, adapters: Iterable[Adapter]) -> str:
     if suffix in (".csv", ".tsv", ".txt"):
         return _csv_reason(path)
     return f"no adapter reads {suffix or 'extension-less'} files"
+
+
+#: The image kinds of _MAGIC and the suffixes they are named with.
+_IMAGE_NAMES = {
+    "a PNG image": (".png",),
+    "a JPEG image": (".jpg", ".jpeg"),
+    "a WEBP image": (".webp",),
+}
+
+
+def _image_refusal(path: Path, name: str, kind: str, adapters: Iterable[Adapter]) -> str:
+    """An unread image's reason; an image of another format than its name says is named (e.g. a
+    WEBP saved as .png), with what the platform whose kind of file it is advises."""
+    reason = image_reason(path, name)
+    suffix = path.suffix.lower()
+    if suffix in _IMAGE_NAMES.get(kind, (suffix,)):
+        return reason
+    hints = [hint for adapter in adapters if (hint := adapter.unclaimed_hint(path))]
+    return f"{kind} under a {suffix} name: {reason}" + "".join(f"; {h}" for h in hints)
 
 
 def _magic(data: bytes) -> str | None:

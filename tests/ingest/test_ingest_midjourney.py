@@ -7,6 +7,8 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from PIL import Image
+
 from audit.ingest.base import Reject
 from audit.ingest.midjourney import parse_command
 from audit.ingest.walk import ingest_files
@@ -265,3 +267,15 @@ def test_discord_relay_tasks(tmp_path: Path) -> None:
     assert (upscale.modality, upscale.status, upscale.outputs) == (Modality.upscale, "pending", [])
     failed = found["midjourney:proxy-1748339029401830"]
     assert (failed.status, failed.attributes["fail_reason"]) == ("failed", "Banned prompt")
+
+
+def test_webp_served_under_a_png_name_is_explained(tmp_path: Path) -> None:
+    """cdn.midjourney.com/<job>/0_<n>.png answers WEBP (monomadic/config bin/midjourney-dl.py
+    fetches .webp from the same paths): saved as .png, it is unclaimed with its reason."""
+    path = tmp_path / f"{GRID}_0.png"
+    Image.new("RGB", (16, 9), (20, 40, 70)).save(path, format="WEBP")
+    result = ingest_files(tmp_path, [path])  # strict: an unread image does not stop the run
+    (line,) = result.unclaimed_lines()
+    assert line.startswith(f"{path.name}: a WEBP image under a .png name: image with no generation")
+    assert "Midjourney's CDN serves WEBP under .png links" in line
+    assert "download the image from midjourney.com" in line
