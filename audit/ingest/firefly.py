@@ -159,6 +159,8 @@ class FireflyAdapter(Adapter):
         if '"jobId"' in text and ("urn:ff:jobs:" in text or "firefly" in text.lower()):
             return True
         markers = ('"contentClass"', '"predictedContentClass"', '"/v3/images/', '"/v3/videos/')
+        if has_all(text, '"presignedUrl"', '"size"'):  # v2/v3 answers without a content class
+            markers += ('"presignedUrl"',)
         marker = any(m in text for m in markers)
         return marker and has_all(text, '"outputs"', '"seed"')
 

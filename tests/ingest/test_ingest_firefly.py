@@ -134,3 +134,14 @@ def test_async_video_job_and_submit_answer(tmp_path: Path) -> None:
     }
     gen = _strict_one(tmp_path, "submitted.json", submitted)
     assert (gen.status, gen.outputs) == (Status.pending, [])
+
+
+def test_answer_without_content_class(tmp_path: Path) -> None:
+    """{version, size, outputs[{seed, image: {id, presignedUrl}}]} with no content class: the
+    form mikechambers/firefly-cl firefly/api/responses/GenerateImageResponse.swift decodes
+    (FireflyGenerateImageResponse: version, size, outputs); values are our own."""
+    answer = {"version": "2.10.2", "size": {"width": 1024, "height": 1408},
+              "outputs": [{"seed": 77, "image": {"id": "a1", "presignedUrl": "https://ff.example/p.jpg"}}]}  # fmt: skip
+    gen = _strict_one(tmp_path, "answer.json", answer)
+    assert (gen.model_version, gen.seed, gen.height) == ("2.10.2", 77, 1408)
+    assert gen.outputs == ["https://ff.example/p.jpg"]
