@@ -4,8 +4,9 @@ line), and the classic synchronous text-to-image answer (``{data: [{base64, has_
 {prompt, seed, image: {size, width, height}, num_inference_steps, guidance_scale}}``).
 
 The task result does not say which product ran it: the logged ``endpoint`` does (``/v1/ai/mystic``,
-``/v1/ai/image-upscaler``), else the request body (``scale_factor`` is the upscaler's; a body
-without it is a Mystic text-to-image), else the result itself (Mystic answers carry ``has_nsfw``).
+``/v1/ai/image-upscaler``, ``/v1/ai/image-to-video/<model>``), else a video output, else the
+request body (``scale_factor`` is the upscaler's, ``duration`` a video model's; other bodies are
+Mystic text-to-image), else the result itself (Mystic answers carry ``has_nsfw``).
 Upscales are platform ``magnific`` (its own terms and profile), Mystic and classic images platform
 ``freepik``. A task still ``CREATED`` or ``IN_PROGRESS`` is status ``pending`` (work under way, its
 result to come), and so is a Mystic request body saved alone (no task id, no result).
@@ -40,6 +41,7 @@ from audit.ingest._util import (
     opt_list,
     opt_str,
     required,
+    seconds_of,
     uri_of,
 )
 from audit.ingest.base import Item, JoinedAdapter, Source, build, head_text
@@ -51,6 +53,13 @@ _STATUS |= {"IN_PROGRESS": "pending", "QUEUED": "pending"}
 #: Request keys only Mystic takes (a body with one of them and no scale_factor is Mystic).
 _MYSTIC_KEYS: tuple[str, ...] = ("creative_detailing", "structure_strength", "fixed_generation")
 _MYSTIC_KEYS += ("filter_nsfw", "adherence", "styling", "structure_reference", "style_reference")
+#: Product → (platform, modality, task) of its records.
+_PRODUCTS = {
+    "mystic": ("freepik", "image", "text_to_image"),
+    "upscaler": ("magnific", "upscale", "upscale"),
+    "video": ("freepik", "video", "text_to_video"),
+}
+_VIDEO_SUFFIXES = (".mp4", ".mov", ".webm")
 #: Mystic keys holding a number or a flag, kept as attributes.
 _MYSTIC_SCALARS = _MYSTIC_KEYS[:5]
 #: Freepik's aspect-ratio names (Mystic and classic text-to-image), a sniffing marker.
@@ -105,14 +114,23 @@ def _model_of(line: dict[str, Any], request: dict[str, Any]) -> str:
     return "image-upscaler"
 
 
-def _is_mystic(line: dict[str, Any], body: dict[str, Any], data: dict[str, Any]) -> bool:
-    """Which product a task is: the logged endpoint, else the body, else the answer's has_nsfw."""
+def _product(
+    line: dict[str, Any], body: dict[str, Any], data: dict[str, Any], generated: list[str]
+) -> str:
+    """Which product ran a task (``mystic``, ``upscaler`` or ``video``: the third-party video
+    models Freepik serves, Kling, MiniMax, Seedance...): the logged endpoint, else the output's
+    extension, else the body, else the answer's ``has_nsfw`` (Mystic's)."""
     endpoint = (opt_str(line, "endpoint") or "").lower()
-    if "mystic" in endpoint or "upscaler" in endpoint:
-        return "mystic" in endpoint
+    for product in ("mystic", "upscaler", "video"):
+        if product in endpoint:
+            return product
+    if any(url.split("?", 1)[0].lower().endswith(_VIDEO_SUFFIXES) for url in generated):
+        return "video"
     if body:
-        return "scale_factor" not in body
-    return "has_nsfw" in data
+        if "scale_factor" in body:
+            return "upscaler"
+        return "video" if "duration" in body else "mystic"
+    return "mystic" if "has_nsfw" in data else "upscaler"
 
 
 def _created(line: dict[str, Any], data: dict[str, Any], path: Path) -> tuple[Any, str | None]:
@@ -124,13 +142,15 @@ def _created(line: dict[str, Any], data: dict[str, Any], path: Path) -> tuple[An
 class MagnificAdapter(JoinedAdapter):
     name = "magnific"
     platform = "magnific"
-    title = "Freepik API: Magnific upscaler, Mystic and text-to-image"
+    title = "Freepik API: Magnific upscaler, Mystic, text-to-image and hosted video models"
     suffixes = (".json", ".jsonl")
     formats = (
         'task results {"data": {task_id, status, generated[], has_nsfw?}} (one, a list, or JSON '
         "Lines; the POST answer with status CREATED too) joined by task_id with the request log "
         "(JSON Lines {task_id, endpoint?, request: {...}}; a joined request counts as merged); a "
-        "Mystic request body saved alone; the classic synchronous text-to-image answer "
+        "Mystic request body saved alone; tasks of the video models Freepik serves (Kling, "
+        "MiniMax, Seedance...: told by the logged endpoint or a video output); the classic "
+        "synchronous text-to-image answer "
         "{data: [{base64, has_nsfw}], meta: {prompt, seed, image: {size, width, height}, "
         "num_inference_steps, guidance_scale}}"
     )
@@ -171,7 +191,8 @@ class MagnificAdapter(JoinedAdapter):
             return '"scale_factor"' in text or _mystic_marked(text)
         if has_all(text, '"data"', '"base64"', '"meta"'):
             return '"num_inference_steps"' in text or '"guidance_scale"' in text
-        return '"prompt"' in text and _mystic_marked(text) and '"task_id"' not in text
+        mystic_only = "/v1/ai/mystic" in text or any(f'"{k}"' in text for k in _MYSTIC_KEYS)
+        return '"prompt"' in text and mystic_only and '"task_id"' not in text
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
         yield from read_joined(
@@ -203,8 +224,13 @@ class MagnificAdapter(JoinedAdapter):
         generated = [str(url) for url in opt_list(data, "generated", "data.generated")]
         request = log.take(task_id)
         body, line = (request.body, request.line) if request else ({}, {})
-        mystic = _is_mystic(line, body, data)
-        fields = _mystic_fields(body, line) if mystic else self._from_request(body, line)
+        product = _product(line, body, data, generated)
+        platform, modality, task = _PRODUCTS[product]
+        if product == "upscaler":
+            fields = self._from_request(body, line)
+        else:
+            fields = (_mystic_fields if product == "mystic" else _video_fields)(body, line)
+            task = fields.pop("task", task)
         created, origin = _created(line, data, source.path)
         if origin:
             fields["attributes"][TIME_SOURCE] = origin
@@ -215,10 +241,10 @@ class MagnificAdapter(JoinedAdapter):
             source,
             locator,
             self.name,
-            id=f"{'freepik' if mystic else 'magnific'}:{task_id}",
-            platform="freepik" if mystic else self.platform,
-            modality="image" if mystic else "upscale",
-            task="text_to_image" if mystic else "upscale",
+            id=f"{platform}:{task_id}",
+            platform=platform,
+            modality=modality,
+            task=task,
             created_at=created,
             status=_STATUS[status],
             outputs=generated,
@@ -335,4 +361,21 @@ def _mystic_fields(body: dict[str, Any], line: dict[str, Any]) -> dict[str, Any]
         "seed": opt_int(body, "seed", "request.seed"),
         "inputs": inputs,
         "attributes": attributes,
+    }
+
+
+def _video_fields(body: dict[str, Any], line: dict[str, Any]) -> dict[str, Any]:
+    """A video model served by Freepik: the model is the endpoint's last segment."""
+    endpoint = opt_str(line, "endpoint")
+    image = uri_of(body.get("image")) or uri_of(body.get("first_frame_image"))
+    ratio = opt_str(body, "aspect_ratio", "request.aspect_ratio")
+    return {
+        "model": endpoint.rstrip("/").rsplit("/", 1)[-1] if endpoint else None,
+        "task": "image_to_video" if image else "text_to_video",
+        "prompt": opt_str(body, "prompt", "request.prompt"),
+        "negative_prompt": opt_str(body, "negative_prompt", "request.negative_prompt"),
+        "seed": opt_int(body, "seed", "request.seed"),
+        "duration_s": seconds_of(body.get("duration"), "request.duration"),
+        "inputs": [AssetRef(uri=image, role="image")] if image else [],
+        "attributes": {"aspect_ratio": ratio} if ratio else {},
     }

@@ -153,3 +153,32 @@ def test_classic_text_to_image_answer(tmp_path: Path) -> None:
     assert gen.outputs_count == 2
     assert gen.attributes["guidance_scale"] == 1.5
     assert gen.attributes["image_size"] == "square_1_1"
+
+
+def test_hosted_video_model_task_is_a_video(tmp_path: Path) -> None:
+    """Freepik serves third-party video models with the same task answer (endpoints such as
+    /v1/ai/image-to-video/kling-v2 in mtzyw/freepikapi freepik文档/post-kling-v2.md)."""
+    log = {"task_id": "vid-1", "endpoint": "https://api.freepik.com/v1/ai/image-to-video/kling-v2",
+           "request": {"image": "https://cdn.example/first.png", "prompt": "waves", "duration": "5",
+                       "aspect_ratio": "widescreen_16_9"}}  # fmt: skip
+    result = {"data": {"task_id": "vid-1", "status": "COMPLETED",
+                       "generated": ["https://cdn.freepik.example/vid-1.mp4"]}}  # fmt: skip
+    (gen,) = _strict(
+        tmp_path,
+        _write(tmp_path, "requests.jsonl", [log], lines=True),
+        _write(tmp_path, "result.json", result),
+    ).generations
+    assert (gen.id, gen.platform, gen.modality, gen.task) == (
+        "freepik:vid-1", "freepik", Modality.video, "image_to_video",
+    )  # fmt: skip
+    assert (gen.model, gen.duration_s) == ("kling-v2", 5.0)
+    # the answer alone: its mp4 output says it is a video, not an upscale
+    (alone,) = _strict(
+        tmp_path / "alone", _write(_mkdir(tmp_path / "alone"), "r.json", result)
+    ).generations
+    assert (alone.platform, alone.modality) == ("freepik", Modality.video)
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir()
+    return path
