@@ -159,9 +159,9 @@ class FireflyAdapter(Adapter):
         if '"jobId"' in text and ("urn:ff:jobs:" in text or "firefly" in text.lower()):
             return True
         markers = ('"contentClass"', '"predictedContentClass"', '"/v3/images/', '"/v3/videos/')
-        if has_all(text, '"presignedUrl"', '"size"'):  # v2/v3 answers without a content class
-            markers += ('"presignedUrl"',)
-        marker = any(m in text for m in markers)
+        # v2/v3 answers without a content class: presigned image URLs beside the size
+        presigned = has_all(text, '"presignedUrl"', '"size"')
+        marker = presigned or any(m in text for m in markers)
         return marker and has_all(text, '"outputs"', '"seed"')
 
     def read(self, source: Source) -> Iterator[Item]:
