@@ -125,14 +125,17 @@ def read_timeline_file(
         return _read_fcpxml(path, shown, declared, timeline_name)
     if adapter == "cmx_3600":
         loaded, rate, rate_note = read_edl(_edl_text(path, shown), declared, shown, rate_source)
+        timeline, note = _pick(loaded, timeline_name, path, shown)
     else:
-        loaded = load_otio(path, shown, adapter)
-    timeline, note = _pick(loaded, timeline_name, path, shown)
-    if adapter == "cmx_3600":
-        note = _join(note, rate_note)
-    else:
+        timeline, note = _pick(load_otio(path, shown, adapter), timeline_name, path, shown)
         rate, rate_note = _otio_rate(timeline, declared)
-        note = _join(note, rate_note)
+    return _from_otio(path, shown, adapter, timeline, rate, _join(note, rate_note))
+
+
+def _from_otio(
+    path: Path, shown: str, adapter: str, timeline: Any, rate: Rate, note: str
+) -> Timeline:
+    """The cut an OpenTimelineIO adapter read: clips placed, extent, and the file's statement."""
     try:
         placed = list(_walk_stack(timeline.tracks, 0.0, (float("-inf"), float("inf")), None, ()))
         extent = max([_track_extent(t) for t in timeline.video_tracks()] or [0.0])
