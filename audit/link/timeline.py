@@ -158,6 +158,12 @@ def _from_otio(
 def _read_fcpxml(path: Path, shown: str, declared: Rate, wanted: str | None) -> Timeline:
     root, resources = fcpxml.load(path, shown)
     found = fcpxml.projects(root)
+    if not found:
+        raise TimelineError(
+            "holds no project (a clip or event exported alone); in Final Cut Pro select the "
+            "project itself, then File > Export XML",
+            file=shown,
+        )
     names = [project.name for project in found]
     index, note = _choose(names, [float(p.stated_s) for p in found], wanted, path, shown)
     project = found[index]
@@ -169,8 +175,10 @@ def _read_fcpxml(path: Path, shown: str, declared: Rate, wanted: str | None) -> 
     seen = [span.end_s for clip, span in placed if clip.kind == "picture"]
     extent = max([float(end), *seen])
     note = _join(note, rate_note)
-    if project.stated_s:
-        note = _join(note, disagreement("sequence duration", extent, float(project.stated_s), rate))
+    if project.stated_s:  # Final Cut's duration runs to the end of sound past the picture too
+        heard = [span.end_s for _, span in placed if span.end_s > span.start_s]
+        whole = max([extent, *heard])
+        note = _join(note, disagreement("sequence duration", whole, float(project.stated_s), rate))
     return _timeline(shown, project.name, rate, "fcpx_xml", extent, placed, {}, note)
 
 

@@ -237,7 +237,7 @@ def test_fcpxmld_bundle_in_a_production_folder(tmp_path: Path, production: Produ
     [
         ("<fcpxml version='1.11'><resources/>", "cannot read as FCPXML"),
         ("<xmeml version='5'/>", "not FCPXML (root element <xmeml>)"),
-        ("<fcpxml version='1.11'><resources/></fcpxml>", "holds no timeline"),
+        ("<fcpxml version='1.11'><resources/></fcpxml>", "holds no project (a clip or event"),
         (
             _project("1.11", "100/2500s", '<asset-clip ref="r2" offset="x" duration="1s"/>', "1s"),
             "project 'Montage': not an FCPXML time: 'x'",
@@ -271,3 +271,18 @@ def test_shared_fcpxml_copied_into_a_folder(
     shutil.copy(realworld / "openfcpxmlkit_24.fcpxml", tmp_path / "timeline")
     timeline = read_timeline(tmp_path, production)
     assert (timeline.rate, round(timeline.duration_s, 2)) == (24, 262.96)
+
+
+def test_stated_duration_runs_to_the_end_of_the_sound(tmp_path: Path) -> None:
+    # Final Cut's sequence duration covers connected sound that outlasts the picture (as in
+    # TheAcharya/OpenFCPXMLKit's TimelineWithSecondaryStoryline sample, FCPXML 1.13)
+    spine = """
+            <asset-clip ref="r2" offset="3600s" name="SC01_SH010" duration="2s">
+              <asset-clip ref="r5" lane="-1" offset="1s" name="Theme" duration="3s"/>
+            </asset-clip>"""
+    timeline = read_timeline_file(
+        _write(tmp_path, _project("1.13", "100/2500s", spine, "4s")), frame_rate=25
+    )
+    assert timeline.duration_s == pytest.approx(2.0)  # the picture
+    assert timeline.note == ""  # 4 s, as stated, with the music
+    assert [c.name for c in timeline.audio] == ["Theme"]
