@@ -14,7 +14,9 @@ no save node) the walk follows every link upstream and keeps every sampler that 
   images re-encoded (``VAEEncode`` of an upscaled decode), ``LatentComposite`` (its destination),
   batch repeats; the output's size the same way through ``VAEDecode`` and image scalers
   (``ImageScale``, ``ImageScaleBy``, ``ImageUpscaleWithModel`` with the factor its model file
-  names, e.g. ``4x-UltraSharp.pth``).
+  names, e.g. ``4x-UltraSharp.pth``);
+- a tiled upscaler that samples (Ultimate SD Upscale: ``steps × denoise`` over its tiles) is a
+  pass at its output size (the input image × ``upscale_by``; tile padding not counted).
 
 Every walk is bounded (:data:`MAX_DEPTH` links deep) and keeps its own stack, so a crafted graph
 cannot exhaust Python's recursion limit; what it cannot resolve stays unknown, never guessed.
@@ -113,8 +115,15 @@ def _real(value: object, default: float) -> float:
 
 
 def is_sampler(node: dict[str, Any]) -> bool:
-    """A node that samples a latent: a ``*Sampler*`` class with a ``latent_image`` input."""
-    return "Sampler" in node["class_type"] and is_link(node["inputs"].get("latent_image"))
+    """A node that samples: a ``*Sampler*`` class with a ``latent_image`` input, or a tiled
+    upscaler that samples its tiles (Ultimate SD Upscale: ``steps``, ``denoise`` and
+    ``upscale_by`` on an ``image``)."""
+    inputs = node["inputs"]
+    if "Sampler" in node["class_type"] and is_link(inputs.get("latent_image")):
+        return True
+    return is_link(inputs.get("image")) and all(
+        k in inputs for k in ("steps", "denoise", "upscale_by")
+    )
 
 
 def output_nodes(graph: Graph) -> list[str]:
@@ -210,7 +219,7 @@ class _Resolver:
         width, height = self.number(inputs.get("width")), self.number(inputs.get("height"))
         below = self.image(next((inputs[k] for k in _IMAGE_KEYS if is_link(inputs.get(k))), None),
                            depth)  # fmt: skip
-        if "upscale_model" in inputs and below is not None:
+        if "upscale_model" in inputs and "upscale_by" not in inputs and below is not None:
             factor = self.model_factor(inputs["upscale_model"])
             return None if factor is None else (below[0] * factor, below[1] * factor, below[2])
         return _resized(class_type, inputs, width, height, below, latent=False)
@@ -225,7 +234,8 @@ class _Resolver:
     def sampling_pass(self, node_id: str) -> Pass:
         node = self.graph[node_id]
         steps, how = self.steps(node)
-        size = self.latent(node["inputs"]["latent_image"])
+        latent = node["inputs"].get("latent_image")
+        size = self.latent(latent) if is_link(latent) else self.image([node_id, 0])
         return Pass(node_id, node["class_type"], steps, size, how)
 
     def steps(self, node: dict[str, Any]) -> tuple[int | None, str]:
@@ -280,7 +290,7 @@ def _resized(
 ) -> Size | None:
     """A node that sets a size (width/height, 0 keeping the aspect), scales it (``scale_by``,
     latents kept to multiples of 8 as ComfyUI does), repeats a batch, or passes it through."""
-    scale = inputs.get("scale_by")
+    scale = inputs.get("scale_by", inputs.get("upscale_by"))
     if isinstance(scale, int | float) and not isinstance(scale, bool) and below is not None:
         step = 8 if latent else 1
         return (round(below[0] / step * scale) * step, round(below[1] / step * scale) * step,

@@ -159,6 +159,26 @@ def test_composited_latents_take_the_destination_size() -> None:
     assert walked.passes[-1].node == "33"  # the pass behind both others comes last
 
 
+def test_tiled_upscale_pass() -> None:
+    """Ultimate SD Upscale samples its tiles: a pass of steps x denoise at its output size
+    (inputs as in ssitu/ComfyUI_UltimateSDUpscale nodes.py: image, upscale_by, steps, denoise,
+    upscale_model)."""
+    graph = _base(512, 768) | {
+        "10": _node("UpscaleModelLoader", model_name="4x-UltraSharp.pth"),
+        "11": _node("UltimateSDUpscale", image=["6", 0], model=["1", 0], positive=["2", 0],
+                    negative=["3", 0], vae=["1", 2], upscale_by=2.0, seed=5, steps=20, cfg=7.0,
+                    sampler_name="euler", scheduler="normal", denoise=0.3,
+                    upscale_model=["10", 0], mode_type="Linear", tile_width=512,
+                    tile_height=512, mask_blur=8, tile_padding=32),
+        "12": _node("SaveImage", filename_prefix="usdu", images=["11", 0]),
+    }  # fmt: skip
+    walked = walk(parse_graph(graph, "prompt"))
+    assert [(p.node, p.steps, p.size) for p in walked.passes] == [
+        ("5", 20, (512, 768, 1)), ("11", 6, (1024, 1536, 1)),
+    ]  # fmt: skip
+    assert walked.final == (1024, 1536, 1)
+
+
 def test_one_pass_saved_twice_is_not_counted_twice() -> None:
     """A run that saves its image and a 4x model upscale of it: two outputs, one sampling."""
     graph = _base(512, 512) | {
