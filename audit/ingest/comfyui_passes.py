@@ -75,10 +75,11 @@ class Walk:
 
     @property
     def outputs_count(self) -> int | None:
-        """One output per save node, times its batch; None when a batch is unknown."""
-        if not self.outputs or any(size is None for _, size in self.outputs):
+        """One output per save node, times its batch (1 when its size is unknown); None when
+        no output's size is known."""
+        if all(size is None for _, size in self.outputs):
             return None
-        return sum(size[2] for _, size in self.outputs if size is not None)
+        return sum(size[2] if size else 1 for _, size in self.outputs)
 
     def step_pixels(self) -> float | None:
         """Σ over passes of effective steps × latent pixels × batch (a pass of unknown size
