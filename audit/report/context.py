@@ -194,6 +194,14 @@ def _shot_rows(fmt: Formatter, frame: pd.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
+def _cue_rows(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Sound cues, each named for a reader (audit/report/cues.py), not by its clip id."""
+    from audit.report.cues import cue_label, cue_labels
+
+    labels = cue_labels(run, fmt.lang)
+    return [row | {"shot_id": cue_label(labels, row["shot_id"])} for row in _shot_rows(fmt, frame)]
+
+
 def _shots(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
     frame = run.aggregates.by_shot
     picture = frame[frame["kind"] == "picture"]
@@ -212,7 +220,7 @@ def _shots(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
     return {
         "rows": _shot_rows(fmt, shown),
         "truncated": truncated,
-        "audio": _shot_rows(fmt, audio),
+        "audio": _cue_rows(run, fmt, audio),
         "not_in_cut": not_in_cut,
         "unexplained": sorted({c.media_name or c.name for c in run.link.unexplained_clips}),
     }

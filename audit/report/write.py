@@ -1,6 +1,6 @@
 """Write every output of ``empreinte report``: report.pdf (PDF/A-3b with audit.json and
 generations.csv and inputs.csv attached), report.html, audit.json, generations.csv, findings.csv,
-inputs.csv, credits.txt.
+inputs.csv, report.xlsx (the same tables as a workbook, in the report's language), credits.txt.
 The first language gets the plain names; others get ``.<lang>`` before the suffix.
 
 ``--redact-prompts`` replaces the prompts in generations.csv by their length and hash, and the
@@ -25,6 +25,7 @@ from audit.report.credits import render_credits
 from audit.report.csvout import csv_bytes
 from audit.report.inventory import inputs_frame
 from audit.report.render import Attachment, deflate, render_template, write_pdf
+from audit.report.workbook import workbook_bytes
 from audit.resources import templates_dir
 from audit.rules.clearance import redact_prompt_names
 
@@ -96,7 +97,8 @@ def _write_all(run: AuditRun, outputs: OutputSet, langs: list[str], redact_promp
     if redact_prompts:
         run = dataclasses.replace(run, findings=redact_prompt_names(run.findings))
     data_json = audit_json(run)
-    generations_csv = csv_bytes(generations_frame(run, redact_prompts))
+    generations = generations_frame(run, redact_prompts)
+    generations_csv = csv_bytes(generations)
     inputs_csv = csv_bytes(inputs_frame(run))
     outputs.write("inputs.csv", inputs_csv)
     outputs.write("audit.json", data_json)
@@ -111,6 +113,8 @@ def _write_all(run: AuditRun, outputs: OutputSet, langs: list[str], redact_promp
             html = _render(context, lang, standalone=False)
             standalone = _render(context, lang, standalone=True)
             outputs.write(_name("report", ".html", lang, first), standalone.encode("utf-8"))
+            workbook = workbook_bytes(run, lang, generations)
+            outputs.write(_name("report", ".xlsx", lang, first), workbook)
             credits = render_credits(run, lang, "txt").encode()
             outputs.write(_name("credits", ".txt", lang, first), credits)
             name = _name("report", ".pdf", lang, first)

@@ -28,8 +28,10 @@ OUTPUTS = [
     "inputs.csv",
     "report.en.html",
     "report.en.pdf",
+    "report.en.xlsx",
     "report.html",
     "report.pdf",
+    "report.xlsx",
 ]
 
 

@@ -1,0 +1,298 @@
+"""report.xlsx: the audit as a workbook for people (``report`` writes one per language, beside the
+CSV files, which stay the machine format).
+
+Five sheets — generations, shots, findings, platforms, sources — with headers in the report's
+language, typed cells (numbers as numbers, dates as dates, kept as a boolean), number formats, a
+frozen header row and filters. Spreadsheets show the numbers the reader's way (``1 234,5`` in a
+French Excel or LibreOffice); every text cell goes through :func:`neutralise_csv_cell` first, so
+that a prompt starting with ``=`` stays text (openpyxl would write it as a formula). The file is
+the same byte for byte from one run to the next: document dates are ``--as-of`` and the zip
+entries are stamped with it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from audit.report.i18n import N_, Formatter, gettext
+from audit.safetext import neutralise_csv_cell
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from audit.pipeline import AuditRun
+
+INTEGER = "#,##0"
+DECIMAL = "#,##0.00"
+FINE = "#,##0.000"
+DATES = {"fr": "dd/mm/yyyy hh:mm", "en": "yyyy-mm-dd hh:mm"}
+MG_PER_KG = 1e6
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str  # message id
+    number_format: str | None = None
+    width: int = 14
+
+
+def _impact_columns() -> list[Column]:
+    """Central value then low and high of energy and carbon; water and ADPe central."""
+    return [
+        Column(N_("Energy, central (Wh)"), DECIMAL),
+        Column(N_("Energy, low (Wh)"), DECIMAL),
+        Column(N_("Energy, high (Wh)"), DECIMAL),
+        Column(N_("Carbon, central (g CO₂e)"), DECIMAL),
+        Column(N_("Carbon, low (g CO₂e)"), DECIMAL),
+        Column(N_("Carbon, high (g CO₂e)"), DECIMAL),
+        Column(N_("Water, central (L)"), FINE),
+        Column(N_("ADPe, central (mg Sb eq.)"), FINE),
+    ]
+
+
+def _impacts(row: Any) -> list[float]:
+    return [
+        *(float(row[f"energy_wh_{k}"]) for k in ("central", "low", "high")),
+        *(float(row[f"carbon_g_{k}"]) for k in ("central", "low", "high")),
+        float(row["water_l_central"]),
+        float(row["adpe_kgsbeq_central"]) * MG_PER_KG,
+    ]
+
+
+def _timestamp(text: Any) -> dt.datetime | None:
+    """An ISO date-time as a naive UTC datetime (spreadsheets hold no time zone)."""
+    if not isinstance(text, str) or not text:
+        return None
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def _number(value: Any) -> Any:
+    """A whole or decimal number as itself, a missing one as an empty cell."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
+def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> Sheet:
+    from audit.report.context import MODALITY_LABELS, STATUS_LABELS
+    from audit.report.credits import PLATFORM_TITLES
+
+    columns = [
+        Column(N_("Generation"), width=28), Column(N_("Platform")), Column(N_("Model"), width=18),
+        Column(N_("Modality")), Column(N_("Created (UTC)"), DATES[fmt.lang], 17),
+        Column(N_("Shot"), width=16), Column(N_("Kept in the cut")), Column(N_("Status")),
+        Column(N_("Outputs"), INTEGER, 10), Column(N_("Width (px)"), INTEGER, 10),
+        Column(N_("Height (px)"), INTEGER, 10), Column(N_("Duration (s)"), DECIMAL, 10),
+        *_impact_columns(), Column(N_("Method"), width=30),
+        Column(N_("Electricity grid"), width=10), Column(N_("Prompt"), width=40),
+        Column(N_("Source file"), width=34), Column(N_("Line or pointer"), width=14),
+    ]  # fmt: skip
+    rows = []
+    for _, r in frame.iterrows():
+        rows.append([
+            r["id"], PLATFORM_TITLES.get(r["platform"], r["platform"]), r["model"],
+            gettext(fmt.lang, MODALITY_LABELS.get(r["modality"], r["modality"])),
+            _timestamp(r["created_at"]), r["shot_id"] or None, bool(r["kept"]),
+            _status(fmt, r["status"]), _number(r["outputs_count"]), _number(r["width"]),
+            _number(r["height"]), _number(r["duration_s"]), *_impacts(r),
+            gettext(fmt.lang, STATUS_LABELS.get(r["estimate_status"], r["estimate_status"])),
+            r["grid_region"], r["prompt"] or None, r["source_file"], r["source_locator"],
+        ])  # fmt: skip
+    return Sheet(N_("Generations"), columns, rows)
+
+
+STATUS_WORDS = {
+    "succeeded": N_("succeeded"),
+    "failed": N_("failed"),
+    "cancelled": N_("cancelled"),
+    "pending": N_("pending"),
+    "filtered": N_("filtered"),
+}
+
+
+def _status(fmt: Formatter, status: Any) -> str:
+    text = str(status or "")
+    return gettext(fmt.lang, STATUS_WORDS[text]) if text in STATUS_WORDS else text
+
+
+def _shots(run: AuditRun, fmt: Formatter) -> Sheet:
+    from audit.report.cues import cue_label, cue_labels
+
+    labels = cue_labels(run, fmt.lang)
+    columns = [
+        Column(N_("Shot or cue"), width=30), Column(N_("Sequence"), width=10),
+        Column(N_("Duration (s)"), DECIMAL, 10), Column(N_("Kept"), INTEGER, 8),
+        Column(N_("Ancestors"), INTEGER, 10), Column(N_("Other attempts"), INTEGER, 10),
+        Column(N_("Generations"), INTEGER, 10), *_impact_columns(),
+        Column(N_("Platforms"), width=26),
+    ]  # fmt: skip
+    rows = [
+        [
+            cue_label(labels, r["shot_id"]),
+            r["sequence"] or None,
+            _number(r["duration_s"]),
+            int(r["kept"]),
+            int(r["ancestors"]),
+            int(r["attempts"]),
+            int(r["generations"]),
+            *_impacts(r),
+            r["platforms"],
+        ]
+        for _, r in run.aggregates.by_shot.iterrows()
+    ]
+    return Sheet(N_("Shots"), columns, rows)
+
+
+def _findings(run: AuditRun, fmt: Formatter) -> Sheet:
+    from audit.report import context
+
+    columns = [
+        Column(N_("Severity"), width=14), Column(N_("Code"), width=12),
+        Column(N_("Rule"), width=28), Column(N_("Finding"), width=70),
+        Column(N_("Evidence"), width=50), Column(N_("How to fix"), width=60),
+    ]  # fmt: skip
+    labels = {severity: gettext(fmt.lang, label) for severity, label in context.SEVERITIES}
+    rows = []
+    for item in run.findings:
+        shown = context._finding(item, fmt)
+        evidence = context._LIST_SEPARATOR.get(fmt.lang, "; ").join(item.local_evidence(fmt))
+        rows.append([labels[item.severity], item.code, item.name, shown["message"], evidence,
+                     shown["fix"]])  # fmt: skip
+    return Sheet(N_("Findings"), columns, rows)
+
+
+def _platforms(run: AuditRun, fmt: Formatter) -> Sheet:
+    from audit.report.credits import PLATFORM_TITLES
+
+    regions = run.footprint.table.groupby("platform")["region"].agg(
+        lambda s: ", ".join(sorted(set(map(str, s))))
+    )
+    columns = [
+        Column(N_("Platform"), width=16), Column(N_("Generations"), INTEGER, 12),
+        Column(N_("Outputs"), INTEGER, 10), *_impact_columns(),
+        Column(N_("Electricity grid"), width=12),
+    ]  # fmt: skip
+    rows = [
+        [
+            PLATFORM_TITLES.get(r["platform"], r["platform"]),
+            int(r["generations"]),
+            int(r["outputs"]),
+            *_impacts(r),
+            regions.get(r["platform"], ""),
+        ]
+        for _, r in run.aggregates.by_platform.iterrows()
+    ]
+    return Sheet(N_("Platforms"), columns, rows)
+
+
+def _sources(run: AuditRun, fmt: Formatter) -> Sheet:
+    from audit.report.sections import methodology
+
+    method = methodology(run, fmt)
+    entries = {entry["ref"]: entry for entry in method["bibliography"]}
+    registry = run.footprint.registry
+    columns = [
+        Column(N_("Coefficient"), width=30), Column(N_("Low"), "General", 10),
+        Column(N_("Central"), "General", 10), Column(N_("High"), "General", 10),
+        Column(N_("Unit"), width=14), Column(N_("Reference"), INTEGER, 8),
+        Column(N_("Source"), width=60), Column(N_("Link"), width=40),
+        Column(N_("Where in the source"), width=50),
+    ]  # fmt: skip
+    rows = []
+    for c in method["coefficients"]:
+        value = registry.get(c["id"])
+        entry = entries[c["ref"]]
+        rows.append([c["id"], value.low, value.value, value.high, c["unit"], c["ref"],
+                     entry["citation"], entry["url"] or entry["document"], c["locator"]])  # fmt: skip
+    return Sheet(N_("Sources"), columns, rows)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    title: str  # message id
+    columns: list[Column]
+    rows: list[list[Any]]
+
+
+def _cell(value: Any) -> Any:
+    return neutralise_csv_cell(value) if isinstance(value, str) else value
+
+
+def _fill(ws: Worksheet, sheet: Sheet, lang: str) -> None:
+    ws.append([gettext(lang, c.header) for c in sheet.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in sheet.rows:
+        ws.append([_cell(v) for v in row])
+    for index, column in enumerate(sheet.columns, start=1):
+        letter = get_column_letter(index)
+        ws.column_dimensions[letter].width = column.width
+        if column.number_format:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = column.number_format
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(1, len(sheet.rows) + 1)}"
+
+
+def workbook_bytes(run: AuditRun, lang: str, generations: pd.DataFrame) -> bytes:
+    """report.xlsx for ``lang``; ``generations`` is generations.csv's frame (prompts redacted
+    when asked)."""
+    fmt = Formatter(lang)
+    sheets = [
+        _generations(run, fmt, generations),
+        _shots(run, fmt),
+        _findings(run, fmt),
+        _platforms(run, fmt),
+        _sources(run, fmt),
+    ]
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for sheet in sheets:
+        _fill(book.create_sheet(gettext(lang, sheet.title)), sheet, lang)
+    stamp = dt.datetime.combine(run.options.as_of, dt.time())
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = "Empreinte"
+    book.properties.title = run.production.title
+    book.properties.language = lang
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _stamped(buffer.getvalue(), run.options.as_of)
+
+
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def _stamped(data: bytes, day: dt.date) -> bytes:
+    """The zip again, every entry dated ``day``: openpyxl stamps the entries and the document's
+    "modified" property with the current time when it saves."""
+    out = io.BytesIO()
+    stamp = f"{day.isoformat()}T00:00:00Z".encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(
+                info.filename, date_time=(day.year, day.month, day.day, 0, 0, 0)
+            )
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            target.writestr(entry, content)
+    return out.getvalue()
+
+
+SHEETS = (N_("Generations"), N_("Shots"), N_("Findings"), N_("Platforms"), N_("Sources"))

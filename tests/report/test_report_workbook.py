@@ -1,0 +1,94 @@
+"""report.xlsx, read back with openpyxl as a producer's spreadsheet would open it: sheets and
+headers in the report's language, typed cells, number and date formats, frozen header row,
+filters, formulas never written from text, and the same bytes from one run to the next."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from audit.pipeline import AuditRun, Options, run
+from audit.report.audit_json import generations_frame
+from audit.report.workbook import workbook_bytes
+from audit.resources import example_dir
+from tests.report.conftest import Rendered
+
+SHEETS = {
+    "fr": ["Générations", "Plans", "Constats", "Plateformes", "Sources"],
+    "en": ["Generations", "Shots", "Findings", "Platforms", "Sources"],
+}
+
+
+def _book(rendered: Rendered, lang: str) -> openpyxl.Workbook:
+    name = "report.xlsx" if lang == "fr" else f"report.{lang}.xlsx"
+    return openpyxl.load_workbook(io.BytesIO((rendered.out / name).read_bytes()))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_sheets_in_the_report_language(rendered: Rendered, lang: str) -> None:
+    book = _book(rendered, lang)
+    assert book.sheetnames == SHEETS[lang]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "B2"
+        assert sheet.auto_filter.ref is not None
+        assert sheet.auto_filter.ref.startswith("A1:")
+        assert all(cell.font.b for cell in sheet[1])
+
+
+def test_generations_sheet_is_french_and_typed(rendered: Rendered, example_run: AuditRun) -> None:
+    sheet = _book(rendered, "fr")["Générations"]
+    header = [cell.value for cell in sheet[1]]
+    assert header[:5] == ["Génération", "Plateforme", "Modèle", "Modalité", "Créée le (UTC)"]
+    assert "Énergie, centrale (Wh)" in header
+    assert sheet.max_row == len(example_run.link.generations) + 1
+    column = {name: index for index, name in enumerate(header)}
+    rows = list(sheet.iter_rows(min_row=2))
+    first = rows[0]
+    assert isinstance(first[column["Créée le (UTC)"]].value, dt.datetime)
+    assert first[column["Créée le (UTC)"]].number_format == "dd/mm/yyyy hh:mm"
+    widths = [r[column["Largeur (px)"]].value for r in rows]
+    assert 1456 in widths  # Midjourney 16:9, an integer cell
+    assert {type(r[column["Retenue au montage"]].value) for r in rows} == {bool}
+    energy = [r[column["Énergie, centrale (Wh)"]] for r in rows]
+    assert all(isinstance(c.value, int | float) for c in energy)
+    assert {c.number_format for c in energy} == {"#,##0.00"}
+    total_wh = sum(c.value for c in energy)
+    assert total_wh == pytest.approx(example_run.aggregates.totals["energy_wh"].central)
+    assert {r[column["État"]].value for r in rows} <= {"réussie", "échouée", "annulée",
+                                                       "en attente", "filtrée"}  # fmt: skip
+
+
+def test_findings_sheet_in_french(rendered: Rendered, example_run: AuditRun) -> None:
+    sheet = _book(rendered, "fr")["Constats"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == len(example_run.findings)
+    assert {r[0] for r in rows} <= {"Bloquant", "Avertissement", "Information"}
+    consent = next(r for r in rows if r[1] == "CONSENT003")
+    assert "prend fin le 31 janvier 2027" in consent[3]
+
+
+def test_sound_cues_are_named(rendered: Rendered) -> None:
+    names = [row[0].value for row in _book(rendered, "fr")["Plans"].iter_rows(min_row=2)]
+    assert not [n for n in names if str(n).startswith("cue:")]
+    assert any(str(n).startswith("Voix — ") for n in names)
+
+
+def test_text_never_becomes_a_formula(tmp_path: Path) -> None:
+    """A prompt written as a formula (OWASP CSV injection) is a text cell with a leading '."""
+    example = example_dir()
+    audit_run = run(example, Options(as_of=date(2026, 11, 20)))
+    frame = generations_frame(audit_run, redact_prompts=False)
+    frame.loc[frame.index[0], "prompt"] = '=HYPERLINK("http://x.example","clic")'
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(audit_run, "en", frame)))
+    sheet = book["Generations"]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("Prompt") + 1)
+    assert cell.data_type == "s"
+    assert cell.value == '\'=HYPERLINK("http://x.example","clic")'
+    again = workbook_bytes(audit_run, "en", frame)
+    assert again == workbook_bytes(audit_run, "en", frame)
