@@ -171,7 +171,26 @@ def _breakdown(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
                 "rows": rows,
             }
         )
-    return blocks
+    return _one_table_when_alike(blocks, fmt)
+
+
+def _one_table_when_alike(blocks: list[dict[str, Any]], fmt: Formatter) -> list[dict[str, Any]]:
+    """Departments and modalities in one table when they split the work alike (each department
+    one modality, as when nothing was edited or lip-synced): ``Animation (vidéo)``."""
+    platform, modality, department = blocks
+
+    def figures(block: dict[str, Any]) -> list[tuple[str, ...]]:
+        return [(r["generations"], r["outputs"], r["energy"], r["carbon"]) for r in block["rows"]]
+
+    if figures(modality) != figures(department):
+        return blocks
+    rows = [
+        d | {"name": f"{d['name']} ({m['name'].lower()})"}
+        for d, m in zip(department["rows"], modality["rows"], strict=True)
+    ]
+    title = gettext(fmt.lang, "By department and modality")
+    label = gettext(fmt.lang, "Department (modality)")
+    return [platform, {"title": title, "key_label": label, "rows": rows}]
 
 
 def _shot_rows(fmt: Formatter, frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from audit import __version__
 from audit.models import Generation
 from audit.report.i18n import N_, Formatter, gettext
+from audit.report.roles import credit_role
 from audit.report.units import ranged
 
 if TYPE_CHECKING:
@@ -49,14 +50,54 @@ DEPARTMENT_LABELS = {
     "text": N_("Text"),
 }
 FICTIONAL = {"fiction", "animation"}
-FICTION_STATEMENT = N_(
-    "This film contains images, sounds and voices generated or modified with artificial "
-    "intelligence tools (listed above)."
-)
+#: What the film contains, by the kinds of media actually generated (images, sounds, voices):
+#: one sentence per combination, so that each language agrees its words as it should.
+FICTION_STATEMENTS = {
+    ("images", "sounds", "voices"): N_(
+        "This film contains images, sounds and voices generated or modified with artificial "
+        "intelligence tools (listed above)."
+    ),
+    ("images", "sounds"): N_(
+        "This film contains images and sounds generated or modified with artificial "
+        "intelligence tools (listed above)."
+    ),
+    ("images", "voices"): N_(
+        "This film contains images and voices generated or modified with artificial "
+        "intelligence tools (listed above)."
+    ),
+    ("sounds", "voices"): N_(
+        "This film contains sounds and voices generated or modified with artificial "
+        "intelligence tools (listed above)."
+    ),
+    ("images",): N_(
+        "This film contains images generated or modified with artificial intelligence tools "
+        "(listed above)."
+    ),
+    ("sounds",): N_(
+        "This film contains sounds generated or modified with artificial intelligence tools "
+        "(listed above)."
+    ),
+    ("voices",): N_(
+        "This film contains voices generated or modified with artificial intelligence tools "
+        "(listed above)."
+    ),
+}
 NONFICTION_STATEMENT = N_(
     "Some images, sounds or voices of this film were generated or modified with artificial "
     "intelligence; they may depict real people, places or events."
 )
+#: Modalities → the kind of media the statement names.
+MEDIA_KINDS = {
+    "image": "images", "upscale": "images", "image_edit": "images", "video": "images",
+    "video_edit": "images", "lipsync": "voices", "music": "sounds", "sound": "sounds",
+    "speech": "voices", "voice_clone": "voices",
+}  # fmt: skip
+
+
+def media_kinds(generations: list[Generation]) -> tuple[str, ...]:
+    """The kinds of media generated, in the statement's order (images, sounds, voices)."""
+    found = {MEDIA_KINDS.get(g.modality.value) for g in generations}
+    return tuple(k for k in ("images", "sounds", "voices") if k in found)
 
 
 MODEL_FILE_SUFFIXES = (".safetensors", ".ckpt", ".gguf", ".pt", ".bin")
@@ -104,7 +145,11 @@ def reproduced_people(run: AuditRun) -> list[tuple[str, str]]:
 
 def disclosure(run: AuditRun, lang: str) -> str:
     fictional = run.production.work_type.value in FICTIONAL
-    text = gettext(lang, FICTION_STATEMENT if fictional else NONFICTION_STATEMENT)
+    out = set(run.link.not_in_cut)
+    in_film = [g for g in run.link.generations if g.id not in out]
+    kinds_made = media_kinds(in_film) or ("images", "sounds", "voices")
+    statement = FICTION_STATEMENTS[kinds_made] if fictional else NONFICTION_STATEMENT
+    text = gettext(lang, statement)
     kinds = {
         "voice": gettext(lang, "The voice"),
         "likeness": gettext(lang, "The likeness"),
@@ -141,7 +186,9 @@ def footprint_line(run: AuditRun, lang: str) -> str:
 
 def credits_context(run: AuditRun, lang: str) -> dict[str, Any]:
     return {
-        "humans": [{"role": c.role, "name": c.name} for c in run.production.credits],
+        "humans": [
+            {"role": credit_role(c.role, lang), "name": c.name} for c in run.production.credits
+        ],
         "tools": tools_by_department(run.link.generations, lang),
         "disclosure": run.production.ai_disclosure or disclosure(run, lang),
         "footprint_line": footprint_line(run, lang),

@@ -68,6 +68,7 @@ def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         )
     return {
         "status": status,
+        "region_hints": region_hints(run, fmt),
         "coefficients": coefficients,
         "regions": regions.to_dict(orient="records"),
         "bibliography": _bibliography(registry, used, refs, fmt),
@@ -173,3 +174,33 @@ def _by_adapter(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
 
 
 _COUNTS = ("files", "accepted", "merged", "rejected")
+
+
+WORLD = "WOR"
+
+
+def region_hints(run: AuditRun, fmt: Formatter) -> list[str]:
+    """One line per local tool (ComfyUI, AUTOMATIC1111) computed on the world grid because no
+    country was given: the default changes the result tenfold for a machine in France."""
+    registry = run.footprint.registry
+    table = run.footprint.table
+    hints = []
+    for platform in sorted(set(table["platform"])):
+        profile = registry.platforms.get(platform)
+        if profile is None or profile.kind != "local":
+            continue
+        if WORLD not in set(table.loc[table["platform"] == platform, "region"]):
+            continue
+        world = registry.get(f"grid.carbon.{WORLD}").value
+        hints.append(
+            gettext(
+                fmt.lang,
+                "%(platform)s ran on the production's own machine, but no country was given: "
+                "its runs are computed on the world grid average (%(world)s g CO₂e/kWh). "
+                "Write the machine's country in production.yaml (compute_regions: "
+                "{%(platform)s: FRA} for France, whose grid is about ten times less carbon-"
+                "intensive) and run the report again.",
+            )
+            % {"platform": platform, "world": fmt.number(world, 0)}
+        )
+    return hints
