@@ -10,7 +10,7 @@ Formats, rules and known limits are documented in docs/linking.md.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -121,15 +121,21 @@ def read_timeline_file(
     if adapter is None:
         raise TimelineError("not a timeline file", file=shown, choices=[*ADAPTERS, SHOTS_CSV])
     declared = parse_rate(frame_rate)
-    if adapter == "fcpx_xml":
-        return _read_fcpxml(path, shown, declared, timeline_name)
     if adapter == "cmx_3600":
         loaded, rate, rate_note = read_edl(_edl_text(path, shown), declared, shown, rate_source)
         timeline, note = _pick(loaded, timeline_name, path, shown)
+        return _from_otio(path, shown, adapter, timeline, rate, _join(note, rate_note))
+    if adapter == "fcpx_xml":
+        read = _read_fcpxml(path, shown, declared, timeline_name)
     else:
         timeline, note = _pick(load_otio(path, shown, adapter), timeline_name, path, shown)
         rate, rate_note = _otio_rate(timeline, declared)
-    return _from_otio(path, shown, adapter, timeline, rate, _join(note, rate_note))
+        read = _from_otio(path, shown, adapter, timeline, rate, _join(note, rate_note))
+    stated = parse_rate(read.rate)
+    if stated.label != declared.label:  # the file's own rate wins; say the declared one differs
+        also = f"the file states {stated.label} fps ({rate_source} {declared.label} is for EDLs)"
+        read = replace(read, note=_join(read.note, also))
+    return read
 
 
 def _from_otio(

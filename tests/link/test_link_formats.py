@@ -67,11 +67,15 @@ def _xmeml(duration: int, ntsc: str = "TRUE") -> str:
 def test_xmeml_ntsc_is_23976(tmp_path: Path) -> None:
     path = tmp_path / "cut.xml"
     path.write_text(_xmeml(120), encoding="utf-8")
-    timeline = read_timeline_file(path, frame_rate=25)
+    timeline = read_timeline_file(path, frame_rate="23.98")
     assert timeline.rate == pytest.approx(24000 / 1001)
     assert timeline.duration_s == pytest.approx(120 * 1001 / 24000)
     assert [round(s.duration_s * 24000 / 1001) for s in timeline.shots] == [48, 72]
     assert timeline.note == ""
+    # the file's own rate wins over production.yaml's, which is only said to differ
+    declared_25 = read_timeline_file(path, frame_rate=25)
+    assert declared_25.rate == pytest.approx(24000 / 1001)
+    assert declared_25.note == "the file states 23.976 fps (frame_rate 25 is for EDLs)"
 
 
 def test_xmeml_duration_disagreeing_is_warned(tmp_path: Path) -> None:

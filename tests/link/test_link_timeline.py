@@ -96,7 +96,7 @@ def test_fcpxml_collection_picks_the_longest_and_says_so(timelines_dir: Path) ->
 
 def test_fcpxml_named_timeline_and_unknown_name(timelines_dir: Path) -> None:
     path = timelines_dir / "fcpx_example.fcpxml"
-    named = read_timeline_file(path, frame_rate=25, timeline_name="OpenTimeline_Project 1")
+    named = read_timeline_file(path, frame_rate=30, timeline_name="OpenTimeline_Project 1")
     assert named.name == "OpenTimeline_Project 1"
     assert named.note == "using timeline 'OpenTimeline_Project 1' (production.yaml timeline)"
     with pytest.raises(
