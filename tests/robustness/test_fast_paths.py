@@ -52,6 +52,7 @@ SIGNATURES = st.builds(
     scale_factor=st.one_of(st.none(), st.sampled_from([2.0, 4.0])),
     creativity=st.one_of(st.none(), st.floats(0, 1)),
     region=st.sampled_from([None, "FRA", "USA"]),
+    step_pixels=st.one_of(st.none(), st.floats(1, 1e10)),
 )  # fmt: skip
 
 
