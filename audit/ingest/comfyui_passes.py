@@ -34,6 +34,8 @@ Graph = dict[str, dict[str, Any]]
 Size = tuple[int, int, int]
 #: How many links a size or steps lookup follows before giving up (the value stays unknown).
 MAX_DEPTH = 64
+#: Largest side and batch believed; beyond, a size is unknown (a crafted graph's 10**200).
+MAX_SIDE, MAX_BATCH = 1 << 17, 1 << 12
 _LATENT_KEYS = ("samples", "latent_image", "latent", "samples_to", "destination", "samples1")
 _IMAGE_KEYS = ("image", "images", "pixels", "frames")
 #: How an upscale model's file names its factor: ``4x-UltraSharp``, ``2xLexica``, ``RealESRGAN_x4plus``.
@@ -55,7 +57,7 @@ class Pass:
     def describe(self) -> str:
         steps = "? steps" if self.steps is None else f"{self.steps} steps"
         steps += f" ({self.how})" if self.how else ""
-        size = f" at {self.size[0]}x{self.size[1]}" if self.size else ""
+        size = f" at {self.size[0]}x{self.size[1]}" if self.size else " (size unknown)"
         batch = f" x{self.size[2]}" if self.size and self.size[2] != 1 else ""
         return f"{self.class_type} #{self.node}: {steps}{size}{batch}"
 
@@ -104,9 +106,11 @@ def is_link(value: object) -> bool:
 
 
 def _whole(value: object) -> int | None:
+    """An integer input within ±2**31 (steps, sizes, batch); else None."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return int(value) if math.isfinite(value) and value == int(value) else None
+    ok = math.isfinite(value) and value == int(value) and abs(value) <= 1 << 31
+    return int(value) if ok else None
 
 
 def _real(value: object, default: float) -> float:
@@ -184,7 +188,7 @@ class _Resolver:
         key = (found[0], found[1])
         if key not in self.latents:
             self.latents[key] = None  # a cycle reads as unknown
-            self.latents[key] = self._latent(found[2], depth + 1)
+            self.latents[key] = _sane(self._latent(found[2], depth + 1))
         return self.latents[key]
 
     def _latent(self, node: dict[str, Any], depth: int) -> Size | None:
@@ -208,7 +212,7 @@ class _Resolver:
         key = (found[0], found[1])
         if key not in self.images:
             self.images[key] = None
-            self.images[key] = self._image(found[2], depth + 1)
+            self.images[key] = _sane(self._image(found[2], depth + 1))
         return self.images[key]
 
     def _image(self, node: dict[str, Any], depth: int) -> Size | None:
@@ -280,6 +284,13 @@ class _Resolver:
         return math.ceil(steps * denoise - 1e-9)
 
 
+def _sane(size: Size | None) -> Size | None:
+    """A size within MAX_SIDE and MAX_BATCH (each at least 1), else unknown."""
+    if size is None or not (0 < size[0] <= MAX_SIDE and 0 < size[1] <= MAX_SIDE):
+        return None
+    return size if 0 < size[2] <= MAX_BATCH else None
+
+
 def _resized(
     class_type: str,
     inputs: dict[str, Any],
@@ -293,6 +304,8 @@ def _resized(
     latents kept to multiples of 8 as ComfyUI does), repeats a batch, or passes it through."""
     scale = inputs.get("scale_by", inputs.get("upscale_by"))
     if isinstance(scale, int | float) and not isinstance(scale, bool) and below is not None:
+        if not (math.isfinite(scale) and 0 < scale <= MAX_SIDE):
+            return None
         step = 8 if latent else 1
         return (round(below[0] / step * scale) * step, round(below[1] / step * scale) * step,
                 below[2])  # fmt: skip
