@@ -132,6 +132,8 @@ def estimate(
     """Energy, carbon, water and ADPe: film totals and a per-platform table, with ranges.
 
     Works before the cut exists: without a timeline nothing is linked to shots."""
+    from audit.report.quality import energy_shares
+
     options = _options(as_of, lenient, rate, require_timeline=False, allow_empty=allow_empty)
     run = _run(folder, options)
     agg = run.aggregates
@@ -147,10 +149,16 @@ def estimate(
                 "rejects": [r.line() for r in run.ingest.rejects],
                 "unclaimed": run.ingest.unclaimed_lines(),
                 "skipped": [s.line() for s in run.ingest.skipped],
+                "energy_shares": energy_shares(run),
             }
         )
         return
     _records(run)
+    shares = energy_shares(run)
+    typer.echo(
+        f"energy: {shares['measured']:.1%} measured, {shares['model']:.1%} estimated per model, "
+        f"{shares['band']:.1%} from a fallback band"
+    )
     _table(
         "Film totals (low / central / high)",
         ["quantity", "low", "central", "high"],

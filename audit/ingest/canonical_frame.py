@@ -54,7 +54,9 @@ _INTS = frozenset(
     name for name, info in Generation.model_fields.items() if info.annotation in (int, int | None)
 )
 _MODALITIES = frozenset(m.value for m in Modality)
-_STATUSES = frozenset(s.value for s in Status)
+#: Statuses a table row may keep; a pending row goes to the row reader (the walk flags it as a
+#: full run estimated ahead of its result).
+_STATUSES = frozenset(s.value for s in Status if s != Status.pending)
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 #: ``YYYY-MM-DDTHH:MM:SS`` then ``Z`` or ``±HH:MM``, fields in range (the calendar is pandas').
 _DATE_SHAPE = re.compile(

@@ -23,7 +23,7 @@ FIRMNESS = {
 SHOWN = 4
 
 
-def _energy_shares(run: AuditRun) -> dict[str, float]:
+def energy_shares(run: AuditRun) -> dict[str, float]:
     """Share of the central energy per firmness (measured, model, band); zeros when none."""
     shares = dict.fromkeys(("measured", "model", "band"), 0.0)
     frame = run.aggregates.by_status
@@ -51,7 +51,7 @@ def data_quality(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
     rights = run.rights_files
     unread = run.ingest.unclaimed_lines() + [f.line() for f in rights.unread]
     ledgers = sum(1 for f in rights.files if f.role == "ledger")
-    shares = _energy_shares(run)
+    shares = energy_shares(run)
     pending = totals["pending"]
     return {
         "files_read": fmt.number(totals["files"] - totals["unclaimed_files"] + ledgers, 0),

@@ -15,6 +15,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from audit.ingest import canonical
 from audit.ingest.walk import RUN_FLAG, ingest_files
 
 KLING_SUBMITTED = {
@@ -94,3 +97,21 @@ def test_an_unknown_status_is_still_rejected(tmp_path: Path) -> None:
         "kling/odd.json:/data: data.task_status: unknown task status (allowed: failed, "
         "processing, submitted, succeed) (got 'paused')"
     ]
+
+
+def test_canonical_pending_rows_are_flagged_by_both_readers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand-logged row with status pending is flagged as estimated ahead of its result, also
+    when a large CSV is read column by column."""
+    monkeypatch.setattr(canonical, "COLUMN_READER_MIN_BYTES", 0)
+    path = tmp_path / "journal.csv"
+    path.write_text(
+        "id,platform,modality,created_at,status\n"
+        "kling:a,kling,video,2026-09-01T10:00:00Z,pending\n"
+        "kling:b,kling,video,2026-09-01T10:01:00Z,succeeded\n",
+        encoding="utf-8",
+    )
+    found = {g.id: g for g in ingest_files(tmp_path, [path]).generations}
+    assert found["kling:a"].attributes == {RUN_FLAG: True}
+    assert found["kling:b"].attributes == {}
