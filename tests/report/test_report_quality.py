@@ -25,7 +25,10 @@ from tests.report.report_support import WEASYPRINT_ICC_LEAK
 def test_box_is_on_page_two(rendered: Rendered, lang: str) -> None:
     page = pypdf.PdfReader(rendered.pdf(lang)).pages[1].extract_text()
     assert gettext(lang, "Data quality") in page
-    assert gettext(lang, "Records rejected") in page
+    assert (
+        gettext(lang, "Share of the energy measured / estimated per model / from a fallback band")
+        in page
+    )
 
 
 def test_counts_of_a_production_with_gaps(tmp_path: Path) -> None:
