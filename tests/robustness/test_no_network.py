@@ -59,7 +59,8 @@ def test_whole_demo_makes_no_network_attempt(tmp_path: Path, attempts: list[str]
     written = sorted(p.name for p in (tmp_path / "demo").iterdir())
     assert written == [
         "audit.json", "credits.en.txt", "credits.txt", "findings.csv", "generations.csv",
-        "report.en.html", "report.en.pdf", "report.html", "report.pdf",
+        "inputs.csv", "report.en.html", "report.en.pdf", "report.en.xlsx", "report.html",
+        "report.pdf", "report.xlsx",
     ]  # fmt: skip
 
 
