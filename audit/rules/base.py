@@ -184,6 +184,8 @@ class AuditContext:
     generated_inputs: frozenset[str] = frozenset()
     #: the use status the rules look at in this pass (set by :func:`run_rules`)
     tier: str = "in_film"
+    #: generations by pass, computed once (shared by the copies of one context)
+    scopes: dict[str, list[Generation]] = field(default_factory=dict, repr=False)
 
 
 Check = Callable[[AuditContext], Iterable[Finding]]

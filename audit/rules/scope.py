@@ -69,9 +69,11 @@ def used_generations(ctx: AuditContext) -> list[Generation]:
     (parents, ``gen:`` inputs, inputs that are another generation's output), or every succeeded
     generation when linking kept nothing (no timeline)."""
     if ctx.use is not None:
-        use, tiers = ctx.use, set(ctx.tier.split("+"))
-        chosen = (g for g in ctx.generations if use.get(g.id, "not_in_film") in tiers)
-        return sorted(chosen, key=lambda g: g.id)
+        if ctx.tier not in ctx.scopes:
+            use, tiers = ctx.use, set(ctx.tier.split("+"))
+            chosen = (g for g in ctx.generations if use.get(g.id, "not_in_film") in tiers)
+            ctx.scopes[ctx.tier] = sorted(chosen, key=lambda g: g.id)
+        return list(ctx.scopes[ctx.tier])
     by_id = {gen.id: gen for gen in ctx.generations}
     by_output = {out: gen.id for gen in ctx.generations for out in gen.outputs}
     kept = [gen for gen in ctx.generations if gen.kept]
