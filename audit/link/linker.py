@@ -65,43 +65,20 @@ def link(
     """
     index = build_index(generations)
     units = _units(timeline)
-    names = [name for unit in units for c in unit.clips for name in (c.media_name, c.name) if name]
-    uri_candidates = input_id_candidates(index)
-    index.by_pid.prepare(
-        itertools.chain(
-            (cand for name in names for cand in id_candidates(name)), *uri_candidates.values()
-        )
-    )
-    index.by_user_output.defer(key for name in names if (key := file_name_key(name)))
-    graph = build_graph(index, uri_candidates)
+    graph = _prepared_graph(index, units)
     local = LocalMedia(root)
     matches = [_kept(unit, index, local, instance_ids) for unit in units]
     units, matches, renamed = _named_by_kept(units, matches, index)
     shares, unresolved, warnings = _walk_units(units, matches, index, graph)
     allocation_rows = _allocate(shares)
     linked = _rows_linked(len(index.table), allocation_rows)
-    modalities = index.table.column("modality")
-    audio_unchecked = bool(timeline.shots) and not timeline.audio
-    audio_unchecked &= bool(np.isin(modalities, list(AUDIO_MODALITIES)).any())
-    audio_unexplained = any(
-        unit.kind == "audio" and None in match.keys
-        for unit, match in zip(units, matches, strict=True)
-    )
-    use = use_status(
-        allocation_rows, unresolved, index.succeeded, modalities, graph.parents, audio_unchecked,
-        audio_unexplained,
-    )  # fmt: skip
+    use, audio_unchecked = _use(index, graph, timeline, units, matches, allocation_rows, unresolved)
     notes = [AUDIO_UNCHECKED] if audio_unchecked else []
     warnings = (
         graph.warnings + renamed + warnings + local.warnings + notes
         + _unknown_tags(index, units, linked)
     )  # fmt: skip
-    missed = [
-        clip
-        for match in matches
-        for clip, key in zip(match.clips, match.keys, strict=True)
-        if not key
-    ]
+    missed = [c for m in matches for c, key in zip(m.clips, m.keys, strict=True) if not key]
     return LinkResult(
         table=index.table,
         allocation_rows=allocation_rows,
@@ -117,6 +94,43 @@ def link(
         audio_unchecked=audio_unchecked,
         generated_inputs=graph.generated_inputs,
     )
+
+
+def _use(
+    index: Index,
+    graph: Graph,
+    timeline: Timeline,
+    units: list[_Unit],
+    matches: list[_Match],
+    allocation_rows: pd.DataFrame,
+    unresolved: np.ndarray,
+) -> tuple[np.ndarray, bool]:
+    """Use status of every row (docs/linking.md, "Use status"), and whether the cut has no
+    audio track to check the production's sound generations against."""
+    modalities = index.table.column("modality")
+    audio_unchecked = bool(timeline.shots) and not timeline.audio
+    audio_unchecked &= bool(np.isin(modalities, list(AUDIO_MODALITIES)).any())
+    pairs = zip(units, matches, strict=True)
+    audio_unexplained = any(unit.kind == "audio" and None in match.keys for unit, match in pairs)
+    use = use_status(
+        allocation_rows, unresolved, index.succeeded, modalities, graph.parents, audio_unchecked,
+        audio_unexplained,
+    )  # fmt: skip
+    return use, audio_unchecked
+
+
+def _prepared_graph(index: Index, units: list[_Unit]) -> Graph:
+    """The lineage graph, with the platform-id lookup grouped once for the clips' names and the
+    unexplained inputs' paths, and the output-stem lookup deferred to the clips' names."""
+    names = [name for unit in units for c in unit.clips for name in (c.media_name, c.name) if name]
+    uri_candidates = input_id_candidates(index)
+    index.by_pid.prepare(
+        itertools.chain(
+            (cand for name in names for cand in id_candidates(name)), *uri_candidates.values()
+        )
+    )
+    index.by_user_output.defer(key for name in names if (key := file_name_key(name)))
+    return build_graph(index, uri_candidates)
 
 
 #: Said once when the cut has picture only.
