@@ -184,8 +184,8 @@ class AuditContext:
     generated_inputs: frozenset[str] = frozenset()
     #: the use status the rules look at in this pass (set by :func:`run_rules`)
     tier: str = "in_film"
-    #: generations by pass, computed once (shared by the copies of one context)
-    scopes: dict[str, list[Generation]] = field(default_factory=dict, repr=False)
+    #: what the passes share, computed once per run (generations by pass, prompts read...)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 Check = Callable[[AuditContext], Iterable[Finding]]
@@ -279,7 +279,13 @@ def finding(
     values = dict(params or {})
     message_id, plural_id = split(message)
     gens = sorted({gen.id: gen for gen in generations}.values(), key=lambda gen: gen.id)
-    gen_evidence = [f"{gen.id} ({gen.source_file}:{gen.source_locator})" for gen in gens]
+    shown = gens[: _EVIDENCE_SHOWN + 1]  # capped() keeps the first ones (ids are unique)
+    gen_evidence = [f"{gen.id} ({gen.source_file}:{gen.source_locator})" for gen in shown]
+    if len(gens) > _EVIDENCE_SHOWN:
+        gen_evidence = [
+            *gen_evidence[:_EVIDENCE_SHOWN],
+            f"… and {len(gens) - _EVIDENCE_SHOWN} more",
+        ]
     shots = sorted({gen.shot_id for gen in gens if gen.shot_id})
     return Finding(
         code=code,
@@ -288,7 +294,7 @@ def finding(
         message=english(message, values),
         message_id=message_id,
         message_id_plural=plural_id,
-        evidence=[*evidence, *capped(gen_evidence)],
+        evidence=[*evidence, *gen_evidence],
         generation_ids=[gen.id for gen in gens],
         shot_ids=shots,
         fix=english(fix, values),

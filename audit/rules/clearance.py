@@ -147,8 +147,8 @@ def prompt_keys(
 
 def _prompt_hits(ctx: AuditContext) -> Iterator[tuple[tuple[str, str, str], Generation]]:
     """((kind, name, note), generation) for listed names and unlisted style names in prompts;
-    each distinct prompt is read once (rerolls repeat their prompt)."""
-    seen: dict[str, list[tuple[str, str, str]]] = {}
+    each distinct prompt is read once per run (rerolls repeat their prompt)."""
+    seen: dict[str, list[tuple[str, str, str]]] = ctx.memo.setdefault("prompt_keys", {})
     screen = _Screen(ctx.lists)
     for gen in used_generations(ctx):
         prompt = "\n".join(text for text in (gen.prompt, gen.lyrics) if text)

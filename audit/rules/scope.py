@@ -69,11 +69,12 @@ def used_generations(ctx: AuditContext) -> list[Generation]:
     (parents, ``gen:`` inputs, inputs that are another generation's output), or every succeeded
     generation when linking kept nothing (no timeline)."""
     if ctx.use is not None:
-        if ctx.tier not in ctx.scopes:
+        key = f"generations:{ctx.tier}"
+        if key not in ctx.memo:
             use, tiers = ctx.use, set(ctx.tier.split("+"))
             chosen = (g for g in ctx.generations if use.get(g.id, "not_in_film") in tiers)
-            ctx.scopes[ctx.tier] = sorted(chosen, key=lambda g: g.id)
-        return list(ctx.scopes[ctx.tier])
+            ctx.memo[key] = sorted(chosen, key=lambda g: g.id)
+        return list(ctx.memo[key])
     by_id = {gen.id: gen for gen in ctx.generations}
     by_output = {out: gen.id for gen in ctx.generations for out in gen.outputs}
     kept = [gen for gen in ctx.generations if gen.kept]
@@ -210,10 +211,16 @@ def depicts_real_people(ctx: AuditContext, used: list[Generation]) -> list[Gener
 
 def by_platform(ctx: AuditContext) -> dict[str, list[Generation]]:
     """Used generations grouped by platform key (terms key when known), sorted by key."""
-    groups: dict[str, list[Generation]] = {}
-    for gen in used_generations(ctx):
-        groups.setdefault(ctx.terms.platform_key(gen.platform) or gen.platform, []).append(gen)
-    return dict(sorted(groups.items()))
+    memo = f"platforms:{ctx.tier}"
+    if memo not in ctx.memo or ctx.use is None:
+        keys: dict[str, str] = {}
+        groups: dict[str, list[Generation]] = {}
+        for gen in used_generations(ctx):
+            if gen.platform not in keys:
+                keys[gen.platform] = ctx.terms.platform_key(gen.platform) or gen.platform
+            groups.setdefault(keys[gen.platform], []).append(gen)
+        ctx.memo[memo] = dict(sorted(groups.items()))
+    return {key: list(gens) for key, gens in ctx.memo[memo].items()}
 
 
 def revenue_verdict(ctx: AuditContext, limit_usd: float) -> str | None:

@@ -5,7 +5,9 @@ Midjourney revenue rule (TERMS002). The Udio download window (TERMS003) is in
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from functools import cache
 
 from audit.ledgers import PlanRow
 from audit.models import Generation
@@ -133,7 +135,12 @@ def _shown_commercial(ctx: AuditContext, key: str, gen: Generation) -> bool:
     """The platform's own record says the generation was made on a plan whose terms allow
     commercial use (Suno's ``ownership_reason: subscribed``; ``record_evidence`` in
     data/platform_terms.yaml, every key with the same value): no plan record is then needed."""
-    terms = ctx.terms.platform(key)
+    memo = f"terms:{key}"
+    terms = (
+        ctx.memo[memo] if memo in ctx.memo else ctx.memo.setdefault(memo, ctx.terms.platform(key))
+    )
+    if terms is None or not any(entry.record_evidence for entry in terms.tiers):
+        return False
     day, attrs = gen.created_at.date(), gen.attributes
     return any(
         entry.record_evidence
@@ -158,6 +165,21 @@ def _missing_plan(
     )
 
 
+def _plans_on(
+    ctx: AuditContext, key: str
+) -> Callable[[date, str | None], tuple[PlanRow | None, TierTerms | None]]:
+    """(plan in force, its terms) by day and account, each pair looked up once (a platform's
+    thousands of generations share a few days and accounts)."""
+    names = _names(ctx, key)
+
+    @cache
+    def known(day: date, account: str | None) -> tuple[PlanRow | None, TierTerms | None]:
+        plan = ctx.ledgers.plan_on(names, day, account)
+        return plan, ctx.terms.tier_terms(key, plan.tier, day) if plan else None
+
+    return known
+
+
 def _platform_tiers(
     ctx: AuditContext, key: str, gens: list[Generation], public: list[str]
 ) -> Iterator[Finding]:
@@ -165,9 +187,9 @@ def _platform_tiers(
     unplanned: list[Generation] = []
     unknown: list[Generation] = []
     entries: dict[PlanRow, TierTerms] = {}
+    known = _plans_on(ctx, key)
     for gen in gens:
-        plan = ctx.ledgers.plan_on(_names(ctx, key), gen.created_at.date(), gen.account)
-        entry = ctx.terms.tier_terms(key, plan.tier, gen.created_at.date()) if plan else None
+        plan, entry = known(gen.created_at.date(), gen.account)
         if plan is None and not _shown_commercial(ctx, key, gen):
             unplanned.append(gen)
         elif plan is None:
