@@ -31,7 +31,7 @@ from audit.rates import Rate, parse_rate
 FrameRate = Annotated[
     Rate,
     PlainValidator(parse_rate),
-    PlainSerializer(lambda rate: rate.label, return_type=str),
+    PlainSerializer(float, return_type=float),  # audit.json keeps a number, as before
     WithJsonSchema({"type": ["number", "string"], "examples": [23.976, "29.97 DF", 25]}),
 ]
 

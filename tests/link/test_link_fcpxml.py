@@ -286,3 +286,21 @@ def test_stated_duration_runs_to_the_end_of_the_sound(tmp_path: Path) -> None:
     assert timeline.duration_s == pytest.approx(2.0)  # the picture
     assert timeline.note == ""  # 4 s, as stated, with the music
     assert [c.name for c in timeline.audio] == ["Theme"]
+
+
+def test_audit_json_of_a_production_cut_in_final_cut(realworld: Path, tmp_path: Path) -> None:
+    from datetime import date
+
+    from audit.pipeline import Options, run
+    from audit.report.audit_json import audit_document
+
+    example = Path(__file__).resolve().parents[2] / "data/examples/le-dernier-phare"
+    folder = tmp_path / "film"
+    shutil.copytree(example, folder, ignore=shutil.ignore_patterns("out"))
+    for old in (folder / "timeline").iterdir():
+        old.unlink()
+    shutil.copy(realworld / "openfcpxmlkit_24.fcpxml", folder / "timeline")
+    document = audit_document(run(folder, Options(as_of=date(2026, 11, 20))))
+    assert document["timeline"]["rate"] == 24
+    assert document["timeline"]["duration_s"] == pytest.approx(262.96, abs=1 / 24)
+    assert document["timeline"]["note"] == "the file states 24 fps (frame_rate 25 is for EDLs)"

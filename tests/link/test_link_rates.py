@@ -108,7 +108,7 @@ def test_production_yaml_takes_rates_as_written(tmp_path: Path, written: str) ->
     production = load_production(tmp_path)
     assert production.frame_rate == parse_rate(written)
     assert production.frame_rate.label == parse_rate(written).label
-    assert production.model_dump()["frame_rate"] == parse_rate(written).label
+    assert production.model_dump(mode="json")["frame_rate"] == float(parse_rate(written))
 
 
 def test_production_yaml_bad_rate_is_one_line(tmp_path: Path) -> None:

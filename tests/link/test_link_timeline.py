@@ -144,6 +144,8 @@ def test_premiere_xml_layers_titles_and_gaps(timelines_dir: Path) -> None:
         }
     )
     assert timeline.gap_s == pytest.approx(13 / 30)  # black before the first clip
+    # the sample's own <duration> (636 frames) is not where its clips end: said, not trusted
+    assert "the file's sequence duration is 21.200 s (+635 frames at 30 fps)" in timeline.note
     assert sum(shots.values()) == pytest.approx(timeline.duration_s - 13 / 30)
     media = {c.media_name: c.media_url for c in timeline.clips}
     assert media["sc01_sh020_anim.mov"] == "file://localhost/D%3a/media/sc01_sh020_anim.mov"
