@@ -115,3 +115,18 @@ def test_canonical_pending_rows_are_flagged_by_both_readers(
     found = {g.id: g for g in ingest_files(tmp_path, [path]).generations}
     assert found["kling:a"].attributes == {RUN_FLAG: True}
     assert found["kling:b"].attributes == {}
+
+
+def test_sora_create_answer_saved_alone(tmp_path: Path) -> None:
+    """``POST /v1/videos`` answers the video object still ``queued`` (statuses queued,
+    in_progress, completed, failed as listed in ex-takashima/openai-sora2-mcp-server
+    ``docs/sora2-api-specification.md``); saved alone it is a pending 8-second video."""
+    answer = {"id": "video_0000000000000000000000000000000000000000000000a1", "object": "video",
+              "created_at": 1789894800, "status": "queued", "model": "sora-2-pro",
+              "progress": 0, "seconds": "8", "size": "1280x720"}  # fmt: skip
+    path = _write(tmp_path, "openai/create.json", answer)
+    (gen,) = ingest_files(tmp_path, [path]).generations
+    assert (gen.status, gen.model, gen.duration_s, gen.width, gen.height) == (
+        "pending", "sora-2-pro", 8.0, 1280, 720,
+    )  # fmt: skip
+    assert (gen.outputs, gen.outputs_count) == ([], 1)
