@@ -70,8 +70,9 @@ def _group(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def _by_shot(table: pd.DataFrame, allocations: pd.DataFrame, shots: pd.DataFrame) -> pd.DataFrame:
-    if allocations.empty:
-        return shots.assign(**{col: 0.0 for col in VALUE_COLUMNS}, attempts=0, kept=0)
+    if allocations.empty:  # nothing linked: the same columns as below, every sum zero
+        zeros = {col: 0.0 for col in [*VALUE_COLUMNS, "generations", "outputs"]}
+        return shots.assign(**zeros, attempts=0, kept=0)
     merged = _joined(table, allocations, ["outputs_count", *VALUE_COLUMNS])
     weight = merged["weight"].to_numpy()
     for col in VALUE_COLUMNS:
