@@ -36,7 +36,7 @@ from audit.rates import Rate, parse_rate
 _MEDIA = ("asset-clip", "video", "audio", "title")
 _CONTAINERS = ("clip", "sync-clip", "ref-clip", "mc-clip")
 _STORY = (*_MEDIA, *_CONTAINERS, "spine", "gap", "audition")
-_DEEPEST = 64  # lanes on the path: compound clips in compound clips, or a loop of ref-clips
+_DEEPEST = 64  # elements on the path: clips in compound clips in…, or a loop of ref-clips
 _ONLY: dict[str, ClipKind | None] = {"audio": "audio", "video": "picture", "all": None}
 
 
@@ -143,6 +143,8 @@ class _Walker:
     def story(self, elem: ET.Element, ctx: _Ctx) -> Iterator[tuple[Clip, Span]]:
         lane = int(elem.get("lane", "0"))
         ctx = replace(ctx, lanes=(*ctx.lanes, lane))
+        if len(ctx.lanes) > _DEEPEST:
+            raise ValueError(f"clips nested more than {_DEEPEST} deep (a compound clip loop?)")
         start_s = ctx.at(fcpxml_time(elem.get("offset")))
         if elem.tag == "spine":  # a secondary storyline: its local time starts at 0
             yield from self.spine(elem, replace(ctx, base=start_s, start=Fraction(0)))
@@ -157,10 +159,6 @@ class _Walker:
         if elem.tag in _MEDIA or (elem.tag == "clip" and self._plain(elem)):
             yield from self._emit(elem, ctx, start_s, end_s)
         elif elem.tag in _CONTAINERS:
-            if len(ctx.lanes) > _DEEPEST:
-                raise ValueError(
-                    f"clips nested more than {_DEEPEST // 2} deep (a compound clip loop?)"
-                )
             yield from self._contents(elem, inside)
         for child in elem:  # connected clips, and storylines on lanes
             if child.tag in _STORY and "lane" in child.attrib and _enabled(child):

@@ -145,7 +145,13 @@ def _from_otio(
     try:
         placed = list(_walk_stack(timeline.tracks, 0.0, (float("-inf"), float("inf")), None, ()))
         extent = max([_track_extent(t) for t in timeline.video_tracks()] or [0.0])
-    except (otio.exceptions.OTIOError, ValueError, TypeError, AttributeError) as exc:
+    except (
+        otio.exceptions.OTIOError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
         raise TimelineError(
             f"{adapter} read a timeline whose times cannot be placed ({exc}); re-export the cut",
             file=shown,

@@ -260,7 +260,19 @@ def test_compound_clip_that_holds_itself_is_refused(tmp_path: Path) -> None:
     </media>"""
     spine = '<ref-clip ref="r8" offset="3600s" name="Loop" duration="2s"/>'
     path = _write(tmp_path, _project("1.11", "100/2500s", spine, "2s", loop))
-    with pytest.raises(TimelineError, match=r"nested more than 32 deep \(a compound clip loop\?\)"):
+    with pytest.raises(TimelineError, match=r"nested more than 64 deep \(a compound clip loop\?\)"):
+        read_timeline_file(path, frame_rate=25)
+
+
+def test_storylines_nested_without_end_are_refused(tmp_path: Path) -> None:
+    inner = '<asset-clip ref="r2" offset="0s" name="deep" duration="1s"/>'
+    for _ in range(400):
+        inner = f'<spine lane="1" offset="0s">{inner}</spine>'
+    spine = (
+        f'<asset-clip ref="r2" offset="3600s" name="SC01_SH010" duration="1s">{inner}</asset-clip>'
+    )
+    path = _write(tmp_path, _project("1.11", "100/2500s", spine, "1s"))
+    with pytest.raises(TimelineError, match="nested more than 64 deep"):
         read_timeline_file(path, frame_rate=25)
 
 
