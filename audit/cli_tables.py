@@ -55,6 +55,15 @@ def init(
 
     for path in write_skeleton(folder):
         typer.echo(str(path))
+    typer.echo(NEXT_STEPS.format(folder=folder))
+
+
+NEXT_STEPS = """
+Next steps:
+  1. fill in {folder}/production.yaml (title, runtime, release, credits, compute_regions);
+  2. drop the platforms' exports into {folder}/logs/ and the final cut into {folder}/timeline/,
+     then check what is read: empreinte ingest {folder}
+  3. write the report: empreinte report {folder} --lang fr --lang en"""
 
 
 def _ingest_with_progress(
@@ -94,8 +103,14 @@ def ingest(
         root, files, skipped = paths[0], scan.files, scan.skipped
     else:
         missing = [p for p in paths if not p.is_file()]
+        if missing and missing[0].is_dir():
+            raise ConfigError(
+                "a folder without logs/: give a production folder (production.yaml, logs/; "
+                "`empreinte init` makes one) or log files",
+                file=missing[0],
+            )
         if missing:
-            raise ConfigError("no such file", file=missing[0])
+            raise ConfigError("no such file or folder", file=missing[0])
         root, files = Path.cwd(), [p.resolve() for p in paths]
     result = _ingest_with_progress(root, files, adapter, lenient, show=not as_json)
     result.skipped = skipped

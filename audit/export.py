@@ -49,6 +49,7 @@ BOUNDS = ("low", "central", "high")
 UNITS = {"energy_wh": "Wh", "carbon_g": "gCO2e", "water_l": "L", "adpe_kgsbeq": "kgSbeq"}
 ITEM = N_("Generative AI: purchased computation, every attempt included")
 DETAIL = N_("Generative AI, detail by department (included in the line above)")
+ENERGY_ITEM = N_("Generative AI: electricity of the computation (for information)")
 ENERGY_NOTE = N_(
     "Information only: the computation ran in data centres abroad; do not enter it as "
     "electricity of the production's own grid."
@@ -109,11 +110,12 @@ def calculator_lines(agg: Aggregates, fmt: str, lang: str, forecast: bool = Fals
         dept = str(row["department"])
         label = gettext(lang, DEPARTMENT_LABELS.get(dept, dept))
         low, central, high = (float(row[f"carbon_g_{b}"]) / divisor for b in BOUNDS)
-        item = f"{gettext(lang, DETAIL)}: {label}"
+        colon = "\u00a0: " if lang == "fr" else ": "  # French puts a space before the colon
+        item = f"{gettext(lang, DETAIL)}{colon}{label}"
         lines.append(Line("detail", section, item, unit, low, central, high, None, ""))
     energy = agg.totals["energy_wh"]
     lines.append(
-        Line("information", section, item, "kWh", *_scaled(energy, 1e3),
+        Line("information", section, gettext(lang, ENERGY_ITEM), "kWh", *_scaled(energy, 1e3),
              agg.per_minute["energy_wh"].central / 1e3, gettext(lang, ENERGY_NOTE)),
     )  # fmt: skip
     return lines

@@ -111,19 +111,31 @@ class Production(BaseModel):
     @field_validator("territories")
     @classmethod
     def _territories(cls, value: list[str]) -> list[str]:
+        from audit.countries import alpha2
+
         codes = territory_codes()
-        for item in value:
-            if item.upper() not in codes:
-                raise ValueError(f"unknown territory {item!r}; use ISO 3166 alpha-2 codes or WORLD")
-        return [item.upper() for item in value]
+        written = [item.upper() if item.upper() in codes else alpha2(item) for item in value]
+        for item, code in zip(value, written, strict=True):
+            if code not in codes:
+                raise ValueError(
+                    f"unknown territory {item!r}; use ISO 3166 codes (FR or FRA), EU or WORLD"
+                )
+        return [str(code) for code in written]
 
     @field_validator("compute_regions")
     @classmethod
     def _regions(cls, value: dict[str, str]) -> dict[str, str]:
+        from audit.countries import alpha3
+
+        regions = {}
         for platform, region in value.items():
-            if not (len(region) == 3 and region.isalpha()):
-                raise ValueError(f"{platform}: {region!r} is not an ISO 3166 alpha-3 code or WOR")
-        return {k.lower(): v.upper() for k, v in value.items()}
+            code = alpha3(region) if len(region) == 2 else region.upper()
+            if not (code and len(code) == 3 and code.isalpha()):
+                raise ValueError(
+                    f"{platform}: {region!r} is not an ISO 3166 country code (FR or FRA) or WOR"
+                )
+            regions[platform.lower()] = code
+        return regions
 
 
 def _choices(err: dict[str, Any]) -> list[str] | None:

@@ -51,6 +51,8 @@ LEDGERS = {
 
 def write_skeleton(folder: Path) -> list[Path]:
     """Create the skeleton; refuses to overwrite an existing production.yaml."""
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError("a file of that name exists: give a folder to create", file=folder)
     target = folder / "production.yaml"
     if target.exists():
         raise ConfigError("already a production folder (production.yaml exists)", file=target)

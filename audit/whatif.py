@@ -115,7 +115,9 @@ class Changes:
 def parse_region(value: str | None, registry: Registry) -> str | None:
     if value is None:
         return None
-    code = value.strip().upper()
+    from audit.countries import alpha3
+
+    code = alpha3(value) or value.strip().upper()  # FR or FRA
     if code not in registry.grid:
         raise ConfigError(
             "no grid factors for this country", field="--region", value=value, choices=registry.grid

@@ -72,3 +72,16 @@ def test_unknown_format() -> None:
     assert str(err.value) == (
         "--format: unknown export format (got 'pear'); allowed: albert, carbonclap, csv"
     )
+
+
+def test_carbonclap_line_in_french(baseline: AuditRun) -> None:
+    """Issue 19: with --lang fr the texts typed into Carbon'Clap are French; keys stay stable."""
+    lines = rows(export_csv(baseline, "carbonclap", "fr"))
+    assert lines[0]["item"] == "IA générative : calcul acheté, tous les essais compris"
+    assert lines[0]["note"].startswith("Ligne à saisir")
+    assert lines[1]["item"].startswith("IA générative, détail par poste")
+    assert "\u00a0: " in lines[1]["item"]
+    assert lines[-1]["item"] == "IA générative : électricité du calcul (pour information)"
+    english = rows(export_csv(baseline, "carbonclap", "en"))
+    assert english[-1]["item"] == "Generative AI: electricity of the computation (for information)"
+    assert [r["role"] for r in lines] == [r["role"] for r in english]

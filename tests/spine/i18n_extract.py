@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": (2,), "N_": None, "ngettext": (1, 2)}
 RULE_KEYWORDS = {"N_": None, "NP_": (1, 2)}
+#: Modules outside audit/report whose texts a reader sees in their language (export lines).
+EXTRA_MODULES = ("audit/export.py", "audit/compare_report.py")
 
 
 def rule_messages() -> set[str | tuple[str, ...]]:
@@ -37,7 +39,14 @@ def message_ids() -> set[str]:
         method_map=[("**.py", "python")],
         keywords={"gettext": (2,), "N_": None, "_": None, "ngettext": (1, 2)},
     )  # fmt: skip
-    messages = [message for _, _, message, _, _ in [*jinja, *python]]
+    exports = [
+        (0, "", message, [], None)
+        for path in EXTRA_MODULES
+        for _, message, _, _ in extract_from_file(
+            "python", str(ROOT / path), keywords={"gettext": (2,), "N_": None}
+        )
+    ]
+    messages = [message for _, _, message, _, _ in [*jinja, *python, *exports]]
     for message in [*messages, *rule_messages()]:
         if isinstance(message, tuple):
             ids.update(m for m in message if m)
