@@ -2,7 +2,8 @@
 
 Accepted wrappings: a list of clips, ``{"clips": [...]}`` (feed), a generate response (``{id, clips,
 metadata, ...}``), a list of generate responses, and the task responses of the unofficial API
-relays (``{code, data: {task_id, status, data: [clips]}}``, or ``data`` a list of such tasks);
+relays (``{code, data: {task_id, status, data: [clips]}}``, or ``data`` a list of such tasks;
+their callbacks and record-info answers too: :mod:`audit.ingest.suno_relay`);
 the flat clips of gcui-art/suno-api (``lyric``, ``tags``, ``duration`` beside ``id``) too.
 A relay task that holds no clip yet is one pending (or failed) record ``suno:task:<task_id>``,
 folded into the task's clips when another file has them.
@@ -19,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import RecordError
-from audit.ingest._records import each_record, json_records, pointer
+from audit.ingest._records import each_record
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
+    TIME_SOURCE,
+    mtime_utc,
     opt_dict,
     opt_float,
     opt_list,
@@ -30,6 +33,7 @@ from audit.ingest._util import (
     time_at,
 )
 from audit.ingest.base import Adapter, Item, Merged, Source, build, guarded, head_text
+from audit.ingest.suno_relay import TASK_STATUS, Tasks, clips
 from audit.models import Generation
 
 #: Clip status → Status; a clip still submitted, queued or streaming is work in progress.
@@ -37,58 +41,8 @@ _STATUS = {
     "complete": "succeeded", "error": "failed",
     "submitted": "pending", "queued": "pending", "streaming": "pending",
 }  # fmt: skip
-#: Status of a relay task that holds no clip yet (new-api style relays).
-_TASK_STATUS = {
-    "SUCCESS": "succeeded", "FAILURE": "failed", "FAILED": "failed", "NOT_START": "pending",
-    "SUBMITTED": "pending", "QUEUED": "pending", "IN_PROGRESS": "pending",
-}  # fmt: skip
 _TASKS = {"gen": "text_to_music", "concat": "concat", "upsample": "upsample", "edit": "edit"}
 _ATTRIBUTE_KEYS = ("title", "handle", "display_name", "is_public")
-#: Relay task of each record read from a relay response, by the record's locator.
-Tasks = dict[str, dict[str, Any]]
-
-
-def _join(base: str, *parts: str | int) -> str:
-    return ("" if base == "/" else base) + pointer(*parts)
-
-
-def _relay_tasks(locator: str, obj: object) -> list[tuple[str, dict[str, Any]]] | None:
-    """The tasks of a relay response ``{code, data: {task_id, ...}}`` or ``{code, data: [task,
-    ...]}``, with their pointers; None when ``obj`` is not one."""
-    if not (isinstance(obj, dict) and "code" in obj):
-        return None
-    data = obj.get("data")
-    if isinstance(data, dict) and "task_id" in data:
-        return [(_join(locator, "data"), data)]
-    if (
-        isinstance(data, list)
-        and data
-        and all(isinstance(t, dict) and "task_id" in t for t in data)
-    ):
-        return [(_join(locator, "data", i), task) for i, task in enumerate(data)]
-    return None
-
-
-def _clips(source: Source, tasks: Tasks) -> Iterator[tuple[str, Any]]:
-    """Each clip with its JSON pointer; generate responses are opened to their ``clips``, relay
-    responses to their tasks' ``data`` (``tasks`` learns each record's task)."""
-    for locator, obj in json_records(source, ("clips",)):
-        relay = _relay_tasks(locator, obj)
-        nested = obj.get("clips") if isinstance(obj, dict) else None
-        if relay is not None:
-            for where, task in relay:
-                clips = task.get("data")
-                if not (isinstance(clips, list) and clips):
-                    tasks[where] = task
-                    yield where, task
-                    continue
-                for i, clip in enumerate(clips):
-                    tasks[_join(where, "data", i)] = task
-                    yield _join(where, "data", i), clip
-        elif isinstance(nested, list):
-            yield from ((_join(locator, "clips", i), clip) for i, clip in enumerate(nested))
-        else:
-            yield locator, obj
 
 
 def _lineage(clip_meta: dict[str, Any]) -> list[str]:
@@ -133,13 +87,18 @@ class SunoAdapter(Adapter):
         "is a text record); relay callbacks {code, msg, data: {callbackType, task_id, data: "
         "[clips without status]}} (complete/error for every clip; text/first: clips with audio "
         "complete, the others pending); flat clips of gcui-art/suno-api (lyric, tags, duration "
-        "on the clip)"
+        "on the clip); sunoapi.org record-info {code, data: {taskId, status, errorMessage, "
+        "response: {sunoData: [camelCase clips]}}} (pointers /data/response/sunoData/<i>; "
+        "SUCCESS complete, FIRST_SUCCESS clips with audio complete, PENDING/TEXT_SUCCESS "
+        "pending, *_FAILED/CALLBACK_EXCEPTION/SENSITIVE_WORD_ERROR failed)"
     )
     seen_in = (
         "relay fetch responses with ownership.ownership_reason: Foodie05/dart_suno test/; "
         "task statuses and actions: Suno-API/Suno-API entity/po/task.go; flat clips: "
         "gcui-art/suno-api src/lib/SunoApi.ts (AudioInfo); callbacks: yanghaemi/"
-        "capstoneDesign_HEJZ HEJZ_back/src/main/java/com/HEJZ/HEJZ_back/dto/SunoResponse.java"
+        "capstoneDesign_HEJZ HEJZ_back/src/main/java/com/HEJZ/HEJZ_back/dto/SunoResponse.java; "
+        "record-info: gunmaProgramingAward/myakuRism app/src/main/java/com/example/myaku_rismu/"
+        "domain/model/SunoTaskDetailsAppModel.kt"
     )
     reads = (
         "id, status, model_name, major_model_version, created_at (createTime in callbacks, "
@@ -164,6 +123,8 @@ class SunoAdapter(Adapter):
         suno_model = '"chirp' in text or '"major_model_version"' in text
         if suno_model and ('"clips"' in text or '"audio_url"' in text):
             return True
+        if has_all(text, '"code"', '"taskId"', '"sunoData"'):
+            return True  # sunoapi.org record-info
         if not has_all(text, '"code"', '"task_id"', '"data"'):
             return False
         suno = any(word in text for word in ("suno.ai", "suno.com", '"chirp'))
@@ -196,7 +157,7 @@ class SunoAdapter(Adapter):
                 return self._task(source, locator, task)
             return self._clip(source, locator, obj, task or {})
 
-        yield from each_record(source, _clips(source, tasks), make)
+        yield from each_record(source, clips(source, tasks), make)
 
     def _task(self, source: Source, locator: str, task: dict[str, Any]) -> Item:
         """A relay task with no clip: pending while it runs, failed when it failed; a lyrics
@@ -204,14 +165,16 @@ class SunoAdapter(Adapter):
         task_id = required(opt_str(task, "task_id"), "task_id")
         word = required(opt_str(task, "status"), "status").upper()
         lyrics = opt_str(task, "action") == "LYRICS"
-        allowed = {k: v for k, v in _TASK_STATUS.items() if lyrics or v != "succeeded"}
+        allowed = {k: v for k, v in TASK_STATUS.items() if lyrics or v != "succeeded"}
         if word not in allowed:
-            reason = "relay task status" if word in _TASK_STATUS else "unknown relay task status"
+            reason = "relay task status" if word in TASK_STATUS else "unknown relay task status"
             raise RecordError(f"{reason} without clips", field="status", value=word,
                               choices=allowed)  # fmt: skip
         lyric = opt_dict(task, "data") if isinstance(task.get("data"), dict) else {}
+        created = time_at(task, "submit_time")
         attributes = {"task_id": task_id, "fail_reason": opt_str(task, "fail_reason"),
-                      "title": opt_str(lyric, "title", "data.title")}  # fmt: skip
+                      "title": opt_str(lyric, "title", "data.title"),
+                      TIME_SOURCE: None if created else "file_mtime"}  # fmt: skip
         return build(
             source,
             locator,
@@ -220,7 +183,7 @@ class SunoAdapter(Adapter):
             platform=self.platform,
             modality="text" if lyrics else "music",
             task="lyrics" if lyrics else "text_to_music",
-            created_at=required(time_at(task, "submit_time"), "submit_time"),
+            created_at=created or mtime_utc(source.path),
             outputs_count=1 if allowed[word] == "succeeded" else 0,
             status=allowed[word],
             attributes={k: v for k, v in attributes.items() if v is not None},

@@ -9,7 +9,12 @@ IN_PROGRESS, FAILURE, SUCCESS; MUSIC, LYRICS), the flat clip of gcui-art/suno-ap
 sunoapi.org-style relays ``{code, msg, data: {callbackType, task_id, data: [{id, audio_url,
 prompt, model_name, title, tags, createTime, duration}]}}`` (yanghaemi/capstoneDesign_HEJZ
 ``HEJZ_back/src/main/java/com/HEJZ/HEJZ_back/dto/SunoResponse.java``; createTime as
-"YYYY-MM-DD hh:mm:ss" or Unix milliseconds in other captures).
+"YYYY-MM-DD hh:mm:ss" or Unix milliseconds in other captures), and its record-info answer
+``{code, msg, data: {taskId, param, response: {taskId, sunoData: [{id, audioUrl, modelName,
+createTime, ...}]}, status, errorMessage}}`` (gunmaProgramingAward/myakuRism
+``app/src/main/java/com/example/myaku_rismu/domain/model/SunoTaskDetailsAppModel.kt``; statuses
+PENDING, TEXT_SUCCESS, FIRST_SUCCESS, SUCCESS, CREATE_TASK_FAILED, GENERATE_AUDIO_FAILED,
+CALLBACK_EXCEPTION, SENSITIVE_WORD_ERROR as documented by clients of that relay).
 """
 
 from __future__ import annotations
@@ -104,8 +109,38 @@ def test_relay_callback(read: Reader, gens: GenIndex) -> None:
     assert rendering.created_at == datetime.fromtimestamp(1789803000, tz=UTC)
 
 
+def test_relay_record_info(read: Reader, gens: GenIndex) -> None:
+    (clip,) = gens(read("suno", "suno/relay-record-info.json")).values()
+    assert (clip.id, clip.status, clip.model) == (
+        "suno:c0000006-0000-4000-8000-000000000001", Status.succeeded, "chirp-auk",
+    )  # fmt: skip
+    assert clip.source_locator == "/data/response/sunoData/0"
+    assert clip.outputs == ["https://cdn.example.org/c0000006-0000-4000-8000-000000000001.mp3"]
+    assert clip.created_at == datetime(2026, 9, 20, 6, tzinfo=UTC)
+    assert clip.attributes["task_id"] == "7c1d****0002"
+
+
 @pytest.mark.parametrize(
-    "name", ["relay-fetch.json", "relay-tasks.json", "gcui-clips.json", "relay-callback.json"]
-)
+    ("status", "expected"),
+    [("PENDING", Status.pending), ("TEXT_SUCCESS", Status.pending),
+     ("SENSITIVE_WORD_ERROR", Status.failed)],
+)  # fmt: skip
+def test_record_info_without_clips(
+    tmp_path: Path, read: Reader, gens: GenIndex, status: str, expected: Status
+) -> None:
+    doc = {"code": 200, "msg": "success", "data": {"taskId": "t7", "status": status,
+           "response": None, "errorMessage": None}}  # fmt: skip
+    (tmp_path / "r.json").write_text(json.dumps(doc))
+    assert claimants(tmp_path / "r.json") == []  # nothing in it names Suno
+    (task,) = gens(read("suno", "r.json", root=tmp_path)).values()
+    assert (task.id, task.status) == ("suno:task:t7", expected)
+    assert task.attributes["created_at_source"] == "file_mtime"  # no time in the record
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["relay-fetch.json", "relay-tasks.json", "gcui-clips.json", "relay-callback.json",
+     "relay-record-info.json"],
+)  # fmt: skip
 def test_relay_files_claimed_by_suno_only(name: str) -> None:
     assert claimants(FIXTURES / "suno" / name) == ["suno"]
