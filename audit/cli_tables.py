@@ -245,6 +245,8 @@ def _account_lines(result: Any) -> None:
         typer.echo(f"rejected: {reject.line()}")
     for line in result.unclaimed_lines():
         typer.echo(f"unclaimed: {line}")
+    for line in result.empty_lines():
+        typer.echo(f"no record: {line}")
     totals = result.totals()
     typer.echo(
         f"files: {totals['files'] - totals['unclaimed_files']} read, "

@@ -226,7 +226,7 @@ def require_generations(ingested: IngestResult) -> None:
     unread = "; ".join(ingested.unclaimed_lines()[:3])
     detail = f" — {unread}" if unread else ""
     raise InputError(
-        f"no generation accepted ({totals['files']} files read, {totals['unclaimed_files']} "
+        f"no generation accepted ({totals['files']} files in logs/, {totals['unclaimed_files']} "
         f"unclaimed, {totals['rejected']} records rejected, {totals['skipped_files']} skipped): "
         f"nothing to report; --allow-empty writes it anyway{detail}",
         file="logs/",

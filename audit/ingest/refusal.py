@@ -68,7 +68,7 @@ def refusal(path: Path, name: str, adapters: Iterable[Adapter]) -> str:
         return f"not UTF-8: {utf16} without BOM — re-save as UTF-8 or CSV UTF-8"
     if suffix in XLSX_SUFFIXES:
         return _table_reason(header_of(path), "sheet")
-    if b"\x00" in data.lstrip(b"\xff\xfe").lstrip(b"\xfe\xff")[:4] or _binary(data):
+    if _binary(data):
         return f"binary data, not text (starts with {data[:8].hex(' ')})"
     if suffix in (".json", ".jsonl"):
         return _json_reason(path, suffix, adapters)

@@ -34,6 +34,8 @@ from audit.models import Generation, Status
 MAX_DURATION_S = 86_400.0
 #: No generator writes an image or a frame wider or taller than this (absurd dimensions).
 MAX_SIDE_PX = 100_000
+#: Reason given for a file an adapter read that yielded no record at all (a header-only CSV).
+NO_RECORD = "holds no record"
 #: Attribute set on a pending record: its footprint is that of a full run, estimated ahead.
 RUN_FLAG = "estimated_as_run"
 
@@ -75,6 +77,10 @@ class IngestResult:
     @property
     def unclaimed(self) -> list[str]:
         return [f.name for f in self.files if f.adapter is None]
+
+    def empty_lines(self) -> list[str]:
+        """``logs/j.csv: canonical: holds no record`` for each file read that yielded nothing."""
+        return [f"{f.name}: {f.adapter}: {f.reason}" for f in self.files if f.reason == NO_RECORD]
 
     def unclaimed_lines(self) -> list[str]:
         """``logs/x.json: JSON of no known shape (keys: code, data)`` for each unclaimed file."""
@@ -187,6 +193,9 @@ def ingest_files(
     finally:
         hasher.shutdown(wait=True, cancel_futures=True)
     tick.finish()
+    for report in reports.values():
+        if report.adapter is not None and report.records == 0:
+            report.reason = NO_RECORD
     return IngestResult(table, list(reports.values()), rejects)
 
 

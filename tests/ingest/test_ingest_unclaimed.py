@@ -227,3 +227,9 @@ def test_ingest_files_of_explicit_paths_give_reasons(tmp_path: Path) -> None:
     path.write_text('{"hello": "world"}', encoding="utf-8")
     result = ingest_files(tmp_path, [path], lenient=True)
     assert result.unclaimed_lines() == ["notes.json: JSON of no known shape (keys: hello)"]
+
+
+def test_a_file_read_that_holds_no_record_is_said(tmp_path: Path) -> None:
+    film = _film(tmp_path, {"logs/header-only.csv": b"platform,modality,created_at\n"})
+    result = ingest_folder(film)
+    assert result.empty_lines() == ["logs/header-only.csv: canonical: holds no record"]

@@ -58,7 +58,7 @@ def test_no_accepted_generation_is_exit_2_not_a_zero_report(tmp_path: Path, comm
     assert result.exit_code == 2
     assert result.output.count("\n") == 1
     assert result.output.startswith(
-        "empreinte: error: logs/: no generation accepted (1 files read, 1 unclaimed, 0 records "
+        "empreinte: error: logs/: no generation accepted (1 files in logs/, 1 unclaimed, 0 records "
         "rejected, 1 skipped): nothing to report; --allow-empty writes it anyway — logs/m.csv: "
         "header has unknown column 'modalty' (did you mean 'modality'?)"
     )
