@@ -43,7 +43,11 @@ AsOf = Annotated[
     ),
 ]
 Lenient = Annotated[
-    bool, typer.Option("--lenient", help="Go on past unreadable records and list every reject.")
+    bool,
+    typer.Option(
+        "--lenient",
+        help="Go on past unreadable records and files; list every reject and unread file.",
+    ),
 ]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Rate = Annotated[
