@@ -147,6 +147,7 @@ def estimate(
     """Energy, carbon, water and ADPe: film totals and a per-platform table, with ranges.
 
     Works before the cut exists: without a timeline nothing is linked to shots."""
+    from audit.estimate_view import by_method, main_ids, per_generation
     from audit.report.quality import energy_shares
 
     options = _options(as_of, lenient, rate, require_timeline=False, allow_empty=allow_empty)
@@ -154,11 +155,14 @@ def estimate(
     agg = run.aggregates
     totals = {k: vars(v) for k, v in agg.totals.items()}
     platforms = agg.by_platform.to_dict(orient="records")
+    methods = by_method(run.footprint.table)
     if as_json:
         _print_json(
             {
                 "totals": totals,
                 "by_platform": platforms,
+                "by_method": methods,
+                "generations": per_generation(run.footprint.table),
                 "data_version": run.footprint.registry.data_version,
                 "records": run.ingest.totals(),
                 "rejects": [r.line() for r in run.ingest.rejects],
@@ -204,6 +208,16 @@ def estimate(
             for p in platforms
         ],
     )
+    _table(
+        "By method (every generation's method, status, run and coefficients; --json per generation)",
+        ["platform", "method", "status", "run", "generations", "energy Wh (central)",
+         "coefficients", "route"],
+        [
+            [m["platform"], m["method"], m["estimate_status"], m["run"], m["generations"],
+             f"{m['energy_wh_central']:.4g}", main_ids(m["coefficient_ids"]), m["route_note"]]
+            for m in methods
+        ],
+    )  # fmt: skip
 
 
 @app.command("audit")

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit.errors import DataError
-from audit.gentable import GenTable
+from audit.errors import DataError, InputError
+from audit.gentable import SIGNATURE_ATTRIBUTES, GenTable
 from audit.models import DEPARTMENT_BY_MODALITY, Generation
 from audit.production import Production
 from audit.resources import data_dir
@@ -96,6 +96,11 @@ def creativity_strength(platform: str, value: object) -> float | None:
 UNREAD_FIELDS = ("task", "tokens_in", "mode")
 
 
+def _count(value: object) -> int | None:
+    number = _number(value)
+    return None if number is None or number < 0 else int(number)
+
+
 def signature(gen: Generation, production: Production) -> Signature:
     """What an estimate of ``gen`` depends on, and nothing else (see :data:`UNREAD_FIELDS`)."""
     attrs = gen.attributes
@@ -119,6 +124,11 @@ def signature(gen: Generation, production: Production) -> Signature:
         creativity=creativity_strength(gen.platform, attrs.get("creativity")),
         region=region,
         step_pixels=_amount(attrs.get("step_pixels")),
+        job_status=gen.status.value,
+        elapsed_s=_elapsed(attrs.get("elapsed_s")),
+        gpu=gen.hardware,
+        gpu_count=_count(attrs.get("gpu_count")),
+        extra_passes=_count(attrs.get("extra_passes")),
     )
 
 
@@ -145,8 +155,10 @@ def _impact_row(impacts: Impacts) -> dict[str, object]:
     row.update(
         estimate_status=impacts.status.value,
         method=impacts.method,
+        run=impacts.run,
         region=impacts.region,
         coefficient_ids=";".join(impacts.coefficient_ids),
+        route_note=impacts.reason,
     )
     return row
 
@@ -154,8 +166,8 @@ def _impact_row(impacts: Impacts) -> dict[str, object]:
 #: Columns of the per-generation table, in order.
 TABLE_COLUMNS = [
     "id", "platform", "model", "modality", "department", "outputs_count", "shot_id", "kept",
-    "source_file", "source_locator", *VALUE_COLUMNS, "estimate_status", "method", "region",
-    "coefficient_ids",
+    "source_file", "source_locator", *VALUE_COLUMNS, "estimate_status", "method", "run", "region",
+    "coefficient_ids", "route_note",
 ]  # fmt: skip
 
 
@@ -164,8 +176,19 @@ _FLOAT_FIELDS = ("duration_s", "fps", "measured_energy_wh")
 #: Columns an estimate depends on (rows equal in all of them share one signature).
 _KEY_COLUMNS = (
     "platform", "modality", "model", *_INT_FIELDS, *_FLOAT_FIELDS, "attr_with_audio",
-    "attr_scale_factor", "attr_creativity", "attr_step_pixels", "has_attributes",
+    "attr_scale_factor", "attr_creativity", "attr_step_pixels", "has_attributes", "status",
+    "hardware", "attr_elapsed_s", "attr_gpu_count", "attr_extra_passes",
 )  # fmt: skip
+
+
+def check_platforms(platforms: list[str], files: list[str], locators: list[str],
+                    reg: Registry) -> None:  # fmt: skip
+    """Every platform key is one the registry knows (``empreinte platforms``): an unknown key is
+    an input error naming the first record that carries it and the valid keys."""
+    for platform, file, locator in zip(platforms, files, locators, strict=True):
+        if reg.platform_key(platform) is None:
+            raise InputError("unknown platform key", file=file, locator=locator, field="platform",
+                             value=platform, choices=sorted(reg.platforms))  # fmt: skip
 
 
 def _regions(table: GenTable, production: Production) -> np.ndarray:
@@ -198,7 +221,15 @@ def _row_signature(row: dict[str, Any], region: object) -> Signature:
         creativity=creativity_strength(platform, row["attr_creativity"]),
         region=None if region is None or region != region else str(region),
         step_pixels=_amount(row["attr_step_pixels"]),
+        job_status=row["status"], elapsed_s=_elapsed(row["attr_elapsed_s"]),
+        gpu=row["hardware"] if isinstance(row["hardware"], str) else None,
+        gpu_count=_count(row["attr_gpu_count"]), extra_passes=_count(row["attr_extra_passes"]),
     )  # fmt: skip
+
+
+def _elapsed(value: object) -> float | None:
+    number = _number(value)
+    return number if number is not None and number >= 0 else None
 
 
 def _signatures(table: GenTable, production: Production) -> tuple[list[Signature], np.ndarray]:
@@ -243,6 +274,13 @@ def estimate_table(
     reg = reg or registry()
     if not len(table):
         return Footprint(pd.DataFrame([], columns=TABLE_COLUMNS), {}, reg)
+    _, first = np.unique(table.codes_of("platform"), return_index=True)
+    check_platforms(
+        table.column("platform")[first].tolist(),
+        table.column("source_file")[first].tolist(),
+        table.column("source_locator")[first].tolist(),
+        reg,
+    )
     distinct, which = _signatures(table, production)
     modality = table.column("modality")
     codes, modalities = pd.factorize(modality)
@@ -267,15 +305,12 @@ def estimate_table(
 def _signature_key(gen: Generation, production: Production) -> tuple[object, ...]:
     """Everything :func:`signature` reads, as a hashable key (equal keys, equal signatures)."""
     attrs = gen.attributes
-    extra = (
-        (attrs.get("with_audio"), attrs.get("scale_factor"), attrs.get("creativity"),
-         attrs.get("step_pixels"))
-        if attrs else None
-    )  # fmt: skip
+    extra = tuple(attrs.get(name) for name in SIGNATURE_ATTRIBUTES) if attrs else None
     return (
         gen.platform, gen.modality, gen.model, gen.width, gen.height, gen.duration_s,
         gen.fps, gen.frames, gen.steps, gen.outputs_count, gen.characters, gen.tokens_out,
         gen.measured_energy_wh, production.compute_regions.get(gen.platform) or gen.region, extra,
+        gen.status, gen.hardware,
     )  # fmt: skip
 
 
@@ -306,6 +341,9 @@ def estimate_generations(
     gens = list(generations)
     if not gens:
         return Footprint(pd.DataFrame([], columns=TABLE_COLUMNS), {}, reg)
+    firsts = list({gen.platform: gen for gen in reversed(gens)}.values())
+    check_platforms([g.platform for g in firsts], [g.source_file for g in firsts],
+                    [g.source_locator for g in firsts], reg)  # fmt: skip
     distinct, which = _object_signatures(gens, production)
     modality = [gen.modality.value for gen in gens]
     columns: dict[str, object] = {

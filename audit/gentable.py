@@ -32,9 +32,14 @@ NUMBERS = (
 )  # fmt: skip
 #: Text fields linking or estimation read (None = not given). ``prompt`` and ``shot_tag`` are
 #: kept as read (a large CSV's cells unstripped, possibly NaN): linking normalises them.
-TEXTS = ("id", "platform", "modality", "status", "model", "prompt", "shot_tag", "region")
+TEXTS = (
+    "id", "platform", "modality", "status", "model", "prompt", "shot_tag", "region", "hardware",
+)  # fmt: skip
 #: Attributes the estimators read (raw values, as the record holds them).
-SIGNATURE_ATTRIBUTES = ("with_audio", "scale_factor", "creativity", "step_pixels")
+SIGNATURE_ATTRIBUTES = (
+    "with_audio", "scale_factor", "creativity", "step_pixels", "elapsed_s", "gpu_count",
+    "extra_passes",
+)  # fmt: skip
 #: Attributes that may identify an output (lower-cased text, as linking compares them).
 KEY_ATTRIBUTES = ("c2pa_instance_id", "sha256", "output_sha256")
 COLUMNS = (

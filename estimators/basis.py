@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
 
 from estimators.band import Band
-from estimators.coefficients import ModelPoint, PlatformProfile, Registry, normalise_name
+from estimators.coefficients import ModelPoint, PlatformProfile, Registry
 from estimators.quantity import Status
+from estimators.routing import NO_ROUTE
 from estimators.signature import Signature
 from estimators.units import ONE
-
-T = TypeVar("T")
 
 #: ISO-like code of the world-average grid, the fallback region.
 WORLD = "WOR"
@@ -24,7 +21,9 @@ class Basis:
 
     ``boundary`` is GPU (accelerators only), NODE (whole machine) or FACILITY (with the data
     centre's overhead). Methods that get embodied impacts elsewhere (EcoLogits) set
-    ``embodied_g`` and ``embodied_adpe_kgsbeq``; otherwise they come from GPU-hours.
+    ``embodied_g`` and ``embodied_adpe_kgsbeq``; otherwise they come from GPU-hours. ``run``
+    says how much of a run the job cost (``full``, ``pending``, ``failed.elapsed``...:
+    :mod:`estimators.runs`); ``reason`` why a named model got no route of its own.
     """
 
     energy_wh: Band
@@ -35,28 +34,25 @@ class Basis:
     runs_on: str | None = None
     embodied_g: Band | None = None
     embodied_adpe_kgsbeq: Band | None = None
+    run: str = "full"
+    reason: str = ""
 
 
-def best_alias(model: str | None, candidates: Iterable[tuple[Iterable[str], T]]) -> T | None:
-    """The candidate whose longest normalised alias occurs in ``model`` (first one on ties)."""
-    if not model:
-        return None
-    name = normalise_name(model)
-    hits = [
-        (len(key), -order, item)
-        for order, (aliases, item) in enumerate(candidates)
-        for key in map(normalise_name, aliases)
-        if key and key in name
-    ]
-    if not hits:
-        return None
-    _, _, item = max(hits, key=lambda hit: (hit[0], hit[1]))
-    return item
+def match_point(sig: Signature, registry: Registry,
+                modality: str) -> tuple[ModelPoint | None, str]:  # fmt: skip
+    """The measured open model ``sig.model`` routes to (data/routes.csv), or the reason why none."""
+    found = registry.route(sig.model, sig.modality, f"{modality}.model.")
+    if found.route is None:
+        return None, found.reason
+    return registry.point(found.route.target), ""
 
 
-def match_point(points: tuple[ModelPoint, ...], model: str | None) -> ModelPoint | None:
-    """The measured open model named in ``model`` (e.g. a ComfyUI checkpoint file), if any."""
-    return best_alias(model, ((p.aliases, p) for p in points))
+def unmatched_status(sig: Signature, profile: PlatformProfile, reason: str,
+                     default: Status) -> Status:  # fmt: skip
+    """``fallback`` for a named model no route takes on one's own machine, or whose family is
+    measured at another size or version; else the modality's band status (``default``)."""
+    partial = bool(sig.model) and not reason.startswith(NO_ROUTE)
+    return Status.fallback if sig.model and (profile.kind == "local" or partial) else default
 
 
 def steps_ratio(sig: Signature, reference_steps: float, registry: Registry, *,

@@ -19,7 +19,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from estimators.band import Band
-from estimators.errors import UnknownCoefficientError
+from estimators.errors import SignatureError, UnknownCoefficientError
+from estimators.jobs import JobRule
+from estimators.routing import Route, RouteMatch, find_route
 from estimators.units import COEFFICIENT_UNITS
 
 BOUNDARIES = ("GPU", "NODE", "FACILITY", "LCA", "NONE")
@@ -197,13 +199,12 @@ class PlatformProfile(BaseModel):
 
 
 class EcologitsVideoModel(BaseModel):
-    """A video model EcoLogits covers, the names platforms use for it and who runs it."""
+    """A video model EcoLogits covers and whose data centre runs it (names: data/routes.csv)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str
     runs_on: str
-    aliases: tuple[str, ...] = Field(min_length=1)
 
 
 class GridFactor(BaseModel):
@@ -251,14 +252,20 @@ class Registry:
     ecologits_video: tuple[EcologitsVideoModel, ...]
     model_points: dict[str, tuple[ModelPoint, ...]]
     data_dir: Path
+    routes: tuple[Route, ...] = ()
+    job_rules: dict[str, JobRule] = field(default_factory=dict)
     _bands: dict[str, Band] = field(default_factory=dict, repr=False, compare=False)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    _found: dict[tuple[str | None, str, str], RouteMatch] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         self._bands.update({cid: c.band for cid, c in self.coefficients.items()})
         for key, profile in self.platforms.items():
             self._aliases[normalise_name(key)] = key
             self._aliases.update({normalise_name(a): key for a in profile.aliases})
+        self._aliases.update({key: key for key in self.platforms})
 
     def get(self, coefficient_id: str) -> Coefficient:
         """The coefficient with this id (UnknownCoefficientError if absent)."""
@@ -289,10 +296,35 @@ class Registry:
             wanted.update(coef.also)
         return [self.sources[sid] for sid in sorted(wanted)]
 
+    def platform_key(self, name: str) -> str | None:
+        """The profile key of a platform key or alias, None when it is not listed."""
+        key = self._aliases.get(name)
+        return key if key is not None else self._aliases.get(normalise_name(name))
+
     def platform(self, name: str) -> PlatformProfile:
-        """The profile of a platform key or alias; ``unknown`` when it is not listed."""
-        key = self._aliases.get(normalise_name(name), "unknown")
+        """The profile of a platform key or alias (SignatureError naming the keys otherwise)."""
+        key = self.platform_key(name)
+        if key is None:
+            raise SignatureError(
+                f"platform: {name!r} unknown; allowed: {', '.join(sorted(self.platforms))}"
+            )
         return self.platforms[key]
+
+    def route(self, model: str | None, modality: str, kind: str) -> RouteMatch:
+        """:func:`estimators.routing.find_route` over data/routes.csv, once per name."""
+        key = (model, modality, kind)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = find_route(self.routes, model, modality, kind)
+        return found
+
+    def point(self, target: str) -> ModelPoint:
+        """The measured model point of a route target (``video.model.<key>``)."""
+        modality = target.split(".")[0]
+        for point in self.model_points.get(modality, ()):
+            if point.key == target:
+                return point
+        raise UnknownCoefficientError(f"no model point {target!r}")
 
 
 def load_registry(data_dir: Path) -> Registry:

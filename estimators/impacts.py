@@ -4,7 +4,8 @@
                            | E_node × PUE | E_fac (EcoLogits, text anchors)
     embodied         GPU-hours × gCO2e/GPU_h, GPU-hours = E_gpu / P_avg   (or EcoLogits')
     carbon           E_fac × grid gCO2e/kWh + embodied
-    water            E_fac / PUE × WUE_on-site + E_fac × EWIF_off-site     (Li et al. form)
+    water            E_fac / PUE × WUE_on-site + E_fac × EWIF_off-site     (Li et al. form; PUE
+                     corner by corner, as EcoLogits applies it)
     ADPe             E_fac × kgSbeq/kWh + GPU-hours × kgSbeq/GPU_h          (or EcoLogits')
 
 Each is evaluated at the low, central and high corners (see :mod:`estimators.band`).
@@ -13,7 +14,7 @@ Each is evaluated at the low, central and high corners (see :mod:`estimators.ban
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from estimators.band import Band
 from estimators.basis import Basis, resolve_region
@@ -28,16 +29,21 @@ from estimators.methods import (
     upscale_basis,
 )
 from estimators.quantity import Estimate, Status
+from estimators.runs import ended_basis
 from estimators.signature import Signature
 from estimators.units import (
     ADPE_UNIT,
     CARBON_UNIT,
     ENERGY_UNIT,
+    ONE,
     W_PER_KW,
     WATER_UNIT,
     WH_PER_KWH,
 )
 from estimators.video import scaling_basis, video_basis
+
+#: The job status that costs a full run without a rule lookup (the common case).
+SUCCEEDED = "succeeded"
 
 
 @dataclass(frozen=True)
@@ -53,15 +59,26 @@ class Impacts:
     method: str
     status: Status
     coefficient_ids: tuple[str, ...]
+    run: str = "full"
+    reason: str = ""
 
 
 def energy_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -> Basis:
-    """The energy method for this signature (before overheads)."""
+    """The energy of the job as it ended (:func:`estimators.runs.ended_basis`) by the method of
+    its modality and route; a metered job is what its meter says, however it ended."""
     if sig.measured_energy_wh is not None:
         return measured_basis(sig)
+    if sig.job_status == SUCCEEDED:
+        return run_basis(sig, registry, profile)
+    whole = replace(sig, outputs_count=max(sig.outputs_count, ONE))
+    return ended_basis(run_basis(whole, registry, profile), sig, registry)
+
+
+def run_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -> Basis:
+    """The energy method of a full run of this signature (before overheads)."""
     modality = sig.modality
     if modality in ("image", "image_edit"):
-        return image_basis(sig, registry)
+        return image_basis(sig, registry, profile)
     if modality in ("video", "video_edit"):
         return video_basis(sig, registry, profile)
     if modality == "lipsync":
@@ -71,7 +88,7 @@ def energy_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -
     if modality == "upscale":
         return upscale_basis(sig, registry)
     if modality in ("music", "sound"):
-        return audio_basis(sig, registry)
+        return audio_basis(sig, registry, profile)
     if modality in ("speech", "voice_clone"):
         return speech_basis(sig, registry)
     if modality == "text":
@@ -134,8 +151,8 @@ def _estimates(basis: Basis, profile: PlatformProfile, region: str,
     energy_kwh = energy.divided(WH_PER_KWH)
     grid = {kind: f"grid.{kind}.{region}" for kind in ("carbon", "water", "adpe")}
     carbon = energy_kwh.scale(registry.value(grid["carbon"])).plus(embodied_g)
-    it_kwh = energy_kwh.divided(profile.pue.central)
-    water = it_kwh.times(profile.wue.band).plus(energy_kwh.scale(registry.value(grid["water"])))
+    water = it_energy(energy_kwh, profile.pue.band).times(profile.wue.band).plus(
+        energy_kwh.scale(registry.value(grid["water"])))  # fmt: skip
     adpe = energy_kwh.scale(registry.value(grid["adpe"])).plus(embodied_adpe)
     base = (*basis.coefficient_ids, *energy_ids)
     status = basis.status
@@ -152,7 +169,18 @@ def _estimates(basis: Basis, profile: PlatformProfile, region: str,
     )
     every = sorted({cid for e in estimates for cid in e.coefficient_ids})
     return Impacts(*estimates, region=region, method=basis.method, status=status,
-                   coefficient_ids=tuple(every))  # fmt: skip
+                   coefficient_ids=tuple(every), run=basis.run, reason=basis.reason)  # fmt: skip
+
+
+def it_energy(facility: Band, pue: Band) -> Band:
+    """IT energy E_fac / PUE corner by corner (EcoLogits' E_server at its min and max PUE);
+    a corner that would leave the order (a point energy over a PUE band) is held at central."""
+    low, central, high = (
+        facility.low / pue.low,
+        facility.central / pue.central,
+        facility.high / pue.high,
+    )
+    return Band(min(low, central), central, max(high, central))
 
 
 def estimate(sig: Signature, registry: Registry) -> Impacts:

@@ -23,6 +23,8 @@ from estimators.coefficients import (
     SourceRef,
 )
 from estimators.errors import CoefficientError
+from estimators.jobs import load_job_rules
+from estimators.routing import Route, load_routes
 from estimators.units import COEFFICIENT_UNITS
 
 COEFFICIENT_COLUMNS = (
@@ -337,6 +339,9 @@ def build_registry(data_dir: Path) -> Registry:
     for f in factors:
         if f.role == "alternative":
             alternatives[f.country].append(f)
+    routes = load_routes(data_dir / "routes.csv", set(sources))
+    points = _model_points(coefs, data_dir / "coefficients.csv")
+    _check_targets(routes, points, coefs, {m.name for m in video_models}, data_dir / "routes.csv")
     return Registry(
         coefficients={**coefs, **_grid_coefficients(factors), **_platform_coefficients(profiles)},
         sources=sources,
@@ -345,6 +350,25 @@ def build_registry(data_dir: Path) -> Registry:
         grid={f.country: f for f in factors if f.role == "primary"},
         grid_alternatives={k: tuple(v) for k, v in sorted(alternatives.items())},
         ecologits_video=video_models,
-        model_points=_model_points(coefs, data_dir / "coefficients.csv"),
+        model_points=points,
         data_dir=data_dir,
+        routes=routes,
+        job_rules=load_job_rules(data_dir / "job_status.csv", set(sources)),
     )
+
+
+def _check_targets(routes: tuple[Route, ...], points: dict[str, tuple[ModelPoint, ...]],
+                   coefs: dict[str, Coefficient], ecologits: set[str], path: Path) -> None:  # fmt: skip
+    """Every route goes somewhere that exists: a model point, an audio series, an EcoLogits model."""
+    keys = {p.key for group in points.values() for p in group}
+    for route in routes:
+        target = route.target
+        if target.startswith("ecologits:"):
+            ok = target.removeprefix("ecologits:") in ecologits
+        elif target.startswith("audio.model."):
+            ok = f"{target}.fixed" in coefs and f"{target}.per_step" in coefs
+        else:
+            ok = target in keys
+        if not ok:
+            raise CoefficientError("route target not in the registry", file=path, field="target",
+                                   value=target)  # fmt: skip

@@ -8,43 +8,61 @@ from __future__ import annotations
 
 from estimators import ecologits_bridge
 from estimators.band import Band
-from estimators.basis import Basis, match_point, resolve_region, steps_ratio
-from estimators.coefficients import PlatformProfile, Registry
+from estimators.basis import Basis, match_point, resolve_region, steps_ratio, unmatched_status
+from estimators.coefficients import ModelPoint, PlatformProfile, Registry
 from estimators.quantity import Status
+from estimators.runs import run_factors
 from estimators.signature import Signature
-from estimators.units import ONE, PX_PER_MP
+from estimators.units import NONE_COUNT, ONE, PX_PER_MP
 
 
-def image_basis(sig: Signature, registry: Registry) -> Basis:
+def image_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -> Basis:
     """GPU energy of a text/image-to-image job: E = E_ref × (pixels / ref_pixels) × steps_ratio
-    × outputs_count (linear in output pixels; every image of a grid counts).
+    × runs × outputs_count (linear in output pixels; every image of a grid counts).
 
     A job sampled in several passes (``step_pixels`` = Σ steps × pixels × batch) counts each
     pass at its own size instead: E = E_ref × step_pixels / (ref_pixels × ref_steps) for a
     measured model, E = E_band × step_pixels / (steps × ref_pixels) for the band (the passes'
-    step-weighted pixels); outputs_count is then not applied (the passes are the whole job).
-    Coefficients: image.model.<key>.{energy,width,height,steps} when the model is a measured
-    open model (status modelled), else image.band.energy, image.ref.{width,height} (proxy).
+    step-weighted pixels); outputs_count and extra passes are then not applied (the passes are
+    the whole job).
+    Coefficients: image.model.<key>.{energy,width,height,steps} and model.stack_spread when a
+    route takes the model to a measured open model (status modelled), else image.band.energy,
+    image.ref.{width,height} (proxy; fallback for a local or partly matched model).
     """
-    point = match_point(registry.model_points.get("image", ()), sig.model)
+    point, reason = match_point(sig, registry, "image")
+    runs, run_ids = run_factors(sig, registry)
     if point is not None:
         ref_px = float(point.width_px * point.height_px)
         steps, step_ids = steps_ratio(sig, point.steps, registry, closed=False)
         energy = registry.band(point.energy_id).times(steps)
-        ids, method, status = point.coefficient_ids + step_ids, "image.model", Status.modelled
+        energy = energy.times(registry.band("model.stack_spread"))
+        ids = (*point.coefficient_ids, *step_ids, "model.stack_spread")
+        method, status = "image.model", Status.modelled
     else:
         ref_px = registry.value("image.ref.width") * registry.value("image.ref.height")
         energy = registry.band("image.band.energy")
         ids = ("image.band.energy", "image.ref.height", "image.ref.width")
-        method, status = "image.band", Status.proxy
+        method, status = "image.band", unmatched_status(sig, profile, reason, Status.proxy)
     if sig.step_pixels is not None and sig.steps:
-        if point is not None:  # energy already carries steps / ref_steps: undo it per pass
-            return Basis(registry.band(point.energy_id).scale(
-                sig.step_pixels / (ref_px * point.steps)), "GPU", method, status, ids)  # fmt: skip
-        weighted = sig.step_pixels / sig.steps
-        return Basis(energy.scale(weighted / ref_px), "GPU", method, status, ids)
+        return _passes_basis(sig, registry, point, energy, (ref_px, ids, method, status, reason))
     pixels = sig.pixels if sig.pixels is not None else ref_px
-    return Basis(energy.scale(pixels / ref_px * sig.outputs_count), "GPU", method, status, ids)
+    return Basis(energy.times(runs).scale(pixels / ref_px * sig.outputs_count), "GPU", method,
+                 status, tuple(sorted({*ids, *run_ids})), reason=reason)  # fmt: skip
+
+
+def _passes_basis(sig: Signature, registry: Registry, point: ModelPoint | None, energy: Band,
+                  route: tuple[float, tuple[str, ...], str, Status, str]) -> Basis:  # fmt: skip
+    """A job sampled in several passes at its own sizes (``step_pixels``): for a measured model
+    E = E_point × spread × step_pixels / (ref_pixels × ref_steps), else
+    E = E_band × step_pixels / (steps × ref_pixels)."""
+    ref_px, ids, method, status, reason = route
+    step_pixels, steps = sig.step_pixels or NONE_COUNT, sig.steps or ONE
+    if point is not None:  # energy already carries steps / ref_steps: undo it per pass
+        per_pass = registry.band(point.energy_id).times(registry.band("model.stack_spread"))
+        return Basis(per_pass.scale(step_pixels / (ref_px * point.steps)), "GPU", method, status,
+                     tuple(sorted(set(ids))), reason=reason)  # fmt: skip
+    return Basis(energy.scale(step_pixels / steps / ref_px), "GPU", method, status,
+                 tuple(sorted(set(ids))), reason=reason)  # fmt: skip
 
 
 def upscale_output_px(sig: Signature, registry: Registry) -> tuple[float, tuple[str, ...]]:
@@ -80,44 +98,84 @@ def upscale_basis(sig: Signature, registry: Registry) -> Basis:
     return Basis(energy.scale(factor), "GPU", "upscale.band", Status.proxy, tuple(sorted(ids)))
 
 
-def audio_basis(sig: Signature, registry: Registry) -> Basis:
-    """GPU energy of music or sound: E = Wh/audio_s × duration_s × outputs_count.
+def audio_steps(sig: Signature, registry: Registry) -> tuple[Band, tuple[str, ...]]:
+    """Denoising steps of an audio job: logged, else audio.steps.default (10 / 100 / 200)."""
+    if sig.steps is not None:
+        return Band.point(sig.steps), ()
+    return registry.band("audio.steps.default"), ("audio.steps.default",)
 
-    Without a logged duration the modality's default duration band is used. Music LMs have no
-    published measurement, so music is low_confidence; sound with a duration is proxy.
-    Coefficients: audio.band.energy, music.default_duration_s, sound.default_duration_s.
-    """
-    ids = ["audio.band.energy"]
+
+def audio_duration(sig: Signature, registry: Registry) -> tuple[Band, tuple[str, ...]]:
+    """Seconds of audio: logged, else the modality's default duration band."""
     if sig.duration_s is not None:
-        duration = Band.point(sig.duration_s)
+        return Band.point(sig.duration_s), ()
+    default_id = f"{sig.modality}.default_duration_s"
+    return registry.band(default_id), (default_id,)
+
+
+def audio_model_basis(sig: Signature, registry: Registry, target: str) -> Basis:
+    """GPU energy of a measured text-to-audio diffusion model (Passoni et al.): E = (fixed +
+    steps × per_step) × duration / audio.ref_duration_s × spread × outputs_count.
+
+    Coefficients: audio.model.<key>.{fixed,per_step}, audio.ref_duration_s, model.stack_spread,
+    audio.steps.default and <modality>.default_duration_s when not logged.
+    """
+    steps, step_ids = audio_steps(sig, registry)
+    duration, duration_ids = audio_duration(sig, registry)
+    per_clip = steps.scale(registry.value(f"{target}.per_step")).plus(
+        Band.point(registry.value(f"{target}.fixed")))  # fmt: skip
+    clips = duration.divided(registry.value("audio.ref_duration_s"))
+    energy = per_clip.times(clips).times(registry.band("model.stack_spread"))
+    ids = (f"{target}.fixed", f"{target}.per_step", "audio.ref_duration_s", "model.stack_spread",
+           *step_ids, *duration_ids)  # fmt: skip
+    status = Status.modelled if not duration_ids else Status.low_confidence
+    return Basis(energy.scale(sig.outputs_count), "GPU", "audio.model", status, tuple(sorted(ids)))
+
+
+def audio_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -> Basis:
+    """GPU energy of music or sound. A measured diffusion model (data/routes.csv) → its own
+    per-step series; music otherwise → the autoregressive audio band (music LMs such as Suno:
+    no measurement, low_confidence); sound otherwise → the diffusion audio band.
+
+    Coefficients: audio.model.*, audio_lm.band.energy, audio.band.energy, default durations.
+    """
+    found = registry.route(sig.model, sig.modality, "audio.model.")
+    if found.route is not None:
+        return audio_model_basis(sig, registry, found.route.target)
+    duration, ids = audio_duration(sig, registry)
+    if sig.modality == "music":
+        energy = registry.band("audio_lm.band.energy").times(duration)
+        ids, method, status = ("audio_lm.band.energy", *ids), "music.lm_band", Status.low_confidence
     else:
-        default_id = f"{sig.modality}.default_duration_s"
-        duration, ids = registry.band(default_id), [*ids, default_id]
-    guessed = sig.modality == "music" or sig.duration_s is None
-    status = Status.low_confidence if guessed else Status.proxy
-    energy = registry.band("audio.band.energy").times(duration).scale(sig.outputs_count)
-    return Basis(energy, "GPU", "audio.band", status, tuple(sorted(ids)))
+        energy = registry.band("audio.band.energy").times(duration)
+        ids, method = ("audio.band.energy", *ids), "audio.band"
+        status = unmatched_status(sig, profile, found.reason,
+                                  Status.proxy if sig.duration_s is not None else Status.low_confidence)  # fmt: skip
+    return Basis(energy.scale(sig.outputs_count), "GPU", method, status, tuple(sorted(ids)),
+                 reason=found.reason)  # fmt: skip
 
 
 def speech_basis(sig: Signature, registry: Registry) -> Basis:
-    """GPU energy of speech or a voice clone (no TTS measurement exists: low_confidence).
+    """GPU energy of speech or a voice clone from the autoregressive audio band (neural TTS emits
+    codec tokens like an LLM; no TTS measurement exists: low_confidence).
 
     E = Wh/char × characters, else Wh/audio_s × duration_s, else Wh/char × default characters;
-    × outputs_count. Coefficients: speech.band.energy, audio.band.energy,
+    × outputs_count. Coefficients: speech.band.energy, audio_lm.band.energy,
     speech.default_characters.
     """
     ids: tuple[str, ...]
     if sig.characters is not None:
         energy = registry.band("speech.band.energy").scale(sig.characters)
-        ids, method = ("speech.band.energy",), "speech.char_band"
+        ids = ("speech.band.energy",)
     elif sig.duration_s is not None:
-        energy = registry.band("audio.band.energy").scale(sig.duration_s)
-        ids, method = ("audio.band.energy",), "speech.audio_band"
+        energy = registry.band("audio_lm.band.energy").scale(sig.duration_s)
+        ids = ("audio_lm.band.energy",)
     else:
         chars = registry.band("speech.default_characters")
         energy = registry.band("speech.band.energy").times(chars)
-        ids, method = ("speech.band.energy", "speech.default_characters"), "speech.char_band"
-    return Basis(energy.scale(sig.outputs_count), "GPU", method, Status.low_confidence, ids)
+        ids = ("speech.band.energy", "speech.default_characters")
+    return Basis(energy.scale(sig.outputs_count), "GPU", "speech.lm_band", Status.low_confidence,
+                 ids)  # fmt: skip
 
 
 def text_band_basis(sig: Signature, registry: Registry) -> Basis:

@@ -13,6 +13,7 @@ class Status(StrEnum):
     ecologits = "ecologits"  # EcoLogits model for this exact model (pinned version, offline)
     modelled = "modelled"  # scaled from measured open-model points of the same family
     proxy = "proxy"  # closed platform: reference bands from open models
+    fallback = "fallback"  # a named model no route matches: its modality's band, reason given
     low_confidence = "low_confidence"  # no measurement exists for this kind of generation
 
 

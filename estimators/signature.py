@@ -15,6 +15,7 @@ from estimators.units import NONE_COUNT, ONE
 _NON_NEGATIVE = (
     "width", "height", "duration_s", "fps", "frames", "steps", "outputs_count", "characters",
     "tokens_in", "tokens_out", "measured_energy_wh", "scale_factor", "step_pixels",
+    "elapsed_s", "gpu_count", "extra_passes",
 )  # fmt: skip
 
 
@@ -29,6 +30,10 @@ class Signature:
     ``step_pixels`` is, for a job that sampled in several passes at different sizes (a hires
     fix, a latent upscale), Σ over passes of effective steps × latent pixels × batch: the
     whole job's work, so that each pass counts at its own size.
+    ``job_status`` is how the job ended (succeeded, failed, cancelled, pending, filtered: the
+    energy each costs is data, ``data/job_status.csv``); ``elapsed_s`` the logged time it ran;
+    ``gpu`` and ``gpu_count`` the hardware of a local run (``2x H100``); ``extra_passes`` the
+    refinement passes a pipeline ran after the main one (upscale + denoise, hires fix).
     """
 
     platform: str
@@ -52,6 +57,11 @@ class Signature:
     creativity: float | None = None
     region: str | None = None
     step_pixels: float | None = None
+    job_status: str = "succeeded"
+    elapsed_s: float | None = None
+    gpu: str | None = None
+    gpu_count: int | None = None
+    extra_passes: int | None = None
 
     def __post_init__(self) -> None:
         for name in _NON_NEGATIVE:

@@ -46,6 +46,7 @@ COEFFICIENT_UNITS: Final[frozenset[str]] = frozenset(
         "fps",
         "chars",
         "chars/s",
+        "B_params",
     }
 )
 
@@ -64,6 +65,7 @@ G_PER_KG: Final = 1000
 G_PER_T: Final = 1_000_000
 ML_PER_L: Final = 1000
 PX_PER_MP: Final = 1_000_000
+M_PER_B: Final = 1000  # millions per billion (model sizes)
 
 # Exact counts (one job, nothing) used as defaults and neutral elements.
 ONE: Final = 1

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from estimators import ecologits_bridge
 from estimators.band import power_band
-from estimators.basis import Basis, best_alias, match_point, resolve_region, steps_ratio
+from estimators.basis import Basis, match_point, resolve_region, steps_ratio, unmatched_status
 from estimators.coefficients import ModelPoint, PlatformProfile, Registry
 from estimators.quantity import Status
+from estimators.runs import run_factors
 from estimators.signature import Signature
 
 UNKNOWN = "unknown"
@@ -49,8 +50,9 @@ def _size(sig: Signature, width_px: float, height_px: float) -> tuple[float, flo
 
 
 def scaling_basis(sig: Signature, registry: Registry, *, status: Status = Status.proxy,
-                  method: str = "video.scaling") -> Basis:  # fmt: skip
-    """GPU energy from the reference-clip band: E = E_ref × (L/L_ref)^α × steps_ratio × outputs.
+                  method: str = "video.scaling", reason: str = "") -> Basis:  # fmt: skip
+    """GPU energy from the reference-clip band: E = E_ref × (L/L_ref)^α × steps_ratio × runs ×
+    outputs (runs: GPU split and extra passes, :func:`estimators.runs.run_factors`).
 
     Coefficients: video.band.energy, video.ref.{width,height,duration_s,steps}, video.alpha,
     video.steps_ratio (closed platforms), video.fps.default, video.tokens.*.
@@ -61,36 +63,47 @@ def scaling_basis(sig: Signature, registry: Registry, *, status: Status = Status
     ratio = latent_tokens(width, height, clip_frames(sig, registry), registry) / latent_tokens(
         ref_w, ref_h, ref_frames, registry)  # fmt: skip
     steps, step_ids = steps_ratio(sig, registry.value("video.ref.steps"), registry, closed=True)
+    runs, run_ids = run_factors(sig, registry)
     energy = registry.band("video.band.energy").times(
         power_band(ratio, registry.band("video.alpha"))
     )
     ids = ("video.alpha", "video.band.energy", "video.fps.default", "video.ref.duration_s",
-           "video.ref.height", "video.ref.steps", "video.ref.width", *step_ids, *_TOKEN_IDS)  # fmt: skip
-    return Basis(energy.times(steps).scale(sig.outputs_count), "GPU", method, status,
-                 tuple(sorted(set(ids))))  # fmt: skip
+           "video.ref.height", "video.ref.steps", "video.ref.width", *step_ids, *_TOKEN_IDS,
+           *run_ids)  # fmt: skip
+    return Basis(energy.times(steps).times(runs).scale(sig.outputs_count), "GPU", method, status,
+                 tuple(sorted(set(ids))), reason=reason)  # fmt: skip
 
 
 def model_basis(sig: Signature, registry: Registry, point: ModelPoint) -> Basis:
     """Energy of a measured open model scaled to this clip: E = E_point × (L/L_point)^α ×
-    steps/steps_point × outputs, at the measurement's boundary (NODE for the video points).
+    steps/steps_point × spread × runs × outputs, at the measurement's boundary.
 
-    Coefficients: video.model.<key>.*, video.alpha, video.fps.default, video.tokens.*.
+    Coefficients: video.model.<key>.*, video.alpha, video.fps.default, video.tokens.*,
+    model.stack_spread (other hardware or serving stack), run factors.
     """
     width, height = _size(sig, point.width_px, point.height_px)
     frames = clip_frames(sig, registry, default_frames=point.frames)
     ratio = latent_tokens(width, height, frames, registry) / latent_tokens(
         point.width_px, point.height_px, point.frames or frames, registry)  # fmt: skip
     steps, _ = steps_ratio(sig, point.steps, registry, closed=False)
+    runs, run_ids = run_factors(sig, registry)
     energy = registry.band(point.energy_id).times(power_band(ratio, registry.band("video.alpha")))
-    ids = (*point.coefficient_ids, "video.alpha", "video.fps.default", *_TOKEN_IDS)
+    energy = energy.times(registry.band("model.stack_spread")).times(runs)
+    ids = (*point.coefficient_ids, "video.alpha", "video.fps.default", *_TOKEN_IDS,
+           "model.stack_spread", *run_ids)  # fmt: skip
     return Basis(energy.times(steps).scale(sig.outputs_count), point.boundary, "video.model",
                  Status.modelled, tuple(sorted(set(ids))))  # fmt: skip
 
 
 def ecologits_model(sig: Signature, registry: Registry) -> tuple[str, str] | None:
-    """(EcoLogits model name, profile key that runs it) for the signature's model, if covered."""
-    entries = registry.ecologits_video
-    return best_alias(sig.model, ((e.aliases, (e.name, e.runs_on)) for e in entries))
+    """(EcoLogits model name, profile key that runs it) for the signature's model, if a route
+    (data/routes.csv) takes it there."""
+    found = registry.route(sig.model, sig.modality, "ecologits:")
+    if found.route is None:
+        return None
+    name = found.route.target.removeprefix("ecologits:")
+    owner = {e.name: e.runs_on for e in registry.ecologits_video}[name]
+    return name, owner
 
 
 def ecologits_basis(sig: Signature, registry: Registry, name: str, runs_on: str) -> Basis | None:
@@ -127,7 +140,7 @@ def video_basis(sig: Signature, registry: Registry, profile: PlatformProfile) ->
     An EcoLogits model runs where its owner computes (``runs_on``), except on a local machine or
     when the owner is unknown: then the platform of the log is used.
     """
-    point = match_point(registry.model_points.get("video", ()), sig.model)
+    point, reason = match_point(sig, registry, "video")
     if profile.kind == "local" and point is not None:
         return model_basis(sig, registry, point)
     covered = ecologits_model(sig, registry)
@@ -139,4 +152,5 @@ def video_basis(sig: Signature, registry: Registry, profile: PlatformProfile) ->
             return basis
     if point is not None:
         return model_basis(sig, registry, point)
-    return scaling_basis(sig, registry)
+    status = unmatched_status(sig, profile, reason, Status.proxy)
+    return scaling_basis(sig, registry, status=status, reason=reason)

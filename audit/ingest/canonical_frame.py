@@ -286,7 +286,8 @@ def _checked(
     bad = np.zeros(count, dtype=bool)
     codes: dict[str, np.ndarray] = {}
     cols: dict[str, Any] = {
-        name: _text(frame, name, codes) for name in ("platform", "modality", "model", "region")
+        name: _text(frame, name, codes)
+        for name in ("platform", "modality", "model", "region", "hardware")
     }
     cols["status"] = _text(frame, "status", codes)
     bad |= pd.isna(cols["platform"]) | ~pd.Series(cols["modality"]).isin(_MODALITIES).to_numpy()

@@ -130,7 +130,7 @@ def test_wan_14b_720p_contains_published_node_energy(registry: Registry) -> None
 def test_flux_contains_published_gpu_energy(registry: Registry) -> None:
     """ML.ENERGY v3: FLUX.1-dev, 1024x1024, 50 steps, H100 bs=1 = 2.208 Wh GPU."""
     sig = Signature("comfyui", "image", model="FLUX.1-dev", width=1024, height=1024, steps=50)
-    gpu = image_basis(sig, registry).energy_wh
+    gpu = image_basis(sig, registry, registry.platform("comfyui")).energy_wh
     assert gpu.low <= 2.2 <= gpu.high
     assert gpu.low <= 2.208 <= gpu.high
 

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from estimators.coefficients import Registry
-from estimators.impacts import estimate
+from estimators.impacts import energy_basis, estimate
 from estimators.methods import image_basis
 from estimators.quantity import Status
 from estimators.signature import Signature
@@ -35,10 +35,11 @@ def test_midjourney_grid_of_four(registry: Registry) -> None:
     assert corners(imp.carbon_g) == pytest.approx(
         tuple(f / 1000 * 384.4 + e for f, e in zip(fac, embodied, strict=True))
     )
-    # water: E_fac/PUE_central x WUE (0.13, 0.999, 0.999) + E_fac x 3.1321 L/kWh
-    wue = (0.13, 0.999, 0.999)
+    # water: E_fac/PUE x WUE corner by corner (PUE 1.09, 1.10, 1.15; WUE 0.13, 0.999, 0.999)
+    # + E_fac x 3.1321 L/kWh
+    wue, pue = (0.13, 0.999, 0.999), (1.09, 1.10, 1.15)
     assert corners(imp.water_l) == pytest.approx(
-        tuple(f / 1000 / 1.10 * w + f / 1000 * 3.1321 for f, w in zip(fac, wue, strict=True))
+        tuple(f / 1000 / p * w + f / 1000 * 3.1321 for f, p, w in zip(fac, pue, wue, strict=True))
     )
     assert imp.adpe_kgsbeq.central == pytest.approx(0.0176 * 9.855e-8 + 8.8 / 650 * EMB_SB)
     assert (imp.method, imp.status, imp.region) == ("image.band", Status.proxy, "USA")
@@ -54,13 +55,15 @@ def test_image_resolution_is_linear_in_pixels(registry: Registry) -> None:
 def test_flux_local_model_point(registry: Registry) -> None:
     sig = Signature("comfyui", "image", model="flux1-dev.safetensors", width=1024, height=1024,
                     steps=25, region="FRA")  # fmt: skip
-    basis = image_basis(sig, registry)
+    basis = image_basis(sig, registry, registry.platform(sig.platform))
     assert basis.boundary == "GPU"
-    assert corners(basis.energy_wh) == pytest.approx((1.855 / 2, 2.208 / 2, 2.208 / 2))
+    spread = (0.8, 1.0, 1.2)  # model.stack_spread
+    gpu = (1.855 / 2 * spread[0], 2.208 / 2, 2.208 / 2 * spread[2])
+    assert corners(basis.energy_wh) == pytest.approx(gpu)
     imp = estimate(sig, registry)
-    node = (1.15, 1.17, 1.21)  # overhead.node_over_gpu, PUE 1.0
+    node = (1.15, 1.17, 2.22)  # overhead.node_over_gpu, PUE 1.0
     assert corners(imp.energy_wh) == pytest.approx(
-        (1.855 / 2 * node[0], 2.208 / 2 * node[1], 2.208 / 2 * node[2])
+        tuple(g * n for g, n in zip(gpu, node, strict=True))
     )
     assert imp.carbon_g.central == pytest.approx(
         2.208 / 2 * 1.17 / 1000 * 41.44 + 2.208 / 2 / 650 * EMB_G
@@ -106,8 +109,9 @@ def test_wan_local_scaled_to_480p(registry: Registry) -> None:
                     height=480, frames=81, steps=50)  # fmt: skip
     imp = estimate(sig, registry)
     ratio = (480 * 832) / (720 * 1280)
+    # spread of one model over hardware and serving stacks: 0.8 / 1 / 1.2 (model.stack_spread)
     assert corners(imp.energy_wh) == pytest.approx(
-        (415.2 * ratio**2, 422.7 * ratio**1.6, 430.2 * ratio)
+        (415.2 * ratio**2 * 0.8, 422.7 * ratio**1.6, 430.2 * ratio * 1.2)
     )
     assert imp.energy_wh.central == pytest.approx(109.5, rel=0.02)
     assert (imp.method, imp.status, imp.region) == ("video.model", Status.modelled, "WOR")
@@ -131,13 +135,33 @@ def test_upscale(registry: Registry) -> None:
 
 
 def test_music_two_variants(registry: Registry) -> None:
+    """A music LM (Suno) gets the autoregressive audio band, not the diffusion one."""
     imp = estimate(Signature("suno", "music", duration_s=120, outputs_count=2), registry)
+    lm = (0.000972, 0.00782, 0.0428)  # Wh per audio second (audio_lm.band.energy)
     assert corners(imp.energy_wh) == pytest.approx(
-        (0.002 * 240 * 1.3, 0.067 * 240 * 2.0, 0.2 * 240 * 2.4)
+        tuple(240 * b * m for b, m in zip(lm, M, strict=True))
     )
-    assert imp.status == Status.low_confidence
-    assert imp.region == "WOR"
-    assert imp.carbon_g.central == pytest.approx(32.16 / 1000 * 458.29 + 16.08 / 650 * EMB_G)
+    assert (imp.method, imp.status, imp.region) == ("music.lm_band", Status.low_confidence, "WOR")
+    central = 240 * 0.00782
+    assert imp.carbon_g.central == pytest.approx(
+        central * 2.0 / 1000 * 458.29 + central / 650 * EMB_G
+    )
+
+
+def test_audio_by_model_and_steps(registry: Registry) -> None:
+    """Passoni et al.'s per-step series: Make-An-Audio at 25 steps is not at 100 steps (GPU
+    0.0602 and 0.1828 Wh per 10-s clip measured); E = (fixed + steps x per_step) x spread."""
+
+    def gpu(model: str, steps: int) -> float:
+        sig = Signature("local", "sound", model=model, duration_s=10, steps=steps)
+        basis = energy_basis(sig, registry, registry.platform("local"))
+        assert (basis.method, basis.status) == ("audio.model", Status.modelled)
+        return basis.energy_wh.central
+
+    assert gpu("Make-An-Audio", 25) == pytest.approx(0.019677 + 25 * 0.0016623, rel=1e-4)
+    assert gpu("Make-An-Audio", 25) == pytest.approx(0.0602, rel=0.05)
+    assert gpu("Make-An-Audio-2", 100) == pytest.approx(0.1936, rel=0.05)
+    assert gpu("Make-An-Audio", 100) > 2.5 * gpu("Make-An-Audio", 25)
 
 
 def test_sound_default_duration(registry: Registry) -> None:
@@ -152,14 +176,14 @@ def test_sound_default_duration(registry: Registry) -> None:
 
 def test_speech_by_characters_and_seconds(registry: Registry) -> None:
     chars = estimate(Signature("elevenlabs", "speech", characters=1000), registry)
-    per_char = (0.0001333, 0.004467, 0.01333)
+    per_char = (6.48e-05, 0.000521, 0.00285)  # audio_lm band / 15 characters per second
     assert corners(chars.energy_wh) == pytest.approx(
         tuple(1000 * c * m for c, m in zip(per_char, M, strict=True))
     )
-    assert (chars.method, chars.status) == ("speech.char_band", Status.low_confidence)
+    assert (chars.method, chars.status) == ("speech.lm_band", Status.low_confidence)
     seconds = estimate(Signature("elevenlabs", "voice_clone", duration_s=30), registry)
-    assert seconds.energy_wh.central == pytest.approx(30 * 0.067 * 2.0)
-    assert seconds.method == "speech.audio_band"
+    assert seconds.energy_wh.central == pytest.approx(30 * 0.00782 * 2.0)
+    assert seconds.method == "speech.lm_band"
 
 
 def test_text_anchors(registry: Registry) -> None:

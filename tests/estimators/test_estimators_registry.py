@@ -10,7 +10,7 @@ import pytest
 
 from estimators.coefficients import Registry, load_registry
 from estimators.ecologits_bridge import known_video_models
-from estimators.errors import CoefficientError, UnknownCoefficientError
+from estimators.errors import CoefficientError, SignatureError, UnknownCoefficientError
 from estimators.units import COEFFICIENT_UNITS
 
 
@@ -18,10 +18,10 @@ def test_registry_counts_and_version(registry: Registry) -> None:
     csv_rows = [
         c for c in registry.coefficients.values() if not c.id.startswith(("grid.", "platform."))
     ]
-    assert len(csv_rows) == 112
+    assert len(csv_rows) == 187
     assert len(registry.grid) == 25  # 24 countries of research §8.1 + WOR
     assert sum(len(v) for v in registry.grid_alternatives.values()) == 25
-    assert len(registry.platforms) == 21
+    assert len(registry.platforms) == 22  # with `local`, one's own machine
     assert re.fullmatch(r"\d{4}\.\d{2}\.\d+", registry.data_version)
 
 
@@ -41,7 +41,9 @@ def test_key_coefficients(registry: Registry) -> None:
     assert registry.value("embodied.gpu_hour") == pytest.approx(
         (5700 / 8 + 164) / 26280 * 1000, rel=1e-3
     )
-    assert registry.value("speech.band.energy") == pytest.approx(0.067 / 15, rel=1e-3)
+    assert registry.value("speech.band.energy") == pytest.approx(
+        registry.value("audio_lm.band.energy") / 15, rel=1e-3
+    )
     assert registry.value("equiv.car_km") == 218
     assert registry.value("baseline.ecoprod_per_min") == 0.27
 
@@ -60,7 +62,11 @@ def test_grid_primary_and_alternative(registry: Registry) -> None:
 def test_platforms(registry: Registry) -> None:
     assert registry.platform("kling").country == "CHN"
     assert registry.platform("Hailuo").key == "minimax"
-    assert registry.platform("not-a-platform").key == "unknown"
+    with pytest.raises(SignatureError, match=r"allowed: .*local"):
+        registry.platform("not-a-platform")
+    assert registry.platform("other").key == "unknown"
+    local = registry.platform("local")
+    assert (local.kind, local.pue.band, local.wue.band) == ("local", (1, 1, 1), (0, 0, 0))
     assert registry.platform("comfyui").kind == "local"
     assert registry.band("platform.openai.pue") == (1.12, 1.20, 1.20)
     for profile in registry.platforms.values():
@@ -82,7 +88,7 @@ def test_cited_includes_also_sources(registry: Registry) -> None:
 
 def test_model_points(registry: Registry) -> None:
     keys = sorted(p.key for p in registry.model_points["video"])
-    assert len(keys) == 6
+    assert len(keys) == 14
     (wan,) = [p for p in registry.model_points["video"] if p.key == "video.model.wan21t2v14b"]
     assert (wan.width_px, wan.height_px, wan.frames, wan.steps, wan.boundary) == (
         1280,
@@ -91,7 +97,7 @@ def test_model_points(registry: Registry) -> None:
         50,
         "NODE",
     )
-    assert len(registry.model_points["image"]) == 10
+    assert len(registry.model_points["image"]) == 13
 
 
 # --- the loader rejects broken files ------------------------------------------------------------
