@@ -58,6 +58,7 @@ def render_all() -> dict[str, str]:
     from audit.ingest.docs import render_platforms_md
     from audit.rules.docs import render_rules_md
     from estimators.docs import render_coefficients_md
+    from estimators.validation_docs import render_validation_md
 
     return {
         "cli.md": render_cli_md(),
@@ -65,6 +66,7 @@ def render_all() -> dict[str, str]:
         "platforms.md": render_platforms_md(),
         "rules.md": render_rules_md(),
         "schema/generation.schema.json": render_schema(),
+        "validation.md": render_validation_md(registry()),
     }
 
 

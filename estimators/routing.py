@@ -58,9 +58,17 @@ class RouteMatch:
     reason: str
 
 
+#: Greek letters model names use, spelled out (``PixArt-Σ`` is ``PixArt-Sigma``).
+_GREEK = str.maketrans({"σ": "sigma", "α": "alpha", "δ": "delta"})
+
+
+def _lower(text: str) -> str:
+    return text.lower().translate(_GREEK)
+
+
 def compact(text: str) -> str:
     """Lower-case ASCII letters and digits only (``FLUX.1-dev`` → ``flux1dev``)."""
-    return "".join(ch for ch in text.lower() if ch.isascii() and ch.isalnum())
+    return "".join(ch for ch in _lower(text) if ch.isascii() and ch.isalnum())
 
 
 def size_tokens_b(model: str) -> tuple[float, ...]:
@@ -68,7 +76,7 @@ def size_tokens_b(model: str) -> tuple[float, ...]:
     1.6); a token glued to letters (``A14B``, ``e4m3``) is not a size."""
     return tuple(
         float(m["number"]) / (M_PER_B if m["unit"] == "m" else 1)
-        for m in _SIZE.finditer(model.lower())
+        for m in _SIZE.finditer(_lower(model))
     )
 
 
@@ -80,7 +88,7 @@ def _positions(raw: str) -> tuple[str, list[int]]:
 def names_model(model: str, name: str) -> bool:
     """Whether ``name`` (already compact) occurs in ``model`` as a whole: it starts a word and
     is not followed by a further version number."""
-    raw = model.lower()
+    raw = _lower(model)
     flat, where = _positions(raw)
     start = flat.find(name)
     while start >= 0:

@@ -25,6 +25,9 @@ STATUS_LABELS = {
     "ecologits": N_("EcoLogits model of this exact model"),
     "modelled": N_("Scaled from measured open models of the same family"),
     "proxy": N_("Closed platform: reference bands of open models"),
+    "fallback": N_(
+        "Named model without a measurement of its own: band of its kind (reason in generations.csv)"
+    ),
     "low_confidence": N_("No published measurement: wide band, low confidence"),
 }
 DISTRIBUTION_LABELS = {

@@ -66,9 +66,13 @@ def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
                 "locator": public_locator(c.locator),
             }
         )
+    from estimators.validation import held, validate
+
+    validation_held, validation_total = held(validate(registry))
     return {
         "status": status,
         "region_hints": region_hints(run, fmt),
+        "validation": {"held": validation_held, "total": validation_total},
         "coefficients": coefficients,
         "regions": regions.to_dict(orient="records"),
         "bibliography": _bibliography(registry, used, refs, fmt),
