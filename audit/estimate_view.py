@@ -34,7 +34,7 @@ def by_method(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 def per_generation(table: pd.DataFrame) -> list[dict[str, Any]]:
     """Each generation's id, method, status, run, coefficient ids and central energy."""
-    columns = ["id", "platform", "model", *METHOD_COLUMNS, "energy_wh_low", "energy_wh_central",
+    columns = ["id", "platform", "model", "region", *METHOD_COLUMNS, "energy_wh_low", "energy_wh_central",
                "energy_wh_high"]  # fmt: skip
     rows = [{str(k): v for k, v in row.items()} for row in table[columns].to_dict(orient="records")]
     for row in rows:

@@ -23,6 +23,7 @@ from estimators.errors import SignatureError, UnknownCoefficientError
 from estimators.jobs import JobRule
 from estimators.routing import Route, RouteMatch, find_route
 from estimators.units import COEFFICIENT_UNITS
+from estimators.validation_set import Point
 
 BOUNDARIES = ("GPU", "NODE", "FACILITY", "LCA", "NONE")
 Boundary = Literal["GPU", "NODE", "FACILITY", "LCA", "NONE"]
@@ -254,6 +255,7 @@ class Registry:
     data_dir: Path
     routes: tuple[Route, ...] = ()
     job_rules: dict[str, JobRule] = field(default_factory=dict)
+    validation: tuple[Point, ...] = ()
     _bands: dict[str, Band] = field(default_factory=dict, repr=False, compare=False)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _found: dict[tuple[str | None, str, str], RouteMatch] = field(

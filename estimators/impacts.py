@@ -173,14 +173,12 @@ def _estimates(basis: Basis, profile: PlatformProfile, region: str,
 
 
 def it_energy(facility: Band, pue: Band) -> Band:
-    """IT energy E_fac / PUE corner by corner (EcoLogits' E_server at its min and max PUE);
-    a corner that would leave the order (a point energy over a PUE band) is held at central."""
-    low, central, high = (
-        facility.low / pue.low,
-        facility.central / pue.central,
-        facility.high / pue.high,
-    )
-    return Band(min(low, central), central, max(high, central))
+    """IT energy E_fac / PUE corner by corner: low and high are EcoLogits' E_server at its min
+    and max PUE exactly; the central value (central energy over central PUE) is kept between
+    them when the two centrals disagree (EcoLogits' central is the mean of its corners).
+    A point energy over a PUE band (a metered cloud job) keeps the corners in order too."""
+    low, high = sorted((facility.low / pue.low, facility.high / pue.high))
+    return Band(low, min(max(facility.central / pue.central, low), high), high)
 
 
 def estimate(sig: Signature, registry: Registry) -> Impacts:

@@ -26,6 +26,7 @@ from estimators.errors import CoefficientError
 from estimators.jobs import load_job_rules
 from estimators.routing import Route, load_routes
 from estimators.units import COEFFICIENT_UNITS
+from estimators.validation_set import load_points
 
 COEFFICIENT_COLUMNS = (
     "id", "quantity", "value", "low", "high", "unit", "modality", "model_family", "platform",
@@ -354,6 +355,7 @@ def build_registry(data_dir: Path) -> Registry:
         data_dir=data_dir,
         routes=routes,
         job_rules=load_job_rules(data_dir / "job_status.csv", set(sources)),
+        validation=load_points(data_dir / "validation.csv", set(sources)),
     )
 
 

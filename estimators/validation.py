@@ -1,48 +1,20 @@
-"""The validation set (data/validation.csv): published per-generation energy measurements,
-each estimated as a local run of that model at that configuration.
+"""Checking the validation set (data/validation.csv, :mod:`estimators.validation_set`).
 
 A point **holds** when the estimate's range contains the measured value and its central value
-is within a factor of :data:`HOLD_FACTOR` of it. Points that set a coefficient (``used_for``)
+is within a factor of ``validation.central_factor`` (2) of it. Points that set a coefficient (``used_for``)
 are shown but not counted: only independent points measure the method.
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
-from pathlib import Path
 
 from estimators.coefficients import Registry
-from estimators.errors import CoefficientError
 from estimators.impacts import energy_basis, estimate, gpu_energy
-from estimators.signature import Signature
+from estimators.validation_set import GPU, LOCAL, Point
 
-VALIDATION_COLUMNS = (
-    "id", "source_id", "locator", "model", "modality", "width", "height", "frames", "fps",
-    "duration_s", "steps", "hardware", "boundary", "measured_wh", "used_for", "notes",
-)  # fmt: skip
-#: The platform a validation point is logged on: one's own machine, no cloud overhead.
-LOCAL = "local"
-#: Central within this factor of the measurement (the issue's "within 2x"; an exact ratio).
-HOLD_FACTOR = 2
-#: Boundaries a point may be measured at (the local run's facility energy is its node energy).
-GPU, NODE = "GPU", "NODE"
-_INTS = ("width", "height", "frames", "steps")
-_FLOATS = ("fps", "duration_s")
-
-
-@dataclass(frozen=True)
-class Point:
-    """One published measurement, as a record would log it."""
-
-    id: str
-    source_id: str
-    locator: str
-    signature: Signature
-    boundary: str
-    measured_wh: float
-    used_for: tuple[str, ...]
-    notes: str
+#: Central within this factor of the measurement (coefficient id; 2 in data/coefficients.csv).
+HOLD_FACTOR_ID = "validation.central_factor"
 
 
 @dataclass(frozen=True)
@@ -55,6 +27,7 @@ class Check:
     high: float
     method: str
     status: str
+    factor: float
 
     @property
     def contains(self) -> bool:
@@ -67,50 +40,11 @@ class Check:
 
     @property
     def holds(self) -> bool:
-        return self.contains and 1 / HOLD_FACTOR <= self.ratio <= HOLD_FACTOR
+        return self.contains and 1 / self.factor <= self.ratio <= self.factor
 
     @property
     def independent(self) -> bool:
         return not self.point.used_for
-
-
-def _point(row: dict[str, str], line: int, path: Path, sources: set[str]) -> Point:
-    def number(name: str, kind: type[int] | type[float]) -> int | float | None:
-        try:
-            return kind(row[name]) if row[name] else None
-        except ValueError:
-            raise CoefficientError("not a number", file=path, line=line, field=name,
-                                   value=row[name]) from None  # fmt: skip
-
-    if row["source_id"] not in sources:
-        raise CoefficientError("unknown source", file=path, line=line, field="source_id",
-                               value=row["source_id"])  # fmt: skip
-    ints = [number(name, int) for name in _INTS]
-    width, height, frames, steps = (None if n is None else int(n) for n in ints)
-    fps, duration = (number(name, float) for name in _FLOATS)
-    measured = number("measured_wh", float)
-    if row["boundary"] not in (GPU, NODE):
-        raise CoefficientError("unknown boundary", file=path, line=line, field="boundary",
-                               value=row["boundary"], choices=(GPU, NODE))  # fmt: skip
-    if measured is None or not row["locator"] or not row["model"]:
-        raise CoefficientError("a point needs a model, a locator and measured_wh", file=path,
-                               line=line, field="id", value=row["id"])  # fmt: skip
-    sig = Signature(LOCAL, row["modality"], model=row["model"], gpu=row["hardware"] or None,
-                    width=width, height=height, frames=frames, steps=steps, fps=fps,
-                    duration_s=duration)  # fmt: skip
-    used = tuple(u for u in row["used_for"].split(";") if u)
-    return Point(row["id"], row["source_id"], row["locator"], sig, row["boundary"],
-                 float(measured), used, row["notes"])  # fmt: skip
-
-
-def load_points(path: Path, sources: set[str]) -> tuple[Point, ...]:
-    """validation.csv, strictly (columns, numbers, sources)."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if tuple(reader.fieldnames or ()) != VALIDATION_COLUMNS:
-            raise CoefficientError("columns differ", file=path, line=1, field="header",
-                                   choices=VALIDATION_COLUMNS)  # fmt: skip
-        return tuple(_point(dict(r), reader.line_num, path, sources) for r in reader)
 
 
 def check(point: Point, registry: Registry) -> Check:
@@ -121,15 +55,14 @@ def check(point: Point, registry: Registry) -> Check:
     if point.boundary == GPU:
         profile = registry.platform(LOCAL)
         energy_band, _ = gpu_energy(energy_basis(point.signature, registry, profile), registry)
-        return Check(point, *energy_band, impacts.method, impacts.status.value)
+        energy = energy_band.estimate(energy.unit, impacts.status, ())
     return Check(point, energy.low, energy.central, energy.high, impacts.method,
-                 impacts.status.value)  # fmt: skip
+                 impacts.status.value, registry.value(HOLD_FACTOR_ID))  # fmt: skip
 
 
-def validate(registry: Registry, path: Path | None = None) -> list[Check]:
-    """Every point of the validation set, checked."""
-    where = path or registry.data_dir / "validation.csv"
-    return [check(p, registry) for p in load_points(where, set(registry.sources))]
+def validate(registry: Registry) -> list[Check]:
+    """Every point of the validation set (read with the registry), checked."""
+    return [check(p, registry) for p in registry.validation]
 
 
 def held(checks: list[Check]) -> tuple[int, int]:

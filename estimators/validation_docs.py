@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from estimators.coefficients import Registry
-from estimators.validation import HOLD_FACTOR, Check, held, validate
+from estimators.validation import HOLD_FACTOR_ID, Check, held, validate
 
 
 def _number(value: float) -> str:
@@ -56,7 +56,8 @@ def render_validation_md(registry: Registry) -> str:
         "GPU) and estimated like any record. The estimate is compared at the boundary the "
         "measurement was taken at: the wall (node) energy of the local run for a NODE "
         "measurement, its GPU energy for a GPU one. A point **holds** when the range contains "
-        f"the measured value and the central value is within {HOLD_FACTOR}× of it.",
+        f"the measured value and the central value is within "
+        f"{registry.value(HOLD_FACTOR_ID):g}× of it (`{HOLD_FACTOR_ID}`).",
         "",
         f"**{ok} of {total} independent points hold.** {len(used)} further points set a "
         "coefficient (column *sets*): they are shown, never counted.",

@@ -11,7 +11,10 @@ from estimators.coefficients import Registry, load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
-REGISTRY_FILES = ("coefficients.csv", "sources.yaml", "platforms.yaml", "grid.csv", "VERSION")
+REGISTRY_FILES = (
+    "coefficients.csv", "sources.yaml", "platforms.yaml", "grid.csv", "VERSION", "routes.csv",
+    "job_status.csv", "validation.csv",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ def test_registry_counts_and_version(registry: Registry) -> None:
     csv_rows = [
         c for c in registry.coefficients.values() if not c.id.startswith(("grid.", "platform."))
     ]
-    assert len(csv_rows) == 187
+    assert len(csv_rows) == 188
     assert len(registry.grid) == 25  # 24 countries of research §8.1 + WOR
     assert sum(len(v) for v in registry.grid_alternatives.values()) == 25
     assert len(registry.platforms) == 22  # with `local`, one's own machine

@@ -111,7 +111,7 @@ def test_inputs_csv_lists_every_file_read(rendered: Rendered, example_run: Audit
 def test_attached_audit_json_is_the_whole_audit(rendered: Rendered) -> None:
     doc = json.loads((rendered.out / "audit.json").read_bytes())
     assert doc["as_of"] == "2026-11-20"
-    assert round(doc["footprint"]["totals"]["carbon_g"]["central"] / 1000, 1) == 21.3
+    assert round(doc["footprint"]["totals"]["carbon_g"]["central"] / 1000, 1) == 21.2
     kinds = [shot["kind"] for shot in doc["shots"]]
     assert (kinds.count("picture"), kinds.count("audio")) == (14, 9)
 
