@@ -63,6 +63,7 @@ def render_coefficients_md(registry: Registry) -> str:
         lines += ["| id | value | unit | boundary | source — locator | notes |"]
         lines += ["|---|---|---|---|---|---|"]
         lines += [_row(c, registry) for c in rows]
+    lines += _routes(registry) + _job_rules(registry)
     lines += ["", "## Sources", ""]
     for sid, src in sorted(registry.sources.items()):
         licence = f" Licence: {src.licence}." if src.licence else ""
@@ -71,3 +72,28 @@ def render_coefficients_md(registry: Registry) -> str:
             f"<{src.link}> (accessed {src.accessed.isoformat()}).{licence}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _routes(registry: Registry) -> list[str]:
+    """data/routes.csv: which model names go to which measurement (family, version, size)."""
+    lines = ["", "## Routes (data/routes.csv)", "",
+             "A model name takes a route when one of its names occurs whole and its size agrees "
+             "(docs/methodology.md §3.1).", "",
+             "| route | modality | target | names | size (B) | without size | why |",
+             "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for r in registry.routes:
+        size = "" if r.size_b is None else _number(r.size_b)
+        cells = (f"`{r.id}`", ", ".join(r.modalities), f"`{r.target}`", ", ".join(r.names), size,
+                 "yes" if r.unsized else "no", r.reason)  # fmt: skip
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return lines
+
+
+def _job_rules(registry: Registry) -> list[str]:
+    """data/job_status.csv: the energy each way a job can end costs."""
+    lines = ["", "## Jobs by how they ended (data/job_status.csv)", "",
+             "| status | rule | flag | basis |", "|---|---|---|---|"]  # fmt: skip
+    for rule in registry.job_rules.values():
+        cells = (f"`{rule.status}`", rule.rule, rule.flag or "—", rule.basis)
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return lines
