@@ -14,11 +14,13 @@ import math
 import re
 from dataclasses import replace
 
+from estimators.aggregate import weakest
 from estimators.band import Band
 from estimators.basis import Basis
 from estimators.coefficients import Registry
 from estimators.errors import SignatureError
 from estimators.jobs import JobRule
+from estimators.quantity import Status
 from estimators.routing import compact, names_model
 from estimators.signature import Signature
 from estimators.units import ONE, S_PER_H, W_PER_KW
@@ -98,7 +100,8 @@ def ended_basis(full: Basis, sig: Signature, registry: Registry) -> Basis:
     if sig.elapsed_s is not None:
         power_id = gpu_power_id(sig, registry)
         energy = elapsed_energy_wh(sig.elapsed_s, registry.band(power_id), gpu_count(sig))
-        return Basis(energy, "GPU", full.method, full.status, (power_id,), runs_on=full.runs_on,
+        status = weakest([full.status, Status.proxy])  # a GPU's power assumed, not the model's
+        return Basis(energy, "GPU", full.method, status, (power_id,), runs_on=full.runs_on,
                      run=f"{rule.flag}.elapsed", reason=full.reason)  # fmt: skip
     share = registry.band("job.unfinished_share")
     return replace(full, energy_wh=full.energy_wh.times(share), run=f"{rule.flag}.share",

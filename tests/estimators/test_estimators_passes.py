@@ -22,9 +22,9 @@ def test_one_pass_as_step_pixels_equals_the_plain_formula(registry: Registry) ->
                           outputs_count=3)  # fmt: skip
         passes = Signature("comfyui", "image", model=model, width=832, height=1216, steps=30,
                            outputs_count=3, step_pixels=30 * 832 * 1216 * 3)  # fmt: skip
-        assert corners(image_basis(passes, registry)) == pytest.approx(
-            corners(image_basis(plain, registry))
-        )
+        assert corners(
+            image_basis(passes, registry, registry.platform(passes.platform))
+        ) == pytest.approx(corners(image_basis(plain, registry, registry.platform(plain.platform))))
 
 
 def test_two_passes_at_their_own_sizes(registry: Registry) -> None:
@@ -34,10 +34,14 @@ def test_two_passes_at_their_own_sizes(registry: Registry) -> None:
     sig = Signature("comfyui", "image", model="flux1-dev.safetensors", width=2048, height=2048,
                     steps=30, outputs_count=2,
                     step_pixels=20 * 1024 * 1024 + 10 * 2048 * 2048)  # fmt: skip
-    assert image_basis(sig, registry).energy_wh.central == pytest.approx(2.208 * 1.2)
+    assert image_basis(
+        sig, registry, registry.platform(sig.platform)
+    ).energy_wh.central == pytest.approx(2.208 * 1.2)
     naive = Signature("comfyui", "image", model="flux1-dev.safetensors", width=2048,
                       height=2048, steps=30, outputs_count=2)  # fmt: skip
-    assert image_basis(naive, registry).energy_wh.central == pytest.approx(2.208 * 30 / 50 * 8)
+    assert image_basis(
+        naive, registry, registry.platform(naive.platform)
+    ).energy_wh.central == pytest.approx(2.208 * 30 / 50 * 8)
 
 
 def test_band_counts_step_weighted_pixels(registry: Registry) -> None:
@@ -47,4 +51,6 @@ def test_band_counts_step_weighted_pixels(registry: Registry) -> None:
                     steps=20, outputs_count=2,
                     step_pixels=13 * 704 * 1280 + 7 * 1088 * 1920)  # fmt: skip
     weighted = (13 * 704 * 1280 + 7 * 1088 * 1920) / 20
-    assert image_basis(sig, registry).energy_wh.central == pytest.approx(2.2 * weighted / 1024**2)
+    assert image_basis(
+        sig, registry, registry.platform(sig.platform)
+    ).energy_wh.central == pytest.approx(2.2 * weighted / 1024**2)
