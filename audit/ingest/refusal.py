@@ -66,6 +66,8 @@ def refusal(path: Path, name: str, adapters: Iterable[Adapter]) -> str:
         return f"{kind}: holds no generation record Empreinte reads"
     if (utf16 := utf16_without_bom(data)) is not None:
         return f"not UTF-8: {utf16} without BOM — re-save as UTF-8 or CSV UTF-8"
+    if suffix in XLSX_SUFFIXES and not _binary(data):
+        return f"text, not a workbook: a CSV saved under a {suffix} name? rename it .csv"
     if suffix in XLSX_SUFFIXES:
         return _table_reason(header_of(path), "sheet")
     if _binary(data):

@@ -89,6 +89,11 @@ MISTAKES: dict[str, tuple[bytes, str]] = {
         _workbook("Feuil1", [["platform", "modalty", "created_at"], ["kling", "video", "x"]]),
         "header has unknown column 'modalty' (did you mean 'modality'?)",
     ),
+    "text.xlsx": (
+        f"platform,modality,created_at\n{ROW}\n".encode(),
+        "text, not a workbook: a CSV saved under a .xlsx name? rename it .csv",
+    ),
+    "broken.xlsx": (b"PK\x03\x04" + bytes(range(256)), "not a workbook Excel can open"),
     "mj.json": (
         json.dumps(
             [{"id": "j1", "full_command": "a lighthouse --ar 16:9", "enqueue_time": "2026-09-01"}]
