@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from audit.errors import LedgerError
 from audit.production import territory_codes
-from audit.sheets import XLSX_SUFFIXES, Sheet, read_sheet
+from audit.sheets import XLSX_SUFFIXES, Sheet, read_sheet, sheet_named
 from audit.textio import read_csv_rows
 
 RIGHTS_DIR = "rights"
@@ -287,16 +287,29 @@ def _row(spec: _Spec, cells: dict[str, str], file: str, line: int) -> _Row:
 
 
 R = TypeVar("R", bound=_Row)
+#: File stems of the three ledgers.
+_STEMS = frozenset(spec.name.removesuffix(".csv") for spec in _SPECS.values())
 
 
 def ledger_file(folder: Path, key: str) -> Path | None:
-    """``rights/<ledger>.csv`` or ``rights/<ledger>.xlsx`` (one of them), or None."""
+    """``rights/<ledger>.csv`` or ``rights/<ledger>.xlsx``, or a workbook of rights/ holding a
+    sheet named like the ledger (``droits.xlsx`` with sheets sources, consents, plans): exactly
+    one of them, or None."""
     stem = _SPECS[key].name.removesuffix(".csv")
     found = [
         path
         for suffix in (".csv", *XLSX_SUFFIXES)
         if (path := folder / RIGHTS_DIR / f"{stem}{suffix}").is_file()
     ]
+    if (folder / RIGHTS_DIR).is_dir():
+        found += [
+            path
+            for path in sorted((folder / RIGHTS_DIR).iterdir())
+            if path.suffix.lower() in XLSX_SUFFIXES
+            and path.stem.lower() not in _STEMS
+            and not path.name.startswith((".", "~$"))
+            and sheet_named(path, stem)
+        ]
     if len(found) > 1:
         names = " and ".join(f"{RIGHTS_DIR}/{p.name}" for p in found)
         raise LedgerError(f"two files for one ledger ({names}): keep one", file=f"{RIGHTS_DIR}/")
@@ -348,9 +361,11 @@ def load_ledgers(folder: Path) -> Ledgers:
     """Read ``folder/rights/{sources,consents,plans}`` (``.csv`` or ``.xlsx``); a missing file is
     an empty ledger."""
     present = tuple(
-        f"{RIGHTS_DIR}/{path.name}"
-        for key in _SPECS
-        if (path := ledger_file(folder, key)) is not None
+        dict.fromkeys(
+            f"{RIGHTS_DIR}/{path.name}"
+            for key in _SPECS
+            if (path := ledger_file(folder, key)) is not None
+        )
     )
     return Ledgers(
         sources=_read(folder, "sources", SourceRow),

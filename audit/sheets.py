@@ -126,3 +126,19 @@ def header_of(path: Path, wanted: str | None = None) -> list[str] | None:
         return []
     finally:
         book.close()
+
+
+def sheet_named(path: Path, wanted: str) -> bool:
+    """Whether the workbook at ``path`` has a sheet named ``wanted`` (case and accents aside);
+    False for a file that is no workbook."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return False
+    try:
+        return any(_fold(title) == _fold(wanted) for title in book.sheetnames)
+    finally:
+        book.close()

@@ -136,3 +136,23 @@ def test_every_file_of_rights_is_accounted_for(tmp_path: Path) -> None:
     assert lenient.exit_code == 0, lenient.output
     assert "unread: rights/contrat.pdf: not read: no ledger row names it" in lenient.output
     assert "unread: rights/licences.csv: not a ledger: the ledgers are" in lenient.output
+
+
+def test_one_workbook_with_a_sheet_per_ledger(tmp_path: Path) -> None:
+    film = _film(tmp_path)
+    for name in ("sources.csv", "consents.csv", "plans.csv"):
+        (film / "rights" / name).unlink()
+    _workbook(film / "rights" / "droits.xlsx", {
+        "Sources": [["asset", "kind", "licence"], ["stills/pier.png", "photo", "own work"]],
+        "Plans": [["platform", "tier", "from"], ["suno", "Pro", "2026-09-01"]],
+        "Consents": [["person", "kind"]],
+    })  # fmt: skip
+    ledgers = load_ledgers(film)
+    assert ledgers.files == ("rights/droits.xlsx",)
+    assert [row.where for row in (*ledgers.sources, *ledgers.plans)] == [
+        "rights/droits.xlsx:Sources!2", "rights/droits.xlsx:Plans!2",
+    ]  # fmt: skip
+    assert ledgers.consents == ()
+    (film / "rights" / "plans.csv").write_text("platform,tier\nsuno,Pro\n", encoding="utf-8")
+    with pytest.raises(LedgerError, match=r"two files for one ledger \(rights/plans\.csv and"):
+        load_ledgers(film)
