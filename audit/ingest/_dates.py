@@ -1,20 +1,8 @@
-"""The one date parser of the platform adapters: every form platforms write a time in.
-
-Each form has its time-zone rule:
-
-- **ISO 8601** (``2024-06-20T22:50:03Z``, ``+02:00``, a space instead of ``T``): the offset when
-  written; without one the time is taken as UTC (APIs write UTC; a local time would be off by the
-  writer's offset, which the record does not tell).
-- **RFC 1123 / RFC 2822** (``Thu, 20 Jun 2024 22:50:03 GMT``, as the PNG specification recommends
-  for the ``Creation Time`` text chunk and as HTTP headers write it; ``+0200`` offsets too): the
-  zone when written; ``-0000`` and a missing zone are taken as UTC.
-- **Unix time** in seconds or milliseconds, as a number or a string of digits: UTC by definition;
-  the two are told apart by size (above 10¹⁰ is milliseconds: year 2286 in seconds).
-- **EXIF** ``YYYY:MM:DD HH:MM:SS`` (optionally ``.fff`` and an offset): EXIF keeps the offset in
-  separate tags, so a bare EXIF time is taken as UTC (the writer's local time may differ by hours).
+"""The one date parser of the platform adapters: every form platforms write a time in, each with
+its time-zone rule (:data:`RULES`, also printed in docs/platforms.md).
 
 Anything else, and any time outside the years 1-9999 once in UTC, is refused with one line naming
-these forms. The result is always an aware UTC datetime.
+the forms. The result is always an aware UTC datetime.
 """
 
 from __future__ import annotations
@@ -26,6 +14,21 @@ from email.utils import parsedate_to_datetime
 
 from audit.textio import from_epoch, from_iso
 
+#: Each form read, an example, and its time-zone rule (docs/platforms.md prints them).
+RULES: tuple[tuple[str, str, str], ...] = (
+    ("ISO 8601", "2024-06-20T22:50:03Z, +02:00, a space instead of T",
+     "the offset when written; without one, UTC (APIs write UTC; a local time would be off by "
+     "the writer's offset, which the record does not tell)"),
+    ("RFC 1123 / RFC 2822", "Thu, 20 Jun 2024 22:50:03 GMT (Midjourney's PNG Creation Time, as "
+     "the PNG specification recommends; HTTP dates), +0200 offsets",
+     "the zone when written; -0000 and a missing zone are read as UTC"),
+    ("Unix time", "1718923803 or 1718923803000, a number or a string of digits",
+     "UTC by definition; seconds and milliseconds told apart by size (above 10^10 is "
+     "milliseconds: year 2286 in seconds)"),
+    ("EXIF", "2024:06:20 22:50:03 (optionally .fff and an offset)",
+     "EXIF keeps the offset in separate tags: a bare EXIF time is read as UTC (the writer's "
+     "local time may differ by hours)"),
+)  # fmt: skip
 #: What the parser accepts, as the error message says it.
 FORMS = "ISO 8601, RFC 1123/2822, Unix s/ms or EXIF"
 EXPECTED = f"expected a date-time ({FORMS})"

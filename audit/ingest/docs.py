@@ -6,6 +6,7 @@ machine); they appear in sniffing order, which is the order of ``registry.BUILTI
 
 from __future__ import annotations
 
+from audit.ingest._dates import RULES
 from audit.ingest.base import Adapter
 from audit.ingest.registry import adapters
 
@@ -51,6 +52,30 @@ file and locator (JSON pointer, line number, image chunk, or sheet and cell of a
 """
 
 
+FILTERED = """\
+### Blocked by a safety filter: status `filtered`
+
+A run whose every output the platform's filter removed after rendering gets status `filtered`:
+no output, but the work was done, so it is estimated as a run of its kind (`outputs_count` is the
+number of outputs rendered then removed). Veo: `raiMediaFilteredCount` > 0 and
+no sample ("You will not be charged"); Stability: `finish_reason` `CONTENT_FILTERED` (the blurred
+image is not an output); Runway: `failureCode` `SAFETY.OUTPUT.*` (`SAFETY.INPUT.*` refuses the
+request before it runs: `failed`). Some samples filtered and others delivered stays `succeeded`,
+with attribute `rai_filtered_count`.
+"""
+
+
+def _dates() -> str:
+    """How dates are read: one parser for every adapter, each form with its time-zone rule."""
+    rows = [f"- **{form}**, e.g. {example}. Time zone: {rule}." for form, example, rule in RULES]
+    intro = (
+        "### Dates\n\nOne date parser reads every adapter's times (also PNG `Creation Time`"
+        " chunks of Midjourney, AUTOMATIC1111 and ComfyUI images); anything else is refused"
+        " with the forms it accepts:\n"
+    )
+    return intro + "\n" + "\n".join(rows) + "\n"
+
+
 def _section(adapter: Adapter) -> str:
     suffixes = ", ".join(f"`{s}`" for s in adapter.suffixes)
     return "\n".join(
@@ -71,4 +96,4 @@ def _section(adapter: Adapter) -> str:
 def render_platforms_md() -> str:
     """The Markdown text of ``docs/platforms.md`` (deterministic: registry order, no dates)."""
     sections = [_section(adapter) for adapter in adapters(include_plugins=False).values()]
-    return HEADER + "\n" + "\n".join(sections)
+    return HEADER + "\n" + _dates() + "\n" + FILTERED + "\n" + "\n".join(sections)
