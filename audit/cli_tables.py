@@ -267,9 +267,14 @@ def _account_lines(result: Any) -> None:
         f"{totals['unclaimed_files']} unclaimed, "
         f"{totals['skipped_files']} skipped (hidden, editor or .empreinteignore)"
     )
+    filtered = (
+        f", {totals['filtered']} blocked by a safety filter (estimated as runs, no output)"
+        if totals["filtered"]
+        else ""
+    )
     typer.echo(
         f"records: {totals['records']} read, {totals['accepted']} accepted "
-        f"({totals['pending']} still in progress, estimated as full runs), "
+        f"({totals['pending']} still in progress, estimated as full runs{filtered}), "
         f"{totals['merged']} merged as duplicates, {totals['rejected']} rejected"
     )
 

@@ -95,6 +95,11 @@ class IngestResult:
         """Accepted generations still in progress when their record was saved."""
         return int((self.table.column("status") == Status.pending.value).sum())
 
+    @property
+    def filtered(self) -> int:
+        """Accepted generations whose every output a safety filter removed after the run."""
+        return int((self.table.column("status") == Status.filtered.value).sum())
+
     def totals(self) -> dict[str, int]:
         return {
             "files": len(self.files),
@@ -105,6 +110,7 @@ class IngestResult:
             "merged": sum(f.merged for f in self.files),
             "rejected": sum(f.rejected for f in self.files),
             "pending": self.pending,
+            "filtered": self.filtered,
         }
 
 

@@ -189,3 +189,11 @@ def test_google_genai_sdk_dumped_operation(tmp_path: Path, case: str) -> None:
     (tmp_path / "op.json").write_text(json.dumps(blocked), encoding="utf-8")
     (gen,) = ingest_files(tmp_path, [tmp_path / "op.json"]).generations
     assert (gen.status, gen.outputs_count, gen.outputs) == (Status.filtered, 2, [])
+
+
+def test_filtered_runs_are_counted_apart(tmp_path: Path) -> None:
+    operation = {"name": "models/veo-3.0-generate-001/operations/op-f", "done": True,
+                 "response": {"generateVideoResponse": {"raiMediaFilteredCount": 2}}}  # fmt: skip
+    (tmp_path / "op.json").write_text(json.dumps(operation), encoding="utf-8")
+    result = ingest_files(tmp_path, [tmp_path / "op.json"])
+    assert (result.totals()["filtered"], result.totals()["accepted"]) == (1, 1)

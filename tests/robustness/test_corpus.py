@@ -133,5 +133,5 @@ def test_reject_lines_are_stable_across_modes(tmp_path: Path) -> None:
     )
     assert result.totals() == {
         "files": 1, "skipped_files": 0, "unclaimed_files": 0, "records": 1, "accepted": 0,
-        "merged": 0, "rejected": 1, "pending": 0,
+        "merged": 0, "rejected": 1, "pending": 0, "filtered": 0,
     }  # fmt: skip
