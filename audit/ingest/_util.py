@@ -23,7 +23,6 @@ from typing import Any
 from audit.errors import RecordError
 from audit.ingest._dates import EXPECTED as EXPECTED_TIME
 from audit.ingest._dates import parse_time
-from audit.textio import from_epoch
 
 #: Attribute telling that ``created_at`` is not in the record but the file's modification time.
 TIME_SOURCE = "created_at_source"
@@ -90,7 +89,7 @@ def epoch_time(obj: dict[str, Any], key: str, field: str | None = None) -> datet
     if number is None:
         return None
     try:
-        return from_epoch(number)
+        return parse_time(number)[0]  # the one date parser's Unix-time form
     except ValueError as exc:
         raise RecordError(
             "expected Unix time in seconds or milliseconds (years 1-9999)",
