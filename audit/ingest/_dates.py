@@ -16,7 +16,7 @@ from audit.textio import from_epoch, from_iso
 
 #: Each form read, an example, and its time-zone rule (docs/platforms.md prints them).
 RULES: tuple[tuple[str, str, str], ...] = (
-    ("ISO 8601", "2024-06-20T22:50:03Z, +02:00, a space instead of T",
+    ("ISO 8601", "2024-06-20T22:50:03Z, +02:00, a space instead of T, a trailing UTC or GMT",
      "the offset when written; without one, UTC (APIs write UTC; a local time would be off by "
      "the writer's offset, which the record does not tell)"),
     ("RFC 1123 / RFC 2822", "Thu, 20 Jun 2024 22:50:03 GMT (Midjourney's PNG Creation Time, as "
@@ -58,6 +58,8 @@ def parse_time(value: object) -> tuple[datetime, str]:
         return _exif(match), "exif"
     if _RFC.match(text):
         return _rfc2822(text), "rfc2822"
+    if text.endswith((" UTC", " GMT")) and "+" not in text:  # str(datetime) + " UTC" in logs
+        text = text[:-4] + "Z"
     return from_iso(text), "iso"
 
 

@@ -25,6 +25,7 @@ AT = datetime(2024, 6, 20, 22, 50, 3, tzinfo=UTC)
         ("2024-06-20T22:50:03.000+00:00", "iso"),
         ("2024-06-21T00:50:03+02:00", "iso"),
         ("2024-06-20 22:50:03", "iso"),  # no offset: UTC
+        ("2024-06-20 22:50:03 UTC", "iso"),  # as loggers print str(datetime) + " UTC"
         (1718923803, "epoch"),
         (1718923803000, "epoch"),  # milliseconds, told apart by size
         ("1718923803", "epoch"),
