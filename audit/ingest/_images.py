@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import struct
 import warnings
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
@@ -125,3 +127,50 @@ def png_time(source: Source, text: dict[str, str]) -> tuple[datetime, str]:
         except ValueError:
             pass  # an invalid tIME chunk is ignored: the file time below still says something
     return mtime_utc(source.path), "file_mtime"
+
+
+#: Text chunks of a PNG and the most of one read while sniffing (a prompt is far smaller).
+_TEXT_CHUNKS = (b"tEXt", b"zTXt", b"iTXt")
+SNIFF_CHUNK_BYTES = 1 << 20
+
+
+def png_chunk_text(path: Path, keyword: str) -> str | None:
+    """The text of the PNG text chunk named ``keyword`` (tEXt, zTXt or iTXt, compressed or
+    not), found by walking the chunk headers up to the image data; None when absent, too large
+    or unreadable. For sniffing: no pixel, and no other chunk's data, is read."""
+    wanted = keyword.encode("latin-1") + b"\x00"
+    try:
+        with path.open("rb") as fh:
+            if fh.read(8) != b"\x89PNG\r\n\x1a\n":
+                return None
+            while len(header := fh.read(8)) == 8:
+                length, kind = struct.unpack(">I4s", header)
+                if kind == b"IDAT" or kind == b"IEND":
+                    return None
+                if kind not in _TEXT_CHUNKS or length > SNIFF_CHUNK_BYTES:
+                    fh.seek(length + 4, 1)
+                    continue
+                data = fh.read(length)
+                fh.seek(4, 1)
+                if data.startswith(wanted):
+                    return _chunk_text(kind, data[len(wanted) :])
+    except (OSError, zlib.error, UnicodeDecodeError, ValueError):
+        return None
+    return None
+
+
+def _chunk_text(kind: bytes, body: bytes) -> str:
+    """The text of a text chunk after its keyword (iTXt: flag, method, language, keyword)."""
+    if kind == b"tEXt":
+        return body.decode("latin-1")
+    if kind == b"zTXt":
+        return _inflate(body[1:]).decode("latin-1", errors="replace")
+    compressed = body[:1] == b"\x01"
+    _, _, rest = body[2:].partition(b"\x00")  # language tag
+    _, _, text = rest.partition(b"\x00")  # translated keyword
+    return (_inflate(text) if compressed else text).decode("utf-8", errors="replace")
+
+
+def _inflate(data: bytes) -> bytes:
+    """Decompressed, at most SNIFF_CHUNK_BYTES (a compressed chunk cannot balloon)."""
+    return zlib.decompressobj().decompress(data, SNIFF_CHUNK_BYTES)

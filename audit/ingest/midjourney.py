@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit.ingest._images import image_size, png_text, png_time
+from audit.ingest._images import image_size, png_chunk_text, png_text, png_time
 from audit.ingest._records import each_record, json_records, load_document, pointer
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
@@ -208,7 +208,11 @@ class MidjourneyAdapter(Adapter):
         suffix = path.suffix.lower()
         if suffix == ".png":
             data = head(path)
-            return b"Description\x00" in data and b"Job ID" in data
+            if b"Description\x00" in data and b"Job ID" in data:
+                return True
+            # the chunk may be compressed (zTXt, iTXt) or come after large ones (XMP)
+            description = png_chunk_text(path, "Description")
+            return description is not None and _JOB_ID.search(description) is not None
         if not is_json_suffix(path):
             return False
         text = head_text(path)

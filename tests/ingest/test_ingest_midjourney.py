@@ -7,7 +7,9 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from audit.ingest.base import Reject
 from audit.ingest.midjourney import parse_command
@@ -279,3 +281,27 @@ def test_webp_served_under_a_png_name_is_explained(tmp_path: Path) -> None:
     assert line.startswith(f"{path.name}: a WEBP image under a .png name: image with no generation")
     assert "Midjourney's CDN serves WEBP under .png links" in line
     assert "download the image from midjourney.com" in line
+
+
+@pytest.mark.parametrize("kind", ["zTXt", "iTXt", "after-xmp"])
+def test_png_sniffed_whatever_its_description_chunk(
+    tmp_path: Path, make_png: PngMaker, kind: str
+) -> None:
+    """The Description may be compressed (zTXt, iTXt: a prompt in any script) or come after a
+    large XMP packet (beyond the first bytes sniffed): the chunk is found by walking headers."""
+    description = f"phare — 灯台 --v 7 Job ID: {GRID}"
+    name = f"x_{GRID}_0.png"
+    if kind == "zTXt":
+        png = make_png(
+            tmp_path / name, {}, ztxt={"Description": "lighthouse --v 7 Job ID: " + GRID}
+        )
+    else:
+        info = PngInfo()
+        if kind == "after-xmp":
+            info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>" + " " * 20000 + "</x:xmpmeta>")
+        info.add_itxt("Description", description, zip=kind == "iTXt")
+        png = tmp_path / name
+        Image.new("RGB", (16, 9)).save(png, format="PNG", pnginfo=info)
+    result = ingest_files(tmp_path, [png])
+    (gen,) = result.generations
+    assert (gen.id, gen.adapter) == (f"midjourney:{GRID}", "midjourney")
