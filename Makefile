@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-                libfontconfig1 fonts-dejavu-core poppler-utils
+                libfontconfig1 fonts-dejavu-core fonts-noto-cjk fonts-symbola poppler-utils
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test setup system lint typecheck docs bench clean

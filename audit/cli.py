@@ -19,6 +19,7 @@ import typer
 
 from audit import __version__
 from audit.errors import ConfigError, EmpreinteError
+from audit.safetext import for_terminal, take_notices
 
 app = typer.Typer(
     name="empreinte",
@@ -84,10 +85,30 @@ def _friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except EmpreinteError as exc:
-            typer.echo(f"empreinte: error: {exc}", err=True)
+            typer.echo(f"empreinte: error: {for_terminal(str(exc))}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        finally:
+            for notice in take_notices():
+                typer.echo(f"empreinte: warning: {for_terminal(notice)}", err=True)
+            _warn_glyph_gaps()
 
     return wrapper  # type: ignore[return-value]
+
+
+def _warn_glyph_gaps() -> None:
+    """One warning line for characters of the input that no installed font could draw."""
+    if "audit.report.render" not in sys.modules:
+        return
+    from audit.report.render import take_glyph_gaps
+
+    gaps = take_glyph_gaps()
+    if gaps:
+        shown = ", ".join(gaps[:12]) + (f" and {len(gaps) - 12} more" if len(gaps) > 12 else "")
+        typer.echo(
+            f"empreinte: warning: {len(gaps)} characters have no glyph in the installed fonts "
+            f"and show as boxes in the PDF: {shown} (see docs/security.md, Fonts)",
+            err=True,
+        )
 
 
 def parse_as_of(value: str | None) -> date:
@@ -165,7 +186,7 @@ def report(
     run = _run(folder, _options(as_of, lenient, rate, redact, allow_empty=allow_empty))
     written = write_all(run, out or folder / "out", langs, redact_prompts)
     for path in written:
-        typer.echo(str(path))
+        typer.echo(for_terminal(str(path)))
     _exit_for_findings(run, level)
 
 
@@ -185,7 +206,7 @@ def demo(
     langs = _langs(lang, ["fr", "en"])
     run = _run(example_dir(), _options(as_of, False, None))
     for path in write_all(run, out, langs, False):
-        typer.echo(str(path))
+        typer.echo(for_terminal(str(path)))
 
 
 def _run(folder: Path, options: Any) -> Any:

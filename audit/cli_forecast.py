@@ -59,7 +59,10 @@ def plan(
         raise ConfigError("a plan exists already: edit it, or add --force to replace plan.csv",
                           file=target)  # fmt: skip
     listed = shot_list(folder, shots, parse_rate_option(rate))
-    target.write_text(draft_plan(listed, recipe, shots.name if shots else "timeline/"), "utf-8")
+    from audit.outputs import write_file
+
+    text = draft_plan(listed, recipe, shots.name if shots else "timeline/")
+    write_file(target, text.encode("utf-8"), folder)  # replaces a planted link, never follows it
     typer.echo(f"{target}: {len(listed)} shots, one row per shot and step of the recipe")
     typer.echo(f"Next: fill in what you know, then run `empreinte forecast {folder}`.")
 
@@ -85,7 +88,7 @@ def forecast(
     langs = _langs(lang, ["fr"])
     options = _options(as_of, lenient, rate, require_timeline=False)
     result = run_forecast(folder, options)
-    written = write_forecast(result, out or folder / "out", langs, options.as_of)
+    written = write_forecast(result, out or folder / "out", langs, options.as_of, folder)
     if as_json:
         document = forecast_document(result, options.as_of.isoformat())
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True))

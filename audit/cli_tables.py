@@ -24,6 +24,7 @@ from audit.cli import (
     app,
 )
 from audit.errors import ConfigError
+from audit.safetext import for_terminal
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -32,12 +33,14 @@ if TYPE_CHECKING:
 def _table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, title_justify="left")
+    # Cells as Text: rich reads no markup ([/], [link=…]) nor :emoji: codes in them.
+    table = Table(title=Text(for_terminal(title)), title_justify="left")
     for col in columns:
-        table.add_column(col, overflow="fold")
+        table.add_column(Text(for_terminal(col)), overflow="fold")
     for row in rows:
-        table.add_row(*[str(cell) for cell in row])
+        table.add_row(*[Text(for_terminal(str(cell))) for cell in row])
     Console(width=120).print(table)
 
 
@@ -130,7 +133,7 @@ def ingest(
     ]
     _table("Ingest", ["file", "adapter", "accepted", "merged", "rejected", "why not read"], rows)
     for item in result.skipped:
-        typer.echo(item.line())
+        typer.echo(for_terminal(item.line()))
     _account_lines(result)
 
 
@@ -251,16 +254,16 @@ def _records(run: AuditRun) -> None:
     adapter read (with why), the counts."""
     _account_lines(run.ingest)
     for item in run.rights_files.unread:
-        typer.echo(f"unread: {item.line()}")
+        typer.echo(f"unread: {for_terminal(item.line())}")
 
 
 def _account_lines(result: Any) -> None:
     for reject in result.rejects:
-        typer.echo(f"rejected: {reject.line()}")
+        typer.echo(f"rejected: {for_terminal(reject.line())}")
     for line in result.unclaimed_lines():
-        typer.echo(f"unclaimed: {line}")
+        typer.echo(f"unclaimed: {for_terminal(line)}")
     for line in result.empty_lines():
-        typer.echo(f"no record: {line}")
+        typer.echo(f"no record: {for_terminal(line)}")
     totals = result.totals()
     typer.echo(
         f"files: {totals['files'] - totals['unclaimed_files']} read, "

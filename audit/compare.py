@@ -8,6 +8,7 @@ plain data; :mod:`audit.compare_report` formats and renders it.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -15,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from audit.aggregate import Range
-from audit.errors import ConfigError
+from audit.errors import ConfigError, InputError
+from audit.limits import MAX_LOG_FILE_BYTES, check_json_depth, check_size
+from audit.safetext import clip
 from audit.whatif import ranges_overlap
 
 SCHEMA = "empreinte.audit"
@@ -62,7 +65,11 @@ class Entry:
 def read_audit(path: Path) -> dict[str, Any]:
     """An audit.json document, after checking that this Empreinte can read its schema version."""
     try:
+        check_size(path, MAX_LOG_FILE_BYTES, "audit.json")
         text = path.read_text(encoding="utf-8")
+        check_json_depth(text, path)
+    except InputError as exc:
+        raise ConfigError(exc.reason, file=path) from None
     except UnicodeDecodeError:
         raise ConfigError("audit.json must be UTF-8", file=path) from None
     except OSError as exc:
@@ -71,6 +78,8 @@ def read_audit(path: Path) -> dict[str, Any]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"not valid JSON: {exc.msg}", file=path, locator=exc.lineno) from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of more digits than converted
+        raise ConfigError(f"not valid JSON: {clip(str(exc))}", file=path) from None
     check_schema(doc, path)
     return doc  # type: ignore[no-any-return]
 
@@ -118,7 +127,16 @@ class _Reader:
         return node
 
     def number(self, pointer: str) -> float:
-        return float(self.get(pointer, (int, float)))
+        value = self.get(pointer, (int, float))
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond a float
+            number = math.inf
+        if not math.isfinite(number):
+            raise ConfigError(
+                "expected a finite number", file=self.path, locator=pointer, value=value
+            )
+        return number
 
     def range(self, pointer: str) -> Range:
         return Range(*(self.number(f"{pointer}/{bound}") for bound in ("low", "central", "high")))

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from audit.safetext import clip
+
 
 def _where(file: str | Path | None, locator: str | int | None) -> str:
     if file is None:
@@ -60,7 +62,7 @@ class InputError(EmpreinteError):
             parts.append(f"{field}: ")
         parts.append(message)
         if value is not None:
-            parts.append(f" (got {value!r})")
+            parts.append(f" (got {clip(repr(value))})")
         if self.choices:
             parts.append(f"; allowed: {', '.join(self.choices)}")
         super().__init__("".join(parts))

@@ -24,8 +24,10 @@ from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from audit.errors import LedgerError
+from audit.errors import InputError, LedgerError
+from audit.limits import MAX_TIMELINE_BYTES, check_size
 from audit.production import territory_codes
+from audit.safetext import clean_field
 from audit.sheets import XLSX_SUFFIXES, Sheet, read_sheet, sheet_named
 from audit.textio import read_csv_rows
 
@@ -275,7 +277,7 @@ def _row(spec: _Spec, cells: dict[str, str], file: str, line: int) -> _Row:
         elif name == "kind":
             values[name] = raw.strip().lower().replace(" ", "_")
         else:
-            values[name] = raw.strip()
+            values[name] = clean_field(raw.strip(), f"{file}:{line}: {name}")
     for old, new in spec.renames:
         if old in values:
             values[new] = values.pop(old)
@@ -296,11 +298,14 @@ def ledger_file(folder: Path, key: str) -> Path | None:
     sheet named like the ledger (``droits.xlsx`` with sheets sources, consents, plans): exactly
     one of them, or None."""
     stem = _SPECS[key].name.removesuffix(".csv")
-    found = [
-        path
-        for suffix in (".csv", *XLSX_SUFFIXES)
-        if (path := folder / RIGHTS_DIR / f"{stem}{suffix}").is_file()
-    ]
+    candidates = [folder / RIGHTS_DIR / f"{stem}{suffix}" for suffix in (".csv", *XLSX_SUFFIXES)]
+    for path in candidates:
+        if path.exists() and not path.is_file():
+            raise LedgerError(
+                "is not a file (a folder of that name?): the ledger cannot be read",
+                file=f"{RIGHTS_DIR}/{path.name}",
+            )
+    found = [path for path in candidates if path.is_file()]
     if (folder / RIGHTS_DIR).is_dir():
         found += [
             path
@@ -331,6 +336,10 @@ def _read(folder: Path, key: str, model: type[R]) -> tuple[R, ...]:
     if path is None:
         return ()
     file = f"{RIGHTS_DIR}/{path.name}"
+    try:
+        check_size(path, MAX_TIMELINE_BYTES, "rights ledger")
+    except InputError as exc:
+        raise LedgerError(exc.reason, file=file) from exc
     sheet, rows = _rows(path, file, key)
     out: list[R] = []
     header_checked = False

@@ -25,7 +25,9 @@ from pydantic import (
 )
 
 from audit.errors import ConfigError
+from audit.limits import MAX_YAML_BYTES, check_size, load_yaml
 from audit.rates import Rate, parse_rate
+from audit.safetext import clean_field
 
 #: A frame rate as editors write it (``23.976``, ``24000/1001``, ``29.97 DF``), kept exact.
 FrameRate = Annotated[
@@ -145,6 +147,17 @@ def _choices(err: dict[str, Any]) -> list[str] | None:
     return [part.strip(" '\"") for part in expected.replace(" or ", ",").split(",") if part.strip()]
 
 
+def _cleaned(value: Any, where: str) -> Any:
+    """``value`` with bidirectional controls removed from every text, each removal named."""
+    if isinstance(value, str):
+        return clean_field(value, where.rstrip(". "))
+    if isinstance(value, dict):
+        return {k: _cleaned(v, f"{where}{k}.") for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v, f"{where}{i}.") for i, v in enumerate(value)]
+    return value
+
+
 def load_production(folder: Path) -> Production:
     """Read and validate ``folder/production.yaml``."""
     path = folder / "production.yaml"
@@ -152,8 +165,9 @@ def load_production(folder: Path) -> Production:
         raise ConfigError("missing production.yaml (run: empreinte init DIR)", file=path)
     if not path.resolve().is_relative_to(folder.resolve()):
         raise ConfigError("link points outside the production folder", file=path)
+    check_size(path, MAX_YAML_BYTES, "production.yaml")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        raw = load_yaml(path.read_text(encoding="utf-8-sig"), path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -164,6 +178,7 @@ def load_production(folder: Path) -> Production:
         raise ConfigError("production.yaml must be UTF-8", file=path) from exc
     if not isinstance(raw, dict):
         raise ConfigError("expected a mapping of fields", file=path)
+    raw = _cleaned(raw, "production.yaml: ")
     try:
         return Production.model_validate(raw)
     except ValidationError as exc:

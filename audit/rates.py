@@ -8,6 +8,7 @@ frames per second does) that also keeps the exact fraction and the drop-frame fl
 
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 
@@ -101,6 +102,8 @@ def parse_rate(value: object) -> Rate:
         text, drop = _drop_suffix(value.strip().lower())
         text = text.removesuffix("fps").removesuffix("i").removesuffix("p").strip()
         number = _number(text.replace(",", "."))
+    elif isinstance(value, float) and not math.isfinite(value):  # .nan, .inf in YAML
+        raise ValueError(f"not a frame rate; write it as {RATE_FORMS}")
     else:
         number = Fraction(value)
     if not 0 < number <= 240:

@@ -31,7 +31,7 @@ BIDI_CONTROLS = frozenset(
 MESSAGE_VALUE_CHARS = 120
 
 _CONTROL = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029]"
+    "[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u2028\u2029\ud800-\udfff]"
 )
 _SPACES = re.compile(r"\s+")
 
@@ -74,6 +74,21 @@ def for_terminal(text: str) -> str:
     return _CONTROL.sub(_visible, text)
 
 
+def display_name(name: str) -> str:
+    """A file name as text that can be printed and written: bytes that were not UTF-8 (kept by
+    Python as lone surrogates) shown as ``\\xff``."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = name.encode("utf-8", errors="surrogateescape")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", errors="backslashreplace")
+    return raw.decode("utf-8", errors="backslashreplace")
+
+
 def for_rich(text: str) -> str:
     """``text`` for a rich table or console: :func:`for_terminal`, then markup escaped."""
     from rich.markup import escape
@@ -96,6 +111,47 @@ def has_bidi(text: str) -> bool:
 def strip_bidi(text: str) -> str:
     """``text`` without bidirectional controls."""
     return "".join(char for char in text if char not in BIDI_CONTROLS)
+
+
+#: Notices for the user (``empreinte: warning: …``), printed by the CLI after the command.
+NOTICES: list[str] = []
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
+_LINE_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def take_notices() -> list[str]:
+    """The notices gathered since the last call, each once, in order."""
+    notices = list(dict.fromkeys(NOTICES))
+    NOTICES.clear()
+    return notices
+
+
+def clean_field(value: str, where: str) -> str:
+    """``value`` in NFC (the same name typed on macOS and elsewhere is then the same text) and
+    without bidirectional controls, with a notice naming ``where`` (the file and field) when
+    there were some: they can make a name read as text that is in no input."""
+    if value.isascii():
+        return value
+    value = unicodedata.normalize("NFC", value)
+    if not has_bidi(value):
+        return value
+    NOTICES.append(f"{where}: bidirectional control characters removed (they reorder text)")
+    return strip_bidi(value)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, for plain-text outputs: control characters and line breaks
+    become one space, bidirectional controls are removed."""
+    return _LINE_BREAKS.sub(" ", strip_bidi(text)).strip()
+
+
+def for_markdown(text: str) -> str:
+    """``text`` as literal Markdown text: one line, HTML special characters as entities (no
+    ``<script>``, no autolink), Markdown punctuation backslash-escaped (no ``[…](javascript:…)``
+    link, no emphasis, no table cell)."""
+    line = one_line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN.sub(r"\\\1", line)
 
 
 def name_key(name: str) -> str:

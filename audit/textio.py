@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from audit.errors import InputError
+from audit.limits import check_json_depth
 
 
 def decode(data: bytes) -> str:
@@ -104,6 +105,7 @@ NESTED_TOO_DEEPLY = "invalid JSON: nested too deeply"
 def load_json(path: Path) -> Any:
     """Parse a JSON file; a syntax error becomes one line with line and column."""
     text = read_text(path)
+    check_json_depth(text, path, "1:1")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -121,6 +123,7 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
     for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
+        check_json_depth(line, path, number)
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:

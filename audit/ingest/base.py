@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from audit.errors import InputError, RecordError
 from audit.models import Generation
+from audit.safetext import clip
 
 if TYPE_CHECKING:
     from audit.gentable import GenTable
@@ -51,11 +52,11 @@ class Reject:
     value: str = ""
 
     def line(self) -> str:
-        value = f" (got {self.value})" if self.value else ""
+        value = f" (got {clip(self.value)})" if self.value else ""
         return f"{self.file}:{self.locator}: {self.field}: {self.reason}{value}"
 
     def error(self) -> RecordError:
-        reason = f"{self.reason} (got {self.value})" if self.value else self.reason
+        reason = f"{self.reason} (got {clip(self.value)})" if self.value else self.reason
         return RecordError(reason, file=self.file, locator=self.locator, field=self.field or None)
 
 

@@ -9,11 +9,13 @@ Left out, never silently:
   ``pathspec`` library, patterns relative to the production folder: ``logs/old/``, ``*.bak``,
   ``!logs/old/keep.json``).
 
-A link leading out of the production folder is refused (one line naming it).
+A link leading out of the production folder is refused (one line naming it), and so is what is
+neither a file nor a folder (a FIFO, a socket, a device, a broken link).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -78,26 +80,55 @@ def ignore_spec(root: Path) -> GitIgnoreSpec | None:
 
 
 def scan_folder(root: Path, folder: Path) -> FolderScan:
-    """Regular files under ``folder``, any depth, sorted, and the files skipped with their reason;
-    links leaving ``root`` are refused."""
+    """Regular files under ``folder``, any depth, sorted, and the files skipped with their reason.
+    A ``folder`` leading out of ``root`` is refused before any walk, a link leading out when met;
+    what is neither a file nor a folder (a FIFO would block the read) is refused with its name
+    (docs/security.md). Links to folders are not entered. One ``scandir`` per folder, each
+    folder resolved once: 50,000 files are walked in about a second (bench/many_files.py)."""
     resolved_root = root.resolve()
+    if not folder.resolve().is_relative_to(resolved_root):
+        raise InputError("link points outside the production folder", file=folder)
     spec = ignore_spec(root)
     scan = FolderScan()
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(folder).parts
-        shown = (path.parent.resolve() / path.name).relative_to(resolved_root).as_posix()
-        reason = _skip_reason(rel)
+    real_folders: dict[Path, Path] = {}
+    for path, is_link, is_regular in _entries(folder):
+        real_parent = real_folders.get(path.parent)
+        if real_parent is None:
+            real_parent = real_folders[path.parent] = path.parent.resolve()
+        shown = (real_parent / path.name).relative_to(resolved_root).as_posix()
+        reason = _skip_reason(path.relative_to(folder).parts)
         if reason is None and spec is not None and spec.match_file(shown):
             reason = IGNORED
         if reason is not None:
             scan.skipped.append(Skipped(shown, reason))
             continue
-        if not path.resolve().is_relative_to(resolved_root):
+        if is_link and not path.resolve().is_relative_to(resolved_root):
             raise InputError("link points outside the production folder", file=path)
+        if not is_regular:
+            raise InputError(
+                "neither a file nor a folder (a FIFO, socket or device, or a broken link): "
+                "remove it",
+                file=path,
+            )
         scan.files.append(path)
     return scan
+
+
+def _entries(folder: Path) -> list[tuple[Path, bool, bool]]:
+    """(path, is a link, is a regular file once links are followed) of every entry under
+    ``folder`` that is not a folder nor a link to one, sorted by path."""
+    found: list[tuple[Path, bool, bool]] = []
+    pending = [os.fspath(folder)]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif not entry.is_symlink():
+                    found.append((Path(entry.path), False, entry.is_file(follow_symlinks=False)))
+                elif not os.path.isdir(entry.path):
+                    found.append((Path(entry.path), True, os.path.isfile(entry.path)))
+    return sorted(found)
 
 
 def safe_files(root: Path, folder: Path) -> list[Path]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -28,7 +29,9 @@ from audit.ingest.base import Adapter, Batch, Item, Merged, Reject, Source
 from audit.ingest.folder import Skipped, safe_files, scan_folder
 from audit.ingest.refusal import DATA_SUFFIXES, refusal
 from audit.ingest.registry import adapters as all_adapters
+from audit.limits import MAX_LOG_FILE_BYTES, MAX_LOGS_BYTES, MIB, check_size
 from audit.models import Generation, Status
+from audit.safetext import display_name
 
 #: No generation job renders a day of media: a longer duration is milliseconds logged as seconds.
 MAX_DURATION_S = 86_400.0
@@ -237,12 +240,22 @@ def _claim_all(
     reports: dict[str, FileReport] = {}
     groups: dict[str, list[Source]] = defaultdict(list)
     digests: dict[str, Future[str]] = {}
+    total = 0
+    shown = _Shown(root)
     for path in paths:
         tick()
-        name = path.resolve().relative_to(root.resolve()).as_posix()
+        name = display_name(shown(path))
+        size = check_size(path, MAX_LOG_FILE_BYTES, "log file")
+        total += size
+        if total > MAX_LOGS_BYTES:
+            raise InputError(
+                f"logs together larger than the limit of {MAX_LOGS_BYTES // MIB} MiB "
+                "(see docs/security.md)",
+                file=path,
+            )
         adapter = _claim(path, registry, forced)
         digests[name] = hasher.submit(sha256, path)
-        reports[name] = FileReport(name, "", path.stat().st_size, adapter.name if adapter else None)
+        reports[name] = FileReport(name, "", size, adapter.name if adapter else None)
         if adapter is not None:
             groups[adapter.name].append(Source(path, name))
         else:
@@ -252,6 +265,29 @@ def _claim_all(
                     f"{reports[name].reason} (--lenient lists it and goes on)", file=name
                 )
     return reports, groups, digests
+
+
+class _Shown:
+    """A file's name as shown: relative to ``root`` when inside it (a production's logs), else
+    absolute (files given to ``empreinte ingest`` from anywhere), links resolved. Folders are
+    resolved once each: a file that is no link lies in its folder's real place."""
+
+    def __init__(self, root: Path) -> None:
+        self.base = os.fspath(root.resolve())
+        self.folders: dict[str, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        text = os.path.abspath(path)
+        if os.path.islink(text):
+            real = os.path.realpath(text)
+        else:
+            head, tail = os.path.split(text)
+            folder = self.folders.get(head)
+            if folder is None:
+                folder = self.folders[head] = os.path.realpath(head)
+            real = os.path.join(folder, tail)
+        inside = real.startswith(self.base + os.sep)
+        return Path(real[len(self.base) + 1 :] if inside else real).as_posix()
 
 
 def _read_group(

@@ -16,7 +16,8 @@ from typing import Any
 
 import opentimelineio as otio
 
-from audit.errors import TimelineError
+from audit.errors import InputError, TimelineError
+from audit.limits import MAX_TIMELINE_BYTES, check_json_depth, check_size, check_xml
 
 #: What OTIO and its plugins raise on a file they cannot read (a plugin's own bug included:
 #: the file is what it cannot read, so the user gets exit 2 and a way out, not a traceback).
@@ -26,6 +27,25 @@ READ_ERRORS = (Exception,)
 
 #: An AAF is a Microsoft compound file; pyaaf2 leaves the file open when the signature is wrong.
 _CFB_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def check_bounds(path: Path, shown: str, adapter: str) -> None:
+    """Size and nesting within the limits (docs/security.md) before any reader: OTIO's C++
+    JSON reader crashes on an .otio nested 50,000 deep, the XML readers recurse per level."""
+    if path.is_dir():  # a Final Cut bundle (.fcpxmld): its document is Info.fcpxml
+        path = path / "Info.fcpxml"
+        if not path.is_file():
+            return  # the reader says what is missing
+    try:
+        check_size(path, MAX_TIMELINE_BYTES, "timeline file")
+        if adapter == "otio_json":
+            check_json_depth(path.read_bytes().decode("utf-8", errors="replace"), shown)
+        elif adapter in ("fcp_xml", "fcpx_xml"):
+            check_xml(path.read_bytes(), shown)
+    except TimelineError:
+        raise
+    except InputError as exc:
+        raise TimelineError(exc.reason, file=shown) from exc
 
 
 def load_otio(path: Path, shown: str, adapter: str) -> Any:

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from audit.errors import InputError, TimelineError
+from audit.limits import MAX_TIMELINE_BYTES, check_size
 from audit.link.coverage import Span
 from audit.link.model import Clip, ClipKind
 from audit.link.names import basename, shot_id_in
@@ -35,6 +36,7 @@ def read_shots_csv(
     earliest one (edits often start at 01:00:00:00).
     """
     try:
+        check_size(path, MAX_TIMELINE_BYTES, "shots.csv")
         rows = list(read_csv_rows(path))
     except InputError as exc:
         raise TimelineError(exc.reason, file=display, locator=exc.locator) from exc

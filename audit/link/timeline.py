@@ -23,7 +23,7 @@ from audit.link.coverage import Span, assemble_shots
 from audit.link.edl import read_edl
 from audit.link.model import Clip, ClipKind, Shot, Timeline
 from audit.link.names import basename, shot_id_in
-from audit.link.otiofile import load_otio, otio_timelines
+from audit.link.otiofile import check_bounds, load_otio, otio_timelines
 from audit.link.shotscsv import SHOTS_CSV, read_shots_csv
 from audit.link.stated import disagreement, xmeml_check
 from audit.production import Production
@@ -55,6 +55,8 @@ def find_timeline_file(folder: Path, wanted: str | None = None) -> Path:
     """The one timeline file of ``folder/timeline/``; ``wanted`` (production.yaml ``timeline``)
     picks one by file name or stem when there are several."""
     where = folder / "timeline"
+    if where.exists() and not where.resolve().is_relative_to(folder.resolve()):
+        raise TimelineError("link points outside the production folder", file=where)
     found = sorted(
         path for path in (where.iterdir() if where.is_dir() else ()) if _is_timeline(path)
     )
@@ -121,6 +123,7 @@ def read_timeline_file(
     if adapter is None:
         raise TimelineError("not a timeline file", file=shown, choices=[*ADAPTERS, SHOTS_CSV])
     declared = parse_rate(frame_rate)
+    check_bounds(path, shown, adapter)
     if adapter == "cmx_3600":
         loaded, rate, rate_note = read_edl(_edl_text(path, shown), declared, shown, rate_source)
         timeline, note = _pick(loaded, timeline_name, path, shown)

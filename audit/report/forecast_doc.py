@@ -240,26 +240,28 @@ def _signed(fmt: Formatter, grams: float) -> str:
     return ("+" if grams > 0 else "\u2212" if grams < 0 else "") + text
 
 
-def write_forecast(result: Forecast, out: Path, langs: list[str], as_of: Any) -> list[Path]:
+def write_forecast(
+    result: Forecast, out: Path, langs: list[str], as_of: Any, folder: Path | None = None
+) -> list[Path]:
     """forecast.json and one forecast PDF per language (the first gets the plain name)."""
     from audit.report.render import Attachment, render_template, write_pdf
 
     document = json.dumps(forecast_document(result, as_of.isoformat()), ensure_ascii=False,
                           indent=2, sort_keys=True).encode("utf-8")  # fmt: skip
-    out.mkdir(parents=True, exist_ok=True)
+    from audit.outputs import OutputSet
+
     identifier = hashlib.sha256(document).hexdigest()[:32].encode()
     attachment = Attachment("forecast.json", document, "Forecast (Empreinte)", "application/json")
-    written = [out / "forecast.json"]
-    for index, lang in enumerate(langs):
-        context = forecast_context(result, lang, as_of.isoformat())
-        html = render_template("forecast.html.j2", lang, {**context, "inline_css": None})
-        target = out / ("forecast.pdf" if index == 0 else f"forecast.{lang}.pdf")
-        warnings = write_pdf(html, target, [attachment], as_of, identifier)
-        if warnings:
-            raise RenderError(f"{target}: WeasyPrint warned: {warnings[0]}")
-        written.append(target)
-    (out / "forecast.json").write_bytes(document)
-    return written
+    with OutputSet(out, folder) as outputs:  # staged, locked, moved into place (docs/security.md)
+        outputs.write("forecast.json", document)
+        for index, lang in enumerate(langs):
+            context = forecast_context(result, lang, as_of.isoformat())
+            html = render_template("forecast.html.j2", lang, {**context, "inline_css": None})
+            name = "forecast.pdf" if index == 0 else f"forecast.{lang}.pdf"
+            warnings = write_pdf(html, outputs.path(name), [attachment], as_of, identifier)
+            if warnings:
+                raise RenderError(f"{out / name}: WeasyPrint warned: {warnings[0]}")
+        return outputs.commit()
 
 
 def summary_lines(result: Forecast, lang: str) -> list[str]:

@@ -5,9 +5,11 @@ or attachment links coming from the data (see GHSA-35jj-wx47-4w8r)."""
 from __future__ import annotations
 
 import logging
+import re
 import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cache
@@ -16,10 +18,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from audit.errors import RenderError
 from audit.report.i18n import translations
 from audit.resources import templates_dir
+from audit.safetext import for_markdown, has_bidi, one_line, strip_bidi
 
 #: Content types of our own assets, fixed here rather than read from the system's mime.types:
 #: the fetcher opens nothing outside report_templates/ and serves the same on every machine.
@@ -42,9 +46,33 @@ def environment(lang: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_without_bidi,
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["md"] = for_markdown  # text from the input, as literal Markdown
+    env.filters["line"] = one_line  # text from the input, on one line of plain text
     return env
+
+
+#: Names to hide (``--redact``) → their labels, while a redacted report is rendered.
+REDACTED: ContextVar[dict[str, str] | None] = ContextVar("redacted", default=None)
+
+
+def _without_bidi(value: Any) -> Any:
+    """Every value printed by a template loses its bidirectional controls (defence in depth:
+    production.yaml and the ledgers are cleaned, with a warning, when read), and under
+    ``--redact`` the consent subjects' names (whatever value carries them)."""
+    if not isinstance(value, str):
+        return value
+    names = REDACTED.get()
+    cleaned = strip_bidi(value) if has_bidi(value) else value
+    if names and not isinstance(value, Markup):  # Markup: our own stylesheet, no input text
+        from audit.rules.base import redact_text
+
+        cleaned = redact_text(cleaned, names)
+    if cleaned is value:
+        return value
+    return Markup(cleaned) if isinstance(value, Markup) else cleaned
 
 
 def render_template(name: str, lang: str, context: dict[str, Any]) -> str:
@@ -124,6 +152,33 @@ def _embed_deflated(attachments: Sequence[Attachment]) -> Callable[[Any, Any], N
     return finisher
 
 
+#: WeasyPrint's warning for a character no installed font has (it draws the .notdef box).
+_NOTDEF = re.compile(r"^\.notdef glyph rendered for .*\(U\+([0-9A-F]+)\)")
+#: Code points drawn as boxes since the last :func:`take_glyph_gaps` (the CLI warns of them).
+_GAPS: set[int] = set()
+
+
+def take_glyph_gaps() -> list[str]:
+    """``U+XXXX`` of each character drawn as a box (no font has it) since the last call."""
+    gaps = [f"U+{code:04X}" for code in sorted(_GAPS)]
+    _GAPS.clear()
+    return gaps
+
+
+def _fatal(messages: list[str]) -> list[str]:
+    """WeasyPrint's warnings but the missing glyphs, which are kept in :data:`_GAPS`: text from
+    the input that no installed font covers shows as a visible box, with a warning, and is no
+    internal error (install the fonts of docs/security.md to cover it)."""
+    kept = []
+    for message in messages:
+        found = _NOTDEF.match(message)
+        if found:
+            _GAPS.add(int(found.group(1), 16))
+        else:
+            kept.append(message)
+    return kept
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -174,4 +229,4 @@ def write_pdf(
         raise RenderError(f"cannot write {target}: {exc}") from exc
     finally:
         logger.removeHandler(collector)
-    return collector.messages
+    return _fatal(collector.messages)

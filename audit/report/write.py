@@ -24,9 +24,10 @@ from audit.report.context import build_context
 from audit.report.credits import render_credits
 from audit.report.csvout import csv_bytes
 from audit.report.inventory import inputs_frame
-from audit.report.render import Attachment, deflate, render_template, write_pdf
+from audit.report.render import REDACTED, Attachment, deflate, render_template, write_pdf
 from audit.report.workbook import workbook_bytes
 from audit.resources import templates_dir
+from audit.rules.base import redact_text, redaction_names
 from audit.rules.clearance import redact_prompt_names
 
 if TYPE_CHECKING:
@@ -88,22 +89,35 @@ def write_all(run: AuditRun, out: Path, langs: list[str], redact_prompts: bool) 
     The cyclic garbage collector is paused meanwhile, as during the pipeline: left on, it walks
     the run's records (one object per generation) again and again while the CSV and the PDF
     are built, for nothing to free."""
-    with OutputSet(out, run.root) as outputs, paused_gc():
-        _write_all(run, outputs, langs, redact_prompts)
-        return outputs.commit()
+    names = redaction_names(c.person for c in run.ledgers.consents) if run.options.redact else {}
+    token = REDACTED.set(names or None)
+    try:
+        with OutputSet(out, run.root) as outputs, paused_gc():
+            _write_all(run, outputs, langs, redact_prompts, names)
+            return outputs.commit()
+    finally:
+        REDACTED.reset(token)
 
 
-def _write_all(run: AuditRun, outputs: OutputSet, langs: list[str], redact_prompts: bool) -> None:
+def _hidden(data: bytes, names: dict[str, str]) -> bytes:
+    """UTF-8 ``data`` with the names of ``--redact`` replaced by their labels (audit.json and
+    the CSVs: the labels hold no quote nor comma)."""
+    return redact_text(data.decode("utf-8"), names).encode("utf-8") if names else data
+
+
+def _write_all(
+    run: AuditRun, outputs: OutputSet, langs: list[str], redact_prompts: bool, names: dict[str, str]
+) -> None:
     if redact_prompts:
         run = dataclasses.replace(run, findings=redact_prompt_names(run.findings))
-    data_json = audit_json(run)
+    data_json = _hidden(audit_json(run), names)
     generations = generations_frame(run, redact_prompts)
-    generations_csv = csv_bytes(generations)
-    inputs_csv = csv_bytes(inputs_frame(run))
+    generations_csv = _hidden(csv_bytes(generations), names)
+    inputs_csv = _hidden(csv_bytes(inputs_frame(run)), names)
     outputs.write("inputs.csv", inputs_csv)
     outputs.write("audit.json", data_json)
     outputs.write("generations.csv", generations_csv)
-    outputs.write("findings.csv", csv_bytes(findings_frame(run)))
+    outputs.write("findings.csv", _hidden(csv_bytes(findings_frame(run)), names))
     identifier = hashlib.sha256(run.inputs_sha256.encode() + data_json).hexdigest()[:32].encode()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deflate") as pool:
         attachments = _attachments(pool, data_json, generations_csv, inputs_csv)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -354,7 +355,13 @@ def local_labels(text: str, fmt: Formatter) -> str:
 def redaction_map(ctx: AuditContext) -> dict[str, str]:
     """Consent subjects' names → ``person #N`` (numbered in name order). First names of three
     letters or more are hidden too, since voice names often carry them."""
-    people = sorted({row.person for row in ctx.ledgers.consents})
+    return redaction_names([row.person for row in ctx.ledgers.consents])
+
+
+def redaction_names(persons: Iterable[str]) -> dict[str, str]:
+    """:func:`redaction_map` of these consent subjects (names in NFC: an NFD name from macOS
+    and its NFC spelling in another file get one label)."""
+    people = sorted({unicodedata.normalize("NFC", person) for person in persons})
     names: dict[str, str] = {}
     for number, person in enumerate(people, start=1):
         label = PERSON % {"number": number}
@@ -368,6 +375,7 @@ def redaction_map(ctx: AuditContext) -> dict[str, str]:
 def redact_text(text: str, names: dict[str, str]) -> str:
     """``text`` with every name of ``names`` replaced by its label, whatever the case and
     whether its words are joined by spaces, hyphens, dots or underscores (``yann-le-goff.pdf``)."""
+    text = unicodedata.normalize("NFC", text)
     for name in sorted(names, key=len, reverse=True):
         words = r"[\s_.-]+".join(re.escape(word) for word in name.split())
         text = re.sub(rf"(?<!\w){words}(?!\w)", names[name], text, flags=re.IGNORECASE)

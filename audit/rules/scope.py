@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from audit.ledgers import ConsentRow, Ledgers, SourceRow
 from audit.models import Generation, Status
 from audit.rules.base import AuditContext
+from audit.safetext import name_key
 
 #: EU member states (ISO 3166 alpha-2); the AI Act applies to releases in these territories.
 EU_MEMBERS = frozenset(
@@ -152,7 +153,9 @@ def source_for(ledgers: Ledgers, uri: str) -> SourceRow | None:
 
 
 def words(text: str) -> set[str]:
-    return {w for w in re.split(r"[^\w]+", text.casefold()) if w}
+    """The words of ``text`` in the form names are compared in (:func:`name_key`: NFKC, case
+    folded, format characters removed, so an NFD "Loïc" from macOS is the NFC one)."""
+    return {w for w in re.split(r"[^\w]+", name_key(text)) if w}
 
 
 def voice_label(gen: Generation) -> tuple[str, str]:
@@ -176,8 +179,8 @@ def is_cloned_voice(gen: Generation) -> bool:
 def consent_matches_voice(row: ConsentRow, voice_id: str, voice_name: str) -> bool:
     """A voice consent names this voice: its id appears in the consent, or every word of the voice
     name outside parentheses is a word of the person's name ("Yann (narrateur)" ~ "Yann Le Goff")."""
-    text = f"{row.person} {row.scope} {row.document} {row.notes}".casefold()
-    if voice_id and voice_id.casefold() in text:
+    text = name_key(f"{row.person} {row.scope} {row.document} {row.notes}")
+    if voice_id and name_key(voice_id) in text:
         return True
     name_words = words(re.sub(r"\(.*?\)", " ", voice_name))
     return bool(name_words) and name_words <= words(row.person)

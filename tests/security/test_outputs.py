@@ -169,3 +169,29 @@ def test_export_into_logs_is_refused(film: Path) -> None:
     line = one_line_error(invoke("export", str(film), "--out", str(film / "logs" / "x.csv")))
     assert "logs/" in line
     assert not (film / "logs" / "x.csv").exists()
+
+
+def test_real_sigint_leaves_a_whole_set(film: Path) -> None:
+    """Ctrl-C sent to a real ``empreinte report`` while it renders: ``out`` holds the previous
+    set, byte for byte, or the new one whole; never a mix, never a staging folder left."""
+    import subprocess
+    import sys
+    import time
+
+    out = film / "out"
+    assert report(film, "--lang", "en").exit_code == 0
+    before = _snapshot(out)
+    command = [sys.executable, "-m", "audit", "report", str(film), "--as-of", "2026-11-20",
+               "--lang", "fr", "--lang", "en", "--redact"]  # fmt: skip
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(
+        STAGING_SUFFIX in p.name for p in film.iterdir()
+    ):  # wait until it writes its staged files
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    child.communicate(timeout=120)
+    after = _snapshot(out)
+    assert after == before or set(after) == {*before, "report.en.pdf", "report.en.html",
+                                             "credits.en.txt"}  # fmt: skip
+    assert not [p for p in film.iterdir() if STAGING_SUFFIX in p.name]
