@@ -24,6 +24,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from audit.report.i18n import N_, Formatter, gettext
+from audit.report.render import REDACTED
 from audit.safetext import neutralise_csv_cell
 
 if TYPE_CHECKING:
@@ -228,7 +229,16 @@ class Sheet:
 
 
 def _cell(value: Any) -> Any:
-    return neutralise_csv_cell(value) if isinstance(value, str) else value
+    """A text cell neutralised (no formula), and under ``--redact`` without the consent
+    subjects' names (:data:`audit.report.render.REDACTED`, set by ``write_all``)."""
+    if not isinstance(value, str):
+        return value
+    names = REDACTED.get()
+    if names:
+        from audit.rules.base import redact_text
+
+        value = redact_text(value, names)
+    return neutralise_csv_cell(value)
 
 
 def _fill(ws: Worksheet, sheet: Sheet, lang: str) -> None:

@@ -123,7 +123,7 @@ def test_outputs_of_the_previous_set_not_written_again_are_removed(film: Path) -
     assert report(film, "--lang", "en").exit_code == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == ["audit.json", "credits.txt", "findings.csv", "generations.csv", "inputs.csv",
-                     "report.html", "report.pdf"]  # fmt: skip
+                     "report.html", "report.pdf", "report.xlsx"]  # fmt: skip
 
 
 def test_a_folder_where_an_output_goes_is_refused_before_any_move(film: Path) -> None:
