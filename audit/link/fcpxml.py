@@ -78,6 +78,11 @@ class _Ctx:
 def load(path: Path, shown: str) -> tuple[ET.Element, dict[str, ET.Element]]:
     """The document root and its resources by id; a ``.fcpxmld`` bundle's ``Info.fcpxml``."""
     source = path / "Info.fcpxml" if path.is_dir() else path
+    if not source.is_file():
+        raise TimelineError(
+            "this FCPXML bundle holds no Info.fcpxml; export the project again from Final Cut Pro",
+            file=shown,
+        )
     try:
         root = ET.parse(source).getroot()
     except (OSError, ET.ParseError) as exc:

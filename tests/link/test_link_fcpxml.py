@@ -230,6 +230,9 @@ def test_fcpxmld_bundle_in_a_production_folder(tmp_path: Path, production: Produ
     timeline = read_timeline(tmp_path, production)
     assert timeline.path == "timeline/Montage.fcpxmld"
     assert [(s.shot_id, s.duration_s) for s in timeline.shots] == [("SC01_SH010", 4.0)]
+    (bundle / "Info.fcpxml").unlink()
+    with pytest.raises(TimelineError, match=r"^timeline/Montage.fcpxmld: this FCPXML bundle holds"):
+        read_timeline(tmp_path, production)
 
 
 @pytest.mark.parametrize(
