@@ -90,18 +90,29 @@ def tag_key(shot_tag: str | None) -> str | None:
     return shot_id_in(shot_tag) or shot_tag.strip()
 
 
-def _normalised(
-    column: np.ndarray, *hows: Callable[[str | None], str | None]
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Each of ``hows`` applied to each distinct cell once (cells that are not text count as
-    empty): per function, (code of each row's key or -1, the distinct keys)."""
-    codes, uniques = pd.factorize(column)
-    found = []
-    for how in hows:
-        keys = [(how(u) or None) if isinstance(u, str) else None for u in uniques]
-        key_codes, distinct = pd.factorize(np.asarray([*keys, None], dtype=object))
-        found.append((key_codes[codes], distinct))
-    return found
+Factorized = tuple[np.ndarray, np.ndarray]
+
+
+def _keyed(
+    factorized: Factorized, how: Callable[[str | None], str | None], only: np.ndarray | None = None
+) -> Factorized:
+    """``how`` applied once to each distinct cell of a factorized column (cells that are not
+    text count as empty; with ``only``, just to those distinct cells): (code of each row's key
+    or -1, the distinct keys)."""
+    codes, uniques = factorized
+    keys = np.full(len(uniques) + 1, None, dtype=object)
+    for u in range(len(uniques)) if only is None else only.tolist():
+        cell = uniques[u]
+        keys[u] = (how(cell) or None) if isinstance(cell, str) else None
+    key_codes, distinct = pd.factorize(keys)
+    return key_codes[codes], np.asarray(distinct, dtype=object)
+
+
+def _normalised(column: np.ndarray, *hows: Callable[[str | None], str | None]) -> list[Factorized]:
+    """Each of ``hows`` applied to each distinct cell once: per function, (code of each row's
+    key or -1, the distinct keys)."""
+    factorized = pd.factorize(column)
+    return [_keyed(factorized, how) for how in hows]
 
 
 def _with_prompt_shots(
@@ -162,12 +173,13 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
     content = inputs[~inputs["role"].isin(REFERENCE_ROLES) & ~inputs["uri"].str.startswith("gen:")][
         ["row", "uri"]
     ].reset_index(drop=True)
-    (prompt_codes, prompt_keys), prompt_shots = _normalised(
-        table.column("prompt"), normalise_prompt, prompt_shot
-    )
+    prompts = pd.factorize(table.column("prompt"))
+    prompt_codes, prompt_keys = _keyed(prompts, normalise_prompt)
     by_prompt = Lookup(None, rows, (prompt_codes, prompt_keys))
-    shots, user_tags, takes = _normalised(table.column("shot_tag"), tag_key, tag_name, take_key)
-    tag_codes, tag_keys = _with_prompt_shots(shots, prompt_shots)
+    tags = pd.factorize(table.column("shot_tag"))
+    shots = _keyed(tags, tag_key)
+    untagged = np.unique(prompts[0][(shots[0] < 0) & (prompts[0] >= 0)])
+    tag_codes, tag_keys = _with_prompt_shots(shots, _keyed(prompts, prompt_shot, untagged))
     c2pa = table.column("attr_c2pa_instance_id")
     sha = np.concatenate([table.column(f"attr_{a}") for a in SHA256_ATTRIBUTES])
     return Index(
@@ -183,9 +195,9 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
         prompt_codes=prompt_codes,
         tag_codes=tag_codes,
         content_inputs=content,
-        by_user_tag=Lookup(None, rows, user_tags),
+        by_user_tag=Lookup(None, rows, lambda: _keyed(tags, tag_name)),
         by_user_output=Lookup(lambda part: output_name_keys(out_values[part]), out_rows),
-        by_take=Lookup(None, rows, takes),
+        by_take=Lookup(None, rows, lambda: _keyed(tags, take_key)),
         succeeded=table.column("status") == "succeeded",
     )
 

@@ -107,13 +107,14 @@ def _use(
 ) -> tuple[np.ndarray, bool]:
     """Use status of every row (docs/linking.md, "Use status"), and whether the cut has no
     audio track to check the production's sound generations against."""
-    modalities = index.table.column("modality")
-    audio_unchecked = bool(timeline.shots) and not timeline.audio
-    audio_unchecked &= bool(np.isin(modalities, list(AUDIO_MODALITIES)).any())
+    codes, kinds = pd.factorize(index.table.column("modality"))
+    sound = np.append(np.isin(np.asarray(kinds, dtype=object), list(AUDIO_MODALITIES)), False)
+    sound = sound[codes]  # code -1 (no modality): the appended False
+    audio_unchecked = bool(timeline.shots) and not timeline.audio and bool(sound.any())
     pairs = zip(units, matches, strict=True)
     audio_unexplained = any(unit.kind == "audio" and None in match.keys for unit, match in pairs)
     use = use_status(
-        allocation_rows, unresolved, index.succeeded, modalities, graph.parents, audio_unchecked,
+        allocation_rows, unresolved, index.succeeded, sound, graph.parents, audio_unchecked,
         audio_unexplained,
     )  # fmt: skip
     return use, audio_unchecked
@@ -213,7 +214,8 @@ def _walk_units(
     tried = attempts(graph, index, chain, [unit.shot_id for unit in units])
     has_kept = np.bincount(kept.units, minlength=len(units)) > 0
     open_ = Pairs(tried.keys[~has_kept[tried.units]], len(units))
-    tried = tried | reach(open_, graph.parents, chain | tried)
+    if len(open_.keys):  # candidates' inputs are work for their unresolved shot too
+        tried = tried | reach(open_, graph.parents, chain | tried)
     unresolved = ~has_kept & (np.bincount(tried.units, minlength=len(units)) > 0)
     shares = [
         np.stack([found.rows, found.units, np.full(len(found.keys), rank)])

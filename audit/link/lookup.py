@@ -24,11 +24,12 @@ class Lookup:
         self,
         keys: np.ndarray | Callable[[slice], np.ndarray] | None,
         rows: np.ndarray,
-        factorized: tuple[np.ndarray, Any] | None = None,
+        factorized: tuple[np.ndarray, Any] | Callable[[], tuple[np.ndarray, Any]] | None = None,
     ) -> None:
         """``keys`` are the keys of ``rows``, or a function giving those of ``rows[part]`` (made
         only when needed, a block at a time when :meth:`prepare` is used); with ``factorized``
-        (codes of each row, distinct keys), keys may be None."""
+        (codes of each row, distinct keys; or a function making them when first needed), keys
+        may be None."""
         self._keys, self._rows = keys, rows
         self._factorized = factorized
         self._built = False
@@ -64,6 +65,8 @@ class Lookup:
         self._only = set(wanted.tolist())
 
     def _build(self) -> None:
+        if callable(self._factorized):
+            self._factorized = self._factorized()
         keys = None if self._factorized is not None else self._keys_of(slice(None))
         self._group(keys, self._rows, self._factorized)
         self._only = None

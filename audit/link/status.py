@@ -51,14 +51,15 @@ def use_status(
     allocation_rows: pd.DataFrame,
     unresolved: np.ndarray,
     succeeded: np.ndarray,
-    modalities: np.ndarray,
+    sound: np.ndarray,
     parents: Csr,
     audio_unchecked: bool,
     audio_unexplained: bool = False,
 ) -> np.ndarray:
     """Per row: :data:`IN_FILM`, :data:`POSSIBLY` or :data:`NOT_IN_FILM` (int8).
 
-    ``unresolved`` flags the units with candidates and no kept generation; ``audio_unchecked``
+    ``unresolved`` flags the units with candidates and no kept generation; ``sound`` the rows
+    that are music, sound, speech or a voice clone (:data:`AUDIO_MODALITIES`); ``audio_unchecked``
     says the cut has no audio track to check sound against; ``audio_unexplained``, that some of
     its sound clips are explained by no generation (then sound generations linked to nothing
     may be them)."""
@@ -71,7 +72,6 @@ def use_status(
     maybe = np.zeros(count, dtype=bool)
     if len(unresolved):
         maybe[rows[(ranks == 2) & unresolved[units]]] = True
-    sound = np.isin(modalities, list(AUDIO_MODALITIES))
     if audio_unchecked:
         maybe |= sound
     elif audio_unexplained:
