@@ -21,8 +21,8 @@ KEY_LABELS = {
 }
 ADVICE = {
     ADVICE_UNRESOLVED: N_(
-        "%(count)s candidate generations are known for this shot, but not which one is in the "
-        "cut: name the clip after the take's own name (a Kling external_task_id such as "
+        "%(count)s generations were made for this shot (its candidates and their inputs), but "
+        "which one is in the cut is unknown: name the clip after the take's own name (a Kling external_task_id such as "
         "SHOT_take1, a ComfyUI prefix and counter), or keep the platform id in the file name "
         "(SHOT_kling_<task id>.mp4)."
     ),

@@ -164,3 +164,22 @@ def test_written_files_stay_in_their_folder(tmp_path: Path) -> None:
     made = make_production(tmp_path / "p", seed=3)
     written = sorted(p.relative_to(made.root).parts[0] for p in made.root.rglob("*") if p.is_file())
     assert set(written) == {"logs", "production.yaml", "rights", "timeline"}
+
+
+def test_linking_quality_names_what_is_unexplained(made_run: tuple[Made, AuditRun]) -> None:
+    from audit.report.i18n import Formatter
+    from audit.report.linking import linking_context, linking_document
+
+    made, result = made_run
+    doc = linking_document(result)
+    ((raw, _),) = made.unresolved.items()
+    assert doc["unresolved_shots"] == [shot_id_in(raw)]
+    assert [(u["shot_id"], u["advice"]) for u in doc["unexplained"]] == [
+        (shot_id_in(raw), "unresolved")
+    ]
+    assert 0 < doc["explained_share"] < 1
+    assert doc["explained_s"] == pytest.approx(sum(doc["explained_s_by_key"].values()))
+    assert doc["audio_unchecked"]
+    assert doc["use_status"]["possibly_in_film"] > 0
+    french = linking_context(result, Formatter("fr"))
+    assert "ses candidates" in french["unexplained"][0]["advice"]
