@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -302,16 +303,20 @@ def estimate_table(
     return _footprint(columns, distinct, which, reg)
 
 
+#: The record fields :func:`signature` reads, fetched together from a record's ``__dict__``.
+_KEY_FIELDS = itemgetter(
+    "platform", "modality", "model", "width", "height", "duration_s", "fps", "frames", "steps",
+    "outputs_count", "characters", "tokens_out", "measured_energy_wh", "status", "hardware",
+)  # fmt: skip
+
+
 def _signature_key(gen: Generation, production: Production) -> tuple[object, ...]:
     """Everything :func:`signature` reads, as a hashable key (equal keys, equal signatures)."""
-    attrs = gen.attributes
-    extra = tuple(attrs.get(name) for name in SIGNATURE_ATTRIBUTES) if attrs else None
-    return (
-        gen.platform, gen.modality, gen.model, gen.width, gen.height, gen.duration_s,
-        gen.fps, gen.frames, gen.steps, gen.outputs_count, gen.characters, gen.tokens_out,
-        gen.measured_energy_wh, production.compute_regions.get(gen.platform) or gen.region, extra,
-        gen.status, gen.hardware,
-    )  # fmt: skip
+    fields = vars(gen)
+    attrs = fields["attributes"]
+    extra = tuple(map(attrs.get, SIGNATURE_ATTRIBUTES)) if attrs else None
+    region = production.compute_regions.get(fields["platform"]) or fields["region"]
+    return (*_KEY_FIELDS(fields), region, extra)
 
 
 def _object_signatures(
@@ -341,9 +346,10 @@ def estimate_generations(
     gens = list(generations)
     if not gens:
         return Footprint(pd.DataFrame([], columns=TABLE_COLUMNS), {}, reg)
-    firsts = list({gen.platform: gen for gen in reversed(gens)}.values())
-    check_platforms([g.platform for g in firsts], [g.source_file for g in firsts],
-                    [g.source_locator for g in firsts], reg)  # fmt: skip
+    if any(reg.platform_key(p) is None for p in {gen.platform for gen in gens}):
+        firsts = list({gen.platform: gen for gen in reversed(gens)}.values())
+        check_platforms([g.platform for g in firsts], [g.source_file for g in firsts],
+                        [g.source_locator for g in firsts], reg)  # fmt: skip
     distinct, which = _object_signatures(gens, production)
     modality = [gen.modality.value for gen in gens]
     columns: dict[str, object] = {
