@@ -26,15 +26,18 @@ from estimators.signature import Signature
 from estimators.units import ONE, S_PER_H, W_PER_KW
 
 DEFAULT_GPU_POWER = "gpu.power"
-_COUNT = re.compile(r"^\s*(\d+)\s*[x×*]\s*", re.IGNORECASE)
+_COUNT = re.compile(r"^\s*(?P<count>\d+)\s*[x×*]|\s[x×*]\s*(?P<tail>\d+)\s*$", re.IGNORECASE)
 
 
 def gpu_count(sig: Signature) -> int:
-    """GPUs the job ran on: logged, else a ``2x`` prefix of the hardware, else one."""
+    """GPUs the job ran on: logged, else a ``2x`` prefix or ``x 2`` suffix of the hardware
+    (``2x H100``, ``H100 x 8``), else one."""
     if sig.gpu_count:
         return sig.gpu_count
-    found = _COUNT.match(sig.gpu or "")
-    return max(int(found.group(1)), ONE) if found else ONE
+    found = _COUNT.search(sig.gpu or "")
+    if found is None:
+        return ONE
+    return max(int(found["count"] or found["tail"]), ONE)
 
 
 def gpu_power_id(sig: Signature, registry: Registry) -> str:

@@ -12,6 +12,7 @@ from ecologits.utils.range_value import RangeValue
 from estimators.coefficients import Registry, load_registry
 from estimators.errors import CoefficientError, SignatureError
 from estimators.impacts import energy_basis, estimate
+from estimators.runs import gpu_count
 from estimators.signature import Signature
 from estimators.validation import held, validate
 
@@ -67,6 +68,15 @@ def test_gpu_type_and_count(registry: Registry) -> None:
                      registry)  # fmt: skip
     assert eight.energy_wh.central == pytest.approx(one.energy_wh.central * 1.2**3)
     assert "parallel.gpu_doubling" in eight.coefficient_ids
+
+
+@pytest.mark.parametrize(
+    ("hardware", "count"),
+    [("2x H100", 2), ("H100 x 8", 8), ("8×B200", 8), ("NVIDIA H100 80GB HBM3", 1),
+     ("AMD Radeon RX 7900", 1), ("A40", 1)],
+)  # fmt: skip
+def test_gpu_count_from_hardware(hardware: str, count: int) -> None:
+    assert gpu_count(Signature("local", "image", gpu=hardware)) == count
 
 
 def test_extra_passes(registry: Registry) -> None:
