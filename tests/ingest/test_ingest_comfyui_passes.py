@@ -275,6 +275,7 @@ def test_passes_reach_the_estimate_by_records_and_by_table(
     by_records = estimate_generations([gen], production).table
     by_table = estimate_table(ingested.table, none, np.zeros(1, dtype=bool), production).table
     pd.testing.assert_frame_equal(by_records, by_table)
-    expected = image_basis(signature(gen, production), registry()).energy_wh.central
+    sig = signature(gen, production)
+    expected = image_basis(sig, registry(), registry().platform(sig.platform)).energy_wh.central
     weighted = (20 * 640 * 384 + 7 * 1280 * 768) / 27  # the passes' step-weighted pixels
     assert expected == pytest.approx(2.2 * weighted / 1024**2)  # band, not 2 x 1280x768

@@ -128,7 +128,7 @@ def test_no_country_is_one_config_line(film: Path) -> None:
         ),
         (
             RunInfo("SH010", platform="kling"),
-            "--platform: not a local platform (got 'kling'); allowed: a1111, comfyui",
+            "--platform: not a local platform (got 'kling'); allowed: a1111, comfyui, local",
         ),
         (RunInfo("SH010", outputs=0), "--outputs: must be 1 or more (got 0)"),
         (RunInfo(""), "--shot: must not be empty (got '')"),
