@@ -18,11 +18,14 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from audit import __version__
+from audit.cli_help import WorkflowGroup, readable_help
 from audit.errors import ConfigError, EmpreinteError
 from audit.safetext import for_terminal, take_notices
 
+readable_help()
 app = typer.Typer(
     name="empreinte",
+    cls=WorkflowGroup,
     help="Footprint (energy, carbon, water) and ethics (rights, consent) audit of films made with "
     "generative AI, from the platforms' own records.",
     no_args_is_help=True,

@@ -167,12 +167,27 @@ def whatif(
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         typer.echo(f"What-if: {spec.describe()}")
-        typer.echo(", ".join(f"{k} {v}" for k, v in changes.as_json().items() if v))
+        typer.echo(_changes_line(changes.as_json()))
         _whatif_table(rows)
     if out is not None:
         document = whatif_document(baseline, changed, spec, changes)
         for path in _write_whatif(out, folder, document, rows):
             typer.echo(str(path), err=as_json)
+
+
+def _changes_line(changes: dict[str, Any]) -> str:
+    """What the what-if touched, as words: ``region platforms: comfyui, kling; resized videos:
+    12`` (no Python lists or dicts on the terminal)."""
+    parts = []
+    for key, value in changes.items():
+        if not value:
+            continue
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        elif isinstance(value, list | tuple):
+            value = ", ".join(map(str, value))
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    return "; ".join(parts) or "no change"
 
 
 @app.command()

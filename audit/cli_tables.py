@@ -297,6 +297,18 @@ def credits(
     typer.echo(render_credits(run, lang, fmt), nl=False)
 
 
+def _modality(value: str) -> str:
+    """A modality in English or French (``vidéo``), else a one-line error with the choices."""
+    from audit.models import Modality
+    from audit.vocab import modality
+
+    found = modality(value)
+    choices = [m.value for m in Modality]
+    if found not in choices:
+        raise ConfigError("unknown modality", field="--modality", value=value, choices=choices)
+    return found
+
+
 @app.command()
 @_friendly
 def coefficients(
@@ -307,6 +319,8 @@ def coefficients(
     from audit.footprint import registry
 
     reg = registry()
+    if modality is not None:
+        modality = _modality(modality)
     rows = [
         c
         for c in reg.coefficients.values()

@@ -30,6 +30,7 @@ from audit.production import territory_codes
 from audit.safetext import clean_field
 from audit.sheets import XLSX_SUFFIXES, Sheet, read_sheet, sheet_named
 from audit.textio import read_csv_rows
+from audit.vocab import ledger_kind
 
 RIGHTS_DIR = "rights"
 _FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -275,7 +276,7 @@ def _row(spec: _Spec, cells: dict[str, str], file: str, line: int) -> _Row:
         elif name == "territories":
             values[name] = parse_territories(raw, file=file, line=line)
         elif name == "kind":
-            values[name] = raw.strip().lower().replace(" ", "_")
+            values[name] = ledger_kind(raw)  # French words too: voix, droit à l'image…
         else:
             values[name] = clean_field(raw.strip(), f"{file}:{line}: {name}")
     for old, new in spec.renames:

@@ -70,3 +70,49 @@ def test_production_yaml_takes_both_code_lengths() -> None:
     production = Production.model_validate(data)
     assert production.territories == ["FR", "BE", "CH"]
     assert production.compute_regions == {"comfyui": "FRA"}
+
+
+@pytest.mark.parametrize(("written", "value"),
+                         [("vidéo", "video"), ("Agrandissement", "upscale"), ("voix", "speech"),
+                          ("video", "video")])  # fmt: skip
+def test_modality_in_french(written: str, value: str) -> None:
+    from audit.vocab import modality
+
+    assert modality(written) == value
+
+
+def test_coefficients_refuses_an_unknown_modality() -> None:
+    result = runner.invoke(app, ["coefficients", "--modality", "film"])
+    assert result.exit_code == 2
+    assert result.output.startswith("empreinte: error: --modality: unknown modality (got 'film')")
+    assert runner.invoke(app, ["coefficients", "--modality", "vidéo", "--json"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("written", "value"),
+                         [("voix", "voice"), ("Droit à l’image", "likeness"),
+                          ("photo_of_person", "photo_of_person"), ("Musique", "music")])  # fmt: skip
+def test_ledger_kinds_in_french(written: str, value: str) -> None:
+    from audit.vocab import ledger_kind
+
+    assert ledger_kind(written) == value
+
+
+def test_help_reads_like_the_workflow() -> None:
+    import re
+
+    text = runner.invoke(app, ["--help"]).output
+    names = [
+        n for n in re.findall(r"│ (\w+) ", text) if n in {"init", "ingest", "report", "credits"}
+    ]
+    assert names == ["init", "ingest", "report", "credits"]
+    report = runner.invoke(app, ["report", "--help"]).output
+    for typer_type in ("<bool>", "<list[str]>", "{folder}"):
+        assert typer_type not in report
+
+
+def test_whatif_changes_in_words() -> None:
+    from audit.cli_more import _changes_line
+
+    line = _changes_line({"region_platforms": ["comfyui", "kling"], "remapped": {"kling": 3},
+                          "removed": 0})  # fmt: skip
+    assert line == "region platforms: comfyui, kling; remapped: kling 3"
