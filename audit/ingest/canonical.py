@@ -12,6 +12,7 @@ reference. Both give the same records and the same rejects (tests compare them).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -163,11 +164,28 @@ class CanonicalAdapter(Adapter):
             if col not in clean:
                 return Reject(source.name, str(line), col, "required")
         clean.setdefault("id", f"{clean['platform']}:{stem}-{line}")
+        clean["created_at"] = day_first(clean["created_at"])
         try:
             return build(source, str(line), self.name, **clean)
         except OverflowError:  # an offset pushes the date out of years 1-9999 once in UTC
             value = repr(clean["created_at"])[:80]
             return Reject(source.name, str(line), "created_at", OUT_OF_RANGE, value)
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def day_first(value: Any) -> Any:
+    """``19/09/2026 10:00`` (as people type dates in France, day first) → ``2026-09-19T10:00:00``,
+    then read like any ISO time without offset (UTC); other values unchanged."""
+    match = _DAY_FIRST.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        return value
+    day, month, year, hour, minute, second = match.groups()
+    return (
+        f"{year}-{int(month):02d}-{int(day):02d}"
+        f"T{int(hour or 0):02d}:{minute or '00'}:{second or '00'}"
+    )
 
 
 def _line(item: Item) -> int:
