@@ -40,6 +40,14 @@ def test_french_excel_consents(tmp_path: Path) -> None:
     assert row.where == "rights/consents.csv:2"
 
 
+def test_french_kinds(tmp_path: Path) -> None:
+    """Kinds written in French, as a French producer fills the ledger (issue 19)."""
+    write(tmp_path, "consents.csv", "person,kind\nYann,voix\nLéa,Droit à l’image\n")
+    assert [r.kind for r in load_ledgers(tmp_path).consents] == [
+        ConsentKind.voice, ConsentKind.likeness
+    ]  # fmt: skip
+
+
 def test_sources_optional_cells(tmp_path: Path) -> None:
     write(
         tmp_path,
@@ -67,8 +75,8 @@ def test_sources_optional_cells(tmp_path: Path) -> None:
     [
         (
             "consents.csv",
-            "person,kind\nYann,voix\n",
-            "rights/consents.csv:2: kind: not an allowed value (got 'voix'); "
+            "person,kind\nYann,vox\n",  # voix is French for voice, read as such (issue 19)
+            "rights/consents.csv:2: kind: not an allowed value (got 'vox'); "
             "allowed: likeness, performance, voice",
         ),
         (
