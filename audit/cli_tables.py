@@ -14,11 +14,13 @@ from audit.cli import (
     FailOn,
     FolderArg,
     JsonOut,
+    Lang,
     Lenient,
     Rate,
     _exit_for_findings,
     _fail_on,
     _friendly,
+    _langs,
     _options,
     _run,
     app,
@@ -286,15 +288,17 @@ def _account_lines(result: Any) -> None:
 @_friendly
 def credits(
     folder: FolderArg,
-    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
+    lang: Lang = None,
     fmt: Annotated[str, typer.Option("--format", help="txt, md or html.")] = "txt",
     as_of: AsOf = None,
 ) -> None:
-    """The AI-disclosure credits block: tools per department, human authors, footprint line."""
+    """The AI-disclosure credits block: tools per department, human authors, footprint line
+    (--lang as for report: repeat it for each language, blocks one after the other)."""
     from audit.report.credits import render_credits
 
+    langs = _langs(lang, ["fr"])
     run = _run(folder, _options(as_of, False, None))
-    typer.echo(render_credits(run, lang, fmt), nl=False)
+    typer.echo("\n".join(render_credits(run, item, fmt) for item in langs), nl=False)
 
 
 def _modality(value: str) -> str:

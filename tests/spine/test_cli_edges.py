@@ -116,3 +116,13 @@ def test_whatif_changes_in_words() -> None:
     line = _changes_line({"region_platforms": ["comfyui", "kling"], "remapped": {"kling": 3},
                           "removed": 0})  # fmt: skip
     assert line == "region platforms: comfyui, kling; remapped: kling 3"
+
+
+def test_credits_lang_repeats_like_report() -> None:
+    example = str(example_dir())
+    result = runner.invoke(app, ["credits", example, "--lang", "fr", "--lang", "en",
+                                 "--as-of", "2026-11-20"])  # fmt: skip
+    assert result.exit_code == 0
+    assert result.output.index("Réalisation — Inès Morvan") < result.output.index(
+        "Directed by — Inès Morvan"
+    )
