@@ -96,7 +96,8 @@ def _whatif_table(rows: list[dict[str, Any]]) -> None:
             Range(row[f"{p}_low"], row[f"{p}_central"], row[f"{p}_high"])
             for p in ("baseline", "variant", "change")
         )
-        unit, div = common_unit(fmt, row["quantity"], [base, var])
+        # the baseline's unit: the same from one what-if to the next (not 756 Wh, then 0.756 kWh)
+        unit, div = common_unit(fmt, row["quantity"], [base])
         shown = [
             f"{fmt.sig(r.central / div, 3)} ({fmt.sig(r.low / div, 2)}, {fmt.sig(r.high / div, 2)})"
             for r in (base, var, change)
