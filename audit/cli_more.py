@@ -26,6 +26,7 @@ from audit.cli import (
 )
 from audit.cli import _run as run_pipeline
 from audit.errors import ConfigError
+from audit.report.i18n import N_
 
 OutDir = Annotated[
     Path | None,
@@ -83,13 +84,28 @@ def _whatif_spec(
     return spec
 
 
-def _whatif_table(rows: list[dict[str, Any]]) -> None:
+#: The what-if table's words (message ids, French in the catalogue).
+WHATIF_WORDS = {
+    "title": N_("What-if against the baseline: central (low, high)"),
+    "quantity": N_("quantity"), "scope": N_("scope"), "unit": N_("unit"),
+    "baseline": N_("baseline"), "variant": N_("variant"), "change": N_("change"),
+    "change %": N_("change %"), "told apart": N_("told apart"), "total": N_("total"),
+    "per minute": N_("per minute"), "yes": N_("yes"), "no (overlap)": N_("no (overlap)"),
+    "energy_wh": N_("energy"), "carbon_g": N_("carbon"), "water_l": N_("water"),
+    "adpe_kgsbeq": N_("ADPe"),
+}  # fmt: skip
+
+
+def _whatif_table(rows: list[dict[str, Any]], lang: str = "en") -> None:
     from audit.aggregate import Range
     from audit.cli_tables import _table
     from audit.compare_report import common_unit
-    from audit.report.i18n import Formatter
+    from audit.report.i18n import Formatter, gettext
 
-    fmt = Formatter("en")
+    def word(key: str) -> str:
+        return gettext(lang, WHATIF_WORDS.get(key, key))
+
+    fmt = Formatter(lang)
     cells = []
     for row in rows:
         base, var, change = (
@@ -98,21 +114,21 @@ def _whatif_table(rows: list[dict[str, Any]]) -> None:
         )
         # the baseline's unit: the same from one what-if to the next (not 756 Wh, then 0.756 kWh)
         unit, div = common_unit(fmt, row["quantity"], [base])
+        separator = " ; " if lang == "fr" else ", "
         shown = [
-            f"{fmt.sig(r.central / div, 3)} ({fmt.sig(r.low / div, 2)}, {fmt.sig(r.high / div, 2)})"
+            f"{fmt.sig(r.central / div, 3)} ({fmt.sig(r.low / div, 2)}{separator}"
+            f"{fmt.sig(r.high / div, 2)})"
             for r in (base, var, change)
         ]
         relative = row["change_relative"]
         cells.append([
-            row["quantity"], "total" if row["scope"] == "total" else "per minute", unit, *shown,
-            "–" if relative is None else fmt.percent(relative, 1),
-            "no (overlap)" if row["ranges_overlap"] else "yes",
+            word(row["quantity"]), word("total" if row["scope"] == "total" else "per minute"),
+            unit, *shown, "–" if relative is None else fmt.percent(relative, 1),
+            word("no (overlap)" if row["ranges_overlap"] else "yes"),
         ])  # fmt: skip
-    _table(
-        "What-if against the baseline: central (low, high)",
-        ["quantity", "scope", "unit", "baseline", "variant", "change", "change %", "told apart"],
-        cells,
-    )
+    columns = ["quantity", "scope", "unit", "baseline", "variant", "change", "change %",
+               "told apart"]  # fmt: skip
+    _table(word("title"), [word(c) for c in columns], cells)
 
 
 def _write_whatif(
@@ -155,8 +171,10 @@ def whatif(
     lenient: Lenient = False,
     rate: Rate = None,
     as_json: JsonOut = False,
+    lang: Lang = None,
 ) -> None:
-    """Re-estimate under changed assumptions and show the change against the baseline."""
+    """Re-estimate under changed assumptions and show the change against the baseline (the
+    table in --lang; --json and the written files stay the machine format)."""
     from audit.whatif import delta_rows, deltas, variant, whatif_document
 
     spec = _whatif_spec(region, platform, discard_ratio, resolution)
@@ -169,7 +187,7 @@ def whatif(
     else:
         typer.echo(f"What-if: {spec.describe()}")
         typer.echo(_changes_line(changes.as_json()))
-        _whatif_table(rows)
+        _whatif_table(rows, _langs(lang, ["en"])[0])
     if out is not None:
         document = whatif_document(baseline, changed, spec, changes)
         for path in _write_whatif(out, folder, document, rows):

@@ -126,3 +126,12 @@ def test_credits_lang_repeats_like_report() -> None:
     assert result.output.index("Réalisation — Inès Morvan") < result.output.index(
         "Directed by — Inès Morvan"
     )
+
+
+def test_whatif_table_in_french() -> None:
+    result = runner.invoke(app, ["whatif", str(example_dir()), "--region", "FR", "--lang", "fr",
+                                 "--as-of", "2026-11-20"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Scénario comparé à la référence" in result.output
+    assert "énergie" in result.output
+    assert "quantity" not in result.output
