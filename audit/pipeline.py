@@ -218,11 +218,17 @@ def forecast_against_final(
     return ForecastRun(planned, fc.compare(planned, footprint.table, linked.shot_ids))
 
 
-def require_generations(ingested: IngestResult) -> None:
-    """No accepted generation: one line saying what was read instead of a report of zeros."""
+def require_generations(ingested: IngestResult, has_cut: bool) -> None:
+    """No accepted generation: one line saying what was read instead of a report of zeros.
+
+    Records given and none accepted is always refused. A folder whose logs/ holds no data file at
+    all but which has a cut is reported: the report covers the cut (its linking, rights and
+    disclosure), and says in its summary that no footprint was computed (not that it is zero)."""
     if len(ingested.table):
         return
     totals = ingested.totals()
+    if has_cut and totals["files"] == 0:
+        return
     unread = "; ".join(ingested.unclaimed_lines()[:3])
     detail = f" — {unread}" if unread else ""
     raise InputError(
@@ -239,9 +245,11 @@ def run(root: Path, options: Options) -> AuditRun:
     digest = inputs_digest(root)
     with paused_gc():  # stages build one object per record: see docs/performance.md
         ingested = ingest_folder(root, lenient=options.lenient)
-        if not options.allow_empty:
-            require_generations(ingested)
+        if not options.allow_empty:  # records given and none accepted: said before the cut is read
+            require_generations(ingested, has_cut=True)
         timeline = load_timeline(root, production, options)
+        if not options.allow_empty:
+            require_generations(ingested, has_cut=bool(timeline.shots or timeline.audio))
         provenance = scan_provenance(root)
         linked = link(ingested.table, timeline, root, instance_ids=instance_ids(provenance))
         footprint = run_estimate(production, linked)

@@ -47,8 +47,11 @@ file and locator (JSON pointer, line number, image chunk, or sheet and cell of a
   alone is estimated as a full run of its kind (at least one output; attribute `estimated_as_run`)
   and counted apart in the report's data-quality box. An unknown status is still rejected, with
   the statuses the adapter knows.
-- **No report of zeros:** `report` and `estimate` on a production where no generation was
-  accepted exit 2 with one line saying what was read; `--allow-empty` writes it anyway.
+- **No report of zeros:** `report` and `estimate` on a production where records were given but no
+  generation was accepted exit 2 with one line saying what was read; `--allow-empty` writes it
+  anyway. A folder whose `logs/` holds no record file at all but which has a cut is reported: the
+  report covers the cut and the rights, and says that its footprint was not computed (not that it
+  is zero).
 """
 
 

@@ -66,4 +66,5 @@ def data_quality(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         "model": fmt.percent(shares["model"], 1),
         "band": fmt.percent(shares["band"], 1),
         "incomplete": bool(unread) or totals["rejected"] > 0,
+        "no_records": totals["files"] == 0,
     }

@@ -64,6 +64,25 @@ def test_no_accepted_generation_is_exit_2_not_a_zero_report(tmp_path: Path, comm
     )
 
 
+def test_a_cut_without_any_record_is_reported_as_not_computed(tmp_path: Path) -> None:
+    """A folder holding only its cut (as a cinematographer checks an editor's export before any
+    record is gathered, or the pre-stop hook checks a real timeline): the report covers the cut and
+    says its footprint was not computed, where records given but none accepted stay exit 2."""
+    film = _film(tmp_path)
+    (film / "timeline" / "shots.csv").write_text("shot_id,duration_s\nSH010,5\n", "utf-8")
+    out = film / "out"
+    result = runner.invoke(app, ["report", str(film), "--as-of", AS_OF, "--out", str(out),
+                                 "--lang", "en"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    audit = json.loads((out / "audit.json").read_text(encoding="utf-8"))
+    assert audit["timeline"]["duration_s"] == 5.0
+    assert "Its footprint was not computed (it is not zero)" in (out / "report.html").read_text()
+    _journal(film)  # now a record is given, in a file no adapter reads as a generation
+    (film / "logs" / "journal.csv").write_text("nothing,useful\n1,2\n", encoding="utf-8")
+    refused = runner.invoke(app, ["report", str(film), "--as-of", AS_OF, "--out", str(out)])
+    assert refused.exit_code == 2
+
+
 def test_allow_empty_makes_the_estimate_anyway(tmp_path: Path) -> None:
     film = _film(tmp_path)
     args = ["estimate", str(film), "--as-of", AS_OF, "--allow-empty", "--json"]
