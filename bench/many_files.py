@@ -47,6 +47,10 @@ def generate(root: Path, files: int) -> None:
         row = (f"midjourney:{i:08x},midjourney,image,2026-09-01T10:{i // 60 % 60:02d}:{i % 60:02d}Z,"
                f"v7,shot {i},[\"SC01_SH{i % 999:03d}_{i}.png\"]\n")  # fmt: skip
         (logs / f"gen-{i:06d}.csv").write_text(HEADER + row, encoding="utf-8")
+    shots = "shot_id,duration_s,media\n" + "".join(
+        f"SC01_SH{i:03d},2,SC01_SH{i:03d}_{i}.png\n" for i in range(1, 31)
+    )
+    (root / "timeline" / "shots.csv").write_text(shots, encoding="utf-8")
     stamp.write_text(str(files))
 
 
