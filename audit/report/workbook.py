@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -29,7 +30,6 @@ from audit.safetext import neutralise_csv_cell
 
 if TYPE_CHECKING:
     import pandas as pd
-    from openpyxl.worksheet.worksheet import Worksheet
 
     from audit.pipeline import AuditRun
 
@@ -101,9 +101,8 @@ def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> Sheet:
         Column(N_("Electricity grid"), width=10), Column(N_("Prompt"), width=40),
         Column(N_("Source file"), width=34), Column(N_("Line or pointer"), width=14),
     ]  # fmt: skip
-    rows = []
-    for _, r in frame.iterrows():
-        rows.append([
+    rows = [
+        [
             r["id"], PLATFORM_TITLES.get(r["platform"], r["platform"]), r["model"],
             gettext(fmt.lang, MODALITY_LABELS.get(r["modality"], r["modality"])),
             _timestamp(r["created_at"]), r["shot_id"] or None, bool(r["kept"]),
@@ -111,7 +110,9 @@ def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> Sheet:
             _number(r["height"]), _number(r["duration_s"]), *_impacts(r),
             gettext(fmt.lang, STATUS_LABELS.get(r["estimate_status"], r["estimate_status"])),
             r["grid_region"], r["prompt"] or None, r["source_file"], r["source_locator"],
-        ])  # fmt: skip
+        ]
+        for r in frame.to_dict("records")
+    ]  # fmt: skip
     return Sheet(N_("Generations"), columns, rows)
 
 
@@ -241,20 +242,32 @@ def _cell(value: Any) -> Any:
     return neutralise_csv_cell(value)
 
 
-def _fill(ws: Worksheet, sheet: Sheet, lang: str) -> None:
-    ws.append([gettext(lang, c.header) for c in sheet.columns])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.rows:
-        ws.append([_cell(v) for v in row])
+def _fill(ws: Any, sheet: Sheet, lang: str) -> None:
+    """One sheet, written row by row (openpyxl's write-only mode: a feature film's 150,000
+    generations in seconds, not minutes): widths, frozen header, filters, then the cells."""
     for index, column in enumerate(sheet.columns, start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = column.width
-        if column.number_format:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = column.number_format
+        ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(1, len(sheet.rows) + 1)}"
+    bold = Font(bold=True)
+    header = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(ws, value=gettext(lang, column.header))
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    formats = [column.number_format for column in sheet.columns]
+    for row in sheet.rows:
+        ws.append([_typed_cell(ws, _cell(v), f) for v, f in zip(row, formats, strict=True)])
+
+
+def _typed_cell(ws: Any, value: Any, number_format: str | None) -> Any:
+    """The value, or a cell carrying its number format when the column has one."""
+    if number_format is None or value is None:
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def workbook_bytes(run: AuditRun, lang: str, generations: pd.DataFrame) -> bytes:
@@ -268,10 +281,7 @@ def workbook_bytes(run: AuditRun, lang: str, generations: pd.DataFrame) -> bytes
         _platforms(run, fmt),
         _sources(run, fmt),
     ]
-    book = Workbook()
-    first = book.active
-    assert first is not None
-    book.remove(first)
+    book = Workbook(write_only=True)
     for sheet in sheets:
         _fill(book.create_sheet(gettext(lang, sheet.title)), sheet, lang)
     stamp = dt.datetime.combine(run.options.as_of, dt.time())
