@@ -1,6 +1,6 @@
 """Measure a local generation run with codecarbon and log it as one canonical record.
 
-``empreinte measure`` (:mod:`audit.cli_measure`) and :func:`track` run codecarbon's offline tracker
+``empreinte measure`` (:mod:`audit.cli.measure`) and :func:`track` run codecarbon's offline tracker
 (:class:`audit.meter.Meter`) around the work and append one row to ``DIR/logs/measured.csv``; the
 canonical adapter reads it and its ``measured_energy_wh`` is the estimate's central value (status
 ``measured``). The row says whether codecarbon *metered* the energy (RAPL, NVML, powermetrics) or

@@ -1,14 +1,15 @@
-"""The ``empreinte`` command line. Thin: it parses options, calls the stages, prints.
+"""What every command shares: the Typer app, the option types, and the one place that turns an
+:class:`~audit.errors.EmpreinteError` into one line and its exit code (:func:`friendly`).
 
-Exit codes: 0 ok; 1 findings at or above ``--fail-on``; 2 bad input or usage; 3 internal error.
-Only this module catches :class:`~audit.errors.EmpreinteError`. Heavy libraries (pandas,
-WeasyPrint, c2pa, codecarbon) are imported inside the commands so that ``--help`` stays fast.
+Command modules import from here; this module imports none of them (see ``audit/cli/__init__.py``).
+Heavy libraries (pandas, WeasyPrint, c2pa, codecarbon) are imported inside the functions that need
+them, so that ``--help`` stays fast (benchmark B4).
 """
 
 from __future__ import annotations
 
+import json
 import sys
-import traceback
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -17,8 +18,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from audit import __version__
-from audit.cli_help import WorkflowGroup, readable_help
+from audit.cli.help import WorkflowGroup, readable_help
 from audit.errors import ConfigError, EmpreinteError
 from audit.safetext import for_terminal, take_notices
 
@@ -80,7 +80,7 @@ FailOn = Annotated[
 ]
 
 
-def _friendly(func: F) -> F:
+def friendly(func: F) -> F:
     """Turn an EmpreinteError into one line on stderr and its exit code."""
 
     @wraps(func)
@@ -135,7 +135,7 @@ def parse_rate_option(value: str | None) -> float | None:
         raise ConfigError(str(exc), field="--rate", value=value, choices=None) from None
 
 
-def _options(
+def make_options(
     as_of: str | None,
     lenient: bool,
     rate: str | None,
@@ -150,13 +150,13 @@ def _options(
                    allow_empty=allow_empty)  # fmt: skip
 
 
-def _langs(lang: list[str] | None, default: list[str]) -> list[str]:
+def langs_of(lang: list[str] | None, default: list[str]) -> list[str]:
     from audit.report.i18n import check_lang
 
     return [check_lang(item) for item in (lang or default)]
 
 
-def _fail_on(value: str | None) -> str | None:
+def fail_level(value: str | None) -> str | None:
     if value is not None and value not in ("blocker", "warning"):
         raise ConfigError(
             "unknown severity", field="--fail-on", value=value, choices=["blocker", "warning"]
@@ -164,55 +164,7 @@ def _fail_on(value: str | None) -> str | None:
     return value
 
 
-@app.command()
-@_friendly
-def report(
-    folder: FolderArg,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default DIR/out).")
-    ] = None,
-    lang: Lang = None,
-    as_of: AsOf = None,
-    lenient: Lenient = False,
-    rate: Rate = None,
-    redact: Annotated[bool, typer.Option("--redact", help="Hide consent subjects' names.")] = False,
-    redact_prompts: Annotated[
-        bool, typer.Option("--redact-prompts", help="Replace prompts by their length and hash.")
-    ] = False,
-    fail_on: FailOn = None,
-    allow_empty: AllowEmpty = False,
-) -> None:
-    """Write report.pdf, report.html, audit.json, generations.csv, findings.csv and credits.txt."""
-    from audit.report.write import write_all
-
-    langs, level = _langs(lang, ["fr"]), _fail_on(fail_on)
-    run = _run(folder, _options(as_of, lenient, rate, redact, allow_empty=allow_empty))
-    written = write_all(run, out or folder / "out", langs, redact_prompts)
-    for path in written:
-        typer.echo(for_terminal(str(path)))
-    _exit_for_findings(run, level)
-
-
-@app.command()
-@_friendly
-def demo(
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("empreinte-demo"),
-    lang: Lang = None,
-    as_of: Annotated[
-        str, typer.Option("--as-of", help="Date printed on the report.")
-    ] = "2026-11-20",
-) -> None:
-    """Render the bundled example production's report (French and English), offline."""
-    from audit.report.write import write_all
-    from audit.resources import example_dir
-
-    langs = _langs(lang, ["fr", "en"])
-    run = _run(example_dir(), _options(as_of, False, None))
-    for path in write_all(run, out, langs, False):
-        typer.echo(for_terminal(str(path)))
-
-
-def _run(folder: Path, options: Any) -> Any:
+def run_folder(folder: Path, options: Any) -> Any:
     from audit.pipeline import run
 
     if not folder.is_dir():
@@ -220,7 +172,7 @@ def _run(folder: Path, options: Any) -> Any:
     return run(folder, options)
 
 
-def _exit_for_findings(run: Any, fail_on: str | None) -> None:
+def exit_for_findings(run: Any, fail_on: str | None) -> None:
     if fail_on is None:
         return
     levels = {"blocker": {"blocker"}, "warning": {"blocker", "warning"}}[fail_on]
@@ -228,27 +180,21 @@ def _exit_for_findings(run: Any, fail_on: str | None) -> None:
         raise typer.Exit(1)
 
 
-@app.command()
-def version() -> None:
-    """Print Empreinte's version and the data version of the coefficient registry."""
-    from audit.footprint import registry
+def print_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    """A rich table whose cells are plain text (no markup, no emoji codes, terminal-safe)."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
 
-    typer.echo(f"empreinte {__version__} (data {registry().data_version})")
+    # Cells as Text: rich reads no markup ([/], [link=…]) nor :emoji: codes in them.
+    table = Table(title=Text(for_terminal(title)), title_justify="left")
+    for col in columns:
+        table.add_column(Text(for_terminal(col)), overflow="fold")
+    for row in rows:
+        table.add_row(*[Text(for_terminal(str(cell))) for cell in row])
+    Console(width=120).print(table)
 
 
-# The other command modules register themselves on ``app`` (tables, compare/whatif/export, measure).
-from audit import cli_forecast, cli_measure, cli_more, cli_tables  # noqa: E402,F401
-
-
-def main() -> None:
-    """Console entry point: internal errors exit 3 with their traceback (never hidden)."""
-    try:
-        app()
-    except SystemExit:
-        raise
-    except Exception:  # noqa: BLE001 - boundary: report any bug with its traceback, exit 3
-        traceback.print_exc()
-        typer.echo(
-            "empreinte: internal error (a bug): please report it with the lines above.", err=True
-        )
-        sys.exit(3)
+def print_json(data: Any) -> None:
+    """JSON on standard output, keys sorted."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))

@@ -10,23 +10,23 @@ from typing import Annotated
 
 import typer
 
-from audit.cli import (
+from audit.cli.common import (
     AsOf,
     FolderArg,
     Lang,
     Lenient,
     Rate,
-    _friendly,
-    _langs,
-    _options,
     app,
+    friendly,
+    langs_of,
+    make_options,
     parse_rate_option,
 )
 from audit.errors import ConfigError
 
 
 @app.command()
-@_friendly
+@friendly
 def plan(
     folder: FolderArg,
     recipe: Annotated[
@@ -68,7 +68,7 @@ def plan(
 
 
 @app.command()
-@_friendly
+@friendly
 def forecast(
     folder: FolderArg,
     out: Annotated[
@@ -85,8 +85,8 @@ def forecast(
     from audit.pipeline import run_forecast
     from audit.report.forecast_doc import forecast_document, summary_lines, write_forecast
 
-    langs = _langs(lang, ["fr"])
-    options = _options(as_of, lenient, rate, require_timeline=False)
+    langs = langs_of(lang, ["fr"])
+    options = make_options(as_of, lenient, rate, require_timeline=False)
     result = run_forecast(folder, options)
     written = write_forecast(result, out or folder / "out", langs, options.as_of, folder)
     if as_json:

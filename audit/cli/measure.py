@@ -11,14 +11,15 @@ from __future__ import annotations
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from audit.cli import _friendly, app
+from audit.cli.common import app, friendly
 from audit.errors import ConfigError, MeasureError
-from audit.measure import Measurement, RunInfo, finish, prepare
-from audit.meter import MEASURE_POWER_SECS, Meter
+
+if TYPE_CHECKING:  # imported when the command runs: pydantic and numpy stay out of --help (B4)
+    from audit.measure import Measurement, RunInfo
 
 
 def run_command(command: list[str]) -> int:
@@ -35,11 +36,15 @@ def run_command(command: list[str]) -> int:
 
 
 def measure_command(
-    folder: Path, info: RunInfo, command: list[str], measure_power_secs: float = MEASURE_POWER_SECS
+    folder: Path, info: RunInfo, command: list[str], measure_power_secs: float | None = None
 ) -> Measurement:
     """Check, run ``command`` under codecarbon, append its row; the command's exit code is kept."""
+    from audit.measure import finish, prepare
+    from audit.meter import MEASURE_POWER_SECS, Meter
+
     plan = prepare(folder, info)
-    with Meter(plan.country, measure_power_secs) as meter:
+    seconds = MEASURE_POWER_SECS if measure_power_secs is None else measure_power_secs
+    with Meter(plan.country, seconds) as meter:
         started_at = datetime.now(UTC)  # when the measured run happened: the real clock, on purpose
         code = run_command(command)
         try:
@@ -62,7 +67,7 @@ def summary(done: Measurement, root: Path) -> str:
 
 
 @app.command(no_args_is_help=True)
-@_friendly
+@friendly
 def measure(
     folder: Annotated[Path, typer.Argument(help="Production folder (holds production.yaml).")],
     command: Annotated[
@@ -87,6 +92,8 @@ def measure(
 
     Exit code: the command's own; 2 for a wrong option, 3 if codecarbon did not measure (no row).
     """
+    from audit.measure import RunInfo
+
     info = RunInfo(shot, label, platform, modality, model, outputs, record_id)
     done = measure_command(folder, info, command)
     typer.echo(f"empreinte: {summary(done, folder)}", err=True)

@@ -12,19 +12,20 @@ from typing import Annotated, Any
 
 import typer
 
-from audit.cli import (
+from audit.cli.common import (
     AsOf,
     FolderArg,
     JsonOut,
     Lang,
     Lenient,
     Rate,
-    _friendly,
-    _langs,
-    _options,
     app,
+    friendly,
+    langs_of,
+    make_options,
+    print_table,
 )
-from audit.cli import _run as run_pipeline
+from audit.cli.common import run_folder as run_pipeline
 from audit.errors import ConfigError
 from audit.report.i18n import N_
 
@@ -35,7 +36,7 @@ OutDir = Annotated[
 
 
 @app.command()
-@_friendly
+@friendly
 def compare(
     audits: Annotated[
         list[Path],
@@ -54,7 +55,7 @@ def compare(
     from audit.compare import anonymized, load_entries
     from audit.compare_report import write_compare
 
-    langs = _langs(lang, ["fr"])
+    langs = langs_of(lang, ["fr"])
     entries = load_entries(audits)
     if anonymize:
         entries = anonymized(entries)
@@ -98,7 +99,6 @@ WHATIF_WORDS = {
 
 def _whatif_table(rows: list[dict[str, Any]], lang: str = "en") -> None:
     from audit.aggregate import Range
-    from audit.cli_tables import _table
     from audit.compare_report import common_unit
     from audit.report.i18n import Formatter, gettext
 
@@ -128,7 +128,7 @@ def _whatif_table(rows: list[dict[str, Any]], lang: str = "en") -> None:
         ])  # fmt: skip
     columns = ["quantity", "scope", "unit", "baseline", "variant", "change", "change %",
                "told apart"]  # fmt: skip
-    _table(word("title"), [word(c) for c in columns], cells)
+    print_table(word("title"), [word(c) for c in columns], cells)
 
 
 def _write_whatif(
@@ -148,7 +148,7 @@ def _write_whatif(
 
 
 @app.command()
-@_friendly
+@friendly
 def whatif(
     folder: FolderArg,
     region: Annotated[
@@ -178,7 +178,7 @@ def whatif(
     from audit.whatif import delta_rows, deltas, variant, whatif_document
 
     spec = _whatif_spec(region, platform, discard_ratio, resolution)
-    baseline = run_pipeline(folder, _options(as_of, lenient, rate, require_timeline=False))
+    baseline = run_pipeline(folder, make_options(as_of, lenient, rate, require_timeline=False))
     changed, changes = variant(baseline, spec)
     rows = delta_rows(deltas(baseline, changed))
     if as_json:
@@ -187,7 +187,7 @@ def whatif(
     else:
         typer.echo(f"What-if: {spec.describe()}")
         typer.echo(_changes_line(changes.as_json()))
-        _whatif_table(rows, _langs(lang, ["en"])[0])
+        _whatif_table(rows, langs_of(lang, ["en"])[0])
     if out is not None:
         document = whatif_document(baseline, changed, spec, changes)
         for path in _write_whatif(out, folder, document, rows):
@@ -210,7 +210,7 @@ def _changes_line(changes: dict[str, Any]) -> str:
 
 
 @app.command()
-@_friendly
+@friendly
 def export(
     folder: FolderArg,
     format: Annotated[
@@ -235,8 +235,8 @@ def export(
     from audit.pipeline import run_forecast
 
     fmt = check_format(format)
-    langs = _langs([lang] if lang else None, [])
-    options = _options(as_of, lenient, rate, require_timeline=False)
+    langs = langs_of([lang] if lang else None, [])
+    options = make_options(as_of, lenient, rate, require_timeline=False)
     run = run_forecast(folder, options) if forecast else run_pipeline(folder, options)
     text = export_csv(run, fmt, langs[0] if langs else None, forecast)
     if out is None:

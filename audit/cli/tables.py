@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from audit.cli import (
+from audit.cli.common import (
     AllowEmpty,
     AsOf,
     FailOn,
@@ -17,13 +16,15 @@ from audit.cli import (
     Lang,
     Lenient,
     Rate,
-    _exit_for_findings,
-    _fail_on,
-    _friendly,
-    _langs,
-    _options,
-    _run,
     app,
+    exit_for_findings,
+    fail_level,
+    friendly,
+    langs_of,
+    make_options,
+    print_json,
+    print_table,
+    run_folder,
 )
 from audit.errors import ConfigError
 from audit.safetext import for_terminal
@@ -32,26 +33,8 @@ if TYPE_CHECKING:
     from audit.pipeline import AuditRun
 
 
-def _table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    # Cells as Text: rich reads no markup ([/], [link=…]) nor :emoji: codes in them.
-    table = Table(title=Text(for_terminal(title)), title_justify="left")
-    for col in columns:
-        table.add_column(Text(for_terminal(col)), overflow="fold")
-    for row in rows:
-        table.add_row(*[Text(for_terminal(str(cell))) for cell in row])
-    Console(width=120).print(table)
-
-
-def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
-
-
 @app.command()
-@_friendly
+@friendly
 def init(
     folder: Annotated[Path, typer.Argument(help="Folder to create (or fill) as a production.")],
 ) -> None:
@@ -92,7 +75,7 @@ def _ingest_with_progress(
 
 
 @app.command()
-@_friendly
+@friendly
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="A production folder, or log files.")],
     adapter: Annotated[str | None, typer.Option("--adapter", help="Force this adapter.")] = None,
@@ -120,7 +103,7 @@ def ingest(
     result = _ingest_with_progress(root, files, adapter, lenient, show=not as_json)
     result.skipped = skipped
     if as_json:
-        _print_json(
+        print_json(
             {
                 "totals": result.totals(),
                 "files": [vars(f) for f in result.files],
@@ -133,14 +116,16 @@ def ingest(
         [f.name, f.adapter or "UNCLAIMED", f.accepted, f.merged, f.rejected, f.reason or ""]
         for f in result.files
     ]
-    _table("Ingest", ["file", "adapter", "accepted", "merged", "rejected", "why not read"], rows)
+    print_table(
+        "Ingest", ["file", "adapter", "accepted", "merged", "rejected", "why not read"], rows
+    )
     for item in result.skipped:
         typer.echo(for_terminal(item.line()))
     _account_lines(result)
 
 
 @app.command()
-@_friendly
+@friendly
 def estimate(
     folder: FolderArg,
     as_of: AsOf = None,
@@ -155,14 +140,14 @@ def estimate(
     from audit.estimate_view import by_method, main_ids, per_generation
     from audit.report.quality import energy_shares
 
-    options = _options(as_of, lenient, rate, require_timeline=False, allow_empty=allow_empty)
-    run = _run(folder, options)
+    options = make_options(as_of, lenient, rate, require_timeline=False, allow_empty=allow_empty)
+    run = run_folder(folder, options)
     agg = run.aggregates
     totals = {k: vars(v) for k, v in agg.totals.items()}
     platforms = agg.by_platform.to_dict(orient="records")
     methods = by_method(run.footprint.table)
     if as_json:
-        _print_json(
+        print_json(
             {
                 "totals": totals,
                 "by_platform": platforms,
@@ -183,7 +168,7 @@ def estimate(
         f"energy: {shares['measured']:.1%} measured, {shares['model']:.1%} estimated per model, "
         f"{shares['band']:.1%} from a fallback band"
     )
-    _table(
+    print_table(
         "Film totals (low / central / high)",
         ["quantity", "low", "central", "high"],
         [
@@ -191,7 +176,7 @@ def estimate(
             for k, v in totals.items()
         ],
     )
-    _table(
+    print_table(
         "By platform",
         [
             "platform",
@@ -213,7 +198,7 @@ def estimate(
             for p in platforms
         ],
     )
-    _table(
+    print_table(
         "By method (every generation's method, status, run and coefficients; --json per generation)",
         ["platform", "method", "status", "run", "generations", "energy Wh (central)",
          "coefficients", "route"],
@@ -226,7 +211,7 @@ def estimate(
 
 
 @app.command("audit")
-@_friendly
+@friendly
 def audit_cmd(
     folder: FolderArg,
     as_of: AsOf = None,
@@ -237,18 +222,18 @@ def audit_cmd(
     as_json: JsonOut = False,
 ) -> None:
     """Rights and consent findings, with evidence and how to fix."""
-    level = _fail_on(fail_on)
-    run = _run(folder, _options(as_of, lenient, rate, redact))
+    level = fail_level(fail_on)
+    run = run_folder(folder, make_options(as_of, lenient, rate, redact))
     if as_json:
-        _print_json([f.model_dump(mode="json") for f in run.findings])
+        print_json([f.model_dump(mode="json") for f in run.findings])
     else:
         _records(run)
-        _table(
+        print_table(
             "Findings",
             ["severity", "code", "message", "evidence"],
             [[f.severity, f.code, f.message, "; ".join(f.evidence[:3])] for f in run.findings],
         )
-    _exit_for_findings(run, level)
+    exit_for_findings(run, level)
 
 
 def _records(run: AuditRun) -> None:
@@ -285,7 +270,7 @@ def _account_lines(result: Any) -> None:
 
 
 @app.command()
-@_friendly
+@friendly
 def credits(
     folder: FolderArg,
     lang: Lang = None,
@@ -296,8 +281,8 @@ def credits(
     (--lang as for report: repeat it for each language, blocks one after the other)."""
     from audit.report.credits import render_credits
 
-    langs = _langs(lang, ["fr"])
-    run = _run(folder, _options(as_of, False, None))
+    langs = langs_of(lang, ["fr"])
+    run = run_folder(folder, make_options(as_of, False, None))
     typer.echo("\n".join(render_credits(run, item, fmt) for item in langs), nl=False)
 
 
@@ -314,7 +299,7 @@ def _modality(value: str) -> str:
 
 
 @app.command()
-@_friendly
+@friendly
 def coefficients(
     modality: Annotated[str | None, typer.Option("--modality", help="Only this modality.")] = None,
     as_json: JsonOut = False,
@@ -331,14 +316,14 @@ def coefficients(
         if modality is None or c.modality in (modality, "", None, "*")
     ]
     if as_json:
-        _print_json(
+        print_json(
             {
                 "data_version": reg.data_version,
                 "coefficients": [c.model_dump(mode="json") for c in rows],
             }
         )
         return
-    _table(
+    print_table(
         f"Coefficients (data {reg.data_version})",
         ["id", "value", "low", "high", "unit", "source", "locator"],
         [[c.id, c.value, c.low, c.high, c.unit, c.source_id, c.locator] for c in rows],
@@ -346,7 +331,7 @@ def coefficients(
 
 
 @app.command()
-@_friendly
+@friendly
 def platforms(as_json: JsonOut = False) -> None:
     """Adapters: which platform records Empreinte reads, and what they cannot tell."""
     from audit.ingest.registry import adapters
@@ -362,9 +347,9 @@ def platforms(as_json: JsonOut = False) -> None:
         for a in adapters().values()
     ]
     if as_json:
-        _print_json(rows)
+        print_json(rows)
         return
-    _table(
+    print_table(
         "Adapters",
         ["name", "platform", "title", "formats"],
         [[r["name"], r["platform"], r["title"], r["formats"]] for r in rows],
@@ -372,7 +357,7 @@ def platforms(as_json: JsonOut = False) -> None:
 
 
 @app.command()
-@_friendly
+@friendly
 def docs(
     out: Annotated[Path, typer.Option("--out", help="docs/ folder to write.")] = Path("docs"),
     check: Annotated[bool, typer.Option("--check", help="Only tell which files drifted.")] = False,
@@ -389,4 +374,4 @@ def docs(
         typer.echo(str(path))
 
 
-__all__ = ["AsOf", "FailOn", "FolderArg", "JsonOut", "Lenient", "Rate", "_exit_for_findings"]
+__all__ = ["AsOf", "FailOn", "FolderArg", "JsonOut", "Lenient", "Rate", "exit_for_findings"]

@@ -1,5 +1,5 @@
 """Run the command line in a subprocess: PDF rendering stays out of the test process, and the
-commands of audit.cli_more are registered there as the console script registers them."""
+commands are registered there as the console script registers them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-COMMAND = "import audit.cli_more; from audit.cli import main; main()"
+COMMAND = "from audit.cli import main; main()"
 
 
 def empreinte(*args: str | Path) -> subprocess.CompletedProcess[str]:

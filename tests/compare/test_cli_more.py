@@ -1,6 +1,6 @@
 """The whatif, export and compare commands: output, files, one-line errors, fast --help.
 
-They run in a subprocess (tests/compare/cli_support.py): importing audit.cli_more here would add
+They run in a subprocess (tests/compare/cli_support.py): importing audit.cli.more here would add
 its commands to the shared Typer app of every other test."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def test_help_lists_the_commands_without_heavy_imports() -> None:
     for command in ("compare", "whatif", "export"):
         assert command in done.stdout
     heavy = "{'pandas', 'weasyprint', 'matplotlib'}"
-    probe = f"import sys, audit.cli_more; print(sorted({heavy} & set(sys.modules)))"
+    probe = f"import sys, audit.cli.more; print(sorted({heavy} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
 

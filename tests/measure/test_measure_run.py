@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 import pytest
 from typer.testing import CliRunner
 
-import audit.cli_measure  # noqa: F401  (registers ``measure`` on the app)
 from audit.cli import app
 from audit.errors import ConfigError, EmpreinteError, InputError, MeasureError
 from audit.measure import CSV_COLUMNS, track

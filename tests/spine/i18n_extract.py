@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": (2,), "N_": None, "ngettext": (1, 2)}
 RULE_KEYWORDS = {"N_": None, "NP_": (1, 2)}
 #: Modules outside audit/report whose texts a reader sees in their language (export lines).
-EXTRA_MODULES = ("audit/export.py", "audit/compare_report.py", "audit/cli_more.py")
+EXTRA_MODULES = ("audit/export.py", "audit/compare_report.py", "audit/cli/more.py")
 
 
 def rule_messages() -> set[str | tuple[str, ...]]:

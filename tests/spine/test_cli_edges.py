@@ -111,7 +111,7 @@ def test_help_reads_like_the_workflow() -> None:
 
 
 def test_whatif_changes_in_words() -> None:
-    from audit.cli_more import _changes_line
+    from audit.cli.more import _changes_line
 
     line = _changes_line({"region_platforms": ["comfyui", "kling"], "remapped": {"kling": 3},
                           "removed": 0})  # fmt: skip

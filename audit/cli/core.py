@@ -1,0 +1,84 @@
+"""The commands that run the whole pipeline on a folder and print or render it: ``report``,
+``demo`` and ``version``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from audit import __version__
+from audit.cli.common import (
+    AllowEmpty,
+    AsOf,
+    FailOn,
+    FolderArg,
+    Lang,
+    Lenient,
+    Rate,
+    app,
+    exit_for_findings,
+    fail_level,
+    friendly,
+    langs_of,
+    make_options,
+    run_folder,
+)  # fmt: skip
+from audit.safetext import for_terminal
+
+
+@app.command()
+@friendly
+def report(
+    folder: FolderArg,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default DIR/out).")
+    ] = None,
+    lang: Lang = None,
+    as_of: AsOf = None,
+    lenient: Lenient = False,
+    rate: Rate = None,
+    redact: Annotated[bool, typer.Option("--redact", help="Hide consent subjects' names.")] = False,
+    redact_prompts: Annotated[
+        bool, typer.Option("--redact-prompts", help="Replace prompts by their length and hash.")
+    ] = False,
+    fail_on: FailOn = None,
+    allow_empty: AllowEmpty = False,
+) -> None:
+    """Write report.pdf, report.html, audit.json, generations.csv, findings.csv and credits.txt."""
+    from audit.report.write import write_all
+
+    langs, level = langs_of(lang, ["fr"]), fail_level(fail_on)
+    run = run_folder(folder, make_options(as_of, lenient, rate, redact, allow_empty=allow_empty))
+    written = write_all(run, out or folder / "out", langs, redact_prompts)
+    for path in written:
+        typer.echo(for_terminal(str(path)))
+    exit_for_findings(run, level)
+
+
+@app.command()
+@friendly
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("empreinte-demo"),
+    lang: Lang = None,
+    as_of: Annotated[
+        str, typer.Option("--as-of", help="Date printed on the report.")
+    ] = "2026-11-20",
+) -> None:
+    """Render the bundled example production's report (French and English), offline."""
+    from audit.report.write import write_all
+    from audit.resources import example_dir
+
+    langs = langs_of(lang, ["fr", "en"])
+    run = run_folder(example_dir(), make_options(as_of, False, None))
+    for path in write_all(run, out, langs, False):
+        typer.echo(for_terminal(str(path)))
+
+
+@app.command()
+def version() -> None:
+    """Print Empreinte's version and the data version of the coefficient registry."""
+    from audit.footprint import registry
+
+    typer.echo(f"empreinte {__version__} (data {registry().data_version})")
