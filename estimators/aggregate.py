@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from estimators.quantity import Estimate, Status
+from estimators.ranges import Range
 
 _STRENGTH = tuple(Status)  # strongest first
 
@@ -30,14 +31,16 @@ def sum_estimates(estimates: Sequence[Estimate], unit: str | None = None) -> Est
     if not estimates:
         if unit is None:
             raise ValueError("sum_estimates of nothing needs a unit")
-        return Estimate(0.0, 0.0, 0.0, unit, Status.measured, ())
+        return Estimate(Range.point(0.0), unit, Status.measured, ())
     units = {e.unit for e in estimates} | ({unit} if unit else set())
     if len(units) > 1:
         raise ValueError(f"cannot add estimates in different units: {sorted(units)}")
     return Estimate(
-        low=sum(e.low for e in estimates),
-        central=sum(e.central for e in estimates),
-        high=sum(e.high for e in estimates),
+        range=Range(
+            sum(e.low for e in estimates),
+            sum(e.central for e in estimates),
+            sum(e.high for e in estimates),
+        ),
         unit=estimates[0].unit,
         status=weakest([e.status for e in estimates]),
         coefficient_ids=tuple(sorted({cid for e in estimates for cid in e.coefficient_ids})),

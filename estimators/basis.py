@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from estimators.band import Band
 from estimators.coefficients import ModelPoint, PlatformProfile, Registry
 from estimators.quantity import Status
+from estimators.ranges import Range
 from estimators.routing import NO_ROUTE
 from estimators.signature import Signature
 from estimators.units import ONE
@@ -26,14 +26,14 @@ class Basis:
     :mod:`estimators.runs`); ``reason`` why a named model got no route of its own.
     """
 
-    energy_wh: Band
+    energy_wh: Range
     boundary: str
     method: str
     status: Status
     coefficient_ids: tuple[str, ...]
     runs_on: str | None = None
-    embodied_g: Band | None = None
-    embodied_adpe_kgsbeq: Band | None = None
+    embodied_g: Range | None = None
+    embodied_adpe_kgsbeq: Range | None = None
     run: str = "full"
     reason: str = ""
 
@@ -56,14 +56,14 @@ def unmatched_status(sig: Signature, profile: PlatformProfile, reason: str,
 
 
 def steps_ratio(sig: Signature, reference_steps: float, registry: Registry, *,
-                closed: bool) -> tuple[Band, tuple[str, ...]]:  # fmt: skip
+                closed: bool) -> tuple[Range, tuple[str, ...]]:  # fmt: skip
     """Steps relative to the reference: exact when logged; else the closed-platform band
     (``video.steps_ratio``) for closed services, or 1 (model defaults) for open models."""
     if sig.steps is not None:
-        return Band.point(sig.steps / reference_steps), ()
+        return Range.point(sig.steps / reference_steps), ()
     if closed:
         return registry.band("video.steps_ratio"), ("video.steps_ratio",)
-    return Band.point(ONE), ()
+    return Range.point(ONE), ()
 
 
 def resolve_region(sig: Signature, profile: PlatformProfile, registry: Registry) -> str:

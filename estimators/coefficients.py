@@ -18,9 +18,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from estimators.band import Band
 from estimators.errors import SignatureError, UnknownCoefficientError
 from estimators.jobs import JobRule
+from estimators.ranges import Range
 from estimators.routing import Route, RouteMatch, find_route
 from estimators.units import COEFFICIENT_UNITS
 from estimators.validation_set import Point
@@ -105,9 +105,9 @@ class Coefficient(BaseModel):
         return self
 
     @property
-    def band(self) -> Band:
-        """(low, value, high) as a :class:`Band`."""
-        return Band(self.low, self.value, self.high)
+    def band(self) -> Range:
+        """(low, value, high) as a :class:`Range`."""
+        return Range(self.low, self.value, self.high)
 
     @property
     def also(self) -> tuple[str, ...]:
@@ -167,8 +167,8 @@ class BandSpec(BaseModel):
         return self
 
     @property
-    def band(self) -> Band:
-        return Band(self.low, self.central, self.high)
+    def band(self) -> Range:
+        return Range(self.low, self.central, self.high)
 
 
 class PlatformProfile(BaseModel):
@@ -256,7 +256,7 @@ class Registry:
     routes: tuple[Route, ...] = ()
     job_rules: dict[str, JobRule] = field(default_factory=dict)
     validation: tuple[Point, ...] = ()
-    _bands: dict[str, Band] = field(default_factory=dict, repr=False, compare=False)
+    _bands: dict[str, Range] = field(default_factory=dict, repr=False, compare=False)
     _aliases: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     _found: dict[tuple[str | None, str, str], RouteMatch] = field(
         default_factory=dict, repr=False, compare=False
@@ -278,7 +278,7 @@ class Registry:
                 f"unknown coefficient id {coefficient_id!r} (data version {self.data_version})"
             ) from None
 
-    def band(self, coefficient_id: str) -> Band:
+    def band(self, coefficient_id: str) -> Range:
         """The (low, value, high) band of a coefficient, cached."""
         try:
             return self._bands[coefficient_id]

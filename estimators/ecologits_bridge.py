@@ -15,7 +15,7 @@ from functools import cache
 from statistics import fmean
 from typing import Any
 
-from estimators.band import Band
+from estimators.ranges import Range
 from estimators.units import G_PER_KG, ONE, WH_PER_KWH
 
 PINNED_VERSION = "0.11.3"
@@ -25,17 +25,17 @@ PINNED_VERSION = "0.11.3"
 class EcologitsResult:
     """Facility energy (Wh) and embodied GWP (g) and ADPe (kgSbeq) of one job."""
 
-    energy_wh: Band
-    embodied_g: Band
-    embodied_adpe_kgsbeq: Band
+    energy_wh: Range
+    embodied_g: Range
+    embodied_adpe_kgsbeq: Range
 
 
-def _band(value: Any, factor: float) -> Band:
-    """An EcoLogits float or RangeValue as a Band (central = mean of min and max)."""
+def _band(value: Any, factor: float) -> Range:
+    """An EcoLogits float or RangeValue as a Range (central = mean of min and max)."""
     if hasattr(value, "min") and hasattr(value, "max"):
         low, high = float(value.min) * factor, float(value.max) * factor
-        return Band(low, fmean((low, high)), high)
-    return Band.point(float(value) * factor)
+        return Range(low, fmean((low, high)), high)
+    return Range.point(float(value) * factor)
 
 
 def _range(low: float, high: float) -> Any:

@@ -8,7 +8,7 @@
                      corner by corner, as EcoLogits applies it)
     ADPe             E_fac × kgSbeq/kWh + GPU-hours × kgSbeq/GPU_h          (or EcoLogits')
 
-Each is evaluated at the low, central and high corners (see :mod:`estimators.band`).
+Each is evaluated at the low, central and high corners (see :mod:`estimators.ranges`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from estimators.band import Band
 from estimators.basis import Basis, resolve_region
 from estimators.coefficients import PlatformProfile, Registry
 from estimators.errors import SignatureError
@@ -29,6 +28,7 @@ from estimators.methods import (
     upscale_basis,
 )
 from estimators.quantity import Estimate, Status
+from estimators.ranges import Range
 from estimators.runs import ended_basis
 from estimators.signature import Signature
 from estimators.units import (
@@ -100,7 +100,7 @@ def run_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -> B
 
 
 def facility_energy(basis: Basis, profile: PlatformProfile,
-                    registry: Registry) -> tuple[Band, tuple[str, ...]]:  # fmt: skip
+                    registry: Registry) -> tuple[Range, tuple[str, ...]]:  # fmt: skip
     """Facility energy (Wh) from a basis at any boundary, and the coefficients used.
 
     Coefficients: overhead.gpu_to_facility (cloud GPU figures), overhead.node_over_gpu and
@@ -118,7 +118,7 @@ def facility_energy(basis: Basis, profile: PlatformProfile,
         "overhead.gpu_to_facility",)  # fmt: skip
 
 
-def gpu_energy(basis: Basis, registry: Registry) -> tuple[Band, tuple[str, ...]]:
+def gpu_energy(basis: Basis, registry: Registry) -> tuple[Range, tuple[str, ...]]:
     """GPU energy (Wh) behind a basis, for GPU-hours: NODE ÷ node/GPU, FACILITY ÷ M.
 
     Coefficients: overhead.node_over_gpu, overhead.gpu_to_facility.
@@ -129,7 +129,7 @@ def gpu_energy(basis: Basis, registry: Registry) -> tuple[Band, tuple[str, ...]]
     return basis.energy_wh.over(registry.band(ratio_id)), (ratio_id,)
 
 
-def embodied(basis: Basis, registry: Registry) -> tuple[Band, Band, tuple[str, ...]]:
+def embodied(basis: Basis, registry: Registry) -> tuple[Range, Range, tuple[str, ...]]:
     """Embodied (gCO2e, kgSbeq): EcoLogits' when given, else GPU-hours × per-GPU-hour factors.
 
     GPU-hours = E_gpu / (P_avg × 1000). Coefficients: gpu.power, embodied.gpu_hour,
@@ -157,28 +157,28 @@ def _estimates(basis: Basis, profile: PlatformProfile, region: str,
     base = (*basis.coefficient_ids, *energy_ids)
     status = basis.status
 
-    def est(band: Band, unit: str, *extra: str) -> Estimate:
-        return band.estimate(unit, status, tuple(sorted(set((*base, *extra)))))
+    def est(band: Range, unit: str, *extra: str) -> Estimate:
+        return Estimate(band, unit, status, tuple(sorted(set((*base, *extra)))))
 
     estimates = (
         est(energy, ENERGY_UNIT),
         est(carbon, CARBON_UNIT, grid["carbon"], *embodied_ids),
         est(water, WATER_UNIT, grid["water"], profile.pue_id, profile.wue_id),
         est(adpe, ADPE_UNIT, grid["adpe"], *embodied_ids),
-        embodied_g.estimate(CARBON_UNIT, status, tuple(sorted(embodied_ids))),
+        Estimate(embodied_g, CARBON_UNIT, status, tuple(sorted(embodied_ids))),
     )
     every = sorted({cid for e in estimates for cid in e.coefficient_ids})
     return Impacts(*estimates, region=region, method=basis.method, status=status,
                    coefficient_ids=tuple(every), run=basis.run, reason=basis.reason)  # fmt: skip
 
 
-def it_energy(facility: Band, pue: Band) -> Band:
+def it_energy(facility: Range, pue: Range) -> Range:
     """IT energy E_fac / PUE corner by corner: low and high are EcoLogits' E_server at its min
     and max PUE exactly; the central value (central energy over central PUE) is kept between
     them when the two centrals disagree (EcoLogits' central is the mean of its corners).
     A point energy over a PUE band (a metered cloud job) keeps the corners in order too."""
     low, high = sorted((facility.low / pue.low, facility.high / pue.high))
-    return Band(low, min(max(facility.central / pue.central, low), high), high)
+    return Range(low, min(max(facility.central / pue.central, low), high), high)
 
 
 def estimate(sig: Signature, registry: Registry) -> Impacts:

@@ -7,10 +7,10 @@ NODE or FACILITY boundary (see :class:`estimators.basis.Basis`); ``impacts`` add
 from __future__ import annotations
 
 from estimators import ecologits_bridge
-from estimators.band import Band
 from estimators.basis import Basis, match_point, resolve_region, steps_ratio, unmatched_status
 from estimators.coefficients import ModelPoint, PlatformProfile, Registry
 from estimators.quantity import Status
+from estimators.ranges import Range
 from estimators.runs import run_factors
 from estimators.signature import Signature
 from estimators.units import NONE_COUNT, ONE, PX_PER_MP
@@ -50,7 +50,7 @@ def image_basis(sig: Signature, registry: Registry, profile: PlatformProfile) ->
                  status, tuple(sorted({*ids, *run_ids})), reason=reason)  # fmt: skip
 
 
-def _passes_basis(sig: Signature, registry: Registry, point: ModelPoint | None, energy: Band,
+def _passes_basis(sig: Signature, registry: Registry, point: ModelPoint | None, energy: Range,
                   route: tuple[float, tuple[str, ...], str, Status, str]) -> Basis:  # fmt: skip
     """A job sampled in several passes at its own sizes (``step_pixels``): for a measured model
     E = E_point × spread × step_pixels / (ref_pixels × ref_steps), else
@@ -90,7 +90,7 @@ def upscale_basis(sig: Signature, registry: Registry) -> Basis:
     pixels, ids = upscale_output_px(sig, registry)
     denoise = registry.band("upscale.denoise")
     if sig.creativity is not None:
-        denoise = Band.point(min(max(sig.creativity, denoise.low), denoise.high))
+        denoise = Range.point(min(max(sig.creativity, denoise.low), denoise.high))
     steps = ONE if sig.steps is None else sig.steps / registry.value("upscale.ref_steps")
     energy = registry.band("upscale.band.energy").times(denoise)
     factor = pixels / PX_PER_MP * steps * sig.outputs_count
@@ -98,17 +98,17 @@ def upscale_basis(sig: Signature, registry: Registry) -> Basis:
     return Basis(energy.scale(factor), "GPU", "upscale.band", Status.proxy, tuple(sorted(ids)))
 
 
-def audio_steps(sig: Signature, registry: Registry) -> tuple[Band, tuple[str, ...]]:
+def audio_steps(sig: Signature, registry: Registry) -> tuple[Range, tuple[str, ...]]:
     """Denoising steps of an audio job: logged, else audio.steps.default (10 / 100 / 200)."""
     if sig.steps is not None:
-        return Band.point(sig.steps), ()
+        return Range.point(sig.steps), ()
     return registry.band("audio.steps.default"), ("audio.steps.default",)
 
 
-def audio_duration(sig: Signature, registry: Registry) -> tuple[Band, tuple[str, ...]]:
+def audio_duration(sig: Signature, registry: Registry) -> tuple[Range, tuple[str, ...]]:
     """Seconds of audio: logged, else the modality's default duration band."""
     if sig.duration_s is not None:
-        return Band.point(sig.duration_s), ()
+        return Range.point(sig.duration_s), ()
     default_id = f"{sig.modality}.default_duration_s"
     return registry.band(default_id), (default_id,)
 
@@ -123,7 +123,7 @@ def audio_model_basis(sig: Signature, registry: Registry, target: str) -> Basis:
     steps, step_ids = audio_steps(sig, registry)
     duration, duration_ids = audio_duration(sig, registry)
     per_clip = steps.scale(registry.value(f"{target}.per_step")).plus(
-        Band.point(registry.value(f"{target}.fixed")))  # fmt: skip
+        Range.point(registry.value(f"{target}.fixed")))  # fmt: skip
     clips = duration.divided(registry.value("audio.ref_duration_s"))
     energy = per_clip.times(clips).times(registry.band("model.stack_spread"))
     ids = (f"{target}.fixed", f"{target}.per_step", "audio.ref_duration_s", "model.stack_spread",
@@ -195,7 +195,7 @@ def measured_basis(sig: Signature) -> Basis:
     measured = sig.measured_energy_wh
     if measured is None:
         raise ValueError("measured_basis needs measured_energy_wh")
-    return Basis(Band.point(measured), "NODE", "measured", Status.measured, ())
+    return Basis(Range.point(measured), "NODE", "measured", Status.measured, ())
 
 
 def text_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -> Basis:

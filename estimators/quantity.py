@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from estimators.ranges import Range
+
 
 class Status(StrEnum):
     """How a figure was obtained (strongest first)."""
@@ -19,30 +21,38 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Estimate:
-    """A quantity with its low/central/high range, unit, status and the coefficients behind it."""
+    """A result record: a :class:`Range` in ``unit``, with its status and the coefficients behind
+    it. ``low``, ``central`` and ``high`` read the range's corners."""
 
-    low: float
-    central: float
-    high: float
+    range: Range
     unit: str
     status: Status
     coefficient_ids: tuple[str, ...]
 
     def __post_init__(self) -> None:
-        if not (0 <= self.low <= self.central <= self.high):
+        r = self.range
+        if not (0 <= r.low <= r.central <= r.high):
             raise ValueError(
-                f"estimate out of order: low={self.low} central={self.central} high={self.high}"
+                f"estimate out of order: low={r.low} central={r.central} high={r.high}"
             )
+
+    @property
+    def low(self) -> float:
+        """The range's low corner."""
+        return self.range.low
+
+    @property
+    def central(self) -> float:
+        """The range's central value."""
+        return self.range.central
+
+    @property
+    def high(self) -> float:
+        """The range's high corner."""
+        return self.range.high
 
     def scaled(self, factor: float) -> Estimate:
         """The same estimate times a non-negative exact factor (a count, a unit conversion)."""
         if factor < 0:
             raise ValueError("factor must be non-negative")
-        return Estimate(
-            self.low * factor,
-            self.central * factor,
-            self.high * factor,
-            self.unit,
-            self.status,
-            self.coefficient_ids,
-        )
+        return Estimate(self.range.scale(factor), self.unit, self.status, self.coefficient_ids)

@@ -15,12 +15,12 @@ import re
 from dataclasses import replace
 
 from estimators.aggregate import weakest
-from estimators.band import Band
 from estimators.basis import Basis
 from estimators.coefficients import Registry
 from estimators.errors import SignatureError
 from estimators.jobs import JobRule
 from estimators.quantity import Status
+from estimators.ranges import Range
 from estimators.routing import compact, names_model
 from estimators.signature import Signature
 from estimators.units import ONE, S_PER_H, W_PER_KW
@@ -55,22 +55,22 @@ def gpu_power_id(sig: Signature, registry: Registry) -> str:
     return DEFAULT_GPU_POWER
 
 
-def split_factor(gpus: int, registry: Registry) -> Band:
+def split_factor(gpus: int, registry: Registry) -> Range:
     """Energy factor of one generation split over ``gpus`` GPUs: doubling^log2(gpus)."""
     doubling = registry.band("parallel.gpu_doubling")
     exponent = math.log2(gpus)
-    return Band(doubling.low**exponent, doubling.central**exponent, doubling.high**exponent)
+    return Range(doubling.low**exponent, doubling.central**exponent, doubling.high**exponent)
 
 
-def passes_factor(passes: int, registry: Registry) -> Band:
+def passes_factor(passes: int, registry: Registry) -> Range:
     """1 + passes × the share of a main pass one refinement pass costs."""
     share = registry.band("pipeline.pass_share")
-    return Band(ONE + passes * share.low, ONE + passes * share.central, ONE + passes * share.high)
+    return Range(ONE + passes * share.low, ONE + passes * share.central, ONE + passes * share.high)
 
 
-def run_factors(sig: Signature, registry: Registry) -> tuple[Band, tuple[str, ...]]:
+def run_factors(sig: Signature, registry: Registry) -> tuple[Range, tuple[str, ...]]:
     """GPU split and extra passes of this job (1 and no coefficient when neither is logged)."""
-    factor, ids = Band.point(ONE), tuple[str, ...]()
+    factor, ids = Range.point(ONE), tuple[str, ...]()
     gpus = gpu_count(sig)
     if gpus > ONE:
         factor, ids = factor.times(split_factor(gpus, registry)), ("parallel.gpu_doubling",)
@@ -80,7 +80,7 @@ def run_factors(sig: Signature, registry: Registry) -> tuple[Band, tuple[str, ..
     return factor, ids
 
 
-def elapsed_energy_wh(elapsed_s: float, power_kw: Band, gpus: int) -> Band:
+def elapsed_energy_wh(elapsed_s: float, power_kw: Range, gpus: int) -> Range:
     """GPU energy of a job that ran ``elapsed_s`` seconds on ``gpus`` GPUs at ``power_kw``."""
     return power_kw.scale(elapsed_s / S_PER_H * W_PER_KW * gpus)
 
@@ -113,5 +113,5 @@ def ended_basis(full: Basis, sig: Signature, registry: Registry) -> Basis:
                    embodied_adpe_kgsbeq=_times(full.embodied_adpe_kgsbeq, share))  # fmt: skip
 
 
-def _times(band: Band | None, factor: Band) -> Band | None:
+def _times(band: Range | None, factor: Range) -> Range | None:
     return None if band is None else band.times(factor)

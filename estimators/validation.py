@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from estimators.coefficients import Registry
 from estimators.impacts import energy_basis, estimate, gpu_energy
+from estimators.ranges import Range
 from estimators.validation_set import GPU, LOCAL, Point
 
 #: Central within this factor of the measurement (coefficient id; 2 in data/coefficients.csv).
@@ -22,21 +23,19 @@ class Check:
     """A point, its estimate (Wh at the local facility boundary) and whether it holds."""
 
     point: Point
-    low: float
-    central: float
-    high: float
+    energy_wh: Range
     method: str
     status: str
     factor: float
 
     @property
     def contains(self) -> bool:
-        return self.low <= self.point.measured_wh <= self.high
+        return self.energy_wh.low <= self.point.measured_wh <= self.energy_wh.high
 
     @property
     def ratio(self) -> float:
         """Central estimate / measured value."""
-        return self.central / self.point.measured_wh
+        return self.energy_wh.central / self.point.measured_wh
 
     @property
     def holds(self) -> bool:
@@ -51,12 +50,11 @@ def check(point: Point, registry: Registry) -> Check:
     """Estimate one point as a local run, at the boundary it was measured at: the wall (node)
     energy of the run for a NODE measurement, its GPU energy for a GPU one."""
     impacts = estimate(point.signature, registry)
-    energy = impacts.energy_wh
+    energy = impacts.energy_wh.range
     if point.boundary == GPU:
         profile = registry.platform(LOCAL)
-        energy_band, _ = gpu_energy(energy_basis(point.signature, registry, profile), registry)
-        energy = energy_band.estimate(energy.unit, impacts.status, ())
-    return Check(point, energy.low, energy.central, energy.high, impacts.method,
+        energy, _ = gpu_energy(energy_basis(point.signature, registry, profile), registry)
+    return Check(point, energy, impacts.method,
                  impacts.status.value, registry.value(HOLD_FACTOR_ID))  # fmt: skip
 
 

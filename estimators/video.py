@@ -8,10 +8,10 @@ Low/central/high are the formula evaluated at the coefficients' low/central/high
 from __future__ import annotations
 
 from estimators import ecologits_bridge
-from estimators.band import power_band
 from estimators.basis import Basis, match_point, resolve_region, steps_ratio, unmatched_status
 from estimators.coefficients import ModelPoint, PlatformProfile, Registry
 from estimators.quantity import Status
+from estimators.ranges import power_range
 from estimators.runs import run_factors
 from estimators.signature import Signature
 
@@ -65,7 +65,7 @@ def scaling_basis(sig: Signature, registry: Registry, *, status: Status = Status
     steps, step_ids = steps_ratio(sig, registry.value("video.ref.steps"), registry, closed=True)
     runs, run_ids = run_factors(sig, registry)
     energy = registry.band("video.band.energy").times(
-        power_band(ratio, registry.band("video.alpha"))
+        power_range(ratio, registry.band("video.alpha"))
     )
     ids = ("video.alpha", "video.band.energy", "video.fps.default", "video.ref.duration_s",
            "video.ref.height", "video.ref.steps", "video.ref.width", *step_ids, *_TOKEN_IDS,
@@ -87,7 +87,7 @@ def model_basis(sig: Signature, registry: Registry, point: ModelPoint) -> Basis:
         point.width_px, point.height_px, point.frames or frames, registry)  # fmt: skip
     steps, _ = steps_ratio(sig, point.steps, registry, closed=False)
     runs, run_ids = run_factors(sig, registry)
-    energy = registry.band(point.energy_id).times(power_band(ratio, registry.band("video.alpha")))
+    energy = registry.band(point.energy_id).times(power_range(ratio, registry.band("video.alpha")))
     energy = energy.times(registry.band("model.stack_spread")).times(runs)
     ids = (*point.coefficient_ids, "video.alpha", "video.fps.default", *_TOKEN_IDS,
            "model.stack_spread", *run_ids)  # fmt: skip

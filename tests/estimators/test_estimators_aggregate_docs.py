@@ -9,12 +9,13 @@ from estimators.coefficients import Registry
 from estimators.docs import render_coefficients_md
 from estimators.impacts import estimate_many
 from estimators.quantity import Estimate, Status
+from estimators.ranges import Range
 from estimators.signature import Signature
 
 
 def test_sum_full_correlation() -> None:
-    a = Estimate(1.0, 2.0, 4.0, "Wh", Status.measured, ("x",))
-    b = Estimate(10.0, 20.0, 50.0, "Wh", Status.proxy, ("y", "x"))
+    a = Estimate(Range(1.0, 2.0, 4.0), "Wh", Status.measured, ("x",))
+    b = Estimate(Range(10.0, 20.0, 50.0), "Wh", Status.proxy, ("y", "x"))
     total = sum_estimates([a, b])
     assert (total.low, total.central, total.high) == (11.0, 22.0, 54.0)
     assert total.status == Status.proxy
@@ -28,7 +29,10 @@ def test_sum_edge_cases() -> None:
         sum_estimates([])
     with pytest.raises(ValueError, match="different units"):
         sum_estimates(
-            [Estimate(1, 1, 1, "Wh", Status.proxy, ()), Estimate(1, 1, 1, "L", Status.proxy, ())]
+            [
+                Estimate(Range.point(1), "Wh", Status.proxy, ()),
+                Estimate(Range.point(1), "L", Status.proxy, ()),
+            ]
         )
     assert (
         weakest([Status.ecologits, Status.low_confidence, Status.measured]) == Status.low_confidence

@@ -32,11 +32,11 @@ def test_units_and_orders(registry: Registry) -> None:
 
 
 def test_key_coefficients(registry: Registry) -> None:
-    assert registry.band("image.band.energy") == (0.35, 2.2, 2.9)
-    assert registry.band("video.band.energy") == (20, 340, 470)
-    assert registry.band("video.alpha") == (1.0, 1.6, 2.0)
-    assert registry.band("video.steps_ratio") == (0.1, 1.0, 1.0)
-    assert registry.band("overhead.gpu_to_facility") == (1.3, 2.0, 2.4)
+    assert registry.band("image.band.energy").corners == (0.35, 2.2, 2.9)
+    assert registry.band("video.band.energy").corners == (20, 340, 470)
+    assert registry.band("video.alpha").corners == (1.0, 1.6, 2.0)
+    assert registry.band("video.steps_ratio").corners == (0.1, 1.0, 1.0)
+    assert registry.band("overhead.gpu_to_facility").corners == (1.3, 2.0, 2.4)
     assert registry.value("gpu.power") == 0.65
     assert registry.value("embodied.gpu_hour") == pytest.approx(
         (5700 / 8 + 164) / 26280 * 1000, rel=1e-3
@@ -66,9 +66,13 @@ def test_platforms(registry: Registry) -> None:
         registry.platform("not-a-platform")
     assert registry.platform("other").key == "unknown"
     local = registry.platform("local")
-    assert (local.kind, local.pue.band, local.wue.band) == ("local", (1, 1, 1), (0, 0, 0))
+    assert (local.kind, local.pue.band.corners, local.wue.band.corners) == (
+        "local",
+        (1, 1, 1),
+        (0, 0, 0),
+    )
     assert registry.platform("comfyui").kind == "local"
-    assert registry.band("platform.openai.pue") == (1.12, 1.20, 1.20)
+    assert registry.band("platform.openai.pue").corners == (1.12, 1.20, 1.20)
     for profile in registry.platforms.values():
         if profile.grid_factor is not None:
             assert registry.get(profile.grid_factor).unit == "gCO2e/kWh"

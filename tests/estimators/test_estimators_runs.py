@@ -26,7 +26,7 @@ def test_failed_job_costs_its_elapsed_time(registry: Registry) -> None:
     """60 s at the H100's 0.62 / 0.65 / 0.69 kW = 10.3 / 10.8 / 11.5 Wh GPU, x M."""
     basis = energy_basis(KLING_FAILED, registry, registry.platform("kling"))
     assert (basis.run, basis.boundary) == ("failed.elapsed", "GPU")
-    assert tuple(basis.energy_wh) == pytest.approx((620 / 60, 650 / 60, 690 / 60))
+    assert basis.energy_wh.corners == pytest.approx((620 / 60, 650 / 60, 690 / 60))
     imp = estimate(KLING_FAILED, registry)
     assert imp.energy_wh.central == pytest.approx(650 / 60 * 2.0)
     assert "gpu.power" in imp.coefficient_ids
@@ -62,7 +62,7 @@ def test_gpu_type_and_count(registry: Registry) -> None:
     """A B200 draws 0.78-0.92 kW; '2x' runs two of them; a split generation costs more."""
     sig = Signature("local", "video", gpu="2x B200", elapsed_s=3600, job_status="failed")
     basis = energy_basis(sig, registry, registry.platform("local"))
-    assert tuple(basis.energy_wh) == pytest.approx((1560, 1700, 1840))
+    assert basis.energy_wh.corners == pytest.approx((1560, 1700, 1840))
     one = estimate(Signature("local", "image", model="FLUX.1-dev", steps=50), registry)
     eight = estimate(Signature("local", "image", model="FLUX.1-dev", steps=50, gpu="8x H100"),
                      registry)  # fmt: skip
