@@ -80,11 +80,10 @@ def read_audit(path: Path) -> dict[str, Any]:
         raise ConfigError(f"not valid JSON: {exc.msg}", file=path, locator=exc.lineno) from None
     except (ValueError, RecursionError) as exc:  # e.g. an integer of more digits than converted
         raise ConfigError(f"not valid JSON: {clip(str(exc))}", file=path) from None
-    check_schema(doc, path)
-    return doc  # type: ignore[no-any-return]
+    return check_schema(doc, path)
 
 
-def check_schema(doc: object, path: Path) -> None:
+def check_schema(doc: object, path: Path) -> dict[str, Any]:
     schema = doc.get("schema") if isinstance(doc, dict) else None
     if schema not in SCHEMAS:
         raise ConfigError(
@@ -103,6 +102,7 @@ def check_schema(doc: object, path: Path) -> None:
             file=path, locator="/schema_version", field="schema_version", value=version,
             choices=[f"{major}.x" for major in SUPPORTED_MAJORS],
         )  # fmt: skip
+    return doc
 
 
 class _Reader:
@@ -142,13 +142,15 @@ class _Reader:
         return Range(*(self.number(f"{pointer}/{bound}") for bound in ("low", "central", "high")))
 
     def records(self, pointer: str) -> list[dict[str, Any]]:
-        items = self.get(pointer, list)
+        items: list[object] = self.get(pointer, list)
+        records: list[dict[str, Any]] = []
         for index, item in enumerate(items):
             if not isinstance(item, dict):
                 raise ConfigError(
                     "expected an object", file=self.path, locator=f"{pointer}/{index}", value=item
                 )
-        return items  # type: ignore[no-any-return]
+            records.append(item)
+        return records
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:

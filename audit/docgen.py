@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from typer import core
 
 REBUILD = "make docs"
 
@@ -29,6 +30,7 @@ def render_cli_md() -> str:
     from audit.cli import app
 
     command = typer.main.get_command(app)
+    assert isinstance(command, core.TyperGroup)  # the app has subcommands
     lines = [
         "# Command-line reference",
         "",
@@ -38,8 +40,8 @@ def render_cli_md() -> str:
         "3 internal error.",
         "",
     ]
-    for name in sorted(command.commands):  # type: ignore[attr-defined]
-        sub = command.commands[name]  # type: ignore[attr-defined]
+    for name in sorted(command.commands):
+        sub = command.commands[name]
         lines += [f"## `empreinte {name}`", "", (sub.help or "").strip(), ""]
         params = [p for p in sub.params if p.name != "help"]
         lines += [_param_line(p) for p in params] + ([""] if params else [])

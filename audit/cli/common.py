@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -33,7 +33,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 FolderArg = Annotated[
     Path,
@@ -80,11 +81,11 @@ FailOn = Annotated[
 ]
 
 
-def friendly(func: F) -> F:
+def friendly(func: Callable[P, R]) -> Callable[P, R]:
     """Turn an EmpreinteError into one line on stderr and its exit code."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except EmpreinteError as exc:
@@ -95,7 +96,7 @@ def friendly(func: F) -> F:
                 typer.echo(f"empreinte: warning: {for_terminal(notice)}", err=True)
             _warn_glyph_gaps()
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def _warn_glyph_gaps() -> None:

@@ -69,10 +69,10 @@ _LAST_US = micros_of(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
 def _bounds(name: str) -> tuple[float | None, bool]:
     """(lower bound, strict) of a numeric field, from the model's own constraints."""
     for item in Generation.model_fields[name].metadata:
-        if isinstance(item, Ge):
-            return float(item.ge), False  # type: ignore[arg-type]
-        if isinstance(item, Gt):
-            return float(item.gt), True  # type: ignore[arg-type]
+        if isinstance(item, Ge) and isinstance(item.ge, int | float):
+            return float(item.ge), False
+        if isinstance(item, Gt) and isinstance(item.gt, int | float):
+            return float(item.gt), True
     return None, False
 
 

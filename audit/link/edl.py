@@ -69,6 +69,8 @@ class EdlFacts:
 
 
 def edl_facts(text: str) -> EdlFacts:
+    """Read the rate clues of an EDL's text: its ``FCM:`` lines, drop-frame separators, the largest
+    frame number and its events at normal speed (whose durations are later counted at each rate)."""
     facts = EdlFacts()
     pending: tuple[str, str, str, str, str] | None = None
     for line in text.splitlines():
@@ -83,8 +85,9 @@ def edl_facts(text: str) -> EdlFacts:
             continue
         if pending is not None:
             facts.events.append(pending)
-        number, reel, *codes = found.groups()
-        pending = (number, *codes)  # type: ignore[assignment]
+        number, reel, src_in, src_out, rec_in, rec_out = found.groups()
+        codes = (src_in, src_out, rec_in, rec_out)
+        pending = (number, *codes)
         if reel.upper() in _NO_SOURCE:
             pending = None
         elif codes[0] == codes[1] and codes[2] != codes[3]:
@@ -92,7 +95,9 @@ def edl_facts(text: str) -> EdlFacts:
             pending = None
         for code in codes:
             facts.semicolons |= ";" in code
-            frames = int(_FRAMES.search(code).group(1))  # type: ignore[union-attr]
+            frame = _FRAMES.search(code)
+            assert frame is not None  # every code matched _TC, which ends in two digits
+            frames = int(frame.group(1))
             if frames > facts.largest[0]:
                 facts.largest = (frames, code)
     if pending is not None:

@@ -35,7 +35,8 @@ def redact_prompt(text: str | None) -> str | None:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return json.loads(frame.to_json(orient="records", double_precision=10))  # type: ignore[no-any-return]
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", double_precision=10))
+    return records
 
 
 def _ranges(values: dict[str, Any]) -> dict[str, dict[str, float]]:
@@ -157,6 +158,7 @@ def _serialiser(name: str, column: bool = False) -> TypeAdapter[Any]:
     """pydantic's serialiser of one field of Generation (what ``model_dump`` does for it), or of
     a list of its values (``column``)."""
     annotation = _annotation(name)
+    # the field's annotation is a value known at run time, not a type mypy can check statically
     return TypeAdapter(list[annotation] if column else annotation)  # type: ignore[valid-type]
 
 

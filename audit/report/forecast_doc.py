@@ -83,7 +83,8 @@ FORECAST_SCHEMA_VERSION = "1.0"
 
 
 def _frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return json.loads(frame.to_json(orient="records", double_precision=10))  # type: ignore[no-any-return]
+    records: list[dict[str, Any]] = json.loads(frame.to_json(orient="records", double_precision=10))
+    return records
 
 
 def forecast_document(result: Forecast, as_of: str) -> dict[str, Any]:

@@ -65,15 +65,16 @@ class Formatter:
         self.lang = check_lang(lang)
         self.locale = Locale.parse(LOCALES[lang])
 
-    def number(self, value: float, digits: int = 1) -> str:
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+    def number(self, value: float | None, digits: int = 1) -> str:
+        """A number with ``digits`` decimals and the locale's separators; a dash when missing."""
+        if value is None or math.isnan(value):
             return "–"
         fmt = "#,##0" + ("." + "0" * digits if digits > 0 else "")
         return format_decimal(value, format=fmt, locale=self.locale)
 
-    def sig(self, value: float, figures: int = 2) -> str:
+    def sig(self, value: float | None, figures: int = 2) -> str:
         """Significant figures (at least the integer part), for quantities with wide ranges."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None or math.isnan(value):
             return "–"
         if value == 0:
             return self.number(0, 0)
@@ -112,4 +113,5 @@ class Formatter:
         return format_date(value, format=pattern, locale=self.locale)
 
     def short_date(self, value: dt.date) -> str:
+        """The locale's short date (``20/11/2026``, ``11/20/26``), for tables."""
         return format_date(value, format="short", locale=self.locale)

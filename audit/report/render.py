@@ -48,6 +48,7 @@ def environment(lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_without_bidi,
     )
+    # the method is added at run time by the i18n extension, so Jinja's types do not declare it
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["md"] = for_markdown  # text from the input, as literal Markdown
     env.filters["line"] = one_line  # text from the input, on one line of plain text
@@ -87,6 +88,7 @@ def _fetcher_class() -> type:
 
     assets = templates_dir().resolve()
 
+    # WeasyPrint ships no types: its URLFetcher is Any to mypy, so subclassing it is flagged
     class SafeFetcher(URLFetcher):  # type: ignore[misc]
         """data: URIs, and files inside report_templates/; everything else is refused."""
 
