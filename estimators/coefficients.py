@@ -168,6 +168,7 @@ class BandSpec(BaseModel):
 
     @property
     def band(self) -> Range:
+        """The three corners as a Range."""
         return Range(self.low, self.central, self.high)
 
 
@@ -192,10 +193,12 @@ class PlatformProfile(BaseModel):
 
     @property
     def pue_id(self) -> str:
+        """The coefficient id of this platform's PUE, as sources cite it."""
         return f"platform.{self.key}.pue"
 
     @property
     def wue_id(self) -> str:
+        """The coefficient id of this platform's on-site WUE, as sources cite it."""
         return f"platform.{self.key}.wue"
 
 

@@ -30,6 +30,7 @@ class Check:
 
     @property
     def contains(self) -> bool:
+        """Whether the measured value lies within the estimated range."""
         return self.energy_wh.low <= self.point.measured_wh <= self.energy_wh.high
 
     @property
@@ -39,10 +40,14 @@ class Check:
 
     @property
     def holds(self) -> bool:
+        """Whether the point holds: inside the range, and the central estimate within ``factor`` of
+        the measurement either way."""
         return self.contains and 1 / self.factor <= self.ratio <= self.factor
 
     @property
     def independent(self) -> bool:
+        """Whether the measurement was used for no coefficient (so it tests the estimate rather than
+        its fit)."""
         return not self.point.used_for
 
 

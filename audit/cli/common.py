@@ -14,13 +14,16 @@ from collections.abc import Callable
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
 from audit.cli.help import WorkflowGroup, readable_help
 from audit.errors import ConfigError, EmpreinteError
 from audit.safetext import for_terminal, take_notices
+
+if TYPE_CHECKING:  # for the annotations only: the pipeline is imported when a command runs (B4)
+    from audit.pipeline import AuditRun, Options
 
 readable_help()
 app = typer.Typer(
@@ -116,6 +119,7 @@ def _warn_glyph_gaps() -> None:
 
 
 def parse_as_of(value: str | None) -> date:
+    """The ``--as-of`` date (today when not given); anything but YYYY-MM-DD is a ConfigError."""
     if value is None:
         return date.today()
     try:
@@ -143,21 +147,30 @@ def make_options(
     redact: bool = False,
     require_timeline: bool = True,
     allow_empty: bool = True,
-) -> Any:
+) -> Options:
+    """The pipeline's options from the shared command-line flags (``--rate`` read as editors write
+    it)."""
     from audit.pipeline import Options
 
-    return Options(as_of=parse_as_of(as_of), lenient=lenient, rate=parse_rate_option(rate),
-                   redact=redact, require_timeline=require_timeline,
-                   allow_empty=allow_empty)  # fmt: skip
+    return Options(
+        as_of=parse_as_of(as_of),
+        lenient=lenient,
+        rate=parse_rate_option(rate),
+        redact=redact,
+        require_timeline=require_timeline,
+        allow_empty=allow_empty,
+    )
 
 
 def langs_of(lang: list[str] | None, default: list[str]) -> list[str]:
+    """The languages asked with ``--lang`` (``default`` when none), each checked."""
     from audit.report.i18n import check_lang
 
     return [check_lang(item) for item in (lang or default)]
 
 
 def fail_level(value: str | None) -> str | None:
+    """The ``--fail-on`` severity, checked (blocker or warning), or None."""
     if value is not None and value not in ("blocker", "warning"):
         raise ConfigError(
             "unknown severity", field="--fail-on", value=value, choices=["blocker", "warning"]
@@ -165,7 +178,8 @@ def fail_level(value: str | None) -> str | None:
     return value
 
 
-def run_folder(folder: Path, options: Any) -> Any:
+def run_folder(folder: Path, options: Options) -> AuditRun:
+    """The whole pipeline on a production folder, refused in one line when it is not a folder."""
     from audit.pipeline import run
 
     if not folder.is_dir():
@@ -173,7 +187,8 @@ def run_folder(folder: Path, options: Any) -> Any:
     return run(folder, options)
 
 
-def exit_for_findings(run: Any, fail_on: str | None) -> None:
+def exit_for_findings(run: AuditRun, fail_on: str | None) -> None:
+    """Exit 1 when a finding reaches the ``--fail-on`` severity; return otherwise."""
     if fail_on is None:
         return
     levels = {"blocker": {"blocker"}, "warning": {"blocker", "warning"}}[fail_on]

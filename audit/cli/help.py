@@ -21,6 +21,7 @@ class WorkflowGroup(core.TyperGroup):
     """Typer's group, listing its commands in :data:`WORKFLOW` order."""
 
     def list_commands(self, ctx: Any) -> list[str]:
+        """Command names in :data:`WORKFLOW` order, the unlisted ones after in their own order."""
         names = list(super().list_commands(ctx))
         rank = {name: i for i, name in enumerate(WORKFLOW)}
         return sorted(names, key=lambda n: (rank.get(n, len(WORKFLOW)), names.index(n)))

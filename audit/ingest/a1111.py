@@ -210,6 +210,9 @@ def _attributes(params: dict[str, str]) -> dict[str, str | int | float]:
 
 
 class A1111Adapter(Adapter):
+    """Images from AUTOMATIC1111 and Forge: the infotext they write into the picture (text chunk,
+    EXIF comment or stealth bits in the pixels), one generation per image."""
+
     name = "a1111"
     platform = "a1111"
     title = "AUTOMATIC1111 / Forge (infotext in PNG, JPEG and WEBP)"
@@ -241,6 +244,8 @@ class A1111Adapter(Adapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """An image carrying an infotext: a PNG with a ``parameters`` chunk (and no ComfyUI graph)
+        or a stealth signature, a WEBP or JPEG whose EXIF holds one."""
         suffix = path.suffix.lower()
         data = head(path)
         if suffix == ".png":
@@ -257,6 +262,7 @@ class A1111Adapter(Adapter):
         return charset and any(marker in data for marker in _STEPS)
 
     def read(self, source: Source) -> Iterator[Item]:
+        """The image's one generation, or one reject at its PNG chunk or EXIF locator."""
         png = source.path.suffix.lower() == ".png"
         locator = _PNG_LOCATOR if png else _EXIF_LOCATOR
         try:

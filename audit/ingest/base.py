@@ -52,10 +52,12 @@ class Reject:
     value: str = ""
 
     def line(self) -> str:
+        """The reject as one line: ``file:locator: field: reason (got value)``."""
         value = f" (got {clip(self.value)})" if self.value else ""
         return f"{self.file}:{self.locator}: {self.field}: {self.reason}{value}"
 
     def error(self) -> RecordError:
+        """The reject as the RecordError that strict mode raises."""
         reason = f"{self.reason} (got {clip(self.value)})" if self.value else self.reason
         return RecordError(reason, file=self.file, locator=self.locator, field=self.field or None)
 
@@ -125,6 +127,8 @@ class Adapter:
     seen_in: ClassVar[str] = ""
 
     def sniff(self, path: Path) -> bool:
+        """Whether this adapter reads ``path``, from its suffix and first bytes only (cheap: every
+        file is offered to every adapter)."""
         raise NotImplementedError
 
     def unclaimed_hint(self, path: Path) -> str | None:
@@ -133,9 +137,12 @@ class Adapter:
         return None
 
     def read(self, source: Source) -> Iterator[Item]:
+        """The items of one claimed file: generations, merges and rejects, each with its locator."""
         raise NotImplementedError
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """The items of every file this adapter claimed, file by file; a file-level error becomes
+        that file's reject."""
         for source in sources:
             yield from guarded(source, self.read(source))
 
@@ -145,9 +152,11 @@ class JoinedAdapter(Adapter):
     every file it claimed at once in ``read_many``; ``read`` of one file is the same call."""
 
     def read(self, source: Source) -> Iterator[Item]:
+        """One file read as a set of one (its requests or results have no partner)."""
         yield from self.read_many([source])
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """Every claimed file at once, so that requests in one file join results in another."""
         raise NotImplementedError
 
 

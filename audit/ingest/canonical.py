@@ -40,6 +40,9 @@ Maker = Callable[[pd.DataFrame, list[str]], Callable[[np.ndarray], list[Generati
 
 
 class CanonicalAdapter(Adapter):
+    """Empreinte's own table (the columns of generations.csv) as CSV, JSON Lines or a workbook
+    sheet: what a production fills in by hand or exports from another tool."""
+
     name = "canonical"
     platform = "*"
     title = "Empreinte canonical CSV / JSONL"
@@ -53,6 +56,8 @@ class CanonicalAdapter(Adapter):
     cannot_know = "whatever the person logging left empty"
 
     def sniff(self, path: Path) -> bool:
+        """A CSV, JSON Lines or workbook whose header (first line, first object, first row) names
+        platform, modality and created_at."""
         suffix = path.suffix.lower()
         if suffix in XLSX_SUFFIXES:
             names = [name.strip().lower() for name in header_of(path, SHEET) or []]
@@ -66,6 +71,8 @@ class CanonicalAdapter(Adapter):
         return False
 
     def read(self, source: Source) -> Iterator[Item]:
+        """Rows as generations: a workbook sheet, JSON Lines object by object, or a CSV column by
+        column (a large file as one Batch)."""
         if source.path.suffix.lower() in XLSX_SUFFIXES:
             yield from self._read_sheet(source)
             return

@@ -106,6 +106,9 @@ def _history_outputs(outputs: dict[str, Any]) -> tuple[list[str], str | None]:
 
 
 class ComfyUIAdapter(Adapter):
+    """ComfyUI's graphs: the API graph embedded in PNG and WEBP outputs, and the /history JSON, one
+    generation per prompt with its sampler passes counted."""
+
     name = "comfyui"
     platform = "comfyui"
     title = "ComfyUI (embedded graphs and /history)"
@@ -144,6 +147,8 @@ class ComfyUIAdapter(Adapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """A PNG with a ``prompt`` or ``workflow`` text chunk, an animated WEBP whose EXIF holds
+        ``prompt:``, or /history JSON."""
         suffix = path.suffix.lower()
         if suffix == ".png":
             data = head(path)
@@ -164,6 +169,7 @@ class ComfyUIAdapter(Adapter):
         return not looks_canonical(text) and bool(_PROMPT_LIST.search(text))
 
     def read(self, source: Source) -> Iterator[Item]:
+        """The generation of an embedded graph, or one per prompt of a /history file."""
         suffix = source.path.suffix.lower()
         if suffix == ".png":
             text = png_text(source)

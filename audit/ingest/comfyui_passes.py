@@ -55,6 +55,7 @@ class Pass:
     how: str = ""
 
     def describe(self) -> str:
+        """The pass as a reader sees it: ``KSampler #3: 20 steps at 1024x1024 x2``."""
         steps = "? steps" if self.steps is None else f"{self.steps} steps"
         steps += f" ({self.how})" if self.how else ""
         size = f" at {self.size[0]}x{self.size[1]}" if self.size else " (size unknown)"
@@ -72,6 +73,7 @@ class Walk:
 
     @property
     def total_steps(self) -> int | None:
+        """Steps of all passes whose count is known, or None when none is."""
         known = [p.steps for p in self.passes if p.steps is not None]
         return sum(known) if known else None
 
@@ -96,6 +98,7 @@ class Walk:
 
 
 def is_link(value: object) -> bool:
+    """Whether an input value is a link ``[node id, output index]`` rather than a literal."""
     return (
         isinstance(value, list)
         and len(value) == 2

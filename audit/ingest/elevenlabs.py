@@ -109,6 +109,9 @@ def _characters(item: dict[str, Any], text: str | None) -> int | None:
 
 
 class ElevenLabsAdapter(JoinedAdapter):
+    """ElevenLabs' history pages and Music chats, voice objects as evidence for the generations of
+    that voice."""
+
     name = "elevenlabs"
     platform = "elevenlabs"
     title = "ElevenLabs (history API, voice objects and Music chats)"
@@ -140,6 +143,7 @@ class ElevenLabsAdapter(JoinedAdapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON holding history items, a voice object or Music chats."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)

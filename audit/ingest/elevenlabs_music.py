@@ -30,6 +30,7 @@ MARKERS = ('"current_song_id"', '"generation_settings"')
 
 
 def looks_like_music(text: str) -> bool:
+    """Whether sniffed text holds Music chat markers and a UTC timestamp field."""
     return any(marker in text for marker in MARKERS) and '_at_utc"' in text
 
 

@@ -114,6 +114,9 @@ def _call_id(line: dict[str, Any], response: dict[str, Any]) -> str:
 
 
 class FireflyAdapter(Adapter):
+    """Adobe Firefly API calls (request and response on one log line) and bare responses, one
+    generation per call."""
+
     name = "firefly"
     platform = "firefly"
     title = "Adobe Firefly API (call logs)"
@@ -149,6 +152,8 @@ class FireflyAdapter(Adapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON holding a Firefly request (numVariations), job id or response (outputs with a
+        content class or seed)."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
@@ -165,6 +170,7 @@ class FireflyAdapter(Adapter):
         return marker and has_all(text, '"outputs"', '"seed"')
 
     def read(self, source: Source) -> Iterator[Item]:
+        """Each call or response of the file, with its JSON pointer."""
         pairs = json_records(source, ("calls",))
         yield from each_record(source, pairs, lambda loc, obj: self._call(source, loc, obj))
 

@@ -41,6 +41,7 @@ class Skipped:
     reason: str
 
     def line(self) -> str:
+        """The skip as one line of the ingest summary: ``name: skipped: reason``."""
         return f"{self.name}: skipped: {self.reason}"
 
 

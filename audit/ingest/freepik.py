@@ -140,6 +140,9 @@ def _created(line: dict[str, Any], data: dict[str, Any], path: Path) -> tuple[An
 
 
 class MagnificAdapter(JoinedAdapter):
+    """Freepik API tasks (Magnific upscales, Mystic and other images, hosted video models) joined by
+    task id with the request log."""
+
     name = "magnific"
     platform = "magnific"
     title = "Freepik API: Magnific upscaler, Mystic, text-to-image and hosted video models"
@@ -180,6 +183,8 @@ class MagnificAdapter(JoinedAdapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of Freepik task results, or a request log or body marked as Freepik's (scale factor,
+        Mystic key)."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
@@ -195,6 +200,7 @@ class MagnificAdapter(JoinedAdapter):
         return '"prompt"' in text and mystic_only and '"task_id"' not in text
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """Request logs and task results of every claimed file, joined by task id."""
         yield from read_joined(
             sources,
             is_request=_is_request_file,

@@ -102,6 +102,8 @@ def _task_records(source: Source) -> Iterator[tuple[str, Any]]:
 
 
 class KlingAdapter(JoinedAdapter):
+    """Kling API task queries joined with the request logs that hold their prompts and settings."""
+
     name = "kling"
     platform = "kling"
     title = "Kling API (task results joined with request logs)"
@@ -132,6 +134,8 @@ class KlingAdapter(JoinedAdapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of Kling task queries (task_id with task_status) or of request logs naming a Kling
+        model."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
@@ -142,6 +146,7 @@ class KlingAdapter(JoinedAdapter):
         return '"external_task_id"' in text or ('"body"' in text and '"kling' in text)
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """Request logs and task queries of every claimed file, joined by task id."""
         yield from read_joined(
             sources,
             is_request=_is_request_file,

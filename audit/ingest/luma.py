@@ -110,6 +110,8 @@ def _outputs(assets: dict[str, Any], modality: str) -> list[str]:
 
 
 class LumaAdapter(Adapter):
+    """Luma Dream Machine generation objects, which echo their request: one file is enough."""
+
     name = "luma"
     platform = "luma"
     title = "Luma Dream Machine API (generation objects)"
@@ -140,6 +142,8 @@ class LumaAdapter(Adapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of Luma generations: generation_type with a state or assets, or the earlier form (a
+        state word, a version and the echoed request)."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
@@ -157,6 +161,7 @@ class LumaAdapter(Adapter):
         )
 
     def read(self, source: Source) -> Iterator[Item]:
+        """Each generation object of the file, with its JSON pointer."""
         pairs = json_records(source, ("generations",))
         yield from each_record(source, pairs, lambda loc, obj: self._generation(source, loc, obj))
 

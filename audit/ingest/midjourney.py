@@ -75,6 +75,7 @@ class Command:
 
     @property
     def has_image_prompt(self) -> bool:
+        """Whether the command starts with an image prompt (a URL before the words)."""
         return any(ref.role == "image_prompt" for ref in self.refs)
 
 
@@ -167,6 +168,9 @@ def _saved_images(job: dict[str, Any]) -> list[str]:
 
 
 class MidjourneyAdapter(Adapter):
+    """Midjourney jobs from the website's archive JSON (and scrapers' and Discord relays' forms) and
+    from the PNGs it serves, whose Description chunk holds the command."""
+
     name = "midjourney"
     platform = "midjourney"
     title = "Midjourney (web archive JSON and downloaded PNGs)"
@@ -205,6 +209,7 @@ class MidjourneyAdapter(Adapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """A PNG whose Description names a Job ID, or JSON of Midjourney jobs or relay tasks."""
         suffix = path.suffix.lower()
         if suffix == ".png":
             data = head(path)
@@ -246,6 +251,7 @@ class MidjourneyAdapter(Adapter):
             yield from guarded(source, self.read(source))
 
     def read(self, source: Source) -> Iterator[Item]:
+        """A PNG's one job, or each job of an archive with its JSON pointer."""
         if source.path.suffix.lower() == ".png":
             yield self._png(source)
             return

@@ -38,6 +38,7 @@ _JOB_IN_NAME = re.compile(
 
 
 def is_proxy_task(obj: dict[str, Any]) -> bool:
+    """Whether a JSON object is a Discord relay's task (midjourney-proxy keys)."""
     return "submitTime" in obj and "action" in obj
 
 

@@ -80,6 +80,8 @@ def _inputs(body: dict[str, Any]) -> list[AssetRef]:
 
 
 class MiniMaxAdapter(JoinedAdapter):
+    """MiniMax (Hailuo video) task queries joined with request logs and file retrieves."""
+
     name = "minimax"
     platform = "minimax"
     title = "MiniMax / Hailuo video API (task queries, request logs, file retrieves)"
@@ -110,6 +112,7 @@ class MiniMaxAdapter(JoinedAdapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of MiniMax task queries or file retrieves, not of another platform's tasks."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
@@ -120,6 +123,8 @@ class MiniMaxAdapter(JoinedAdapter):
         return '"task_id"' in text and any(marker in text for marker in _MARKERS)
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """Task queries joined by task id with their requests and by file id with their files; a
+        file retrieved alone is an output record."""
         records: dict[str, list[Record]] = {"file": [], "query": [], "request": []}
         for source in sources:
             yield from guarded(source, _collect(source, records))

@@ -94,6 +94,8 @@ def _strings(value: object) -> Iterator[str]:
 
 
 class OpenAIAdapter(JoinedAdapter):
+    """OpenAI call logs (Images API, Sora videos) and Sora video objects."""
+
     name = "openai"
     platform = "openai"
     title = "OpenAI (Images API call logs, Sora video objects)"
@@ -126,6 +128,8 @@ class OpenAIAdapter(JoinedAdapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of OpenAI video objects, of calls to its image or video endpoints, or of bare Images
+        API answers."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)

@@ -80,6 +80,8 @@ def _inputs(body: dict[str, Any]) -> list[AssetRef]:
 
 
 class PikaAdapter(JoinedAdapter):
+    """Pika API status objects joined by video id with the request log."""
+
     name = "pika"
     platform = "pika"
     title = "Pika API (status objects joined with request logs)"
@@ -106,6 +108,8 @@ class PikaAdapter(JoinedAdapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of Pika requests (video_id with a prompt or endpoint) or status objects (status
+        word, progress, id)."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
@@ -116,6 +120,7 @@ class PikaAdapter(JoinedAdapter):
         return bool(_STATUS_WORD.search(text)) and '"progress"' in text and '"id"' in text
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """Request logs and status objects of every claimed file, joined by video id."""
         yield from read_joined(
             sources,
             is_request=_is_request_file,

@@ -109,6 +109,9 @@ def _from_outputs(outputs: list[str]) -> str:
 
 
 class RunwayAdapter(JoinedAdapter):
+    """Runway API tasks joined with the request log; the usage report is read as a check, not as
+    generations."""
+
     name = "runway"
     platform = "runway"
     title = "Runway API (tasks joined with request logs; usage report)"
@@ -143,6 +146,7 @@ class RunwayAdapter(JoinedAdapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of a Runway usage report, of request logs to its endpoints, or of task objects."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
@@ -157,6 +161,8 @@ class RunwayAdapter(JoinedAdapter):
         return status and has_all(text, '"createdAt"', '"status"', '"id"')
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """Requests first, then the usage report, then the tasks joined to their requests and
+        checked against the credits used."""
         kinds = {source: _kind_of(source.path) for source in sources}
         log = RequestLog()
         yield from read_requests([s for s in sources if kinds[s] == "requests"], self._request, log)

@@ -88,6 +88,9 @@ def _is_async_start(obj: dict[str, Any]) -> bool:
 
 
 class StabilityAdapter(JoinedAdapter):
+    """Stability AI v2beta call logs (images, Stable Audio), synchronous answers and asynchronous
+    starts joined with their results."""
+
     name = "stability"
     platform = "stability"
     title = "Stability AI API (v2beta call logs, Stable Audio)"
@@ -118,6 +121,7 @@ class StabilityAdapter(JoinedAdapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of calls to /v2beta, or of bare answers holding an image or audio payload."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
@@ -130,6 +134,7 @@ class StabilityAdapter(JoinedAdapter):
         return payload and '"finish_reason"' in ends and '"seed"' in ends
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """Every call of every claimed file, asynchronous starts joined by id with their results."""
         records: list[Record] = []
         for source in sources:
             yield from guarded(source, _collect(source, records))

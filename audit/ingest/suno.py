@@ -74,6 +74,9 @@ def _prompt(clip: dict[str, Any]) -> str | None:
 
 
 class SunoAdapter(Adapter):
+    """Suno clips from the web app's JSON and from unofficial API relays, one generation per
+    clip."""
+
     name = "suno"
     platform = "suno"
     title = "Suno (clip JSON of the web app and of the API relays)"
@@ -115,6 +118,7 @@ class SunoAdapter(Adapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of Suno clips (a chirp model with clips or audio) or of a relay's tasks."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
@@ -149,6 +153,7 @@ class SunoAdapter(Adapter):
                 yield item
 
     def read(self, source: Source) -> Iterator[Item]:
+        """Each clip of the file; a relay task without clips is one pending or failed record."""
         tasks: Tasks = {}
 
         def make(locator: str, obj: dict[str, Any]) -> Item:

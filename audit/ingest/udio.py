@@ -56,6 +56,8 @@ def _task_of(obj: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
 
 
 class UdioAdapter(Adapter):
+    """Udio songs from community clients and relay APIs, one generation per song."""
+
     name = "udio"
     platform = "udio"
     title = "Udio (song JSON of community clients; tasks of relay APIs)"
@@ -86,6 +88,7 @@ class UdioAdapter(Adapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of Udio songs (song_path) or of a relay's music tasks."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
@@ -94,6 +97,7 @@ class UdioAdapter(Adapter):
         return '"song_path"' in text or has_all(text, '"task_id"', '"music-u"')
 
     def read(self, source: Source) -> Iterator[Item]:
+        """Each song of the file, alone or in a relay task, with its JSON pointer."""
         for locator, obj in json_records(source, ("songs",)):
             if not isinstance(obj, dict):
                 yield Reject(

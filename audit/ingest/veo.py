@@ -107,6 +107,9 @@ def _filtered(holder: dict[str, Any]) -> tuple[int | None, str | None]:
 
 
 class VeoAdapter(JoinedAdapter):
+    """Google Veo long-running operations (Gemini API, Vertex AI, the SDK's dumps) joined with the
+    request log."""
+
     name = "veo"
     platform = "veo"
     title = "Google Veo (Gemini API and Vertex AI operations joined with request logs)"
@@ -144,12 +147,15 @@ class VeoAdapter(JoinedAdapter):
     )
 
     def sniff(self, path: Path) -> bool:
+        """JSON of Veo operations or of requests to a Veo model."""
         if not is_json_suffix(path):
             return False
         text = head_text(path)
         return not looks_canonical(text) and bool(_SNIFF.search(text))
 
     def read_many(self, sources: list[Source]) -> Iterator[Item]:
+        """Request logs and operations of every claimed file, each request joined to its
+        operation."""
         yield from read_joined(
             sources,
             is_request=_is_request_file,

@@ -59,6 +59,7 @@ class FileReport:
 
     @property
     def records(self) -> int:
+        """Every record the file gave: accepted, merged or rejected."""
         return self.accepted + self.merged + self.rejected
 
 
@@ -75,10 +76,12 @@ class IngestResult:
 
     @property
     def generations(self) -> list[Generation]:
+        """The accepted generations as records, built from the table."""
         return self.table.generations()
 
     @property
     def unclaimed(self) -> list[str]:
+        """Names of the files no adapter read."""
         return [f.name for f in self.files if f.adapter is None]
 
     def empty_lines(self) -> list[str]:
@@ -104,6 +107,7 @@ class IngestResult:
         return int((self.table.column("status") == Status.filtered.value).sum())
 
     def totals(self) -> dict[str, int]:
+        """The counts of the ingest summary: files, records and what became of them."""
         return {
             "files": len(self.files),
             "skipped_files": len(self.skipped),
@@ -135,6 +139,7 @@ def paused_gc() -> Iterator[None]:
 
 
 def sha256(path: Path) -> str:
+    """The file's SHA-256, read in blocks of 1 MiB, for the list of inputs."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

@@ -94,6 +94,8 @@ def load(path: Path, shown: str) -> tuple[ET.Element, dict[str, ET.Element]]:
 
 
 def projects(root: ET.Element) -> list[Project]:
+    """Every project of the document that holds a sequence, named (or numbered from 1) with its
+    duration."""
     found = []
     for index, project in enumerate(root.iter("project")):
         sequence = project.find("sequence")

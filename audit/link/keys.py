@@ -269,6 +269,8 @@ class LocalMedia:
         return self._digests[path]
 
     def match(self, media_name: str, index: Index) -> set[int]:
+        """Generations whose output is a file named ``media_name`` in the production folder, found
+        by its content: its SHA-256 among the records', or a same-content file of another name."""
         hits: set[int] = set()
         for path in self._scan().get(media_name.lower(), ()):
             digest = self.digest(path)

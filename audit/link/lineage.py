@@ -49,6 +49,7 @@ class Csr:
         return cls(indptr.astype(np.int64), targets[order].astype(np.int64))
 
     def degree(self) -> np.ndarray:
+        """How many neighbours each node has."""
         return np.diff(self.indptr)
 
     def neighbours(self, nodes: np.ndarray) -> np.ndarray:
@@ -63,6 +64,7 @@ class Csr:
         return found
 
     def lists(self) -> list[list[int]]:
+        """The adjacency as plain Python lists, one per node."""
         bounds = self.indptr.tolist()
         flat = self.indices.tolist()
         return [flat[a:b] for a, b in itertools.pairwise(bounds)]

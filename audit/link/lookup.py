@@ -94,6 +94,8 @@ class Lookup:
         self._built = True
 
     def code(self, key: str | None) -> int:
+        """The code of ``key`` for :meth:`rows_of` (built on first use), or -1 when the key is empty
+        or absent."""
         if not self._built and self._deferred is not None:
             self.prepare(self._deferred)
         if not self._built or (self._only is not None and key and key not in self._only):
@@ -121,6 +123,7 @@ class Lookup:
         return _unique_in_order(found) if code in self._repeats else found
 
     def all_keys(self) -> list[str]:
+        """Every key held, in code order (the whole lookup is built)."""
         if not self._built or self._only is not None:
             self._build()
         keys: list[str] = [str(key) for key in self.keys.tolist()]

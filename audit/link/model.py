@@ -30,6 +30,7 @@ class Clip:
 
     @property
     def record_out_s(self) -> float:
+        """Where the clip ends on the timeline, in seconds."""
         return self.record_in_s + self.duration_s
 
 

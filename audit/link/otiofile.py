@@ -110,6 +110,8 @@ def _downgrade(node: Any) -> Any:
 
 
 def otio_timelines(node: Any) -> Iterator[Any]:
+    """Every timeline in an OTIO object, entering collections (an .otioz bundle, a Resolve export of
+    several timelines)."""
     if isinstance(node, otio.schema.Timeline):
         yield node
     elif isinstance(node, otio.schema.SerializableCollection):

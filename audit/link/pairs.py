@@ -31,15 +31,19 @@ class Pairs:
 
     @classmethod
     def of(cls, rows: np.ndarray, units: np.ndarray, count: int, distinct: bool = False) -> Pairs:
+        """The pairs of ``rows`` and ``units`` taken element by element, made distinct unless
+        ``distinct`` says they are."""
         keys = rows.astype(np.int64) * count + units.astype(np.int64)
         return cls(keys if distinct else pd.unique(keys), count)
 
     @property
     def rows(self) -> np.ndarray:
+        """The row of each pair."""
         return self.keys // self.count
 
     @property
     def units(self) -> np.ndarray:
+        """The unit of each pair."""
         return self.keys % self.count
 
     def __or__(self, other: Pairs) -> Pairs:

@@ -169,6 +169,7 @@ class LinkResult:
 
     @property
     def allocations(self) -> list[Allocation]:
+        """Each generation's share of each unit it reaches, as records for the report (memoised)."""
         return self._memo("allocations", self._allocations)
 
     def _allocations(self) -> list[Allocation]:
@@ -184,10 +185,12 @@ class LinkResult:
 
     @property
     def shots(self) -> list[ShotLink]:
+        """What links each picture shot: its generations, key and advice."""
         return [link for link in self._links() if link.kind == "picture"]
 
     @property
     def audio(self) -> list[ShotLink]:
+        """What links each sound cue: its generations, key and advice."""
         return [link for link in self._links() if link.kind == "audio"]
 
     def _links(self) -> list[ShotLink]:
@@ -198,6 +201,8 @@ class LinkResult:
         return self._memo("unit_counts", lambda: unit_counts(self))
 
     def summary(self) -> CutSummary:
+        """The counts of the linking summary: generations in the cut, attempts, not in the cut,
+        outputs."""
         first, kept = self.first_unit, self.kept
         outputs = self.table.column("outputs_count")
         return CutSummary(

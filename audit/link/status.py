@@ -112,6 +112,8 @@ class LinkQuality:
 
     @property
     def explained_share(self) -> float:
+        """The share of the picture's seconds that a generation explains (0 for a cut without
+        picture)."""
         return self.explained_s / self.picture_s if self.picture_s else 0.0
 
 

@@ -120,6 +120,8 @@ def _forecast(run: AuditRun) -> dict[str, Any]:
 
 
 def audit_json(run: AuditRun) -> bytes:
+    """audit.json's bytes: the audit document as indented JSON with sorted keys, UTF-8, ending in a
+    newline (byte-stable between runs)."""
     return (
         json.dumps(audit_document(run), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     ).encode("utf-8")
@@ -232,6 +234,8 @@ def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def findings_frame(run: AuditRun) -> pd.DataFrame:
+    """The findings as a table (code, name, severity, message, evidence joined by `` | ``, fix,
+    link), for findings.csv and the workbook."""
     rows = [
         {
             "code": f.code,

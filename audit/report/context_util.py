@@ -63,4 +63,5 @@ def public_locator(locator: str) -> str:
 
 
 def is_web_link(link: str) -> bool:
+    """Whether a source's link is a web address (else a document or a locator)."""
     return link.startswith(("https://", "http://"))

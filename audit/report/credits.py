@@ -144,6 +144,9 @@ def reproduced_people(run: AuditRun) -> list[tuple[str, str]]:
 
 
 def disclosure(run: AuditRun, lang: str) -> str:
+    """The AI disclosure statement for the credits, when production.yaml gives none: fiction or
+    non-fiction wording, naming only the media kinds in the film and the likeness or voice made with
+    AI."""
     fictional = run.production.work_type.value in FICTIONAL
     out = set(run.link.not_in_cut)
     in_film = [g for g in run.link.generations if g.id not in out]
@@ -164,6 +167,8 @@ def disclosure(run: AuditRun, lang: str) -> str:
 
 
 def footprint_line(run: AuditRun, lang: str) -> str:
+    """The credits' one line of footprint: carbon with its range, energy and water, the Empreinte
+    and data versions."""
     fmt = Formatter(lang)
     totals = run.aggregates.totals
     carbon = ranged(fmt, "carbon_g", totals["carbon_g"])
@@ -185,6 +190,8 @@ def footprint_line(run: AuditRun, lang: str) -> str:
 
 
 def credits_context(run: AuditRun, lang: str) -> dict[str, Any]:
+    """What credits.md shows: human credits with their roles in ``lang``, AI tools by department,
+    the disclosure and the footprint line."""
     return {
         "humans": [
             {"role": credit_role(c.role, lang), "name": c.name} for c in run.production.credits

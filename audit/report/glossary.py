@@ -40,6 +40,7 @@ GLOSSARY = (
 
 
 def glossary(lang: str) -> list[dict[str, str]]:
+    """The report's glossary, terms and definitions in ``lang``."""
     return [
         {"term": gettext(lang, term), "definition": gettext(lang, text)} for term, text in GLOSSARY
     ]

@@ -29,6 +29,7 @@ _DAY = re.compile(r"(?<![d'])d(?![d'])")
 
 
 def check_lang(lang: str) -> str:
+    """``lang`` itself when the report speaks it; else a ConfigError listing the languages."""
     if lang not in LANGUAGES:
         raise ConfigError("unknown language", field="--lang", value=lang, choices=LANGUAGES)
     return lang
@@ -50,6 +51,7 @@ def translations(lang: str) -> NullTranslations:
 
 
 def gettext(lang: str, message: str) -> str:
+    """``message`` translated into ``lang`` (itself in English or when the catalogue lacks it)."""
     return translations(lang).gettext(message)
 
 

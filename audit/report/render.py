@@ -38,6 +38,9 @@ ASSET_TYPES = {
 
 @cache
 def environment(lang: str) -> jinja2.Environment:
+    """The Jinja environment of the report templates in ``lang``: autoescaped, strict about
+    undefined names, translated through gettext, bidirectional controls removed from every value
+    shown."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
@@ -77,6 +80,8 @@ def _without_bidi(value: Any) -> Any:
 
 
 def render_template(name: str, lang: str, context: dict[str, Any]) -> str:
+    """One template rendered with ``context``; a template error becomes a RenderError naming the
+    template."""
     try:
         return environment(lang).get_template(name).render(**context)
     except jinja2.TemplateError as exc:

@@ -30,6 +30,8 @@ CLASS_LABELS = {
 
 
 def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+    """The methodology section: how each figure is estimated, the status labels with their counts,
+    and the numbered references used."""
     from audit.report.context import STATUS_LABELS
     from audit.report.equivalents import cited_ids
 
@@ -102,6 +104,7 @@ def _bibliography(
 
 
 def provenance(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+    """The provenance section: each media file's C2PA state, classification and detail."""
     rows = []
     for p in run.provenance:
         state, cls = p.state.value, p.classification.value
@@ -116,6 +119,8 @@ def provenance(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
 
 
 def appendix(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+    """The data appendix: the timeline read (format, rate, shots, seconds of picture) and the
+    inventory of the inputs read."""
     tl = run.timeline
     timeline = gettext(
         fmt.lang,

@@ -25,6 +25,8 @@ def unit_for(kind: str, value: float) -> tuple[str, float]:
 
 
 def quantity(fmt: Formatter, kind: str, value: float) -> str:
+    """``value`` of ``kind`` in the unit that reads best for its size (kWh beyond 1,000 Wh…), with
+    three significant figures."""
     unit, divisor = unit_for(kind, value)
     if fmt.lang == "en":
         unit = ADPE_EN.get(unit, unit)

@@ -42,6 +42,9 @@ MG_PER_KG = 1e6
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a workbook sheet: its header (a message id, translated when written), number
+    format and width."""
+
     header: str  # message id
     number_format: str | None = None
     width: int = 14
@@ -224,6 +227,8 @@ def _sources(run: AuditRun, fmt: Formatter) -> Sheet:
 
 @dataclass(frozen=True)
 class Sheet:
+    """One sheet of report.xlsx: its title (a message id), columns and rows of cell values."""
+
     title: str  # message id
     columns: list[Column]
     rows: list[list[Any]]
