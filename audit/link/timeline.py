@@ -2,16 +2,14 @@
 
 OpenTimelineIO and its adapter plugins read OTIO, Premiere/FCP7 xmeml, Avid AAF and EDLs (an EDL
 does not state its rate: ``edl.py`` finds which rates fit it). Final Cut's FCPXML is read by
-``fcpxml.py`` with exact rational time. This module walks what OTIO returns: picture and audio
-clips, compound clips (nested stacks) included, each with its media file name and shot id.
+``fcpxml.py`` with exact rational time. This module finds the file, picks the timeline in it and
+assembles the shots; ``otiowalk.py`` walks what OTIO returns into placed clips.
 Formats, rules and known limits are documented in docs/linking.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +19,9 @@ from audit.errors import TimelineError
 from audit.link import fcpxml
 from audit.link.coverage import Span, assemble_shots
 from audit.link.edl import read_edl
-from audit.link.model import Clip, ClipKind, Shot, Timeline
-from audit.link.names import basename, shot_id_in
+from audit.link.model import Clip, Shot, Timeline
 from audit.link.otiofile import check_bounds, load_otio, otio_timelines
+from audit.link.otiowalk import seconds, track_extent, walk_stack
 from audit.link.shotscsv import SHOTS_CSV, read_shots_csv
 from audit.link.stated import disagreement, xmeml_check
 from audit.production import Production
@@ -146,8 +144,8 @@ def _from_otio(
 ) -> Timeline:
     """The cut an OpenTimelineIO adapter read: clips placed, extent, and the file's statement."""
     try:
-        placed = list(_walk_stack(timeline.tracks, 0.0, (float("-inf"), float("inf")), None, ()))
-        extent = max([_track_extent(t) for t in timeline.video_tracks()] or [0.0])
+        placed = list(walk_stack(timeline.tracks, 0.0, (float("-inf"), float("inf")), None, ()))
+        extent = max([track_extent(t) for t in timeline.video_tracks()] or [0.0])
     except (
         otio.exceptions.OTIOError,
         ValueError,
@@ -164,7 +162,7 @@ def _from_otio(
     )
     extent = max([extent, *seen_ends])
     if adapter == "fcp_xml":
-        length = max(extent, _seconds(timeline.duration()))
+        length = max(extent, seconds(timeline.duration()))
         read = [(c.name, c.record_in_s, c.record_out_s) for c, _ in placed if c.kind == "picture"]
         note = _join(note, xmeml_check(path, timeline.name, length, rate, read))
     return _timeline(shown, timeline.name or path.stem, rate, adapter, extent, placed, {}, note)
@@ -260,7 +258,7 @@ def _pick(loaded: Any, wanted: str | None, path: Path, shown: str) -> tuple[Any,
     """The timeline to use, and a note when the file held several."""
     found = list(otio_timelines(loaded))
     names = [t.name or f"#{i + 1}" for i, t in enumerate(found)]
-    lengths = [_seconds(t.duration()) for t in found]
+    lengths = [seconds(t.duration()) for t in found]
     index, note = _choose(names, lengths, wanted, path, shown)
     return found[index], note
 
@@ -291,113 +289,3 @@ def _choose(
         f"{path.name} holds {len(names)} timelines ({listed}); using '{names[chosen]}', the "
         "longest (first of equals); set timeline in production.yaml to choose another"
     )
-
-
-@cache
-def _exact_rate(rate: float) -> float:
-    """23.976 (as the AAF adapter rounds it) is 24000/1001; other rates stay as they are."""
-    try:
-        exact = parse_rate(rate).exact
-    except ValueError:
-        return rate
-    return float(exact) if exact.denominator == 1001 else rate
-
-
-def _seconds(time: Any) -> float:
-    """Seconds of an OTIO time, at the exact NTSC rate its rounded rate stands for."""
-    return float(time.value) / _exact_rate(float(time.rate))
-
-
-def _track_extent(track: Any) -> float:
-    return float(
-        sum(
-            _seconds(child.duration())
-            for child in track
-            if not isinstance(child, otio.schema.Transition)
-        )
-    )
-
-
-@dataclass(frozen=True)
-class _Where:
-    """Where a composition sits: the track it hangs from and the window it is seen through."""
-
-    kind: ClipKind
-    track: int
-    rank: tuple[int, ...]
-
-
-def _walk_stack(
-    stack: Any,
-    offset_s: float,
-    window: tuple[float, float],
-    where: _Where | None,
-    rank: tuple[int, ...],
-) -> Iterator[tuple[Clip, Span]]:
-    """Clips of a stack; top level when ``where`` is None (tracks numbered V1…, A1…)."""
-    counts = {"picture": 0, "audio": 0}
-    for index, track in enumerate(stack):
-        if not isinstance(track, otio.schema.Track) or not track.enabled:
-            continue
-        kind: ClipKind = "audio" if track.kind == otio.schema.TrackKind.Audio else "picture"
-        if where is None:
-            counts[kind] += 1
-            inner = _Where(kind, counts[kind], ())
-        else:
-            inner = _Where(
-                "audio" if "audio" in (kind, where.kind) else "picture", where.track, (*rank, index)
-            )
-        yield from _walk_track(track, offset_s, window, inner)
-
-
-def _walk_track(
-    track: Any, offset_s: float, window: tuple[float, float], where: _Where
-) -> Iterator[tuple[Clip, Span]]:
-    for child in track:
-        if not isinstance(child, otio.schema.Clip | otio.schema.Stack) or not child.enabled:
-            continue
-        placed = track.range_of_child(child)
-        start_s = offset_s + _seconds(placed.start_time)
-        end_s = start_s + _seconds(placed.duration)
-        if isinstance(child, otio.schema.Stack):
-            trim = child.source_range
-            inner_offset = start_s - (_seconds(trim.start_time) if trim is not None else 0.0)
-            inner_window = (max(window[0], start_s), min(window[1], end_s))
-            yield from _walk_stack(child, inner_offset, inner_window, where, where.rank)
-            continue
-        clip = _clip(child, where, start_s)
-        span = Span(
-            max(window[0], start_s),
-            min(window[1], end_s),
-            (int(clip.media_url is not None), where.track, *where.rank),
-        )
-        yield clip, span
-
-
-def _clip(item: Any, where: _Where, start_s: float) -> Clip:
-    media_name, media_url = _media(item.media_reference)
-    name = item.name or media_name or f"{where.kind}{where.track}@{start_s:g}s"
-    markers = [marker.name for marker in item.markers]
-    shot_id = next(
-        (found for text in (name, media_name, *markers) if (found := shot_id_in(text))), name
-    )
-    return Clip(
-        name=name,
-        media_name=media_name,
-        media_url=media_url,
-        kind=where.kind,
-        track=where.track,
-        record_in_s=start_s,
-        duration_s=_seconds(item.trimmed_range().duration),
-        shot_id=shot_id,
-    )
-
-
-def _media(ref: Any) -> tuple[str | None, str | None]:
-    """(file name, URL) of a media reference; generators and missing media have none."""
-    if isinstance(ref, otio.schema.ExternalReference) and ref.target_url:
-        return basename(ref.target_url), ref.target_url
-    if isinstance(ref, otio.schema.ImageSequenceReference):
-        url = ref.abstract_target_url("#")
-        return basename(url), url
-    return None, None
