@@ -38,8 +38,7 @@ class Basis:
     reason: str = ""
 
 
-def match_point(sig: Signature, registry: Registry,
-                modality: str) -> tuple[ModelPoint | None, str]:  # fmt: skip
+def match_point(sig: Signature, registry: Registry, modality: str) -> tuple[ModelPoint | None, str]:
     """The measured open model ``sig.model`` routes to (data/routes.csv), or the reason why none."""
     found = registry.route(sig.model, sig.modality, f"{modality}.model.")
     if found.route is None:
@@ -47,16 +46,18 @@ def match_point(sig: Signature, registry: Registry,
     return registry.point(found.route.target), ""
 
 
-def unmatched_status(sig: Signature, profile: PlatformProfile, reason: str,
-                     default: Status) -> Status:  # fmt: skip
+def unmatched_status(
+    sig: Signature, profile: PlatformProfile, reason: str, default: Status
+) -> Status:
     """``fallback`` for a named model no route takes on one's own machine, or whose family is
     measured at another size or version; else the modality's band status (``default``)."""
     partial = bool(sig.model) and not reason.startswith(NO_ROUTE)
     return Status.fallback if sig.model and (profile.kind == "local" or partial) else default
 
 
-def steps_ratio(sig: Signature, reference_steps: float, registry: Registry, *,
-                closed: bool) -> tuple[Range, tuple[str, ...]]:  # fmt: skip
+def steps_ratio(
+    sig: Signature, reference_steps: float, registry: Registry, *, closed: bool
+) -> tuple[Range, tuple[str, ...]]:
     """Steps relative to the reference: exact when logged; else the closed-platform band
     (``video.steps_ratio``) for closed services, or 1 (model defaults) for open models."""
     if sig.steps is not None:

@@ -100,8 +100,9 @@ class Coefficient(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> Coefficient:
         if not self.low <= self.value <= self.high:
-            raise ValueError(f"need low <= value <= high (low={self.low} value={self.value} "
-                             f"high={self.high})")  # fmt: skip
+            raise ValueError(
+                f"need low <= value <= high (low={self.low} value={self.value} high={self.high})"
+            )
         return self
 
     @property

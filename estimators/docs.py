@@ -38,9 +38,13 @@ def _row(coef: Coefficient, registry: Registry) -> str:
         else f"{_number(coef.value)} ({_number(coef.low)}–{_number(coef.high)})"
     )
     cells = (
-        f"`{coef.id}`", band, coef.unit, coef.boundary,
-        f"{source.title} ({source.year}) — {coef.locator}", coef.notes,
-    )  # fmt: skip
+        f"`{coef.id}`",
+        band,
+        coef.unit,
+        coef.boundary,
+        f"{source.title} ({source.year}) — {coef.locator}",
+        coef.notes,
+    )
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
@@ -83,8 +87,15 @@ def _routes(registry: Registry) -> list[str]:
              "|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in registry.routes:
         size = "" if r.size_b is None else _number(r.size_b)
-        cells = (f"`{r.id}`", ", ".join(r.modalities), f"`{r.target}`", ", ".join(r.names), size,
-                 "yes" if r.unsized else "no", r.reason)  # fmt: skip
+        cells = (
+            f"`{r.id}`",
+            ", ".join(r.modalities),
+            f"`{r.target}`",
+            ", ".join(r.names),
+            size,
+            "yes" if r.unsized else "no",
+            r.reason,
+        )
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return lines
 

@@ -69,10 +69,14 @@ def video(
     from ecologits.estimations import video_impacts
 
     out = video_impacts(
-        model_name, f"{width_px}x{height_px}", duration_s, with_audio=with_audio,
-        datacenter_location=region, datacenter_pue=_range(*pue),
+        model_name,
+        f"{width_px}x{height_px}",
+        duration_s,
+        with_audio=with_audio,
+        datacenter_location=region,
+        datacenter_pue=_range(*pue),
         datacenter_wue=_range(*wue_l_per_kwh),
-    )  # fmt: skip
+    )
     return _result(out)
 
 

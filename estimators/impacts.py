@@ -99,8 +99,9 @@ def run_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -> B
     )
 
 
-def facility_energy(basis: Basis, profile: PlatformProfile,
-                    registry: Registry) -> tuple[Range, tuple[str, ...]]:  # fmt: skip
+def facility_energy(
+    basis: Basis, profile: PlatformProfile, registry: Registry
+) -> tuple[Range, tuple[str, ...]]:
     """Facility energy (Wh) from a basis at any boundary, and the coefficients used.
 
     Coefficients: overhead.gpu_to_facility (cloud GPU figures), overhead.node_over_gpu and
@@ -115,7 +116,8 @@ def facility_energy(basis: Basis, profile: PlatformProfile,
         node = basis.energy_wh.times(registry.band("overhead.node_over_gpu"))
         return node.times(pue), ("overhead.node_over_gpu", profile.pue_id)
     return basis.energy_wh.times(registry.band("overhead.gpu_to_facility")), (
-        "overhead.gpu_to_facility",)  # fmt: skip
+        "overhead.gpu_to_facility",
+    )
 
 
 def gpu_energy(basis: Basis, registry: Registry) -> tuple[Range, tuple[str, ...]]:
@@ -140,19 +142,24 @@ def embodied(basis: Basis, registry: Registry) -> tuple[Range, Range, tuple[str,
     gpu_wh, ids = gpu_energy(basis, registry)
     hours = gpu_wh.over(registry.band("gpu.power").scale(W_PER_KW))
     ids = (*ids, "embodied.adpe_gpu_hour", "embodied.gpu_hour", "gpu.power")
-    return (hours.times(registry.band("embodied.gpu_hour")),
-            hours.times(registry.band("embodied.adpe_gpu_hour")), ids)  # fmt: skip
+    return (
+        hours.times(registry.band("embodied.gpu_hour")),
+        hours.times(registry.band("embodied.adpe_gpu_hour")),
+        ids,
+    )
 
 
-def _estimates(basis: Basis, profile: PlatformProfile, region: str,
-               registry: Registry) -> Impacts:  # fmt: skip
+def _estimates(basis: Basis, profile: PlatformProfile, region: str, registry: Registry) -> Impacts:
     energy, energy_ids = facility_energy(basis, profile, registry)
     embodied_g, embodied_adpe, embodied_ids = embodied(basis, registry)
     energy_kwh = energy.divided(WH_PER_KWH)
     grid = {kind: f"grid.{kind}.{region}" for kind in ("carbon", "water", "adpe")}
     carbon = energy_kwh.scale(registry.value(grid["carbon"])).plus(embodied_g)
-    water = it_energy(energy_kwh, profile.pue.band).times(profile.wue.band).plus(
-        energy_kwh.scale(registry.value(grid["water"])))  # fmt: skip
+    water = (
+        it_energy(energy_kwh, profile.pue.band)
+        .times(profile.wue.band)
+        .plus(energy_kwh.scale(registry.value(grid["water"])))
+    )
     adpe = energy_kwh.scale(registry.value(grid["adpe"])).plus(embodied_adpe)
     base = (*basis.coefficient_ids, *energy_ids)
     status = basis.status
@@ -168,8 +175,15 @@ def _estimates(basis: Basis, profile: PlatformProfile, region: str,
         Estimate(embodied_g, CARBON_UNIT, status, tuple(sorted(embodied_ids))),
     )
     every = sorted({cid for e in estimates for cid in e.coefficient_ids})
-    return Impacts(*estimates, region=region, method=basis.method, status=status,
-                   coefficient_ids=tuple(every), run=basis.run, reason=basis.reason)  # fmt: skip
+    return Impacts(
+        *estimates,
+        region=region,
+        method=basis.method,
+        status=status,
+        coefficient_ids=tuple(every),
+        run=basis.run,
+        reason=basis.reason,
+    )
 
 
 def it_energy(facility: Range, pue: Range) -> Range:

@@ -32,16 +32,28 @@ def load_job_rules(path: Path, sources: set[str]) -> dict[str, JobRule]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != JOB_COLUMNS:
-            raise CoefficientError("columns differ", file=path, line=1, field="header",
-                                   choices=JOB_COLUMNS)  # fmt: skip
+            raise CoefficientError(
+                "columns differ", file=path, line=1, field="header", choices=JOB_COLUMNS
+            )
         for row in reader:
             rule = JobRule(**{k: row[k] or "" for k in JOB_COLUMNS})
             line = reader.line_num
             if rule.rule not in RULES:
-                raise CoefficientError("unknown rule", file=path, line=line, field="rule",
-                                       value=rule.rule, choices=RULES)  # fmt: skip
+                raise CoefficientError(
+                    "unknown rule",
+                    file=path,
+                    line=line,
+                    field="rule",
+                    value=rule.rule,
+                    choices=RULES,
+                )
             if rule.source_id not in sources or not rule.basis or rule.status in rules:
-                raise CoefficientError("needs a known source, a basis and a new status",
-                                       file=path, line=line, field="status", value=rule.status)  # fmt: skip
+                raise CoefficientError(
+                    "needs a known source, a basis and a new status",
+                    file=path,
+                    line=line,
+                    field="status",
+                    value=rule.status,
+                )
             rules[rule.status] = rule
     return rules

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from estimators.coefficients import (
@@ -24,6 +22,7 @@ from estimators.coefficients import (
 )
 from estimators.errors import CoefficientError
 from estimators.jobs import load_job_rules
+from estimators.readers import read_csv, yaml_lines
 from estimators.routing import Route, load_routes
 from estimators.units import COEFFICIENT_UNITS
 from estimators.validation_set import load_points
@@ -50,72 +49,13 @@ def _fail(exc: ValidationError, file: Path, line: int | None) -> CoefficientErro
     first = exc.errors()[0]
     fld = ".".join(str(p) for p in first["loc"]) or None
     return CoefficientError(
-        first["msg"], file=file, line=line, field=fld, value=first.get("input"),
+        first["msg"],
+        file=file,
+        line=line,
+        field=fld,
+        value=first.get("input"),
         choices=_CHOICES.get(fld or ""),
-    )  # fmt: skip
-
-
-def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str | None]]]:
-    """Rows with their line numbers; the header must be exactly ``columns``."""
-    if not path.is_file():
-        raise CoefficientError("file is missing", file=path)
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, [])
-        unknown = [c for c in header if c not in columns]
-        missing = [c for c in columns if c not in header]
-        if unknown or missing or tuple(header) != columns:
-            what = (
-                f"unknown column {unknown[0]!r}"
-                if unknown
-                else (f"missing column {missing[0]!r}" if missing else "columns out of order")
-            )
-            raise CoefficientError(
-                what, file=path, line=reader.line_num, field="header", choices=columns
-            )
-        rows = []
-        for cells in reader:
-            line = reader.line_num
-            if not any(cells):
-                continue
-            if len(cells) != len(columns):
-                raise CoefficientError(
-                    f"expected {len(columns)} cells, found {len(cells)}", file=path, line=line
-                )
-            rows.append(
-                (line, {k: (v if v != "" else None) for k, v in zip(columns, cells, strict=True)})
-            )
-        return rows
-
-
-def _yaml_lines(path: Path) -> tuple[Any, dict[str, int]]:
-    """The parsed YAML (safe) and the line of each key of its mappings, by dotted path."""
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise CoefficientError(
-            f"invalid YAML: {exc}".splitlines()[0], file=path,
-            line=mark.line + 1 if mark is not None else None,
-        ) from exc  # fmt: skip
-    lines: dict[str, int] = {}
-
-    def walk(node: yaml.Node, prefix: str) -> None:
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                dotted = f"{prefix}{key.value}"
-                lines[dotted] = key.start_mark.line + 1
-                walk(value, dotted + ".")
-        elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                lines[f"{prefix}{index}"] = item.start_mark.line + 1
-                walk(item, f"{prefix}{index}.")
-
-    if root is not None:
-        walk(root, "")
-    return data, lines
+    )
 
 
 def _validate(model: type[_M], data: Any, path: Path, lines: dict[str, int], prefix: str) -> _M:
@@ -129,7 +69,7 @@ def _validate(model: type[_M], data: Any, path: Path, lines: dict[str, int], pre
 
 def load_sources(path: Path) -> dict[str, SourceRef]:
     """sources.yaml: a mapping ``source_id -> {title, authors, year, publisher, url|doi, ...}``."""
-    data, lines = _yaml_lines(path)
+    data, lines = yaml_lines(path)
     if not isinstance(data, dict):
         raise CoefficientError("expected a mapping of source ids", file=path, line=1)
     return {
@@ -141,7 +81,7 @@ def load_sources(path: Path) -> dict[str, SourceRef]:
 def load_coefficients(path: Path, sources: dict[str, SourceRef]) -> dict[str, Coefficient]:
     """coefficients.csv, checked row by row against the unit vocabulary and the sources."""
     out: dict[str, Coefficient] = {}
-    for line, row in _read_csv(path, COEFFICIENT_COLUMNS):
+    for line, row in read_csv(path, COEFFICIENT_COLUMNS):
         row["notes"] = row["notes"] or ""
         try:
             coef = Coefficient.model_validate(row)
@@ -175,7 +115,7 @@ def load_grid(path: Path, sources: dict[str, SourceRef]) -> list[GridFactor]:
     """grid.csv: one row per (country, source); exactly one ``primary`` row per country."""
     factors: list[GridFactor] = []
     primaries: set[str] = set()
-    for line, row in _read_csv(path, GRID_COLUMNS):
+    for line, row in read_csv(path, GRID_COLUMNS):
         try:
             factor = GridFactor.model_validate(row)
         except ValidationError as exc:
@@ -212,8 +152,13 @@ def load_grid(path: Path, sources: dict[str, SourceRef]) -> list[GridFactor]:
     return factors
 
 
-def _profile(key: str, body: Any, path: Path, lines: dict[str, int],
-             known: tuple[dict[str, SourceRef], set[str]]) -> PlatformProfile:  # fmt: skip
+def _profile(
+    key: str,
+    body: Any,
+    path: Path,
+    lines: dict[str, int],
+    known: tuple[dict[str, SourceRef], set[str]],
+) -> PlatformProfile:
     """One platform profile, its sources and its country checked against the registry."""
     sources, countries = known
     where = f"platforms.{key}"
@@ -221,15 +166,26 @@ def _profile(key: str, body: Any, path: Path, lines: dict[str, int],
     line = lines.get(where)
     for sid in profile.sources:
         if sid not in sources:
-            raise CoefficientError("unknown source", file=path, line=line,
-                                   field=f"{key}.sources", value=sid)  # fmt: skip
+            raise CoefficientError(
+                "unknown source", file=path, line=line, field=f"{key}.sources", value=sid
+            )
     if profile.country is not None and profile.country not in countries:
-        raise CoefficientError("country not in grid.csv", file=path, line=line,
-                               field=f"{key}.country", value=profile.country)  # fmt: skip
+        raise CoefficientError(
+            "country not in grid.csv",
+            file=path,
+            line=line,
+            field=f"{key}.country",
+            value=profile.country,
+        )
     expected = f"grid.carbon.{profile.country}" if profile.country else None
     if profile.grid_factor != expected:
-        raise CoefficientError(f"must be {expected!r} (the country's carbon factor)", file=path,
-                               line=line, field=f"{key}.grid_factor", value=profile.grid_factor)  # fmt: skip
+        raise CoefficientError(
+            f"must be {expected!r} (the country's carbon factor)",
+            file=path,
+            line=line,
+            field=f"{key}.grid_factor",
+            value=profile.grid_factor,
+        )
     return profile
 
 
@@ -237,11 +193,12 @@ def load_platforms(
     path: Path, sources: dict[str, SourceRef], countries: set[str]
 ) -> tuple[dict[str, PlatformProfile], tuple[EcologitsVideoModel, ...]]:
     """platforms.yaml: ``platforms`` (profiles by key) and ``ecologits_video_models``."""
-    data, lines = _yaml_lines(path)
+    data, lines = yaml_lines(path)
     sections = ("ecologits_video_models", "platforms")
     if not isinstance(data, dict) or set(data) != set(sections):
-        raise CoefficientError("expected exactly these top-level keys", file=path, line=1,
-                               choices=sections)  # fmt: skip
+        raise CoefficientError(
+            "expected exactly these top-level keys", file=path, line=1, choices=sections
+        )
     profiles = {
         str(key): _profile(str(key), body, path, lines, (sources, countries))
         for key, body in (data["platforms"] or {}).items()
@@ -254,9 +211,14 @@ def load_platforms(
     )
     for i, model in enumerate(models):
         if model.runs_on not in profiles:
-            raise CoefficientError("unknown platform", file=path, field="runs_on",
-                                   line=lines.get(f"ecologits_video_models.{i}"),
-                                   value=model.runs_on, choices=profiles)  # fmt: skip
+            raise CoefficientError(
+                "unknown platform",
+                file=path,
+                field="runs_on",
+                line=lines.get(f"ecologits_video_models.{i}"),
+                value=model.runs_on,
+                choices=profiles,
+            )
     return profiles, models
 
 
@@ -272,10 +234,18 @@ def _grid_coefficients(factors: list[GridFactor]) -> dict[str, Coefficient]:
                 continue
             cid = f"grid.{kind}.{f.country}{suffix}"
             out[cid] = Coefficient(
-                id=cid, quantity=f"grid_{kind}", value=value, low=value, high=value, unit=unit,
-                source_id=f.source_id, locator=f.locator, year=f.year, boundary="NONE",
+                id=cid,
+                quantity=f"grid_{kind}",
+                value=value,
+                low=value,
+                high=value,
+                unit=unit,
+                source_id=f.source_id,
+                locator=f.locator,
+                year=f.year,
+                boundary="NONE",
                 notes=f"{f.name} ({f.role}; grid.csv)",
-            )  # fmt: skip
+            )
     return out
 
 
@@ -283,13 +253,23 @@ def _platform_coefficients(profiles: dict[str, PlatformProfile]) -> dict[str, Co
     out: dict[str, Coefficient] = {}
     for p in profiles.values():
         also = f" [also: {', '.join(p.sources[1:])}]" if len(p.sources) > 1 else ""
-        for cid, spec, quantity, unit in ((p.pue_id, p.pue, "pue", "ratio"),
-                                          (p.wue_id, p.wue, "wue", "L/kWh")):  # fmt: skip
+        for cid, spec, quantity, unit in (
+            (p.pue_id, p.pue, "pue", "ratio"),
+            (p.wue_id, p.wue, "wue", "L/kWh"),
+        ):
             out[cid] = Coefficient(
-                id=cid, quantity=quantity, value=spec.central, low=spec.low, high=spec.high,
-                unit=unit, platform=p.key, source_id=p.sources[0], locator=p.locator,
-                boundary="FACILITY", notes=f"{p.title}: {p.notes}{also}".strip(),
-            )  # fmt: skip
+                id=cid,
+                quantity=quantity,
+                value=spec.central,
+                low=spec.low,
+                high=spec.high,
+                unit=unit,
+                platform=p.key,
+                source_id=p.sources[0],
+                locator=p.locator,
+                boundary="FACILITY",
+                notes=f"{p.title}: {p.notes}{also}".strip(),
+            )
     return out
 
 
@@ -315,13 +295,20 @@ def _model_points(coefs: dict[str, Coefficient], path: Path) -> dict[str, tuple[
                 value=prefix,
             )
         energy = rows["energy"]
-        points[modality].append(ModelPoint(
-            key=prefix, modality=modality, aliases=energy.aliases, energy_id=energy.id,
-            boundary=energy.boundary, width_px=int(rows["width"].value),
-            height_px=int(rows["height"].value), steps=int(rows["steps"].value),
-            frames=int(rows["frames"].value) if "frames" in rows else None,
-            coefficient_ids=tuple(sorted(c.id for c in rows.values())),
-        ))  # fmt: skip
+        points[modality].append(
+            ModelPoint(
+                key=prefix,
+                modality=modality,
+                aliases=energy.aliases,
+                energy_id=energy.id,
+                boundary=energy.boundary,
+                width_px=int(rows["width"].value),
+                height_px=int(rows["height"].value),
+                steps=int(rows["steps"].value),
+                frames=int(rows["frames"].value) if "frames" in rows else None,
+                coefficient_ids=tuple(sorted(c.id for c in rows.values())),
+            )
+        )
     return {m: tuple(p) for m, p in points.items()}
 
 
@@ -359,8 +346,13 @@ def build_registry(data_dir: Path) -> Registry:
     )
 
 
-def _check_targets(routes: tuple[Route, ...], points: dict[str, tuple[ModelPoint, ...]],
-                   coefs: dict[str, Coefficient], ecologits: set[str], path: Path) -> None:  # fmt: skip
+def _check_targets(
+    routes: tuple[Route, ...],
+    points: dict[str, tuple[ModelPoint, ...]],
+    coefs: dict[str, Coefficient],
+    ecologits: set[str],
+    path: Path,
+) -> None:
     """Every route goes somewhere that exists: a model point, an audio series, an EcoLogits model."""
     keys = {p.key for group in points.values() for p in group}
     for route in routes:
@@ -372,5 +364,6 @@ def _check_targets(routes: tuple[Route, ...], points: dict[str, tuple[ModelPoint
         else:
             ok = target in keys
         if not ok:
-            raise CoefficientError("route target not in the registry", file=path, field="target",
-                                   value=target)  # fmt: skip
+            raise CoefficientError(
+                "route target not in the registry", file=path, field="target", value=target
+            )

@@ -46,12 +46,23 @@ def image_basis(sig: Signature, registry: Registry, profile: PlatformProfile) ->
     if sig.step_pixels is not None and sig.steps:
         return _passes_basis(sig, registry, point, energy, (ref_px, ids, method, status, reason))
     pixels = sig.pixels if sig.pixels is not None else ref_px
-    return Basis(energy.times(runs).scale(pixels / ref_px * sig.outputs_count), "GPU", method,
-                 status, tuple(sorted({*ids, *run_ids})), reason=reason)  # fmt: skip
+    return Basis(
+        energy.times(runs).scale(pixels / ref_px * sig.outputs_count),
+        "GPU",
+        method,
+        status,
+        tuple(sorted({*ids, *run_ids})),
+        reason=reason,
+    )
 
 
-def _passes_basis(sig: Signature, registry: Registry, point: ModelPoint | None, energy: Range,
-                  route: tuple[float, tuple[str, ...], str, Status, str]) -> Basis:  # fmt: skip
+def _passes_basis(
+    sig: Signature,
+    registry: Registry,
+    point: ModelPoint | None,
+    energy: Range,
+    route: tuple[float, tuple[str, ...], str, Status, str],
+) -> Basis:
     """A job sampled in several passes at its own sizes (``step_pixels``): for a measured model
     E = E_point × spread × step_pixels / (ref_pixels × ref_steps), else
     E = E_band × step_pixels / (steps × ref_pixels)."""
@@ -59,10 +70,22 @@ def _passes_basis(sig: Signature, registry: Registry, point: ModelPoint | None, 
     step_pixels, steps = sig.step_pixels or NONE_COUNT, sig.steps or ONE
     if point is not None:  # energy already carries steps / ref_steps: undo it per pass
         per_pass = registry.band(point.energy_id).times(registry.band("model.stack_spread"))
-        return Basis(per_pass.scale(step_pixels / (ref_px * point.steps)), "GPU", method, status,
-                     tuple(sorted(set(ids))), reason=reason)  # fmt: skip
-    return Basis(energy.scale(step_pixels / steps / ref_px), "GPU", method, status,
-                 tuple(sorted(set(ids))), reason=reason)  # fmt: skip
+        return Basis(
+            per_pass.scale(step_pixels / (ref_px * point.steps)),
+            "GPU",
+            method,
+            status,
+            tuple(sorted(set(ids))),
+            reason=reason,
+        )
+    return Basis(
+        energy.scale(step_pixels / steps / ref_px),
+        "GPU",
+        method,
+        status,
+        tuple(sorted(set(ids))),
+        reason=reason,
+    )
 
 
 def upscale_output_px(sig: Signature, registry: Registry) -> tuple[float, tuple[str, ...]]:
@@ -123,11 +146,18 @@ def audio_model_basis(sig: Signature, registry: Registry, target: str) -> Basis:
     steps, step_ids = audio_steps(sig, registry)
     duration, duration_ids = audio_duration(sig, registry)
     per_clip = steps.scale(registry.value(f"{target}.per_step")).plus(
-        Range.point(registry.value(f"{target}.fixed")))  # fmt: skip
+        Range.point(registry.value(f"{target}.fixed"))
+    )
     clips = duration.divided(registry.value("audio.ref_duration_s"))
     energy = per_clip.times(clips).times(registry.band("model.stack_spread"))
-    ids = (f"{target}.fixed", f"{target}.per_step", "audio.ref_duration_s", "model.stack_spread",
-           *step_ids, *duration_ids)  # fmt: skip
+    ids = (
+        f"{target}.fixed",
+        f"{target}.per_step",
+        "audio.ref_duration_s",
+        "model.stack_spread",
+        *step_ids,
+        *duration_ids,
+    )
     status = Status.modelled if not duration_ids else Status.low_confidence
     return Basis(energy.scale(sig.outputs_count), "GPU", "audio.model", status, tuple(sorted(ids)))
 
@@ -149,10 +179,20 @@ def audio_basis(sig: Signature, registry: Registry, profile: PlatformProfile) ->
     else:
         energy = registry.band("audio.band.energy").times(duration)
         ids, method = ("audio.band.energy", *ids), "audio.band"
-        status = unmatched_status(sig, profile, found.reason,
-                                  Status.proxy if sig.duration_s is not None else Status.low_confidence)  # fmt: skip
-    return Basis(energy.scale(sig.outputs_count), "GPU", method, status, tuple(sorted(ids)),
-                 reason=found.reason)  # fmt: skip
+        status = unmatched_status(
+            sig,
+            profile,
+            found.reason,
+            Status.proxy if sig.duration_s is not None else Status.low_confidence,
+        )
+    return Basis(
+        energy.scale(sig.outputs_count),
+        "GPU",
+        method,
+        status,
+        tuple(sorted(ids)),
+        reason=found.reason,
+    )
 
 
 def speech_basis(sig: Signature, registry: Registry) -> Basis:
@@ -174,8 +214,9 @@ def speech_basis(sig: Signature, registry: Registry) -> Basis:
         chars = registry.band("speech.default_characters")
         energy = registry.band("speech.band.energy").times(chars)
         ids = ("speech.band.energy", "speech.default_characters")
-    return Basis(energy.scale(sig.outputs_count), "GPU", "speech.lm_band", Status.low_confidence,
-                 ids)  # fmt: skip
+    return Basis(
+        energy.scale(sig.outputs_count), "GPU", "speech.lm_band", Status.low_confidence, ids
+    )
 
 
 def text_band_basis(sig: Signature, registry: Registry) -> Basis:
@@ -210,7 +251,13 @@ def text_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -> 
         result = ecologits_bridge.llm(provider, sig.model, sig.tokens_out, region)
         if result is not None:
             n = sig.outputs_count
-            return Basis(result.energy_wh.scale(n), "FACILITY", "text.ecologits", Status.ecologits,
-                         (), embodied_g=result.embodied_g.scale(n),
-                         embodied_adpe_kgsbeq=result.embodied_adpe_kgsbeq.scale(n))  # fmt: skip
+            return Basis(
+                result.energy_wh.scale(n),
+                "FACILITY",
+                "text.ecologits",
+                Status.ecologits,
+                (),
+                embodied_g=result.embodied_g.scale(n),
+                embodied_adpe_kgsbeq=result.embodied_adpe_kgsbeq.scale(n),
+            )
     return text_band_basis(sig, registry)

@@ -117,8 +117,9 @@ class _Hit(NamedTuple):
     route: Route
 
 
-def find_route(routes: tuple[Route, ...], model: str | None, modality: str,
-               kind: str) -> RouteMatch:  # fmt: skip
+def find_route(
+    routes: tuple[Route, ...], model: str | None, modality: str, kind: str
+) -> RouteMatch:
     """The route of ``kind`` (a target prefix) for ``model`` at ``modality``, or the reason why
     there is none."""
     if not model:
@@ -136,8 +137,10 @@ def find_route(routes: tuple[Route, ...], model: str | None, modality: str,
         return RouteMatch(max(fitting).route, "")
     if named:
         given = ", ".join(f"{s:g}B" for s in sizes) or "no size"
-        return RouteMatch(None, f"{model!r} gives {given}; measured sizes {_sizes(named)}: "
-                                f"{max(named).route.reason}")  # fmt: skip
+        return RouteMatch(
+            None,
+            f"{model!r} gives {given}; measured sizes {_sizes(named)}: {max(named).route.reason}",
+        )
     return RouteMatch(None, f"{NO_ROUTE} {model!r}")
 
 
@@ -148,8 +151,9 @@ def _sizes(named: list[_Hit]) -> str:
 
 def _route(line: int, row: dict[str, str], path: Path, sources: set[str]) -> Route:
     def fail(field: str, message: str, choices: tuple[str, ...] | None = None) -> CoefficientError:
-        return CoefficientError(message, file=path, line=line, field=field, value=row[field],
-                                choices=choices)  # fmt: skip
+        return CoefficientError(
+            message, file=path, line=line, field=field, value=row[field], choices=choices
+        )
 
     if not row["target"].startswith(TARGET_KINDS):
         raise fail("target", "unknown kind of target", TARGET_KINDS)
@@ -164,8 +168,17 @@ def _route(line: int, row: dict[str, str], path: Path, sources: set[str]) -> Rou
         size = float(row["size_b"]) if row["size_b"] else None
     except ValueError:
         raise fail("size_b", "not a number") from None
-    return Route(row["id"], tuple(row["modality"].split("|")), row["target"], names, size,
-                 _FLAGS[row["unsized"]], row["source_id"], row["locator"], row["reason"])  # fmt: skip
+    return Route(
+        row["id"],
+        tuple(row["modality"].split("|")),
+        row["target"],
+        names,
+        size,
+        _FLAGS[row["unsized"]],
+        row["source_id"],
+        row["locator"],
+        row["reason"],
+    )
 
 
 def load_routes(path: Path, sources: set[str]) -> tuple[Route, ...]:
@@ -175,8 +188,9 @@ def load_routes(path: Path, sources: set[str]) -> tuple[Route, ...]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != ROUTE_COLUMNS:
-            raise CoefficientError("columns differ", file=path, line=1, field="header",
-                                   choices=ROUTE_COLUMNS)  # fmt: skip
+            raise CoefficientError(
+                "columns differ", file=path, line=1, field="header", choices=ROUTE_COLUMNS
+            )
         routes = [_route(reader.line_num, dict(row), path, sources) for row in reader]
     ids = [r.id for r in routes]
     for route in routes:

@@ -104,13 +104,25 @@ def ended_basis(full: Basis, sig: Signature, registry: Registry) -> Basis:
         power_id = gpu_power_id(sig, registry)
         energy = elapsed_energy_wh(sig.elapsed_s, registry.band(power_id), gpu_count(sig))
         status = weakest([full.status, Status.proxy])  # a GPU's power assumed, not the model's
-        return Basis(energy, "GPU", full.method, status, (power_id,), runs_on=full.runs_on,
-                     run=f"{rule.flag}.elapsed", reason=full.reason)  # fmt: skip
+        return Basis(
+            energy,
+            "GPU",
+            full.method,
+            status,
+            (power_id,),
+            runs_on=full.runs_on,
+            run=f"{rule.flag}.elapsed",
+            reason=full.reason,
+        )
     share = registry.band("job.unfinished_share")
-    return replace(full, energy_wh=full.energy_wh.times(share), run=f"{rule.flag}.share",
-                   coefficient_ids=tuple(sorted({*full.coefficient_ids, "job.unfinished_share"})),
-                   embodied_g=_times(full.embodied_g, share),
-                   embodied_adpe_kgsbeq=_times(full.embodied_adpe_kgsbeq, share))  # fmt: skip
+    return replace(
+        full,
+        energy_wh=full.energy_wh.times(share),
+        run=f"{rule.flag}.share",
+        coefficient_ids=tuple(sorted({*full.coefficient_ids, "job.unfinished_share"})),
+        embodied_g=_times(full.embodied_g, share),
+        embodied_adpe_kgsbeq=_times(full.embodied_adpe_kgsbeq, share),
+    )
 
 
 def _times(band: Range | None, factor: Range) -> Range | None:

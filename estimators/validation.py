@@ -59,8 +59,9 @@ def check(point: Point, registry: Registry) -> Check:
     if point.boundary == GPU:
         profile = registry.platform(LOCAL)
         energy, _ = gpu_energy(energy_basis(point.signature, registry, profile), registry)
-    return Check(point, energy, impacts.method,
-                 impacts.status.value, registry.value(HOLD_FACTOR_ID))  # fmt: skip
+    return Check(
+        point, energy, impacts.method, impacts.status.value, registry.value(HOLD_FACTOR_ID)
+    )
 
 
 def validate(registry: Registry) -> list[Check]:

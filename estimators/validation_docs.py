@@ -31,11 +31,18 @@ def _row(check: Check) -> str:
     verdict = "holds" if check.holds else ("range misses" if not check.contains else "central off")
     used = ", ".join(f"`{u}`" for u in point.used_for) or "—"
     cells = (
-        f"`{point.id}`", point.signature.model or "", _configuration(check), point.boundary,
-        _number(point.measured_wh), " / ".join(_number(v) for v in check.energy_wh.corners),
-        f"{check.ratio:.2f}", f"`{check.method}`", verdict, used,
+        f"`{point.id}`",
+        point.signature.model or "",
+        _configuration(check),
+        point.boundary,
+        _number(point.measured_wh),
+        " / ".join(_number(v) for v in check.energy_wh.corners),
+        f"{check.ratio:.2f}",
+        f"`{check.method}`",
+        verdict,
+        used,
         f"`{point.source_id}` — {point.locator}",
-    )  # fmt: skip
+    )
     return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
 
 

@@ -42,28 +42,58 @@ def _point(row: dict[str, str], line: int, path: Path, sources: set[str]) -> Poi
         try:
             return kind(row[name]) if row[name] else None
         except ValueError:
-            raise CoefficientError("not a number", file=path, line=line, field=name,
-                                   value=row[name]) from None  # fmt: skip
+            raise CoefficientError(
+                "not a number", file=path, line=line, field=name, value=row[name]
+            ) from None
 
     if row["source_id"] not in sources:
-        raise CoefficientError("unknown source", file=path, line=line, field="source_id",
-                               value=row["source_id"])  # fmt: skip
+        raise CoefficientError(
+            "unknown source", file=path, line=line, field="source_id", value=row["source_id"]
+        )
     ints = [number(name, int) for name in _INTS]
     width, height, frames, steps = (None if n is None else int(n) for n in ints)
     fps, duration = (number(name, float) for name in _FLOATS)
     measured = number("measured_wh", float)
     if row["boundary"] not in (GPU, NODE):
-        raise CoefficientError("unknown boundary", file=path, line=line, field="boundary",
-                               value=row["boundary"], choices=(GPU, NODE))  # fmt: skip
+        raise CoefficientError(
+            "unknown boundary",
+            file=path,
+            line=line,
+            field="boundary",
+            value=row["boundary"],
+            choices=(GPU, NODE),
+        )
     if measured is None or not row["locator"] or not row["model"]:
-        raise CoefficientError("a point needs a model, a locator and measured_wh", file=path,
-                               line=line, field="id", value=row["id"])  # fmt: skip
-    sig = Signature(LOCAL, row["modality"], model=row["model"], gpu=row["hardware"] or None,
-                    width=width, height=height, frames=frames, steps=steps, fps=fps,
-                    duration_s=duration)  # fmt: skip
+        raise CoefficientError(
+            "a point needs a model, a locator and measured_wh",
+            file=path,
+            line=line,
+            field="id",
+            value=row["id"],
+        )
+    sig = Signature(
+        LOCAL,
+        row["modality"],
+        model=row["model"],
+        gpu=row["hardware"] or None,
+        width=width,
+        height=height,
+        frames=frames,
+        steps=steps,
+        fps=fps,
+        duration_s=duration,
+    )
     used = tuple(u for u in row["used_for"].split(";") if u)
-    return Point(row["id"], row["source_id"], row["locator"], sig, row["boundary"],
-                 float(measured), used, row["notes"])  # fmt: skip
+    return Point(
+        row["id"],
+        row["source_id"],
+        row["locator"],
+        sig,
+        row["boundary"],
+        float(measured),
+        used,
+        row["notes"],
+    )
 
 
 def load_points(path: Path, sources: set[str]) -> tuple[Point, ...]:
@@ -73,6 +103,7 @@ def load_points(path: Path, sources: set[str]) -> tuple[Point, ...]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         if tuple(reader.fieldnames or ()) != VALIDATION_COLUMNS:
-            raise CoefficientError("columns differ", file=path, line=1, field="header",
-                                   choices=VALIDATION_COLUMNS)  # fmt: skip
+            raise CoefficientError(
+                "columns differ", file=path, line=1, field="header", choices=VALIDATION_COLUMNS
+            )
         return tuple(_point(dict(r), reader.line_num, path, sources) for r in reader)

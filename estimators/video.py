@@ -49,8 +49,14 @@ def _size(sig: Signature, width_px: float, height_px: float) -> tuple[float, flo
     return float(sig.width), float(sig.height)
 
 
-def scaling_basis(sig: Signature, registry: Registry, *, status: Status = Status.proxy,
-                  method: str = "video.scaling", reason: str = "") -> Basis:  # fmt: skip
+def scaling_basis(
+    sig: Signature,
+    registry: Registry,
+    *,
+    status: Status = Status.proxy,
+    method: str = "video.scaling",
+    reason: str = "",
+) -> Basis:
     """GPU energy from the reference-clip band: E = E_ref × (L/L_ref)^α × steps_ratio × runs ×
     outputs (runs: GPU split and extra passes, :func:`estimators.runs.run_factors`).
 
@@ -61,7 +67,8 @@ def scaling_basis(sig: Signature, registry: Registry, *, status: Status = Status
     ref_frames = registry.value("video.ref.duration_s") * registry.value("video.fps.default")
     width, height = _size(sig, ref_w, ref_h)
     ratio = latent_tokens(width, height, clip_frames(sig, registry), registry) / latent_tokens(
-        ref_w, ref_h, ref_frames, registry)  # fmt: skip
+        ref_w, ref_h, ref_frames, registry
+    )
     steps, step_ids = steps_ratio(sig, registry.value("video.ref.steps"), registry, closed=True)
     runs, run_ids = run_factors(sig, registry)
     energy = registry.band("video.band.energy").times(
@@ -70,8 +77,14 @@ def scaling_basis(sig: Signature, registry: Registry, *, status: Status = Status
     ids = ("video.alpha", "video.band.energy", "video.fps.default", "video.ref.duration_s",
            "video.ref.height", "video.ref.steps", "video.ref.width", *step_ids, *_TOKEN_IDS,
            *run_ids)  # fmt: skip
-    return Basis(energy.times(steps).times(runs).scale(sig.outputs_count), "GPU", method, status,
-                 tuple(sorted(set(ids))), reason=reason)  # fmt: skip
+    return Basis(
+        energy.times(steps).times(runs).scale(sig.outputs_count),
+        "GPU",
+        method,
+        status,
+        tuple(sorted(set(ids))),
+        reason=reason,
+    )
 
 
 def model_basis(sig: Signature, registry: Registry, point: ModelPoint) -> Basis:
@@ -84,15 +97,21 @@ def model_basis(sig: Signature, registry: Registry, point: ModelPoint) -> Basis:
     width, height = _size(sig, point.width_px, point.height_px)
     frames = clip_frames(sig, registry, default_frames=point.frames)
     ratio = latent_tokens(width, height, frames, registry) / latent_tokens(
-        point.width_px, point.height_px, point.frames or frames, registry)  # fmt: skip
+        point.width_px, point.height_px, point.frames or frames, registry
+    )
     steps, _ = steps_ratio(sig, point.steps, registry, closed=False)
     runs, run_ids = run_factors(sig, registry)
     energy = registry.band(point.energy_id).times(power_range(ratio, registry.band("video.alpha")))
     energy = energy.times(registry.band("model.stack_spread")).times(runs)
     ids = (*point.coefficient_ids, "video.alpha", "video.fps.default", *_TOKEN_IDS,
            "model.stack_spread", *run_ids)  # fmt: skip
-    return Basis(energy.times(steps).scale(sig.outputs_count), point.boundary, "video.model",
-                 Status.modelled, tuple(sorted(set(ids))))  # fmt: skip
+    return Basis(
+        energy.times(steps).scale(sig.outputs_count),
+        point.boundary,
+        "video.model",
+        Status.modelled,
+        tuple(sorted(set(ids))),
+    )
 
 
 def ecologits_model(sig: Signature, registry: Registry) -> tuple[str, str] | None:
@@ -119,18 +138,30 @@ def ecologits_basis(sig: Signature, registry: Registry, name: str, runs_on: str)
     fps = sig.fps if sig.fps is not None else registry.value("video.fps.default")
     duration = sig.duration_s if sig.duration_s is not None else clip_frames(sig, registry) / fps
     result = ecologits_bridge.video(
-        name, int(width), int(height), float(duration),
-        True if sig.with_audio is None else sig.with_audio, resolve_region(sig, profile, registry),
-        (profile.pue.low, profile.pue.high), (profile.wue.low, profile.wue.high),
-    )  # fmt: skip
+        name,
+        int(width),
+        int(height),
+        float(duration),
+        True if sig.with_audio is None else sig.with_audio,
+        resolve_region(sig, profile, registry),
+        (profile.pue.low, profile.pue.high),
+        (profile.wue.low, profile.wue.high),
+    )
     if result is None:
         return None
     n = sig.outputs_count
     ids = (profile.pue_id, profile.wue_id, "video.fps.default", "video.ref.duration_s",
            "video.ref.height", "video.ref.width")  # fmt: skip
-    return Basis(result.energy_wh.scale(n), "FACILITY", "video.ecologits", Status.ecologits,
-                 tuple(sorted(ids)), runs_on=runs_on, embodied_g=result.embodied_g.scale(n),
-                 embodied_adpe_kgsbeq=result.embodied_adpe_kgsbeq.scale(n))  # fmt: skip
+    return Basis(
+        result.energy_wh.scale(n),
+        "FACILITY",
+        "video.ecologits",
+        Status.ecologits,
+        tuple(sorted(ids)),
+        runs_on=runs_on,
+        embodied_g=result.embodied_g.scale(n),
+        embodied_adpe_kgsbeq=result.embodied_adpe_kgsbeq.scale(n),
+    )
 
 
 def video_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -> Basis:
