@@ -51,9 +51,12 @@ def open_image(source: Source) -> Image.Image:
             return Image.open(source.path)
     except Image.DecompressionBombError as exc:
         raise RecordError(
-            "image dimensions beyond Pillow's safety limit; not read", file=source.name,
-            locator="IHDR", field="file", value=str(exc).split(" pixels")[0].split("(")[-1] + " px",
-        ) from exc  # fmt: skip
+            "image dimensions beyond Pillow's safety limit; not read",
+            file=source.name,
+            locator="IHDR",
+            field="file",
+            value=str(exc).split(" pixels")[0].split("(")[-1] + " px",
+        ) from exc
     except UnidentifiedImageError as exc:
         raise RecordError("not an image Pillow can read", file=source.name, field="file") from exc
     except ValueError as exc:

@@ -108,8 +108,9 @@ def has_signature(path: Path) -> bool:
             rgb, alpha = _bitstream(Source(path, path.name))
         except RecordError:
             return False
-        return any(b is not None and bytes(np.packbits(b[:_SIG_BITS])) in SIGNATURES
-                   for b in (alpha, rgb))  # fmt: skip
+        return any(
+            b is not None and bytes(np.packbits(b[:_SIG_BITS])) in SIGNATURES for b in (alpha, rgb)
+        )
     for rows in (_SIG_BITS, _SIG_BITS // 3):
         found = _first_column(path, rows)
         if found is None:

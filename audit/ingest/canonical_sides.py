@@ -118,8 +118,12 @@ def side_tables(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """outputs (row, value), inputs (row, uri, role), parents (row, value) of the good rows,
     renumbered to their positions in ``good``."""
-    size = max([int(good.max()) + 1 if len(good) else 0,
-                *(int(items.rows.max()) + 1 for items in lists.values() if len(items.rows))])  # fmt: skip
+    size = max(
+        [
+            int(good.max()) + 1 if len(good) else 0,
+            *(int(items.rows.max()) + 1 for items in lists.values() if len(items.rows)),
+        ]
+    )
     new_index = np.full(size, -1, dtype=np.int64)
     new_index[good] = np.arange(len(good))
 

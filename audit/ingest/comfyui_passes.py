@@ -225,8 +225,9 @@ class _Resolver:
         if class_type.startswith(("Load", "VHS_Load")):
             return None
         width, height = self.number(inputs.get("width")), self.number(inputs.get("height"))
-        below = self.image(next((inputs[k] for k in _IMAGE_KEYS if is_link(inputs.get(k))), None),
-                           depth)  # fmt: skip
+        below = self.image(
+            next((inputs[k] for k in _IMAGE_KEYS if is_link(inputs.get(k))), None), depth
+        )
         if "upscale_model" in inputs and "upscale_by" not in inputs and below is not None:
             factor = self.model_factor(inputs["upscale_model"])
             return None if factor is None else (below[0] * factor, below[1] * factor, below[2])
@@ -310,10 +311,17 @@ def _resized(
         if not (math.isfinite(scale) and 0 < scale <= MAX_SIDE):
             return None
         step = 8 if latent else 1
-        return (round(below[0] / step * scale) * step, round(below[1] / step * scale) * step,
-                below[2])  # fmt: skip
-    if (width or height) and ("Upscale" in class_type or "Scale" in class_type
-                              or "Resize" in class_type or "Crop" in class_type):  # fmt: skip
+        return (
+            round(below[0] / step * scale) * step,
+            round(below[1] / step * scale) * step,
+            below[2],
+        )
+    if (width or height) and (
+        "Upscale" in class_type
+        or "Scale" in class_type
+        or "Resize" in class_type
+        or "Crop" in class_type
+    ):
         if width and height:
             return width, height, below[2] if below else 1
         if below is None:

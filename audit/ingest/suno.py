@@ -173,13 +173,17 @@ class SunoAdapter(Adapter):
         allowed = {k: v for k, v in TASK_STATUS.items() if lyrics or v != "succeeded"}
         if word not in allowed:
             reason = "relay task status" if word in TASK_STATUS else "unknown relay task status"
-            raise RecordError(f"{reason} without clips", field="status", value=word,
-                              choices=allowed)  # fmt: skip
+            raise RecordError(
+                f"{reason} without clips", field="status", value=word, choices=allowed
+            )
         lyric = opt_dict(task, "data") if isinstance(task.get("data"), dict) else {}
         created = time_at(task, "submit_time")
-        attributes = {"task_id": task_id, "fail_reason": opt_str(task, "fail_reason"),
-                      "title": opt_str(lyric, "title", "data.title"),
-                      TIME_SOURCE: None if created else "file_mtime"}  # fmt: skip
+        attributes = {
+            "task_id": task_id,
+            "fail_reason": opt_str(task, "fail_reason"),
+            "title": opt_str(lyric, "title", "data.title"),
+            TIME_SOURCE: None if created else "file_mtime",
+        }
         return build(
             source,
             locator,

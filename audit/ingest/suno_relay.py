@@ -44,13 +44,19 @@ def _join(base: str, *parts: str | int) -> str:
 def _record_info(data: dict[str, Any]) -> tuple[dict[str, Any], object]:
     """A record-info task in the new-api form, and its clips (camelCase keys renamed)."""
     word = str(data.get("status") or "")
-    task = {**data, "task_id": data.get("taskId"), "fail_reason": data.get("errorMessage"),
-            "submit_time": data.get("createTime"), "callbackType": _AS_CALLBACK.get(word, "error")}  # fmt: skip
+    task = {
+        **data,
+        "task_id": data.get("taskId"),
+        "fail_reason": data.get("errorMessage"),
+        "submit_time": data.get("createTime"),
+        "callbackType": _AS_CALLBACK.get(word, "error"),
+    }
     response = data.get("response")
     found = response.get("sunoData") if isinstance(response, dict) else None
     if isinstance(found, list):
-        found = [{_SNAKE.get(k, k): v for k, v in c.items()} if isinstance(c, dict) else c
-                 for c in found]  # fmt: skip
+        found = [
+            {_SNAKE.get(k, k): v for k, v in c.items()} if isinstance(c, dict) else c for c in found
+        ]
     return task, found
 
 

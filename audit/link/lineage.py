@@ -183,9 +183,12 @@ def _uri_edges(
             parents.append(j)
             content.append(role not in REFERENCE_ROLES)
     frame = pd.DataFrame(
-        {"row": np.asarray(rows, dtype=np.int64), "parent": np.asarray(parents, dtype=np.int64),
-         "content": np.asarray(content, dtype=bool)}
-    )  # fmt: skip
+        {
+            "row": np.asarray(rows, dtype=np.int64),
+            "parent": np.asarray(parents, dtype=np.int64),
+            "content": np.asarray(content, dtype=bool),
+        }
+    )
     return frame, frozenset(uri for uri, (found, _) in resolved.items() if found)
 
 

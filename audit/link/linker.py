@@ -75,9 +75,13 @@ def link(
     use, audio_unchecked = _use(index, graph, timeline, units, matches, allocation_rows, unresolved)
     notes = [AUDIO_UNCHECKED] if audio_unchecked else []
     warnings = (
-        graph.warnings + renamed + warnings + local.warnings + notes
+        graph.warnings
+        + renamed
+        + warnings
+        + local.warnings
+        + notes
         + _unknown_tags(index, units, linked)
-    )  # fmt: skip
+    )
     missed = [c for m in matches for c, key in zip(m.clips, m.keys, strict=True) if not key]
     return LinkResult(
         table=index.table,
@@ -114,9 +118,14 @@ def _use(
     pairs = zip(units, matches, strict=True)
     audio_unexplained = any(unit.kind == "audio" and None in match.keys for unit, match in pairs)
     use = use_status(
-        allocation_rows, unresolved, index.succeeded, sound, graph.parents, audio_unchecked,
+        allocation_rows,
+        unresolved,
+        index.succeeded,
+        sound,
+        graph.parents,
+        audio_unchecked,
         audio_unexplained,
-    )  # fmt: skip
+    )
     return use, audio_unchecked
 
 
@@ -184,13 +193,16 @@ def _named_by_kept(
         if unit.kind == "picture" and not shot_id_in(unit.shot_id) and match.kept:
             shot = _shot_of_kept(match.kept, index)
         if shot:
-            lines.append(f"{unit.shot_id}: no shot id in the clip's name; shot {shot} "
-                         "from the tag of its kept generation")  # fmt: skip
+            lines.append(
+                f"{unit.shot_id}: no shot id in the clip's name; shot {shot} "
+                "from the tag of its kept generation"
+            )
             unit = replace(unit, shot_id=shot, sequence=sequence_of(shot))
         if unit.shot_id in out:
             first, seen = out[unit.shot_id]
-            unit = replace(first, duration_s=first.duration_s + unit.duration_s,
-                           clips=first.clips + unit.clips)  # fmt: skip
+            unit = replace(
+                first, duration_s=first.duration_s + unit.duration_s, clips=first.clips + unit.clips
+            )
             match = _Match(seen.kept | match.kept, unit.clips, seen.keys + match.keys)
         out[unit.shot_id] = (unit, match)
     return [u for u, _ in out.values()], [m for _, m in out.values()], lines

@@ -79,8 +79,9 @@ def reach(start: Pairs, edges: Csr, stop: Pairs) -> Pairs:
     return seen
 
 
-def _by_code(starts: np.ndarray, rows: np.ndarray, codes: np.ndarray, units: np.ndarray,
-             count: int) -> Pairs:  # fmt: skip
+def _by_code(
+    starts: np.ndarray, rows: np.ndarray, codes: np.ndarray, units: np.ndarray, count: int
+) -> Pairs:
     """Rows grouped under ``codes`` (a Lookup's layout), each paired with its unit."""
     lengths = starts[codes + 1] - starts[codes]
     total = int(lengths.sum())

@@ -217,11 +217,19 @@ class LinkResult:
     def with_generations(self, gens: list[Generation]) -> LinkResult:
         """The same links over changed records (same ids, same order), e.g. for ``whatif``."""
         return LinkResult(
-            from_generations(gens), self.allocation_rows, self.units, self.join_keys,
-            self.unexplained_clips, self.warnings, replaced=gens, use=self.use,
-            clip_keys=self.clip_keys, unresolved=self.unresolved,
-            audio_unchecked=self.audio_unchecked, generated_inputs=self.generated_inputs,
-        )  # fmt: skip
+            from_generations(gens),
+            self.allocation_rows,
+            self.units,
+            self.join_keys,
+            self.unexplained_clips,
+            self.warnings,
+            replaced=gens,
+            use=self.use,
+            clip_keys=self.clip_keys,
+            unresolved=self.unresolved,
+            audio_unchecked=self.audio_unchecked,
+            generated_inputs=self.generated_inputs,
+        )
 
     def use_by_id(self) -> dict[str, str]:
         """Generation id → use status name (in_film, possibly_in_film, not_in_film)."""

@@ -146,15 +146,17 @@ def link_quality(result: LinkResult) -> LinkQuality:
             continue
         keys = result.clip_keys[u] if u < len(result.clip_keys) else (None,) * len(unit.clips)
         candidates = int(counts["attempts"].iloc[u]) if unresolved[u : u + 1].any() else 0
-        for clip, key, seconds in zip(unit.clips, keys, clip_seconds(unit.duration_s,
-                                                                     unit.clips), strict=True):  # fmt: skip
+        for clip, key, seconds in zip(
+            unit.clips, keys, clip_seconds(unit.duration_s, unit.clips), strict=True
+        ):
             picture += seconds
             if key:
                 explained += seconds
                 by_key[key] = by_key.get(key, 0.0) + seconds
             else:
-                missed.append(Unexplained(clip, unit.shot_id, seconds, candidates,
-                                          advice_for(candidates)))  # fmt: skip
+                missed.append(
+                    Unexplained(clip, unit.shot_id, seconds, candidates, advice_for(candidates))
+                )
     return LinkQuality(
         picture_s=picture,
         explained_s=explained,
