@@ -1,27 +1,30 @@
 """Estimate stage: every generation's energy, carbon, water and ADPe, from the estimators library.
 
-Generations are reduced to their :class:`~estimators.signature.Signature` (what the estimate depends
-on); each distinct signature is estimated once and the results are joined back, so a million records
-cost a few thousand estimator calls, never one EcoLogits call per row.
+One path, on columns (:func:`estimate_table`): the rows of a :class:`~audit.gentable.GenTable` are
+grouped by the columns an estimate depends on (:data:`audit.schema.ESTIMATE_COLUMNS`), each group's
+:class:`~estimators.signature.Signature` is read once (:func:`audit.schema.signature_of`), each
+distinct signature is estimated once and the results are joined back, so a million records cost a
+few thousand estimator calls, never one EcoLogits call per row. Records in hand go through the same
+path (:func:`estimate_generations` makes their table).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from audit.errors import DataError, InputError
-from audit.gentable import SIGNATURE_ATTRIBUTES, GenTable
+from audit.gentable import GenTable, from_generations, object_columns
 from audit.models import DEPARTMENT_BY_MODALITY, Generation
 from audit.production import Production
 from audit.resources import data_dir
+from audit.schema import ESTIMATE_COLUMNS, ESTIMATE_INPUTS, signature_of
 from estimators.coefficients import Registry, load_registry
 from estimators.errors import EstimatorError
 from estimators.impacts import Impacts, estimate_many
@@ -52,85 +55,22 @@ def _registry(folder: Path) -> Registry:
         raise DataError(f"coefficient registry: {exc}") from exc
 
 
-def _flag(value: object) -> bool | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return value
-    return str(value).lower() in {"on", "true", "1", "yes"}
-
-
-def _number(value: object) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        return float(str(value).lower().rstrip("x"))
-    except ValueError:
-        return None
-
-
-def _amount(value: object) -> float | None:
-    """A positive finite number (``step_pixels`` of a multi-pass ComfyUI graph), else None."""
-    number = _number(value)
-    return number if number is not None and 0 < number < float("inf") else None
-
-
-#: Magnific's ``creativity`` is an integer from -10 to 10, default 0 (Freepik API reference,
-#: image-upscaler creative; ComfyUI MagnificImageUpscalerCreativeNode docs). Mapped linearly to the
-#: 0–1 denoise strength the upscale method takes: -10 → 0, 0 → 0.5, 10 → 1 (an assumption).
-MAGNIFIC_CREATIVITY = (-10.0, 10.0)
-
-
-def creativity_strength(platform: str, value: object) -> float | None:
-    """A platform's creativity setting as a 0–1 denoise strength."""
-    number = _number(value)
-    if number is None:
-        return None
-    if platform == "magnific":
-        low, high = MAGNIFIC_CREATIVITY
-        return min(max((number - low) / (high - low), 0.0), 1.0)
-    return number
-
-
-#: Signature fields no estimator method reads today: left empty, so that records differing only in
-#: them share one estimate (a property test checks that emptying them never changes an estimate).
-UNREAD_FIELDS = ("task", "tokens_in", "mode")
-
-
-def _count(value: object) -> int | None:
-    number = _number(value)
-    return None if number is None or number < 0 else int(number)
+#: Signature fields no input of :mod:`audit.schema` gives: left empty, so that records differing only
+#: in them share one estimate (a property test checks that emptying them never changes an estimate).
+UNREAD_FIELDS = tuple(
+    f.name
+    for f in dataclasses.fields(Signature)
+    if f.name not in {e.param for _, e in ESTIMATE_INPUTS}
+)
 
 
 def signature(gen: Generation, production: Production) -> Signature:
-    """What an estimate of ``gen`` depends on, and nothing else (see :data:`UNREAD_FIELDS`)."""
-    attrs = gen.attributes
-    region = production.compute_regions.get(gen.platform) or gen.region
-    return Signature(
-        platform=gen.platform,
-        modality=gen.modality.value,
-        model=gen.model,
-        width=gen.width,
-        height=gen.height,
-        duration_s=gen.duration_s,
-        fps=gen.fps,
-        frames=gen.frames,
-        steps=gen.steps,
-        outputs_count=gen.outputs_count,
-        characters=gen.characters,
-        tokens_out=gen.tokens_out,
-        measured_energy_wh=gen.measured_energy_wh,
-        with_audio=_flag(attrs.get("with_audio")),
-        scale_factor=_number(attrs.get("scale_factor")),
-        creativity=creativity_strength(gen.platform, attrs.get("creativity")),
-        region=region,
-        step_pixels=_amount(attrs.get("step_pixels")),
-        job_status=gen.status.value,
-        elapsed_s=_elapsed(attrs.get("elapsed_s")),
-        gpu=gen.hardware,
-        gpu_count=_count(attrs.get("gpu_count")),
-        extra_passes=_count(attrs.get("extra_passes")),
-    )
+    """What an estimate of ``gen`` depends on, and nothing else (see :data:`UNREAD_FIELDS`): the
+    signature of its row, read as :func:`estimate_table` reads every row."""
+    cols = object_columns([gen])
+    row = {name: cols[name][0] for name in ESTIMATE_COLUMNS}
+    row["region"] = production.compute_regions.get(gen.platform) or gen.region
+    return signature_of(row)
 
 
 @dataclass
@@ -172,16 +112,6 @@ TABLE_COLUMNS = [
 ]  # fmt: skip
 
 
-_INT_FIELDS = ("width", "height", "frames", "steps", "outputs_count", "characters", "tokens_out")
-_FLOAT_FIELDS = ("duration_s", "fps", "measured_energy_wh")
-#: Columns an estimate depends on (rows equal in all of them share one signature).
-_KEY_COLUMNS = (
-    "platform", "modality", "model", *_INT_FIELDS, *_FLOAT_FIELDS, "attr_with_audio",
-    "attr_scale_factor", "attr_creativity", "attr_step_pixels", "has_attributes", "status",
-    "hardware", "attr_elapsed_s", "attr_gpu_count", "attr_extra_passes",
-)  # fmt: skip
-
-
 def check_platforms(platforms: list[str], files: list[str], locators: list[str],
                     reg: Registry) -> None:  # fmt: skip
     """Every platform key is one the registry knows (``empreinte platforms``): an unknown key is
@@ -200,50 +130,21 @@ def _regions(table: GenTable, production: Production) -> np.ndarray:
     return np.where(pd.notna(override), override, table.column("region"))
 
 
-def _row_signature(row: dict[str, Any], region: object) -> Signature:
-    """The :class:`Signature` of one table row (same as :func:`signature` of its record)."""
-    platform = row["platform"]
-
-    def whole(name: str) -> int | None:
-        value = row[name]
-        return None if value != value else int(value)
-
-    def real(name: str) -> float | None:
-        value = row[name]
-        return None if value != value else float(value)
-
-    return Signature(
-        platform=platform, modality=row["modality"], model=row["model"],
-        width=whole("width"), height=whole("height"), duration_s=real("duration_s"),
-        fps=real("fps"), frames=whole("frames"), steps=whole("steps"),
-        outputs_count=whole("outputs_count") or 0, characters=whole("characters"),
-        tokens_out=whole("tokens_out"), measured_energy_wh=real("measured_energy_wh"),
-        with_audio=_flag(row["attr_with_audio"]), scale_factor=_number(row["attr_scale_factor"]),
-        creativity=creativity_strength(platform, row["attr_creativity"]),
-        region=None if region is None or region != region else str(region),
-        step_pixels=_amount(row["attr_step_pixels"]),
-        job_status=row["status"], elapsed_s=_elapsed(row["attr_elapsed_s"]),
-        gpu=row["hardware"] if isinstance(row["hardware"], str) else None,
-        gpu_count=_count(row["attr_gpu_count"]), extra_passes=_count(row["attr_extra_passes"]),
-    )  # fmt: skip
-
-
-def _elapsed(value: object) -> float | None:
-    number = _number(value)
-    return number if number is not None and number >= 0 else None
-
-
 def _signatures(table: GenTable, production: Production) -> tuple[list[Signature], np.ndarray]:
     """Distinct signatures, and for each row the position of its own among them."""
     regions = _regions(table, production)
-    codes = [table.codes_of(name) for name in _KEY_COLUMNS]
-    codes.append(pd.factorize(regions)[0])
+    columns = {name: table.column(name) for name in ESTIMATE_COLUMNS}
+    columns["region"] = regions  # where it ran: the production's choice first
+    codes = [
+        pd.factorize(regions)[0] if name == "region" else table.codes_of(name)
+        for name in ESTIMATE_COLUMNS
+    ]
     which = _combined(codes)
     first = np.unique(which, return_index=True)[1]
-    picked = {name: table.column(name)[first].tolist() for name in _KEY_COLUMNS}
-    rows = [{name: picked[name][k] for name in _KEY_COLUMNS} for k in range(len(first))]
+    picked = {name: column[first].tolist() for name, column in columns.items()}
     distinct = [
-        _row_signature(row, regions[k]) for row, k in zip(rows, first.tolist(), strict=True)
+        signature_of({name: values[k] for name, values in picked.items()})
+        for k in range(len(first))
     ]
     return distinct, which
 
@@ -303,68 +204,15 @@ def estimate_table(
     return _footprint(columns, distinct, which, reg)
 
 
-#: The record fields :func:`signature` reads, fetched together from a record's ``__dict__``.
-_KEY_FIELDS = itemgetter(
-    "platform", "modality", "model", "width", "height", "duration_s", "fps", "frames", "steps",
-    "outputs_count", "characters", "tokens_out", "measured_energy_wh", "status", "hardware",
-)  # fmt: skip
-
-
-def _signature_key(gen: Generation, production: Production) -> tuple[object, ...]:
-    """Everything :func:`signature` reads, as a hashable key (equal keys, equal signatures)."""
-    fields = vars(gen)
-    attrs = fields["attributes"]
-    extra = tuple(map(attrs.get, SIGNATURE_ATTRIBUTES)) if attrs else None
-    region = production.compute_regions.get(fields["platform"]) or fields["region"]
-    return (*_KEY_FIELDS(fields), region, extra)
-
-
-def _object_signatures(
-    gens: list[Generation], production: Production
-) -> tuple[list[Signature], list[int]]:
-    """Distinct signatures of records, and for each record the position of its own."""
-    positions: dict[tuple[object, ...], int] = {}
-    distinct: list[Signature] = []
-    which: list[int] = []
-    for gen in gens:
-        key = _signature_key(gen, production)
-        at = positions.get(key)
-        if at is None:
-            at = positions[key] = len(distinct)
-            distinct.append(signature(gen, production))
-        which.append(at)
-    return distinct, which
-
-
 def estimate_generations(
     generations: Iterable[Generation], production: Production, reg: Registry | None = None
 ) -> Footprint:
-    """Estimate records (with ``shot_id``/``kept`` as linking set them), once per distinct
-    signature. Records in hand are keyed row by row (one pass over each record is cheaper than
-    turning them into columns first); :func:`estimate_table` does the same for a table."""
-    reg = reg or registry()
+    """Estimate records in hand (``shot_id``/``kept`` as linking set them): their table, through
+    :func:`estimate_table`, the one estimation path."""
     gens = list(generations)
-    if not gens:
-        return Footprint(pd.DataFrame([], columns=TABLE_COLUMNS), {}, reg)
-    if any(reg.platform_key(p) is None for p in {gen.platform for gen in gens}):
-        firsts = list({gen.platform: gen for gen in reversed(gens)}.values())
-        check_platforms([g.platform for g in firsts], [g.source_file for g in firsts],
-                        [g.source_locator for g in firsts], reg)  # fmt: skip
-    distinct, which = _object_signatures(gens, production)
-    modality = [gen.modality.value for gen in gens]
-    columns: dict[str, object] = {
-        "id": [gen.id for gen in gens],
-        "platform": [gen.platform for gen in gens],
-        "model": [gen.model or "" for gen in gens],
-        "modality": modality,
-        "department": [DEPARTMENT_BY_MODALITY[m] for m in modality],
-        "outputs_count": np.asarray([gen.outputs_count for gen in gens], dtype=np.int64),
-        "shot_id": [gen.shot_id or "" for gen in gens],
-        "kept": np.asarray([bool(gen.kept) for gen in gens], dtype=bool),
-        "source_file": [gen.source_file for gen in gens],
-        "source_locator": [gen.source_locator for gen in gens],
-    }
-    return _footprint(columns, distinct, np.asarray(which, dtype=np.int64), reg)
+    shot_ids = np.asarray([gen.shot_id for gen in gens], dtype=object)
+    kept = np.asarray([bool(gen.kept) for gen in gens], dtype=bool)
+    return estimate_table(from_generations(gens), shot_ids, kept, production, reg)
 
 
 def _footprint(

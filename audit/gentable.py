@@ -24,26 +24,20 @@ import numpy as np
 import pandas as pd
 
 from audit.models import Generation
+from audit.schema import ATTRIBUTES, FIELDS
 
-#: Numeric fields linking or estimation read, as float columns (NaN = not given).
-NUMBERS = (
-    "width", "height", "duration_s", "fps", "frames", "steps", "outputs_count", "characters",
-    "tokens_out", "measured_energy_wh",
-)  # fmt: skip
+#: Numeric fields linking or estimation read, as float columns (NaN = not given): the number
+#: fields declared ``table=True`` in :mod:`audit.schema`.
+NUMBERS = tuple(spec.name for spec in FIELDS if spec.table and spec.numeric)
 #: Text fields linking or estimation read (None = not given). ``prompt`` and ``shot_tag`` are
 #: kept as read (a large CSV's cells unstripped, possibly NaN): linking normalises them.
-TEXTS = (
-    "id", "platform", "modality", "status", "model", "prompt", "shot_tag", "region", "hardware",
-)  # fmt: skip
+TEXTS = tuple(spec.name for spec in FIELDS if spec.table and spec.kind in ("text", "enum"))
 #: Attributes the estimators read (raw values, as the record holds them).
-SIGNATURE_ATTRIBUTES = (
-    "with_audio", "scale_factor", "creativity", "step_pixels", "elapsed_s", "gpu_count",
-    "extra_passes",
-)  # fmt: skip
-#: Attributes that may identify an output (lower-cased text, as linking compares them).
-KEY_ATTRIBUTES = ("c2pa_instance_id", "sha256", "output_sha256")
+SIGNATURE_ATTRIBUTES = tuple(attr.name for attr in ATTRIBUTES if attr.estimate is not None)
+#: Attributes that may identify an output (lower-cased text, as linking compares it).
+KEY_ATTRIBUTES = tuple(attr.name for attr in ATTRIBUTES if attr.identifies)
 COLUMNS = (
-    *TEXTS, *NUMBERS, "created_us", "source_file", "source_locator", "has_attributes",
+    *TEXTS, *NUMBERS, "created_us", "has_attributes",
     *(f"attr_{name}" for name in (*SIGNATURE_ATTRIBUTES, *KEY_ATTRIBUTES)),
 )  # fmt: skip
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -9,40 +9,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from audit.schema import SPECS, Modality, Status
 
-class Modality(StrEnum):
-    """What a generation produced."""
-
-    image = "image"
-    video = "video"
-    upscale = "upscale"
-    image_edit = "image_edit"
-    video_edit = "video_edit"
-    lipsync = "lipsync"
-    music = "music"
-    sound = "sound"
-    speech = "speech"
-    voice_clone = "voice_clone"
-    text = "text"
-
-
-class Status(StrEnum):
-    """How the platform says the generation ended."""
-
-    succeeded = "succeeded"
-    failed = "failed"
-    cancelled = "cancelled"
-    #: Still submitted, queued or running when the record was saved (a create response): estimated
-    #: as a full run of its kind and counted apart; a finished record of the same id replaces it.
-    pending = "pending"
-    #: the platform's safety filter blocked the output after the run: nothing delivered, the run
-    #: still happened (its energy is estimated)
-    filtered = "filtered"
+__all__ = ["AssetRef", "Generation", "Modality", "Status", "json_schema", "to_row"]
 
 
 #: Departments of the report, by modality.
@@ -74,61 +47,51 @@ class AssetRef(BaseModel):
     )
 
 
+# Each field's default, bounds and description come from its declaration in audit.schema (a test
+# checks each annotation against the declared kind); the docstring below is the JSON Schema's.
 class Generation(BaseModel):
     """One generation job as Empreinte understands it, whatever platform it came from."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=False)
 
-    id: str = Field(description="unique id: '<platform>:<platform id>'")
-    platform: str = Field(description="platform key, e.g. midjourney, kling, elevenlabs")
-    account: str | None = Field(default=None, description="account or workspace on the platform")
-    model: str | None = Field(default=None, description="model name as the platform spells it")
-    model_version: str | None = Field(default=None, description="model version, if separate")
-    modality: Modality = Field(description="what was produced")
-    task: str | None = Field(default=None, description="text_to_image, image_to_video, tts, ...")
-    created_at: datetime = Field(description="when the job was created, UTC")
-    operator: str | None = Field(default=None, description="person who ran it")
-    prompt: str | None = Field(default=None, description="prompt text (untrusted)")
-    negative_prompt: str | None = Field(default=None, description="negative prompt (untrusted)")
-    lyrics: str | None = Field(
-        default=None, description="lyrics of a song, apart from its prompt (untrusted)"
-    )
-    seed: int | None = Field(default=None, description="seed, if known")
-    width: int | None = Field(default=None, ge=1, description="output width, px")
-    height: int | None = Field(default=None, ge=1, description="output height, px")
-    duration_s: float | None = Field(default=None, ge=0, description="output duration, seconds")
-    fps: float | None = Field(default=None, gt=0, description="frames per second")
-    frames: int | None = Field(default=None, ge=1, description="frame count")
-    steps: int | None = Field(default=None, ge=1, description="denoising steps, if known")
-    outputs_count: int = Field(
-        default=1, ge=0, description="outputs rendered (images of a grid...)"
-    )
-    characters: int | None = Field(
-        default=None, ge=0, description="characters synthesised (speech)"
-    )
-    tokens_in: int | None = Field(default=None, ge=0, description="input tokens (text)")
-    tokens_out: int | None = Field(default=None, ge=0, description="output tokens (text)")
-    inputs: list[AssetRef] = Field(default_factory=list, description="input references")
-    outputs: list[str] = Field(default_factory=list, description="output URLs or file names")
-    parent_ids: list[str] = Field(
-        default_factory=list, description="ids of generations this one derives from"
-    )
-    shot_tag: str | None = Field(default=None, description="explicit shot tag from the platform")
-    status: Status = Field(
-        default=Status.succeeded, description="succeeded | failed | cancelled | pending | filtered"
-    )
-    credits: float | None = Field(default=None, ge=0, description="platform credits charged")
-    hardware: str | None = Field(default=None, description="hardware of a local run")
-    region: str | None = Field(default=None, description="ISO 3166 alpha-3 where it ran, if known")
-    measured_energy_wh: float | None = Field(default=None, ge=0, description="measured energy, Wh")
-    attributes: dict[str, str | int | float | bool | None] = Field(
-        default_factory=dict, description="platform-specific facts the audit uses"
-    )
-    source_file: str = Field(description="input file, relative to the production folder")
-    source_locator: str = Field(description="line number or JSON pointer inside source_file")
-    adapter: str = Field(description="adapter that read it")
-    shot_id: str | None = Field(default=None, description="shot it served (set by linking)")
-    kept: bool | None = Field(default=None, description="in the final cut (set by linking)")
+    id: str = SPECS["id"].pydantic()
+    platform: str = SPECS["platform"].pydantic()
+    account: str | None = SPECS["account"].pydantic()
+    model: str | None = SPECS["model"].pydantic()
+    model_version: str | None = SPECS["model_version"].pydantic()
+    modality: Modality = SPECS["modality"].pydantic()
+    task: str | None = SPECS["task"].pydantic()
+    created_at: datetime = SPECS["created_at"].pydantic()
+    operator: str | None = SPECS["operator"].pydantic()
+    prompt: str | None = SPECS["prompt"].pydantic()
+    negative_prompt: str | None = SPECS["negative_prompt"].pydantic()
+    lyrics: str | None = SPECS["lyrics"].pydantic()
+    seed: int | None = SPECS["seed"].pydantic()
+    width: int | None = SPECS["width"].pydantic()
+    height: int | None = SPECS["height"].pydantic()
+    duration_s: float | None = SPECS["duration_s"].pydantic()
+    fps: float | None = SPECS["fps"].pydantic()
+    frames: int | None = SPECS["frames"].pydantic()
+    steps: int | None = SPECS["steps"].pydantic()
+    outputs_count: int = SPECS["outputs_count"].pydantic()
+    characters: int | None = SPECS["characters"].pydantic()
+    tokens_in: int | None = SPECS["tokens_in"].pydantic()
+    tokens_out: int | None = SPECS["tokens_out"].pydantic()
+    inputs: list[AssetRef] = SPECS["inputs"].pydantic()
+    outputs: list[str] = SPECS["outputs"].pydantic()
+    parent_ids: list[str] = SPECS["parent_ids"].pydantic()
+    shot_tag: str | None = SPECS["shot_tag"].pydantic()
+    status: Status = SPECS["status"].pydantic()
+    credits: float | None = SPECS["credits"].pydantic()
+    hardware: str | None = SPECS["hardware"].pydantic()
+    region: str | None = SPECS["region"].pydantic()
+    measured_energy_wh: float | None = SPECS["measured_energy_wh"].pydantic()
+    attributes: dict[str, str | int | float | bool | None] = SPECS["attributes"].pydantic()
+    source_file: str = SPECS["source_file"].pydantic()
+    source_locator: str = SPECS["source_locator"].pydantic()
+    adapter: str = SPECS["adapter"].pydantic()
+    shot_id: str | None = SPECS["shot_id"].pydantic()
+    kept: bool | None = SPECS["kept"].pydantic()
 
     @field_validator("created_at")
     @classmethod

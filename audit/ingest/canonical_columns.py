@@ -10,14 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from audit.models import JSON_COLUMNS, Generation
+from audit.models import JSON_COLUMNS
+from audit.schema import NUMERIC
 from audit.textio import parse_number
 
-NUMERIC = frozenset(
-    name
-    for name, info in Generation.model_fields.items()
-    if info.annotation in (int, float, int | None, float | None)
-)
 BOOL = frozenset({"kept"})
 #: Columns whose cells :func:`cell` converts (the others are text as written, stripped).
 CONVERTED = NUMERIC | BOOL | frozenset(JSON_COLUMNS)

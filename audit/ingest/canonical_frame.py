@@ -3,7 +3,8 @@
 pandas' C parser reads the file once (numbers typed, text as objects); each column is then checked
 at once against what :class:`~audit.models.Generation` accepts. A row any check is unsure of —
 a cell that is not a number, a date that is not ``YYYY-MM-DDTHH:MM:SS`` with ``Z`` or an offset,
-an unknown modality, a bound crossed, an implausible size, a JSON cell of an unexpected shape,
+an unknown modality, a bound crossed, an implausible size (bounds and plausibility as
+:mod:`audit.schema` declares them), a JSON cell of an unexpected shape,
 a missing required cell — is handed back by line to the row-by-row reader, which stays the
 reference (its record or its reject). The other rows become table rows; their records are built
 only when asked for, by the same code as the row reader's. Files the two parsers could split
@@ -25,7 +26,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from annotated_types import Ge, Gt
 
 from audit.gentable import (
     COLUMNS as TABLE_COLUMNS,
@@ -40,19 +40,14 @@ from audit.gentable import (
     typed_columns,
 )
 from audit.gentable import micros as micros_of
-from audit.ingest.canonical_columns import NUMERIC, numbers
+from audit.ingest.canonical_columns import numbers
 from audit.ingest.canonical_sides import lists_of, side_tables
 from audit.models import Generation, Modality, Status
+from audit.schema import NUMERIC, SPECS, WHOLE, lower_bound
 from audit.textio import sniff_delimiter
 
-#: No generation job renders a day of media; no image is wider than this (as in ``walk``).
-MAX_DURATION_S = 86_400.0
-MAX_SIDE_PX = 100_000
 #: Whole numbers beyond this are left to the row reader (float and int stop agreeing).
 MAX_EXACT_INT = 2.0**53
-_INTS = frozenset(
-    name for name, info in Generation.model_fields.items() if info.annotation in (int, int | None)
-)
 _MODALITIES = frozenset(m.value for m in Modality)
 #: Statuses a table row may keep; a pending row goes to the row reader (the walk flags it as a
 #: full run estimated ahead of its result).
@@ -64,16 +59,6 @@ _DATE_SHAPE = re.compile(
 )
 _FIRST_US = micros_of(datetime(1, 1, 1, tzinfo=UTC))
 _LAST_US = micros_of(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
-
-
-def _bounds(name: str) -> tuple[float | None, bool]:
-    """(lower bound, strict) of a numeric field, from the model's own constraints."""
-    for item in Generation.model_fields[name].metadata:
-        if isinstance(item, Ge) and isinstance(item.ge, int | float):
-            return float(item.ge), False
-        if isinstance(item, Gt) and isinstance(item.gt, int | float):
-            return float(item.gt), True
-    return None, False
 
 
 @dataclass
@@ -202,15 +187,14 @@ def _numbers(frame: pd.DataFrame, name: str, bad: np.ndarray) -> np.ndarray:
         bad[list(failed)] = True
     given = ~np.isnan(values)
     bad |= np.isinf(values)
-    low, strict = _bounds(name)
+    low, strict = lower_bound(name)
     if low is not None:
         bad |= given & ((values <= low) if strict else (values < low))
-    if name in _INTS:
+    if name in WHOLE:
         bad |= given & ((np.abs(values) >= MAX_EXACT_INT) | (values != np.round(values)))
-    if name == "duration_s":
-        bad |= given & (values > MAX_DURATION_S)
-    if name in ("width", "height"):
-        bad |= given & (values > MAX_SIDE_PX)
+    plausible = SPECS[name].plausible
+    if plausible is not None:  # the walk rejects it (audit.schema): the row reader names why
+        bad |= given & (values > plausible.most)
     return values
 
 

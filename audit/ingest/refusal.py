@@ -19,6 +19,7 @@ from audit.errors import InputError
 from audit.ingest._images import open_image
 from audit.ingest.base import Adapter, Source, head
 from audit.models import COLUMNS
+from audit.schema import MAX_SIDE_PX
 from audit.sheets import XLSX_SUFFIXES, header_of
 from audit.textio import did_you_mean, load_json, read_text, sniff_delimiter, utf16_without_bom
 
@@ -114,8 +115,6 @@ def _binary(data: bytes) -> bool:
 
 def image_reason(path: Path, name: str) -> str:
     """An image no adapter read: absurd dimensions, unreadable, or no generation metadata."""
-    from audit.ingest.walk import MAX_SIDE_PX
-
     try:
         with open_image(Source(path, name)) as image:  # header only: pixels are never decoded
             width, height = image.size

@@ -32,11 +32,8 @@ from audit.ingest.registry import adapters as all_adapters
 from audit.limits import MAX_LOG_FILE_BYTES, MAX_LOGS_BYTES, MIB, check_size
 from audit.models import Generation, Status
 from audit.safetext import display_name
+from audit.schema import PLAUSIBLE
 
-#: No generation job renders a day of media: a longer duration is milliseconds logged as seconds.
-MAX_DURATION_S = 86_400.0
-#: No generator writes an image or a frame wider or taller than this (absurd dimensions).
-MAX_SIDE_PX = 100_000
 #: Reason given for a file an adapter read that yielded no record at all (a header-only CSV).
 NO_RECORD = "holds no record"
 #: Attribute set on a pending record: its footprint is that of a full run, estimated ahead.
@@ -346,16 +343,14 @@ def as_run(gen: Generation) -> Generation:
 
 
 def implausible(gen: Generation) -> Reject | None:
-    """A Reject when a record's duration or size cannot be true, whatever the adapter read."""
-    if gen.duration_s is not None and gen.duration_s > MAX_DURATION_S:
-        reason = "longer than 24 h (86400 s): milliseconds logged as seconds?"
-        return Reject(
-            gen.source_file, gen.source_locator, "duration_s", reason, repr(gen.duration_s)
-        )
-    for name, value in (("width", gen.width), ("height", gen.height)):
-        if value is not None and value > MAX_SIDE_PX:
-            reason = f"more than {MAX_SIDE_PX} px"
-            return Reject(gen.source_file, gen.source_locator, name, reason, repr(value))
+    """A Reject when a value cannot be true of one generation, whatever the adapter read (the
+    limits of :data:`audit.schema.PLAUSIBLE`: a duration over 24 h, a side over 100,000 px)."""
+    fields = vars(gen)
+    for spec in PLAUSIBLE:
+        value = fields[spec.name]
+        if value is not None and spec.plausible is not None and value > spec.plausible.most:
+            reason = spec.plausible.reason
+            return Reject(gen.source_file, gen.source_locator, spec.name, reason, repr(value))
     return None
 
 

@@ -103,19 +103,46 @@ def test_column_reader_equals_row_reader_on_an_archive(tmp_path: Path) -> None:
 
 
 def test_every_generation_gets_its_own_signature_estimate(tmp_path: Path) -> None:
+    """The one estimation path (estimate_table on the columns the canonical reader made): each
+    row's impacts are those of its own record's signature, its linking as given, in row order."""
     root = tmp_path / "bench"
     generate(root, 2000, 40)
     production = load_production(root)
-    gens = ingest_files(root, [root / "logs" / "generations.csv"]).generations
-    footprint = estimate_generations(gens, production)
+    ingested = ingest_files(root, [root / "logs" / "generations.csv"])
+    gens = ingested.generations
+    shots = np.full(len(gens), None, dtype=object)
+    shots[::7] = "SC01_SH010"
+    kept = np.zeros(len(gens), dtype=bool)
+    kept[::14] = True
+    footprint = estimate_table(ingested.table, shots, kept, production)
     table = footprint.table
+    assert list(table.columns) == TABLE_COLUMNS
     assert list(table["id"]) == [g.id for g in gens]
+    assert list(table["shot_id"]) == [shot or "" for shot in shots]
+    assert list(table["kept"]) == kept.tolist()
     for gen, row in zip(gens, table.itertuples(index=False), strict=True):
         impacts = estimate(signature(gen, production), REGISTRY)
         assert row.energy_wh_central == impacts.energy_wh.central
         assert row.carbon_g_high == impacts.carbon_g.high
         assert row.method == impacts.method
     assert len(footprint.by_signature) < len(gens) / 2
+
+
+def test_records_in_hand_take_the_same_path(tmp_path: Path) -> None:
+    """estimate_generations only makes the records' table (their shot_id/kept as the linking):
+    the footprint of records read one by one is that of the columns read at once."""
+    root = tmp_path / "bench"
+    generate(root, 600, 20)
+    production = load_production(root)
+    ingested = ingest_files(root, [root / "logs" / "generations.csv"])
+    gens = [gen.model_copy(update={"shot_id": "SC01_SH010", "kept": True})
+            for gen in ingested.generations[:300]] + ingested.generations[300:]  # fmt: skip
+    kept = np.arange(len(gens)) < 300
+    shots = np.where(kept, "SC01_SH010", None)
+    by_records = estimate_generations(gens, production)
+    by_columns = estimate_table(ingested.table, shots, kept, production)
+    pd.testing.assert_frame_equal(by_records.table, by_columns.table)
+    assert estimate_generations([], production).table.empty
 
 
 def test_paused_gc_restores_the_collector() -> None:
@@ -126,27 +153,6 @@ def test_paused_gc_restores_the_collector() -> None:
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
-
-
-def test_records_and_table_give_the_same_footprint(tmp_path: Path) -> None:
-    """estimate_generations (records in hand, keyed row by row) and estimate_table (the
-    pipeline's columns) are two ways to the same table, to the last bit."""
-    root = tmp_path / "bench"
-    generate(root, 3000, 60)
-    production = load_production(root)
-    ingested = ingest_files(root, [root / "logs" / "generations.csv"])
-    shots = np.full(len(ingested.table), None, dtype=object)
-    shots[::7] = "SC01_SH010"
-    kept = np.zeros(len(ingested.table), dtype=bool)
-    kept[::14] = True
-    gens = [
-        gen.model_copy(update={"shot_id": shot, "kept": flag})
-        for gen, shot, flag in zip(ingested.generations, shots, kept, strict=True)
-    ]
-    by_records = estimate_generations(gens, production).table
-    by_table = estimate_table(ingested.table, shots, kept, production).table
-    pd.testing.assert_frame_equal(by_records, by_table)
-    assert list(by_table.columns) == TABLE_COLUMNS
 
 
 def test_column_reader_on_cells_pandas_types_itself(tmp_path: Path) -> None:
