@@ -19,11 +19,15 @@ IN_CUT_ROLES = ("kept", "ancestor")
 
 @dataclass(frozen=True)
 class Range:
+    """A summed quantity's low, central and high values (in the quantity's base unit)."""
+
     low: float
     central: float
     high: float
 
     def per(self, divisor: float) -> Range:
+        """The range divided by ``divisor`` (per minute, per shot…); zeros when there is nothing to
+        divide by."""
         if divisor <= 0:
             return Range(0.0, 0.0, 0.0)
         return Range(self.low / divisor, self.central / divisor, self.high / divisor)

@@ -59,6 +59,7 @@ class Entry:
 
     @property
     def discard_ratio(self) -> float | None:
+        """Outputs made per output kept in the film, or None when nothing was kept."""
         return self.outputs / self.kept_outputs if self.kept_outputs else None
 
 
@@ -84,6 +85,8 @@ def read_audit(path: Path) -> dict[str, Any]:
 
 
 def check_schema(doc: object, path: Path) -> dict[str, Any]:
+    """The document itself once its schema is audit.json's or forecast.json's, in a major version
+    this Empreinte reads; else a ConfigError pointing at the field."""
     schema = doc.get("schema") if isinstance(doc, dict) else None
     if schema not in SCHEMAS:
         raise ConfigError(
@@ -235,6 +238,8 @@ def _iso_date(reader: _Reader) -> str:
 
 
 def load_entries(paths: list[Path]) -> list[Entry]:
+    """The entries to compare, lettered A, B… in the order given; none, or more than there are
+    letters, is a ConfigError."""
     if not paths:
         raise ConfigError("give at least one audit.json", field="AUDIT.json")
     if len(paths) > len(LETTERS):

@@ -164,6 +164,8 @@ def build_context(entries: list[Entry], lang: str, anonymize: bool) -> dict[str,
 
 
 def render_html(entries: list[Entry], lang: str, anonymize: bool, standalone: bool) -> str:
+    """The comparison as HTML in ``lang`` (names replaced by letters with ``anonymize``), its
+    stylesheet inlined when ``standalone``."""
     from audit.report.render import render_template
     from audit.report.write import stylesheet
 
@@ -173,6 +175,7 @@ def render_html(entries: list[Entry], lang: str, anonymize: bool, standalone: bo
 
 
 def compare_csv(entries: list[Entry]) -> bytes:
+    """The comparison's figures as CSV bytes, text cells neutralised (no formula from a name)."""
     import pandas as pd
 
     from audit.report.csvout import neutralised

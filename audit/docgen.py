@@ -49,6 +49,7 @@ def render_cli_md() -> str:
 
 
 def render_schema() -> str:
+    """docs/schema.json: the JSON Schema of a generation record, keys sorted."""
     from audit.models import json_schema
 
     return json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
@@ -73,6 +74,7 @@ def render_all() -> dict[str, str]:
 
 
 def write_docs(out: Path) -> list[Path]:
+    """Write every generated page under ``out``; the paths written."""
     written = []
     for name, text in render_all().items():
         path = out / name

@@ -29,11 +29,16 @@ class Footprinted(Protocol):
     (:class:`audit.forecast.Forecast`)."""
 
     @property
-    def aggregates(self) -> Aggregates: ...
+    def aggregates(self) -> Aggregates:
+        """The footprint rolled up: totals and per finished minute."""
+
     @property
-    def production(self) -> Production: ...
+    def production(self) -> Production:
+        """production.yaml: the title and runtime the export names."""
+
     @property
-    def footprint(self) -> Footprint: ...
+    def footprint(self) -> Footprint:
+        """The estimate, for its data version."""
 
 
 FORMATS = ("carbonclap", "albert", "csv")
@@ -67,6 +72,9 @@ LINE_NOTE = N_(
 
 @dataclass(frozen=True)
 class Line:
+    """One line item of an export: its role (final or forecast), where it goes in the target tool
+    (section, item, unit), the range and the figure per finished minute, and a note."""
+
     role: str
     section: str
     item: str
@@ -79,6 +87,7 @@ class Line:
 
 
 def check_format(value: str) -> str:
+    """``value`` when it is a known export format; else a ConfigError with the choices."""
     if value not in FORMATS:
         raise ConfigError("unknown export format", field="--format", value=value, choices=FORMATS)
     return value

@@ -82,6 +82,7 @@ class Footprint:
     registry: Registry
 
     def coefficient_ids(self) -> list[str]:
+        """Every coefficient some estimate used, sorted: the ones the report cites."""
         ids = {cid for impacts in self.by_signature.values() for cid in impacts.coefficient_ids}
         return sorted(ids)
 

@@ -150,10 +150,13 @@ class Gap:
 
     @property
     def carbon_gap_g(self) -> float:
+        """Actual minus planned carbon, in grams (positive: the production emitted more than
+        planned)."""
         return self.carbon_actual_g - self.carbon_planned_g
 
     @property
     def energy_gap_wh(self) -> float:
+        """Actual minus planned energy, in watt-hours."""
         return self.energy_actual_wh - self.energy_planned_wh
 
 

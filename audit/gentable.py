@@ -58,6 +58,7 @@ class Part:
     """Rows of one origin; ``build(positions)`` makes their Generation objects."""
 
     def build(self, positions: np.ndarray) -> list[Generation]:
+        """The Generation objects of the rows at ``positions`` (positions within this part)."""
         raise NotImplementedError
 
 
@@ -68,6 +69,7 @@ class ObjectPart(Part):
     objects: list[Generation]
 
     def build(self, positions: np.ndarray) -> list[Generation]:
+        """The adapter's own objects at ``positions``."""
         return [self.objects[k] for k in positions.tolist()]
 
 
@@ -78,6 +80,7 @@ class FramePart(Part):
     make: Callable[[np.ndarray], list[Generation]]
 
     def build(self, positions: np.ndarray) -> list[Generation]:
+        """The records of the rows at ``positions``, made from the columns."""
         return self.make(positions) if len(positions) else []
 
 
@@ -280,6 +283,7 @@ def canonical_order(table: GenTable) -> np.ndarray:
 
 
 def sorted_table(table: GenTable) -> GenTable:
+    """The table in canonical order (created_at then id); itself when already in order."""
     order = canonical_order(table)
     if (order == np.arange(len(table))).all():
         return table

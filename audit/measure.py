@@ -59,6 +59,7 @@ class Plan:
 
     @property
     def csv_path(self) -> Path:
+        """The production's measured-runs CSV that the run appends to."""
         return self.folder / MEASURED_CSV
 
 

@@ -102,6 +102,8 @@ class Generation(BaseModel):
 
     @property
     def department(self) -> str:
+        """The film department of the generation's modality (picture, sound…), which the report
+        groups by."""
         return DEPARTMENT_BY_MODALITY[self.modality.value]
 
 

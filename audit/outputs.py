@@ -106,6 +106,7 @@ class OutputSet:
         return self.staging / name
 
     def write(self, name: str, data: bytes) -> None:
+        """Stage ``data`` as the output ``name`` (moved into place by :meth:`commit`)."""
         self.path(name).write_bytes(data)
 
     def commit(self) -> list[Path]:

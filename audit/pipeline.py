@@ -121,14 +121,18 @@ SHOT_COLUMNS = ["shot_id", "sequence", "kind", "duration_s", "kept", "ancestors"
 
 
 def kept_outputs(result: LinkResult) -> int:
+    """Outputs that reach the film: each unit's kept generations, summed."""
     return int(result.unit_counts()["kept"].sum())
 
 
 def run_estimate(production: Production, result: LinkResult) -> Footprint:
+    """The estimate stage: every generation's footprint, kept ones marked by the link."""
     return estimate_table(result.table, result.shot_ids, result.kept, production)
 
 
 def run_aggregate(production: Production, result: LinkResult, footprint: Footprint) -> Aggregates:
+    """The footprint rolled up for the report: film totals, the share in the cut, by platform and by
+    shot."""
     return aggregate(
         footprint.table,
         result.allocation_frame(),
@@ -150,6 +154,8 @@ def run_rights(
     provenance: list[Provenance],
     options: Options,
 ) -> tuple[Ledgers, list[Finding]]:
+    """The rights stage: the ledgers of rights/ read, then every rule run on the linked generations;
+    the ledgers and the findings."""
     ledgers = load_ledgers(root)
     ctx = AuditContext(
         production=production,
@@ -180,6 +186,7 @@ def load_timeline(root: Path, production: Production, options: Options) -> Timel
 
 
 def shot_durations(timeline: Timeline) -> dict[str, float]:
+    """Each shot's screen time in seconds, by shot id."""
     return {shot.shot_id: shot.duration_s for shot in timeline.shots}
 
 

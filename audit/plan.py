@@ -81,15 +81,18 @@ class PlanRow:
     status: Status = Status.succeeded
 
     def value(self, name: str) -> Any:
+        """The value of column ``name`` in this row, or None when it is empty."""
         cell = self.cells.get(name)
         return None if cell is None else cell.value
 
     @property
     def attempts(self) -> int:
+        """Generations planned for the row (0 when not given yet)."""
         return int(self.value("attempts") or 0)
 
     @property
     def outputs(self) -> int:
+        """Outputs per generation (1 when not given)."""
         value = self.value("outputs")
         return 1 if value is None else int(value)
 
@@ -103,6 +106,7 @@ class Plan:
 
     @property
     def records(self) -> int:
+        """Generations the plan foresees in all."""
         return sum(row.attempts for row in self.rows)
 
 
@@ -276,6 +280,8 @@ class History:
     source: str = "logs/"
 
     def cell(self, row: PlanRow, name: str) -> Cell | None:
+        """The production's own usual value for an empty cell of ``row`` (attempts per shot, or a
+        field's usual value), cited to its logs; None when the logs do not tell."""
         key = (row.platform, row.modality.value)
         if name == "attempts":
             value = self.per_shot.get(key) if row.shot_id else None

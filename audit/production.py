@@ -39,6 +39,9 @@ FrameRate = Annotated[
 
 
 class Distribution(StrEnum):
+    """Where the film is shown (production.yaml ``distribution``): decides whether commercial-use
+    terms are needed."""
+
     festival = "festival"
     commercial = "commercial"
     broadcast = "broadcast"
@@ -47,6 +50,9 @@ class Distribution(StrEnum):
 
 
 class WorkType(StrEnum):
+    """What kind of work the film is (production.yaml ``work_type``): fiction and animation get the
+    fiction disclosure."""
+
     fiction = "fiction"
     animation = "animation"
     documentary = "documentary"
@@ -69,6 +75,8 @@ def territory_codes() -> frozenset[str]:
 
 
 class Credit(BaseModel):
+    """A human credit of the film: role (free text, or a known role translated) and name."""
+
     model_config = ConfigDict(extra="forbid")
 
     role: str = Field(min_length=1, description="e.g. Réalisation / Director")

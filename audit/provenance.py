@@ -117,6 +117,8 @@ class Provenance(BaseModel):
 
     @property
     def is_master(self) -> bool:
+        """Whether the file is a delivered master (under deliverables/ or masters/), which rule
+        PROV001 compares with the sources."""
         return self.path.split("/", 1)[0] in MASTER_FOLDERS
 
 

@@ -30,6 +30,7 @@ class RightsFile:
     reason: str = ""
 
     def line(self) -> str:
+        """The file as one line of the rights summary: ``name: reason``."""
         return f"{self.name}: {self.reason}"
 
 
@@ -42,6 +43,7 @@ class RightsInventory:
 
     @property
     def unread(self) -> list[RightsFile]:
+        """Files of rights/ that no ledger names and that are not ledgers."""
         return [f for f in self.files if f.role == "unread"]
 
 

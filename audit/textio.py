@@ -45,6 +45,8 @@ def utf16_without_bom(head: bytes) -> str | None:
 
 
 def read_text(path: Path) -> str:
+    """A text file decoded as people save them (UTF-8, UTF-16 with BOM, cp1252); an undecodable one
+    is an InputError at its first bad byte."""
     try:
         return decode(path.read_bytes())
     except UnicodeDecodeError as exc:

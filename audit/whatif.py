@@ -80,6 +80,7 @@ class WhatIf:
         return "; ".join(parts) or "no change"
 
     def as_json(self) -> dict[str, Any]:
+        """The what-if's settings as JSON (for --json and the written files)."""
         return {
             "region": self.region,
             "platforms": dict(self.platforms),
@@ -101,6 +102,7 @@ class Changes:
     region_platforms: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
+        """What the what-if changed, counted, as JSON."""
         return {
             "discarded_generations": self.discarded,
             "removed_generations": self.removed,
@@ -113,6 +115,8 @@ class Changes:
 
 
 def parse_region(value: str | None, registry: Registry) -> str | None:
+    """The country code of ``--region`` (two or three letters), checked against the grid factors;
+    None when not given."""
     if value is None:
         return None
     from audit.countries import alpha3
@@ -146,6 +150,7 @@ def parse_platforms(values: Iterable[str], registry: Registry) -> tuple[tuple[st
 
 
 def parse_ratio(value: float | None) -> float | None:
+    """``--discard-ratio`` checked to lie between 0 and 1; None when not given."""
     if value is None:
         return None
     if math.isnan(value) or not 0.0 <= value <= 1.0:
@@ -154,6 +159,8 @@ def parse_ratio(value: float | None) -> float | None:
 
 
 def parse_resolution(value: str | None) -> str | None:
+    """``--resolution`` as a known resolution key (4k, uhd, hd and fullhd understood); None when not
+    given."""
     if value is None:
         return None
     key = value.strip().lower()
@@ -203,6 +210,8 @@ def capped(gen: Generation, short_side: int, changes: Changes) -> Generation:
 
 
 def remapped(gen: Generation, pairs: dict[str, str], changes: Changes) -> Generation:
+    """``gen`` moved to the covered equivalent ``--platform`` asks for (counted in ``changes``), or
+    unchanged when not asked or of another modality."""
     key = pairs.get(gen.platform)
     if key is None:
         return gen
@@ -276,6 +285,8 @@ class Delta:
 
     @property
     def change(self) -> Range:
+        """Variant minus baseline as a range: corners compared at equal coefficients, then
+        ordered."""
         at_low = self.variant.low - self.baseline.low
         at_high = self.variant.high - self.baseline.high
         central = self.variant.central - self.baseline.central
@@ -283,6 +294,7 @@ class Delta:
 
     @property
     def relative(self) -> float | None:
+        """The central change relative to the baseline, or None for a baseline of zero."""
         if not self.baseline.central:
             return None
         return self.change.central / self.baseline.central

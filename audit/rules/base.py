@@ -206,6 +206,7 @@ class Rule:
 
     @property
     def doc_url(self) -> str:
+        """Where docs/rules.md documents the rule (its anchor)."""
         return f"docs/rules.md#{self.code.lower()}"
 
 

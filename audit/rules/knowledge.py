@@ -131,6 +131,7 @@ class TierTerms(_Data):
     french: ClassVar[tuple[str, ...]] = ("ownership", "notes")
 
     def names(self) -> set[str]:
+        """The tier's name and aliases, normalised as users type them."""
         return {norm(self.tier), *(norm(alias) for alias in self.aliases)}
 
     def applies(self, tier: str, day: date) -> bool:
@@ -160,10 +161,14 @@ class Period(_Data):
     to: date | None = None
 
     def covers(self, day: date) -> bool:
+        """Whether ``day`` lies in the period."""
         return (self.from_ is None or self.from_ <= day) and (self.to is None or day <= self.to)
 
 
 class PlatformTerms(_Data):
+    """What a platform's terms say: title and aliases, whether it runs locally, its plans over time,
+    download periods and the revenue rule, with notes in English and French."""
+
     title: str
     aliases: tuple[str, ...] = ()
     local: bool = False
@@ -192,6 +197,9 @@ class ModelLicence(_Data):
 
 
 class DistributionUse(_Data):
+    """Whether one distribution value needs commercial-use terms, and why (with words that count as
+    in scope)."""
+
     needs_commercial_use: bool
     why: str
     scope_words: tuple[str, ...] = ()
@@ -223,6 +231,7 @@ class Terms(_Data):
         return self._platform_keys.get(norm(name))
 
     def platform(self, name: str | None) -> PlatformTerms | None:
+        """The terms of a platform given its key or alias, or None when unknown."""
         key = self.platform_key(name)
         return self.platforms[key] if key else None
 
@@ -255,6 +264,9 @@ class Terms(_Data):
 
 
 class ListEntry(_Data):
+    """One name of a curated list (a living artist, an estate, a protected work…), with its aliases,
+    note and year of death."""
+
     name: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
     note: str = ""
@@ -282,6 +294,9 @@ class NameList(_Data):
 
 
 class TrainingClaim(_Data):
+    """What a platform or model says of its training data (licensed, opt-out…), summarised in
+    English and French with its caveat, indemnity and sources."""
+
     id: str
     platforms: tuple[str, ...] = ()
     models: tuple[str, ...] = ()
@@ -296,6 +311,9 @@ class TrainingClaim(_Data):
 
 
 class NoneKnown(_Data):
+    """The platforms for which no training-data claim was found, with a summary and per-platform
+    caveats."""
+
     platforms: tuple[str, ...]
     summary: str
     summary_fr: str
@@ -325,6 +343,9 @@ class TrainingClaims(_Data):
 
 
 class RightsSource(_Data):
+    """A source the rights data cites: title, link, year and confidence (P: primary text read, S:
+    secondary, U: not verified)."""
+
     title: str
     url: str | None
     year: int

@@ -121,6 +121,8 @@ def covers_territories(held: Iterable[str], needed: Iterable[str]) -> list[str]:
 
 
 def releases_in_eu(territories: Iterable[str]) -> bool:
+    """Whether any of the release territories is in the EU (or the release is EU-wide or
+    worldwide)."""
     return any(code in EU_MEMBERS or code in ("EU", "WORLD") for code in territories)
 
 
