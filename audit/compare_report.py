@@ -92,11 +92,11 @@ def _mix(
 
 
 def _names(lang: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    from audit.ingest.registry import platforms
     from audit.report.context import MODALITY_LABELS
-    from audit.report.credits import PLATFORM_TITLES
 
     def platform(key: str) -> str:
-        return PLATFORM_TITLES.get(key, key)
+        return platforms().title(key, lang)
 
     def modality(key: str) -> str:
         return gettext(lang, MODALITY_LABELS[key]) if key in MODALITY_LABELS else key

@@ -21,6 +21,7 @@ import pandas as pd
 
 from audit.errors import DataError, InputError
 from audit.gentable import GenTable, from_generations, object_columns
+from audit.ingest.registry import with_hosting
 from audit.models import DEPARTMENT_BY_MODALITY, Generation
 from audit.production import Production
 from audit.resources import data_dir
@@ -49,10 +50,12 @@ def registry(folder: Path | None = None) -> Registry:
 
 @cache
 def _registry(folder: Path) -> Registry:
+    """The data folder's registry, plus the hosting profiles plugin adapters bring."""
     try:
-        return load_registry(folder)
+        reg = load_registry(folder)
     except (EstimatorError, OSError) as exc:
         raise DataError(f"coefficient registry: {exc}") from exc
+    return with_hosting(reg)
 
 
 #: Signature fields no input of :mod:`audit.schema` gives: left empty, so that records differing only

@@ -191,6 +191,10 @@ class PlatformProfile(BaseModel):
     locator: str = Field(min_length=1)
     ecologits_provider: str | None = None
     notes: str = ""
+    #: the title in French when it differs (read by the audit's platform registry, not here)
+    title_fr: str = ""
+    #: key of the platform's terms in platform_terms.yaml (read by the audit's rights rules)
+    terms: str | None = None
 
     @property
     def pue_id(self) -> str:
@@ -201,6 +205,21 @@ class PlatformProfile(BaseModel):
     def wue_id(self) -> str:
         """The coefficient id of this platform's on-site WUE, as sources cite it."""
         return f"platform.{self.key}.wue"
+
+
+class PlatformName(BaseModel):
+    """A platform records name that computes on another platform's profile (``veo`` runs on
+    ``google``): its key and aliases resolve to that profile; title and terms are the audit's."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    title: str
+    title_fr: str = ""
+    aliases: tuple[str, ...] = ()
+    runs_on: str
+    terms: str | None = None
+    notes: str = ""
 
 
 class EcologitsVideoModel(BaseModel):

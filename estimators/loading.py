@@ -16,6 +16,7 @@ from estimators.coefficients import (
     EcologitsVideoModel,
     GridFactor,
     ModelPoint,
+    PlatformName,
     PlatformProfile,
     Registry,
     SourceRef,
@@ -199,10 +200,27 @@ def load_platforms(
         raise CoefficientError(
             "expected exactly these top-level keys", file=path, line=1, choices=sections
         )
-    profiles = {
-        str(key): _profile(str(key), body, path, lines, (sources, countries))
-        for key, body in (data["platforms"] or {}).items()
-    }
+    profiles: dict[str, PlatformProfile] = {}
+    names: list[PlatformName] = []
+    for key, body in (data["platforms"] or {}).items():
+        if isinstance(body, dict) and "runs_on" in body:
+            where = f"platforms.{key}"
+            names.append(_validate(PlatformName, {"key": str(key), **body}, path, lines, where))
+        else:
+            profiles[str(key)] = _profile(str(key), body, path, lines, (sources, countries))
+    for name in names:  # veo runs on google: its key and aliases name google's profile
+        target = profiles.get(name.runs_on)
+        if target is None:
+            raise CoefficientError(
+                "unknown platform",
+                file=path,
+                field=f"{name.key}.runs_on",
+                line=lines.get(f"platforms.{name.key}.runs_on"),
+                value=name.runs_on,
+                choices=profiles,
+            )
+        folded = (*target.aliases, name.key, *name.aliases)
+        profiles[name.runs_on] = target.model_copy(update={"aliases": folded})
     if "unknown" not in profiles:
         raise CoefficientError("an 'unknown' platform profile is required", file=path)
     models = tuple(
@@ -249,7 +267,7 @@ def _grid_coefficients(factors: list[GridFactor]) -> dict[str, Coefficient]:
     return out
 
 
-def _platform_coefficients(profiles: dict[str, PlatformProfile]) -> dict[str, Coefficient]:
+def platform_coefficients(profiles: dict[str, PlatformProfile]) -> dict[str, Coefficient]:
     out: dict[str, Coefficient] = {}
     for p in profiles.values():
         also = f" [also: {', '.join(p.sources[1:])}]" if len(p.sources) > 1 else ""
@@ -331,7 +349,7 @@ def build_registry(data_dir: Path) -> Registry:
     points = _model_points(coefs, data_dir / "coefficients.csv")
     _check_targets(routes, points, coefs, {m.name for m in video_models}, data_dir / "routes.csv")
     return Registry(
-        coefficients={**coefs, **_grid_coefficients(factors), **_platform_coefficients(profiles)},
+        coefficients={**coefs, **_grid_coefficients(factors), **platform_coefficients(profiles)},
         sources=sources,
         platforms=profiles,
         data_version=version_file.read_text(encoding="utf-8").strip(),

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, ClassVar
 from pydantic import ValidationError
 
 from audit.errors import InputError, RecordError
+from audit.ingest.platforms import Platform
 from audit.models import Generation
 from audit.safetext import clip
 
@@ -113,8 +114,11 @@ class Adapter:
     name: ClassVar[str] = ""
     #: platform key written in Generation.platform
     platform: ClassVar[str] = ""
-    #: human title for docs
+    #: what this adapter reads, for docs (the platform's display name is the registry's)
     title: ClassVar[str] = ""
+    #: the platform's own facts when data/platforms.yaml has no entry for it (a plugin's): title,
+    #: hosting, terms (see audit.ingest.platforms); built-in adapters leave it None
+    platform_info: ClassVar[Platform | None] = None
     #: file suffixes it may claim
     suffixes: ClassVar[tuple[str, ...]] = ()
     #: what record shapes it reads (for docs/platforms.md)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from audit import __version__
+from audit.ingest.registry import platforms as platform_index
 from audit.report import charts
-from audit.report.credits import DEPARTMENT_LABELS, PLATFORM_TITLES, credits_context
+from audit.report.credits import DEPARTMENT_LABELS, credits_context
 from audit.report.forecast_doc import comparison_context
 from audit.report.i18n import N_, Formatter, gettext
 from audit.report.units import quantity, ranged
@@ -153,8 +154,9 @@ def _range(row: pd.Series, key: str) -> Any:
 def _breakdown(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
     agg = run.aggregates
     blocks = []
+    titles = platform_index().titles(fmt.lang)
     for frame, key, title, key_label, names in (
-        (agg.by_platform, "platform", N_("By platform"), N_("Platform"), PLATFORM_TITLES),
+        (agg.by_platform, "platform", N_("By platform"), N_("Platform"), titles),
         (agg.by_modality, "modality", N_("By modality"), N_("Modality"), MODALITY_LABELS),
         (agg.by_department, "department", N_("By department"), N_("Department"), DEPARTMENT_LABELS),
     ):
@@ -253,7 +255,7 @@ def _charts(run: AuditRun, fmt: Formatter) -> dict[str, str]:
     plat = agg.by_platform
     unit_label = gettext(fmt.lang, "Carbon, kg CO₂e (central value and low–high range)")
     platforms = charts.ranged_bars(
-        [PLATFORM_TITLES.get(p, p) for p in plat["platform"]],
+        [platform_index().title(p, fmt.lang) for p in plat["platform"]],
         list(plat["carbon_g_central"] / 1e3),
         list(plat["carbon_g_low"] / 1e3),
         list(plat["carbon_g_high"] / 1e3),

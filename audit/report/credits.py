@@ -13,6 +13,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from audit import __version__
+from audit.ingest.registry import platforms
 from audit.models import Generation
 from audit.report.i18n import N_, Formatter, gettext
 from audit.report.roles import credit_role
@@ -21,24 +22,6 @@ from audit.report.units import ranged
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
 
-PLATFORM_TITLES = {
-    "midjourney": "Midjourney",
-    "kling": "Kling",
-    "magnific": "Magnific",
-    "suno": "Suno",
-    "elevenlabs": "ElevenLabs",
-    "comfyui": "ComfyUI",
-    "runway": "Runway",
-    "openai": "OpenAI",
-    "veo": "Google Veo",
-    "luma": "Luma Dream Machine",
-    "pika": "Pika",
-    "minimax": "MiniMax Hailuo",
-    "firefly": "Adobe Firefly",
-    "stability": "Stability AI",
-    "udio": "Udio",
-    "a1111": "AUTOMATIC1111",
-}
 DEPARTMENT_ORDER = ("image", "upscaling", "animation", "music", "voice", "text")
 #: Department labels (message ids of the catalogues).
 DEPARTMENT_LABELS = {
@@ -107,9 +90,10 @@ def _squash(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-def _tool(gen: Generation) -> str:
-    """ "Kling (kling-v2-6)", "Midjourney 7", "ComfyUI (flux1-dev)": platform, model, version."""
-    title = PLATFORM_TITLES.get(gen.platform, gen.platform.title())
+def _tool(gen: Generation, lang: str) -> str:
+    """ "Kling (kling-v2-6)", "Midjourney 7", "ComfyUI (flux1-dev)": platform (its title in the
+    registry), model, version."""
+    title = platforms().title(gen.platform, lang)
     model = gen.model or ""
     for suffix in MODEL_FILE_SUFFIXES:
         model = model.removesuffix(suffix)
@@ -127,7 +111,7 @@ def tools_by_department(generations: list[Generation], lang: str) -> list[dict[s
     used = [g for g in generations if g.kept] or generations
     tools: dict[str, set[str]] = defaultdict(set)
     for gen in used:
-        tools[gen.department].add(_tool(gen))
+        tools[gen.department].add(_tool(gen, lang))
     return [
         {
             "department": gettext(lang, DEPARTMENT_LABELS[dept]),

@@ -24,6 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from audit.ingest.registry import platforms
 from audit.report.i18n import N_, Formatter, gettext
 from audit.report.render import REDACTED
 from audit.safetext import neutralise_csv_cell
@@ -92,7 +93,6 @@ def _number(value: Any) -> Any:
 
 def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> Sheet:
     from audit.report.context import MODALITY_LABELS, STATUS_LABELS
-    from audit.report.credits import PLATFORM_TITLES
 
     columns = [
         Column(N_("Generation"), width=28), Column(N_("Platform")), Column(N_("Model"), width=18),
@@ -106,7 +106,7 @@ def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> Sheet:
     ]  # fmt: skip
     rows = [
         [
-            r["id"], PLATFORM_TITLES.get(r["platform"], r["platform"]), r["model"],
+            r["id"], platforms().title(r["platform"], fmt.lang), r["model"],
             gettext(fmt.lang, MODALITY_LABELS.get(r["modality"], r["modality"])),
             _timestamp(r["created_at"]), r["shot_id"] or None, bool(r["kept"]),
             _status(fmt, r["status"]), _number(r["outputs_count"]), _number(r["width"]),
@@ -180,8 +180,6 @@ def _findings(run: AuditRun, fmt: Formatter) -> Sheet:
 
 
 def _platforms(run: AuditRun, fmt: Formatter) -> Sheet:
-    from audit.report.credits import PLATFORM_TITLES
-
     regions = run.footprint.table.groupby("platform")["region"].agg(
         lambda s: ", ".join(sorted(set(map(str, s))))
     )
@@ -192,7 +190,7 @@ def _platforms(run: AuditRun, fmt: Formatter) -> Sheet:
     ]  # fmt: skip
     rows = [
         [
-            PLATFORM_TITLES.get(r["platform"], r["platform"]),
+            platforms().title(r["platform"], fmt.lang),
             int(r["generations"]),
             int(r["outputs"]),
             *_impacts(r),
