@@ -268,6 +268,7 @@ def _grid_coefficients(factors: list[GridFactor]) -> dict[str, Coefficient]:
 
 
 def platform_coefficients(profiles: dict[str, PlatformProfile]) -> dict[str, Coefficient]:
+    """The ``platform.<key>.pue`` and ``.wue`` coefficients of hosting profiles."""
     out: dict[str, Coefficient] = {}
     for p in profiles.values():
         also = f" [also: {', '.join(p.sources[1:])}]" if len(p.sources) > 1 else ""
