@@ -6,14 +6,18 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-#: Pointers to the project's working notes ("research coefficients.md §10.3 hosting NOT FOUND"),
-#: which a reader of the report cannot follow, and cross-references to other coefficients
-#: ("(see luma)"): cut from the locators the report prints.
+from audit.report.i18n import gettext
+
+#: Pointers to the project's working notes ("research coefficients.md §10.3") and documents
+#: ("docs/production-folder.md (local runs)"), which a reader of the report cannot follow, and
+#: cross-references to other coefficients ("(see luma)"): cut from the locators the report prints.
 _NOTES = re.compile(
     r"research coefficients\.md(\s*§[\d.]+(\s*\([^):\d]*\))?(\s*(,|and)\s*§[\d.]+)*)?"
-    r"(\s*hosting NOT FOUND)?"
-    r"|\s*\(see [a-z0-9_.-]+\)",
+    r"|\s*\(see [a-z0-9_.-]+\)"
+    r"|\bdocs/[\w./#-]+\.md\b(\s*\([^)]*\)?)?",
 )
+#: The working notes' "NOT FOUND" said as a reader understands it.
+_NOT_FOUND = re.compile(r"\bhosting NOT FOUND\b")
 
 
 def ref_numbers(registry: Any, coefficient_ids: Iterable[str]) -> dict[str, int]:
@@ -33,16 +37,17 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def citation(source: Any) -> str:
-    """ "Authors (year). Title. Publisher." from a registry source."""
+def citation(source: Any, lang: str = "en") -> str:
+    """ "Authors (year). Title. Publisher." from a registry source, our descriptions in the title
+    and publisher (``(data: …)``, ``(via …)``) in ``lang`` (data.po); a work's title stays its own."""
     parts = []
     if getattr(source, "authors", None):
-        parts.append(f"{source.authors} ({source.year}).")
+        parts.append(f"{gettext(lang, source.authors)} ({source.year}).")
     elif getattr(source, "year", None):
         parts.append(f"({source.year})")
-    parts.append(_sentence(source.title))
+    parts.append(_sentence(gettext(lang, source.title)))
     if getattr(source, "publisher", None):
-        parts.append(_sentence(source.publisher))
+        parts.append(_sentence(gettext(lang, source.publisher)))
     return " ".join(parts)
 
 
@@ -55,7 +60,7 @@ def public_locator(locator: str) -> str:
     """Where in the cited source a value is, without the project's working notes: pieces that
     name ``research coefficients.md`` or point to another coefficient are cut, and the
     separators they leave behind tidied."""
-    text = _NOTES.sub("", locator)
+    text = _NOTES.sub("", _NOT_FOUND.sub("hosting not published", locator))
     pieces = [p.strip(" ,;") for p in text.split(";")]
     text = "; ".join(p for p in pieces if p)
     text = re.sub(r"\s*,\s*(?=\(|$)", " ", text).strip(" ,;")

@@ -1,7 +1,9 @@
 """French and English through Babel: message catalogues and locale-aware numbers and dates.
 
 English strings are the message ids; ``report_templates/locales/<lang>/LC_MESSAGES/messages.po``
-holds the translations, compiled in memory at load (no binary .mo in the repository).
+holds the translations of the code's and templates' texts, ``data.po`` those of the data files'
+texts that reach a report (coefficient locators, source descriptions); both are compiled in memory
+at load (no binary .mo in the repository).
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 
+from audit.countries import alpha2
 from audit.errors import ConfigError
 from audit.resources import templates_dir
 
 LANGUAGES = ("fr", "en")
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+#: The message catalogues of a language, merged in this order.
+CATALOGUES = ("messages.po", "data.po")
 #: The day field of a CLDR date pattern (a lone ``d``, outside quoted text in practice).
 _DAY = re.compile(r"(?<![d'])d(?![d'])")
 
@@ -39,15 +44,23 @@ def check_lang(lang: str) -> str:
 def translations(lang: str) -> NullTranslations:
     """The gettext translations for ``lang`` (English: identity)."""
     check_lang(lang)
-    po = templates_dir() / "locales" / lang / "LC_MESSAGES" / "messages.po"
-    if not po.is_file():
-        return NullTranslations()
-    with po.open("rb") as fh:
-        catalog = read_po(fh, locale=lang)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return Translations(fp=buffer)
+    folder = templates_dir() / "locales" / lang / "LC_MESSAGES"
+    merged: NullTranslations = NullTranslations()
+    for name in CATALOGUES:
+        po = folder / name
+        if not po.is_file():
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        loaded = Translations(fp=buffer)
+        if isinstance(merged, Translations):
+            merged.merge(loaded)
+        else:
+            merged = loaded
+    return merged
 
 
 def gettext(lang: str, message: str) -> str:
@@ -117,3 +130,11 @@ class Formatter:
     def short_date(self, value: dt.date) -> str:
         """The locale's short date (``20/11/2026``, ``11/20/26``), for tables."""
         return format_date(value, format="short", locale=self.locale)
+
+    def territory(self, code: str) -> str:
+        """A country or region code (``FR``, ``FRA``, ``WOR``, ``EU``) named in the reader's
+        language (``Chine``, ``China``); the code itself when neither Babel nor ISO 3166 knows it."""
+        two = alpha2(code) or code.strip().upper()
+        if two == "WORLD":
+            return gettext(self.lang, "World average")
+        return str(self.locale.territories.get(two, code))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from audit.report.context_util import citation, is_web_link, public_locator, ref_numbers
+from audit.report.credits import PLATFORM_TITLES
 from audit.report.glossary import glossary
 from audit.report.i18n import N_, Formatter, gettext
 from audit.report.units import quantity, typeset_unit
@@ -48,11 +50,7 @@ def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         }
         for _, r in run.aggregates.by_status.iterrows()
     ]
-    regions = (
-        run.footprint.table.groupby("platform")["region"]
-        .agg(lambda s: ", ".join(sorted(set(s))))
-        .reset_index()
-    )
+    regions = region_rows(run, fmt)
     coefficients = []
     for cid in used:
         c = registry.get(cid)
@@ -65,7 +63,7 @@ def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
                 "high": fmt.compact(c.high),
                 "unit": typeset_unit(c.unit, fmt.lang),
                 "ref": refs[c.source_id],
-                "locator": public_locator(c.locator),
+                "locator": gettext(fmt.lang, public_locator(c.locator)),
             }
         )
     from estimators.validation import held, validate
@@ -76,8 +74,9 @@ def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         "region_hints": region_hints(run, fmt),
         "validation": {"held": validation_held, "total": validation_total},
         "coefficients": coefficients,
-        "regions": regions.to_dict(orient="records"),
-        "bibliography": _bibliography(registry, used, refs, fmt),
+        "regions": regions,
+        "bibliography": (bibliography := _bibliography(registry, used, refs, fmt)),
+        "accessed_note": _accessed_note(registry, bibliography, fmt),
         "glossary": glossary(fmt.lang),
     }
 
@@ -93,14 +92,46 @@ def _bibliography(
             {
                 "id": s.id,
                 "ref": refs[s.id],
-                "citation": citation(s),
+                "citation": citation(s, fmt.lang),
                 "url": link if is_web_link(link) else "",
-                "document": "" if is_web_link(link) else link,
+                # Our own assumptions: stated in the report itself, beside each coefficient.
+                "document": ""
+                if is_web_link(link)
+                else gettext(
+                    fmt.lang,
+                    "Each assumption is stated with its coefficient in the table of coefficients",
+                ),
                 "accessed": gettext(fmt.lang, "consulted %(date)s")
                 % {"date": fmt.date(s.accessed)},
             }
         )
+    common = Counter(registry.sources[e["id"]].accessed for e in entries).most_common(1)
+    for entry in entries:  # the usual date is said once, above the entries
+        entry["accessed_shown"] = registry.sources[entry["id"]].accessed != common[0][0]
     return sorted(entries, key=lambda b: b["ref"])
+
+
+def _accessed_note(registry: Any, entries: list[dict[str, Any]], fmt: Formatter) -> str:
+    """ "Sources consulted on 20 November 2026 unless stated otherwise." (the usual date)."""
+    dates = [registry.sources[e["id"]].accessed for e in entries if not e["accessed_shown"]]
+    if not dates:
+        return ""
+    return gettext(fmt.lang, "Sources consulted on %(date)s unless stated otherwise.") % {
+        "date": fmt.date(dates[0])
+    }
+
+
+def region_rows(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
+    """Which platforms computed on which grid: the region named in the reader's language with
+    its code, the one of the coefficient ids (``Chine (CHN)``), and the platforms' titles."""
+    pairs = run.footprint.table[["region", "platform"]].drop_duplicates()
+    by_region: dict[str, set[str]] = {}
+    for region, platform in pairs.itertuples(index=False):
+        by_region.setdefault(str(region), set()).add(PLATFORM_TITLES.get(platform, platform))
+    return [
+        {"region": f"{fmt.territory(code)} ({code})", "platforms": ", ".join(sorted(names))}
+        for code, names in sorted(by_region.items(), key=lambda item: fmt.territory(item[0]))
+    ]
 
 
 def provenance(run: AuditRun, fmt: Formatter) -> dict[str, Any]:

@@ -181,7 +181,7 @@ def _findings(run: AuditRun, fmt: Formatter) -> Sheet:
 
 def _platforms(run: AuditRun, fmt: Formatter) -> Sheet:
     regions = run.footprint.table.groupby("platform")["region"].agg(
-        lambda s: ", ".join(sorted(set(map(str, s))))
+        lambda s: ", ".join(f"{fmt.territory(c)} ({c})" for c in sorted(set(map(str, s))))
     )
     columns = [
         Column(N_("Platform"), width=16), Column(N_("Generations"), INTEGER, 12),
