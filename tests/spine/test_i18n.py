@@ -60,7 +60,9 @@ def test_public_locator_drops_working_notes() -> None:
     from audit.report.context_util import public_locator
 
     # shapes of data/coefficients.csv and data/platforms.yaml locators
-    assert public_locator("generic cloud band (see luma); research coefficients.md §10.3 hosting NOT FOUND") == "generic cloud band"  # fmt: skip
+    # "hosting NOT FOUND" of the working notes is said as a reader understands it
+    assert public_locator("generic cloud band (see luma); research coefficients.md §10.3 hosting NOT FOUND") == "generic cloud band; hosting not published"  # fmt: skip
+    assert public_locator("research coefficients.md §6.1 (home PC: PUE 1.0); docs/production-folder.md (local runs)") == "home PC: PUE 1.0"  # fmt: skip
     assert public_locator("text-to-image.json bs=1 H100; research coefficients.md §1.1 and §4") == "text-to-image.json bs=1 H100"  # fmt: skip
     assert public_locator("research coefficients.md §6.1 (home PC: PUE 1.0)") == "home PC: PUE 1.0"
     assert public_locator("data/electricity_mixes.json zone FRA") == "data/electricity_mixes.json zone FRA"  # fmt: skip
