@@ -10,6 +10,13 @@ from typing import Any
 import typer
 from typer import core
 
+from audit.base.models import json_schema
+from audit.estimate.footprint import registry
+from audit.ingest.docs import render_platforms_md
+from audit.rights.docs import render_rules_md
+from estimators.docs import render_coefficients_md
+from estimators.validation_docs import render_validation_md
+
 REBUILD = "make docs"
 
 
@@ -25,10 +32,8 @@ def _param_line(param: Any) -> str:
     return f"- {names}: {help_text}{shown}"
 
 
-def render_cli_md() -> str:
-    """The CLI reference, from the Typer app itself."""
-    from audit.cli import app
-
+def render_cli_md(app: typer.Typer) -> str:
+    """The CLI reference, from the Typer app itself (the CLI passes it: docgen sits below it)."""
     command = typer.main.get_command(app)
     assert isinstance(command, core.TyperGroup)  # the app has subcommands
     lines = [
@@ -50,21 +55,13 @@ def render_cli_md() -> str:
 
 def render_schema() -> str:
     """docs/schema.json: the JSON Schema of a generation record, keys sorted."""
-    from audit.models import json_schema
-
     return json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def render_all() -> dict[str, str]:
-    """Every generated page, by path relative to docs/."""
-    from audit.footprint import registry
-    from audit.ingest.docs import render_platforms_md
-    from audit.rules.docs import render_rules_md
-    from estimators.docs import render_coefficients_md
-    from estimators.validation_docs import render_validation_md
-
+def render_all(app: typer.Typer) -> dict[str, str]:
+    """Every generated page, by path relative to docs/; ``app`` is the CLI, for its reference."""
     return {
-        "cli.md": render_cli_md(),
+        "cli.md": render_cli_md(app),
         "coefficients.md": render_coefficients_md(registry()),
         "platforms.md": render_platforms_md(),
         "rules.md": render_rules_md(),
@@ -73,10 +70,10 @@ def render_all() -> dict[str, str]:
     }
 
 
-def write_docs(out: Path) -> list[Path]:
+def write_docs(out: Path, app: typer.Typer) -> list[Path]:
     """Write every generated page under ``out``; the paths written."""
     written = []
-    for name, text in render_all().items():
+    for name, text in render_all(app).items():
         path = out / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -84,10 +81,10 @@ def write_docs(out: Path) -> list[Path]:
     return written
 
 
-def drifted(out: Path) -> list[str]:
+def drifted(out: Path, app: typer.Typer) -> list[str]:
     """Generated pages whose file is missing or differs."""
     return [
         name
-        for name, text in render_all().items()
+        for name, text in render_all(app).items()
         if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text
     ]

@@ -14,21 +14,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from audit import forecast as fc
-from audit.aggregate import Aggregates, aggregate
-from audit.errors import InputError
-from audit.footprint import Footprint, estimate_table
+from audit.base.errors import InputError
+from audit.base.gc import paused_gc
+from audit.base.production import Production, load_production
+from audit.estimate.aggregate import Aggregates, aggregate
+from audit.estimate.footprint import Footprint, estimate_table
+from audit.forecast import versus as fc
+from audit.forecast.plan import History, find_plan, read_plan, resolve
 from audit.ingest.folder import IGNORE_FILE
-from audit.ingest.walk import IngestResult, ingest_folder, paused_gc, safe_files, sha256
-from audit.ledgers import Ledgers, load_ledgers
+from audit.ingest.ledgers import Ledgers, load_ledgers
+from audit.ingest.provenance import Provenance, scan_provenance
+from audit.ingest.rights_files import RightsInventory, inventory
+from audit.ingest.walk import IngestResult, ingest_folder, safe_files, sha256
 from audit.link.linker import link
 from audit.link.result import LinkResult
 from audit.link.timeline import Timeline, read_timeline
-from audit.plan import History, find_plan, read_plan, resolve
-from audit.production import Production, load_production
-from audit.provenance import Provenance, scan_provenance
-from audit.rights_files import RightsInventory, inventory
-from audit.rules import AuditContext, Finding, run_rules
+from audit.rights import AuditContext, Finding, run_rules
 
 INPUT_FOLDERS = ("logs", "timeline", "rights")
 TIMELINE_SUFFIXES = (".otio", ".edl", ".xml", ".fcpxml", ".fcpxmld", ".aaf")

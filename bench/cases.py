@@ -47,11 +47,11 @@ def b1_pipeline(root: Path) -> dict[str, Any]:
     """Ingest + link + estimate + aggregate, as ``pipeline.run`` calls them (no rights, no PDF)."""
     from datetime import date
 
+    from audit.base.production import load_production
+    from audit.ingest.provenance import scan_provenance
     from audit.ingest.walk import ingest_folder, paused_gc
     from audit.link.linker import link
     from audit.pipeline import Options, instance_ids, load_timeline, run_aggregate, run_estimate
-    from audit.production import load_production
-    from audit.provenance import scan_provenance
 
     options = Options(as_of=date.fromisoformat(AS_OF))
     figures: dict[str, Any] = {}
@@ -129,11 +129,11 @@ def b6_scale(root: Path) -> dict[str, Any]:
 
     import distributed
 
+    from audit.base.production import load_production
+    from audit.estimate.scale import estimate_parquet, table_frame, write_generations
     from audit.ingest.walk import ingest_folder, paused_gc
     from audit.link.linker import link
     from audit.pipeline import Options, load_timeline, run_aggregate, run_estimate
-    from audit.production import load_production
-    from audit.scale import estimate_parquet, table_frame, write_generations
 
     figures: dict[str, Any] = {}
     production = load_production(root)

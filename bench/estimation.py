@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from audit.models import Generation
+from audit.base.models import Generation
 
 SEED = 20261120
 RECORDS = 100_000
@@ -55,7 +55,7 @@ def _per_record(gen: Generation, production: Any, registry: Any) -> tuple[float,
     from ecologits.tracers.utils import llm_impacts
     from ecologits.utils.range_value import RangeValue
 
-    from audit.footprint import signature
+    from audit.estimate.footprint import signature
     from estimators.basis import resolve_region
     from estimators.video import ecologits_model
 
@@ -87,9 +87,9 @@ def _per_record(gen: Generation, production: Any, registry: Any) -> tuple[float,
 
 
 def b3_estimation(_root: Path) -> dict[str, Any]:
-    from audit.footprint import estimate_generations, registry
-    from audit.production import load_production
-    from audit.resources import example_dir
+    from audit.base.production import load_production
+    from audit.base.resources import example_dir
+    from audit.estimate.footprint import estimate_generations, registry
     from estimators import ecologits_bridge
 
     gens = generations()

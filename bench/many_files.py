@@ -33,7 +33,7 @@ print(json.dumps({"seconds": time.perf_counter() - started, "files": len(result.
 
 
 def generate(root: Path, files: int) -> None:
-    from audit.skeleton import write_skeleton
+    from audit.forecast.skeleton import write_skeleton
 
     stamp = root / ".files"
     if stamp.is_file() and stamp.read_text() == str(files):
@@ -69,15 +69,19 @@ def main() -> None:
     root = WORK / str(args.files)
     generate(root, args.files)
     figures = measure(root)
-    print(f"ingest of {args.files:,} one-record files: {figures['seconds']:.1f} s, "  # noqa: T201
-          f"{figures['accepted']:,.0f} accepted, peak RSS {figures['peak_mib']:,.0f} MiB")
+    print(
+        f"ingest of {args.files:,} one-record files: {figures['seconds']:.1f} s, "  # noqa: T201
+        f"{figures['accepted']:,.0f} accepted, peak RSS {figures['peak_mib']:,.0f} MiB"
+    )
     if args.report:
         started = time.perf_counter()
         command = [sys.executable, "-m", "audit", "report", str(root), "--lang", "en",
                    "--as-of", "2026-11-20", "--lenient"]  # fmt: skip
         done = subprocess.run(command, cwd=HERE.parent, capture_output=True, text=True, check=False)
-        print(f"report: exit {done.returncode}, {time.perf_counter() - started:.1f} s "  # noqa: T201
-              f"{done.stderr.strip()[-300:]}")
+        print(
+            f"report: exit {done.returncode}, {time.perf_counter() - started:.1f} s "  # noqa: T201
+            f"{done.stderr.strip()[-300:]}"
+        )
 
 
 if __name__ == "__main__":

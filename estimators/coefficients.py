@@ -1,6 +1,6 @@
 """The coefficient registry: every number the estimators use, with its source and locator.
 
-``load_registry(data_dir)`` reads ``coefficients.csv``, ``sources.yaml``, ``platforms.yaml``,
+``estimators.loading.load_registry(data_dir)`` reads ``coefficients.csv``, ``sources.yaml``, ``platforms.yaml``,
 ``grid.csv`` and ``VERSION`` strictly: a bad unit, ``low > value``, an unknown source or an
 unknown/missing column fails at load time with ``file:line``. Grid factors and platform PUE/WUE
 are also exposed as coefficients (``grid.carbon.FRA``, ``platform.kling.pue``) so that every
@@ -350,10 +350,3 @@ class Registry:
             if point.key == target:
                 return point
         raise UnknownCoefficientError(f"no model point {target!r}")
-
-
-def load_registry(data_dir: Path) -> Registry:
-    """Read and validate the registry under ``data_dir`` (see module docstring)."""
-    from estimators.loading import build_registry
-
-    return build_registry(Path(data_dir))

@@ -332,7 +332,7 @@ def _model_points(coefs: dict[str, Coefficient], path: Path) -> dict[str, tuple[
 
 
 def build_registry(data_dir: Path) -> Registry:
-    """Load every registry file under ``data_dir`` (see :func:`estimators.coefficients.load_registry`)."""
+    """Load every registry file under ``data_dir`` (see :func:`load_registry`)."""
     sources = load_sources(data_dir / "sources.yaml")
     coefs = load_coefficients(data_dir / "coefficients.csv", sources)
     factors = load_grid(data_dir / "grid.csv", sources)
@@ -386,3 +386,9 @@ def _check_targets(
             raise CoefficientError(
                 "route target not in the registry", file=path, field="target", value=target
             )
+
+
+def load_registry(data_dir: Path) -> Registry:
+    """Read and validate the registry under ``data_dir``: coefficients, sources, platforms, grid
+    factors, routes, job rules and validation points (see :mod:`estimators.coefficients`)."""
+    return build_registry(Path(data_dir))

@@ -2,7 +2,7 @@
 prints.
 
 Exit codes: 0 ok; 1 findings at or above ``--fail-on``; 2 bad input or usage; 3 internal error.
-Only :func:`audit.cli.common.friendly` catches :class:`~audit.errors.EmpreinteError`.
+Only :func:`audit.cli.common.friendly` catches :class:`~audit.base.errors.EmpreinteError`.
 
 The imports run one way: this package imports :mod:`audit.cli.common` (the app and the shared
 options) and then each command module, which registers its commands on the app; a command module

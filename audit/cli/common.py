@@ -1,5 +1,5 @@
 """What every command shares: the Typer app, the option types, and the one place that turns an
-:class:`~audit.errors.EmpreinteError` into one line and its exit code (:func:`friendly`).
+:class:`~audit.base.errors.EmpreinteError` into one line and its exit code (:func:`friendly`).
 
 Command modules import from here; this module imports none of them (see ``audit/cli/__init__.py``).
 Heavy libraries (pandas, WeasyPrint, c2pa, codecarbon) are imported inside the functions that need
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
+from audit.base.errors import ConfigError, EmpreinteError
+from audit.base.safetext import for_terminal, take_notices
 from audit.cli.help import WorkflowGroup, readable_help
-from audit.errors import ConfigError, EmpreinteError
-from audit.safetext import for_terminal, take_notices
 
 if TYPE_CHECKING:  # for the annotations only: the pipeline is imported when a command runs (B4)
     from audit.pipeline import AuditRun, Options
@@ -130,7 +130,7 @@ def parse_as_of(value: str | None) -> date:
 
 def parse_rate_option(value: str | None) -> float | None:
     """``--rate`` as editors write it (23.976, 29.97 DF…), kept exact."""
-    from audit.rates import parse_rate
+    from audit.base.rates import parse_rate
 
     if value is None:
         return None
@@ -164,7 +164,7 @@ def make_options(
 
 def langs_of(lang: list[str] | None, default: list[str]) -> list[str]:
     """The languages asked with ``--lang`` (``default`` when none), each checked."""
-    from audit.report.i18n import check_lang
+    from audit.base.i18n import check_lang
 
     return [check_lang(item) for item in (lang or default)]
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from audit import __version__
+from audit.base.safetext import for_terminal
 from audit.cli.common import (
     AllowEmpty,
     AsOf,
@@ -25,7 +26,6 @@ from audit.cli.common import (
     make_options,
     run_folder,
 )  # fmt: skip
-from audit.safetext import for_terminal
 
 
 @app.command()
@@ -67,8 +67,8 @@ def demo(
     ] = "2026-11-20",
 ) -> None:
     """Render the bundled example production's report (French and English), offline."""
+    from audit.base.resources import example_dir
     from audit.report.write import write_all
-    from audit.resources import example_dir
 
     langs = langs_of(lang, ["fr", "en"])
     run = run_folder(example_dir(), make_options(as_of, False, None))
@@ -79,6 +79,6 @@ def demo(
 @app.command()
 def version() -> None:
     """Print Empreinte's version and the data version of the coefficient registry."""
-    from audit.footprint import registry
+    from audit.estimate.footprint import registry
 
     typer.echo(f"empreinte {__version__} (data {registry().data_version})")

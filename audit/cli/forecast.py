@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from audit.base.errors import ConfigError
 from audit.cli.common import (
     AsOf,
     FolderArg,
@@ -22,7 +23,6 @@ from audit.cli.common import (
     make_options,
     parse_rate_option,
 )
-from audit.errors import ConfigError
 
 
 @app.command()
@@ -48,7 +48,7 @@ def plan(
     rate: Rate = None,
 ) -> None:
     """Draft plan.csv: for each shot, one row per step of the recipe (other cells left empty)."""
-    from audit.plan_draft import draft_plan, shot_list
+    from audit.forecast.draft import draft_plan, shot_list
 
     if from_timeline == (shots is not None):
         raise ConfigError("give one of --from-timeline or --shots FILE", field="--from-timeline")
@@ -59,7 +59,7 @@ def plan(
         raise ConfigError("a plan exists already: edit it, or add --force to replace plan.csv",
                           file=target)  # fmt: skip
     listed = shot_list(folder, shots, parse_rate_option(rate))
-    from audit.outputs import write_file
+    from audit.base.outputs import write_file
 
     text = draft_plan(listed, recipe, shots.name if shots else "timeline/")
     write_file(target, text.encode("utf-8"), folder)  # replaces a planted link, never follows it

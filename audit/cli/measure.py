@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from audit.base.errors import ConfigError, MeasureError
 from audit.cli.common import app, friendly
-from audit.errors import ConfigError, MeasureError
 
 if TYPE_CHECKING:  # imported when the command runs: pydantic and numpy stay out of --help (B4)
-    from audit.measure import Measurement, RunInfo
+    from audit.estimate.measure import Measurement, RunInfo
 
 
 def run_command(command: list[str]) -> int:
@@ -39,8 +39,8 @@ def measure_command(
     folder: Path, info: RunInfo, command: list[str], measure_power_secs: float | None = None
 ) -> Measurement:
     """Check, run ``command`` under codecarbon, append its row; the command's exit code is kept."""
-    from audit.measure import finish, prepare
-    from audit.meter import MEASURE_POWER_SECS, Meter
+    from audit.estimate.measure import finish, prepare
+    from audit.estimate.meter import MEASURE_POWER_SECS, Meter
 
     plan = prepare(folder, info)
     seconds = MEASURE_POWER_SECS if measure_power_secs is None else measure_power_secs
@@ -92,7 +92,7 @@ def measure(
 
     Exit code: the command's own; 2 for a wrong option, 3 if codecarbon did not measure (no row).
     """
-    from audit.measure import RunInfo
+    from audit.estimate.measure import RunInfo
 
     info = RunInfo(shot, label, platform, modality, model, outputs, record_id)
     done = measure_command(folder, info, command)

@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
+from audit.base.errors import ConfigError
+from audit.base.i18n import N_
 from audit.cli.common import (
     AsOf,
     FolderArg,
@@ -26,8 +28,6 @@ from audit.cli.common import (
     print_table,
 )
 from audit.cli.common import run_folder as run_pipeline
-from audit.errors import ConfigError
-from audit.report.i18n import N_
 
 OutDir = Annotated[
     Path | None,
@@ -52,8 +52,8 @@ def compare(
     """Compare productions: per finished minute and per kept second, with ranges (PDF, HTML, CSV).
 
     Reads audit.json of any 1.x schema version. Ranges that overlap cannot be told apart."""
-    from audit.compare import anonymized, load_entries
-    from audit.compare_report import write_compare
+    from audit.tools.compare import anonymized, load_entries
+    from audit.tools.compare_report import write_compare
 
     langs = langs_of(lang, ["fr"])
     entries = load_entries(audits)
@@ -66,8 +66,14 @@ def compare(
 def _whatif_spec(
     region: str | None, platform: list[str] | None, ratio: float | None, resolution: str | None
 ) -> Any:
-    from audit.footprint import registry
-    from audit.whatif import WhatIf, parse_platforms, parse_ratio, parse_region, parse_resolution
+    from audit.estimate.footprint import registry
+    from audit.tools.whatif import (
+        WhatIf,
+        parse_platforms,
+        parse_ratio,
+        parse_region,
+        parse_resolution,
+    )
 
     reg = registry()
     spec = WhatIf(
@@ -98,9 +104,9 @@ WHATIF_WORDS = {
 
 
 def _whatif_table(rows: list[dict[str, Any]], lang: str = "en") -> None:
-    from audit.aggregate import Range
-    from audit.compare_report import common_unit
-    from audit.report.i18n import Formatter, gettext
+    from audit.base.i18n import Formatter, gettext
+    from audit.estimate.aggregate import Range
+    from audit.tools.compare_report import common_unit
 
     def word(key: str) -> str:
         return gettext(lang, WHATIF_WORDS.get(key, key))
@@ -136,7 +142,7 @@ def _write_whatif(
 ) -> list[Path]:
     import pandas as pd
 
-    from audit.outputs import OutputSet
+    from audit.base.outputs import OutputSet
     from audit.report.csvout import neutralised
 
     with OutputSet(out, folder) as outputs:
@@ -175,7 +181,7 @@ def whatif(
 ) -> None:
     """Re-estimate under changed assumptions and show the change against the baseline (the
     table in --lang; --json and the written files stay the machine format)."""
-    from audit.whatif import delta_rows, deltas, variant, whatif_document
+    from audit.tools.whatif import delta_rows, deltas, variant, whatif_document
 
     spec = _whatif_spec(region, platform, discard_ratio, resolution)
     baseline = run_pipeline(folder, make_options(as_of, lenient, rate, require_timeline=False))
@@ -231,8 +237,8 @@ def export(
     ] = False,
 ) -> None:
     """The AI-generation line item for Carbon'Clap, albert or a generic CSV (docs/exports.md)."""
-    from audit.export import check_format, export_csv
     from audit.pipeline import run_forecast
+    from audit.tools.export import check_format, export_csv
 
     fmt = check_format(format)
     langs = langs_of([lang] if lang else None, [])
@@ -242,7 +248,7 @@ def export(
     if out is None:
         typer.echo(text, nl=False)
         return
-    from audit.outputs import write_file
+    from audit.base.outputs import write_file
 
     write_file(out, text.encode("utf-8"), folder)
     typer.echo(str(out))

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from audit.base.errors import ConfigError
+from audit.base.safetext import for_terminal
 from audit.cli.common import (
     AllowEmpty,
     AsOf,
@@ -26,8 +28,6 @@ from audit.cli.common import (
     print_table,
     run_folder,
 )
-from audit.errors import ConfigError
-from audit.safetext import for_terminal
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -39,7 +39,7 @@ def init(
     folder: Annotated[Path, typer.Argument(help="Folder to create (or fill) as a production.")],
 ) -> None:
     """Write a commented production-folder skeleton (production.yaml, logs/, timeline/, rights/)."""
-    from audit.skeleton import write_skeleton
+    from audit.forecast.skeleton import write_skeleton
 
     for path in write_skeleton(folder):
         typer.echo(str(path))
@@ -137,7 +137,7 @@ def estimate(
     """Energy, carbon, water and ADPe: film totals and a per-platform table, with ranges.
 
     Works before the cut exists: without a timeline nothing is linked to shots."""
-    from audit.estimate_view import by_method, main_ids, per_generation
+    from audit.estimate.view import by_method, main_ids, per_generation
     from audit.report.quality import energy_shares
 
     options = make_options(as_of, lenient, rate, require_timeline=False, allow_empty=allow_empty)
@@ -288,8 +288,8 @@ def credits(
 
 def _modality(value: str) -> str:
     """A modality in English or French (``vidéo``), else a one-line error with the choices."""
-    from audit.models import Modality
-    from audit.vocab import modality
+    from audit.base.models import Modality
+    from audit.base.vocab import modality
 
     found = modality(value)
     choices = [m.value for m in Modality]
@@ -305,7 +305,7 @@ def coefficients(
     as_json: JsonOut = False,
 ) -> None:
     """The coefficient registry with the source of every value."""
-    from audit.footprint import registry
+    from audit.estimate.footprint import registry
 
     reg = registry()
     if modality is not None:
@@ -366,11 +366,11 @@ def docs(
     from audit.docgen import drifted, write_docs
 
     if check:
-        stale = drifted(out)
+        stale = drifted(out, app)
         for name in stale:
             typer.echo(f"stale: {out / name} (run: empreinte docs --out {out})")
         raise typer.Exit(1 if stale else 0)
-    for path in write_docs(out):
+    for path in write_docs(out, app):
         typer.echo(str(path))
 
 

@@ -1,1 +1,1 @@
-"""Ingest: platform records in, canonical :class:`~audit.models.Generation` records out."""
+"""Ingest: platform records in, canonical :class:`~audit.base.models.Generation` records out."""

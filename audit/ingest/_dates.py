@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from audit.textio import from_epoch, from_iso
+from audit.base.textio import from_epoch, from_iso
 
 #: Each form read, an example, and its time-zone rule (docs/platforms.md prints them).
 RULES: tuple[tuple[str, str, str], ...] = (

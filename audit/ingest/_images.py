@@ -2,7 +2,7 @@
 
 Only metadata is read, never pixels. Pillow runs as strict as its defaults whatever another library
 set process-wide (:func:`strict_images`), and its failures become one
-:class:`~audit.errors.RecordError` line naming the file.
+:class:`~audit.base.errors.RecordError` line naming the file.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
 from audit.ingest._dates import EXPECTED, parse_time
 from audit.ingest._util import mtime_utc
 from audit.ingest.base import Source, head

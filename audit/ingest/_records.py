@@ -2,7 +2,7 @@
 
 Exports come in several wrappings (one object, a list, an object holding a list, JSON Lines):
 :func:`json_records` gives every record a locator (JSON pointer or line number).
-:func:`each_record` turns a :class:`~audit.errors.RecordError` raised for one field into a
+:func:`each_record` turns a :class:`~audit.base.errors.RecordError` raised for one field into a
 :class:`~audit.ingest.base.Reject` (:func:`reject_of`), so one bad record never stops a file; a
 file-level failure stays one line naming the file.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from audit.errors import InputError, RecordError
+from audit.base.errors import InputError, RecordError
+from audit.base.textio import iter_jsonl, load_json
 from audit.ingest.base import Item, Reject, Source
-from audit.textio import iter_jsonl, load_json
 
 
 def pointer(*parts: str | int) -> str:

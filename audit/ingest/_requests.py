@@ -16,11 +16,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from audit.errors import InputError, RecordError
+from audit.base.errors import InputError, RecordError
+from audit.base.models import Generation
 from audit.ingest._records import each_record, json_records, reject_of
 from audit.ingest._util import expect, required
 from audit.ingest.base import Item, Merged, Reject, Source, guarded
-from audit.models import Generation
 
 
 @dataclass

@@ -21,7 +21,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
 from audit.ingest._images import open_image
 from audit.ingest.base import Source
 

@@ -1,6 +1,6 @@
 """Typed field access shared by the platform adapters: values, times, sizes and references.
 
-Each helper reads one field of a record and raises a :class:`~audit.errors.RecordError` naming the
+Each helper reads one field of a record and raises a :class:`~audit.base.errors.RecordError` naming the
 field and the value when it has the wrong type or form; the adapter turns it into a
 :class:`~audit.ingest.base.Reject` (:func:`audit.ingest._records.each_record`). Times come out as
 aware UTC datetimes. The other helpers of the adapters are by topic: :mod:`audit.ingest._sniff`
@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
 from audit.ingest._dates import EXPECTED as EXPECTED_TIME
 from audit.ingest._dates import parse_time
 

@@ -23,14 +23,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef
 from audit.ingest._images import open_image, png_text, png_time
 from audit.ingest._records import reject_of
 from audit.ingest._sniff import tail
 from audit.ingest._stealth import has_signature, read_stealth
 from audit.ingest._util import TIME_SOURCE, mtime_utc, size_of
 from audit.ingest.base import Adapter, Item, Reject, Source, build, head
-from audit.models import AssetRef
 
 _PNG_LOCATOR = "tEXt:parameters"
 _EXIF_LOCATOR = "exif:UserComment"

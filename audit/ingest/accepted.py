@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from audit.gentable import GenTable, concat, from_generations, sorted_table
-from audit.models import Generation
+from audit.base.gentable import GenTable, concat, from_generations, sorted_table
+from audit.base.models import Generation
 
 Fill = Callable[[Generation, Generation], Generation]
 

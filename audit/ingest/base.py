@@ -4,12 +4,12 @@ An adapter reads one platform's own record format. It is a class with manifest-l
 methods: ``sniff(path)`` (cheap: looks at the name and the first bytes only) and ``read(source)``,
 which yields, for every record of the file, exactly one of:
 
-- a :class:`~audit.models.Generation` (accepted),
+- a :class:`~audit.base.models.Generation` (accepted),
 - a :class:`Merged` (the record completes another one: a request body joined to its result),
 - a :class:`Reject` (the record cannot be read; says where, which field and why).
 
 A file that cannot be read at all (truncated JSON, binary garbage) raises
-:class:`~audit.errors.RecordError`. ``read_many`` receives every file the adapter claimed, so that
+:class:`~audit.base.errors.RecordError`. ``read_many`` receives every file the adapter claimed, so that
 adapters whose results do not echo the request (Kling, Runway, Veo...) can join the two.
 """
 
@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import ValidationError
 
-from audit.errors import InputError, RecordError
+from audit.base.errors import InputError, RecordError
+from audit.base.models import Generation
+from audit.base.safetext import clip
 from audit.ingest.platforms import Platform
-from audit.models import Generation
-from audit.safetext import clip
 
 if TYPE_CHECKING:
-    from audit.gentable import GenTable
+    from audit.base.gentable import GenTable
 
 HEAD_BYTES = 8192
 

@@ -21,13 +21,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit.errors import DataError, InputError
+from audit.base.errors import DataError, InputError
+from audit.base.models import COLUMNS, Generation
+from audit.base.sheets import XLSX_SUFFIXES, header_of, read_sheet
+from audit.base.textio import did_you_mean, iter_jsonl, read_csv_rows
 from audit.ingest.base import Adapter, Batch, Item, Merged, Reject, Source, build, head_text
 from audit.ingest.canonical_columns import CONVERTED, cell
 from audit.ingest.canonical_frame import read_frame
-from audit.models import COLUMNS, Generation
-from audit.sheets import XLSX_SUFFIXES, header_of, read_sheet
-from audit.textio import did_you_mean, iter_jsonl, read_csv_rows
 
 _REQUIRED = ("platform", "modality", "created_at")
 _SET_BY_US = frozenset({"source_file", "source_locator", "adapter"})

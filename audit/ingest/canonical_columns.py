@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from audit.models import JSON_COLUMNS
-from audit.schema import NUMERIC
-from audit.textio import parse_number
+from audit.base.models import JSON_COLUMNS
+from audit.base.schema import NUMERIC
+from audit.base.textio import parse_number
 
 BOOL = frozenset({"kept"})
 #: Columns whose cells :func:`cell` converts (the others are text as written, stripped).

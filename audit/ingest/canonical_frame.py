@@ -1,10 +1,10 @@
-"""A large canonical CSV read straight into a :class:`~audit.gentable.GenTable`, column by column.
+"""A large canonical CSV read straight into a :class:`~audit.base.gentable.GenTable`, column by column.
 
 pandas' C parser reads the file once (numbers typed, text as objects); each column is then checked
-at once against what :class:`~audit.models.Generation` accepts. A row any check is unsure of —
+at once against what :class:`~audit.base.models.Generation` accepts. A row any check is unsure of —
 a cell that is not a number, a date that is not ``YYYY-MM-DDTHH:MM:SS`` with ``Z`` or an offset,
 an unknown modality, a bound crossed, an implausible size (bounds and plausibility as
-:mod:`audit.schema` declares them), a JSON cell of an unexpected shape,
+:mod:`audit.base.schema` declares them), a JSON cell of an unexpected shape,
 a missing required cell — is handed back by line to the row-by-row reader, which stays the
 reference (its record or its reject). The other rows become table rows; their records are built
 only when asked for, by the same code as the row reader's. Files the two parsers could split
@@ -27,10 +27,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit.gentable import (
+from audit.base.gentable import (
     COLUMNS as TABLE_COLUMNS,
 )
-from audit.gentable import (
+from audit.base.gentable import (
     KEY_ATTRIBUTES,
     NUMBERS,
     SIGNATURE_ATTRIBUTES,
@@ -39,12 +39,12 @@ from audit.gentable import (
     key_text,
     typed_columns,
 )
-from audit.gentable import micros as micros_of
+from audit.base.gentable import micros as micros_of
+from audit.base.models import Generation, Modality, Status
+from audit.base.schema import NUMERIC, SPECS, WHOLE, lower_bound
+from audit.base.textio import sniff_delimiter
 from audit.ingest.canonical_columns import numbers
 from audit.ingest.canonical_sides import lists_of, side_tables
-from audit.models import Generation, Modality, Status
-from audit.schema import NUMERIC, SPECS, WHOLE, lower_bound
-from audit.textio import sniff_delimiter
 
 #: Whole numbers beyond this are left to the row reader (float and int stop agreeing).
 MAX_EXACT_INT = 2.0**53
@@ -193,7 +193,7 @@ def _numbers(frame: pd.DataFrame, name: str, bad: np.ndarray) -> np.ndarray:
     if name in WHOLE:
         bad |= given & ((np.abs(values) >= MAX_EXACT_INT) | (values != np.round(values)))
     plausible = SPECS[name].plausible
-    if plausible is not None:  # the walk rejects it (audit.schema): the row reader names why
+    if plausible is not None:  # the walk rejects it (audit.base.schema): the row reader names why
         bad |= given & (values > plausible.most)
     return values
 

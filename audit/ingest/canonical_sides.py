@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from audit.gentable import side_frame
+from audit.base.gentable import side_frame
 
 _INPUT_KEYS = frozenset({"uri", "role"})
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
 from audit.ingest._images import exif_strings, png_text, png_time
 from audit.ingest._records import each_record, load_document, pointer, reject_of
 from audit.ingest._sniff import is_json_suffix, looks_canonical, tail

@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef
+from audit.base.textio import NESTED_TOO_DEEPLY
 from audit.ingest._util import expect
 from audit.ingest.comfyui_passes import Walk, walk
-from audit.models import AssetRef
-from audit.textio import NESTED_TOO_DEEPLY
 
 Graph = dict[str, dict[str, Any]]
 # fmt: off

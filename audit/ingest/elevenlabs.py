@@ -14,7 +14,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from audit.errors import InputError, RecordError
+from audit.base.errors import InputError, RecordError
+from audit.base.models import AssetRef
 from audit.ingest._records import each_record, json_records, load_document, pointer, reject_of
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
@@ -29,7 +30,6 @@ from audit.ingest._util import (
 )
 from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
 from audit.ingest.elevenlabs_music import chats, looks_like_music, music_item
-from audit.models import AssetRef
 
 #: ``source`` of a history item → (modality, task).
 SOURCES: dict[str, tuple[str, str]] = {

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
 from audit.ingest._records import json_records, pointer
 from audit.ingest._util import opt_dict, opt_float, opt_list, opt_str, pipe, required, time_at
 from audit.ingest.base import Item, Source, build

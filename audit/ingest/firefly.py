@@ -9,7 +9,7 @@ created_at?}``: the request sits beside its response, so the line is the join. T
 A bare response (no request) is read too, without prompt or references.
 
 Every Firefly output also carries C2PA Content Credentials: the model version and the signing
-time are read from the files by ``audit/provenance.py``, not here.
+time are read from the files by ``audit/ingest/provenance.py``, not here.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef
 from audit.ingest._records import each_record, json_records
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
@@ -35,7 +36,6 @@ from audit.ingest._util import (
     uri_of,
 )
 from audit.ingest.base import Adapter, Item, Source, build, head_text
-from audit.models import AssetRef
 
 #: Request blocks holding an image reference → role (a style reference only gives the look).
 _REF_ROLES = {"style": "sref", "structure": "image"}

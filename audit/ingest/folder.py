@@ -22,8 +22,8 @@ from pathlib import Path
 
 from pathspec import GitIgnoreSpec
 
-from audit.errors import ConfigError, InputError
-from audit.textio import read_text
+from audit.base.errors import ConfigError, InputError
+from audit.base.textio import read_text
 
 IGNORE_FILE = ".empreinteignore"
 EDITOR_NAMES = frozenset({"thumbs.db", "desktop.ini", "ehthumbs.db"})

@@ -26,7 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef
 from audit.ingest._requests import Pending, RequestLog, logged_request, read_joined, settle
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
@@ -45,7 +46,6 @@ from audit.ingest._util import (
     uri_of,
 )
 from audit.ingest.base import Item, JoinedAdapter, Source, build, head_text
-from audit.models import AssetRef
 
 #: data.status → Status; a task CREATED, QUEUED or IN_PROGRESS is work in progress.
 _STATUS = {"COMPLETED": "succeeded", "FAILED": "failed", "CREATED": "pending"}

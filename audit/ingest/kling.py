@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef
 from audit.ingest._records import json_records, load_document, pointer
 from audit.ingest._requests import Pending, RequestLog, read_joined, settle
 from audit.ingest._sniff import is_json_suffix, looks_canonical
@@ -30,7 +31,6 @@ from audit.ingest._util import (
     required,
 )
 from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, head_text
-from audit.models import AssetRef
 
 #: task_status → Status; a task submitted or processing is work in progress.
 _STATUS = {

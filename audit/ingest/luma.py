@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef
 from audit.ingest._records import each_record, json_records
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
@@ -30,7 +31,6 @@ from audit.ingest._util import (
     uri_of,
 )
 from audit.ingest.base import Adapter, Item, Source, build, head_text
-from audit.models import AssetRef
 
 #: state → Status; a generation queued or dreaming is work in progress.
 _STATUS = {

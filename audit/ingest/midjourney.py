@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.base.models import AssetRef
 from audit.ingest._images import image_size, png_chunk_text, png_text, png_time
 from audit.ingest._records import each_record, json_records, load_document, pointer
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
@@ -29,7 +30,6 @@ from audit.ingest._util import (
 )
 from audit.ingest.base import Adapter, Item, Reject, Source, build, guarded, head, head_text
 from audit.ingest.midjourney_proxy import is_proxy_task, proxy_fields
-from audit.models import AssetRef
 
 CDN = "https://cdn.midjourney.com"
 LOCATOR = "tEXt:Description"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
 from audit.ingest._util import opt_dict, opt_list, opt_str, required, time_at
 
 #: Relay status → record status (NOT_START, SUBMITTED, MODAL, IN_PROGRESS: work under way).

@@ -22,7 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef
 from audit.ingest._records import json_records, reject_of
 from audit.ingest._requests import Pending, RequestLog, logged_request, settle
 from audit.ingest._sniff import is_json_suffix, looks_canonical
@@ -42,7 +43,6 @@ from audit.ingest._util import (
     uri_of,
 )
 from audit.ingest.base import Item, JoinedAdapter, Merged, Reject, Source, build, guarded, head_text
-from audit.models import AssetRef
 
 #: status → Status; a task Queueing, Preparing or Processing is work in progress.
 _STATUS = {

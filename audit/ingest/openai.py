@@ -29,7 +29,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef
 from audit.ingest._records import json_records, pointer, reject_of
 from audit.ingest._requests import Pending, RequestLog, settle
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
@@ -48,7 +49,6 @@ from audit.ingest._util import (
     uri_of,
 )
 from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
-from audit.models import AssetRef
 
 _VIDEO_STATUS = {"completed": "succeeded", "failed": "failed"}
 #: A video object still queued or in progress (the create response) is work in progress.

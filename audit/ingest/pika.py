@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef
 from audit.ingest._requests import Pending, RequestLog, logged_request, read_joined, settle
 from audit.ingest._sniff import is_json_suffix, looks_canonical
 from audit.ingest._util import (
@@ -31,7 +32,6 @@ from audit.ingest._util import (
     uri_of,
 )
 from audit.ingest.base import Item, JoinedAdapter, Source, build, head_text
-from audit.models import AssetRef
 
 #: status → Status; a video queued or started is work in progress.
 _STATUS = {

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from audit.errors import ConfigError
+from audit.base.errors import ConfigError
 from estimators.coefficients import PlatformName, PlatformProfile, SourceRef, normalise_name
 
 #: What a data entry may say besides its hosting facts (read by the estimators).

@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from audit.errors import InputError
+from audit.base.errors import InputError
+from audit.base.models import COLUMNS
+from audit.base.schema import MAX_SIDE_PX
+from audit.base.sheets import XLSX_SUFFIXES, header_of
+from audit.base.textio import did_you_mean, load_json, read_text, sniff_delimiter, utf16_without_bom
 from audit.ingest._images import open_image
 from audit.ingest.base import Adapter, Source, head
-from audit.models import COLUMNS
-from audit.schema import MAX_SIDE_PX
-from audit.sheets import XLSX_SUFFIXES, header_of
-from audit.textio import did_you_mean, load_json, read_text, sniff_delimiter, utf16_without_bom
 
 #: Suffixes of data files: unclaimed, they stop a strict run (exit 2).
 DATA_SUFFIXES = frozenset({".json", ".jsonl", ".csv", ".tsv", *XLSX_SUFFIXES})

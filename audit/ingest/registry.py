@@ -18,10 +18,10 @@ from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from audit.errors import ConfigError, DataError
+from audit.base.errors import ConfigError, DataError
+from audit.base.resources import data_file
 from audit.ingest.base import Adapter
 from audit.ingest.platforms import Platform, PlatformIndex, load_platforms
-from audit.resources import data_file
 from estimators.coefficients import Registry
 from estimators.errors import EstimatorError
 from estimators.hosting import with_platforms

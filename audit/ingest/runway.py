@@ -27,7 +27,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef, Generation
 from audit.ingest._records import each_record, json_records, reject_of
 from audit.ingest._requests import Pending, RequestLog, read_requests, settle
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
@@ -45,7 +46,6 @@ from audit.ingest._util import (
     uri_of,
 )
 from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
-from audit.models import AssetRef, Generation
 
 #: status → Status; a task PENDING, THROTTLED or RUNNING is work in progress.
 _STATUS = {

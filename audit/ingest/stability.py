@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef
 from audit.ingest._records import json_records, reject_of
 from audit.ingest._requests import Pending, RequestLog, settle
 from audit.ingest._sniff import is_json_suffix, looks_canonical, tail
@@ -37,7 +38,6 @@ from audit.ingest._util import (
     uri_of,
 )
 from audit.ingest.base import Item, JoinedAdapter, Reject, Source, build, guarded, head_text
-from audit.models import AssetRef
 
 #: ``status`` of a job still running when polled (``GET /v2beta/results/<id>`` answers 202).
 RUNNING = "in-progress"

@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import Generation
 from audit.ingest._records import each_record
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (
@@ -34,7 +35,6 @@ from audit.ingest._util import (
 )
 from audit.ingest.base import Adapter, Item, Merged, Source, build, guarded, head_text
 from audit.ingest.suno_relay import TASK_STATUS, Tasks, clips
-from audit.models import Generation
 
 #: Clip status → Status; a clip still submitted, queued or streaming is work in progress.
 _STATUS = {

@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
 from audit.ingest._records import json_records, pointer, reject_of
 from audit.ingest._sniff import has_all, is_json_suffix, looks_canonical
 from audit.ingest._util import (

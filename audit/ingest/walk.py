@@ -12,27 +12,31 @@ first record is kept and the later one only fills the fields the first left empt
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit.errors import InputError
-from audit.gentable import GenTable
+from audit.base.errors import InputError
+from audit.base.gc import paused_gc
+from audit.base.gentable import GenTable
+from audit.base.limits import (
+    MAX_LOG_FILE_BYTES,
+    MAX_LOGS_BYTES,
+    MIB,
+    check_size,
+)
+from audit.base.models import Generation, Status
+from audit.base.safetext import display_name
+from audit.base.schema import PLAUSIBLE
 from audit.ingest.accepted import Accepted
 from audit.ingest.base import Adapter, Batch, Item, Merged, Reject, Source
 from audit.ingest.folder import Skipped, safe_files, scan_folder
 from audit.ingest.refusal import DATA_SUFFIXES, refusal
 from audit.ingest.registry import adapters as all_adapters
-from audit.limits import MAX_LOG_FILE_BYTES, MAX_LOGS_BYTES, MIB, check_size
-from audit.models import Generation, Status
-from audit.safetext import display_name
-from audit.schema import PLAUSIBLE
 
 #: Reason given for a file an adapter read that yielded no record at all (a header-only CSV).
 NO_RECORD = "holds no record"
@@ -116,23 +120,6 @@ class IngestResult:
             "pending": self.pending,
             "filtered": self.filtered,
         }
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while millions of records are built.
-
-    Records hold no reference cycles; reference counting frees them as before. Left on, the
-    collector walks every live record again and again as they pile up, which doubled the time of
-    ingest and linking at 100,000 records (docs/performance.md). The previous state is restored.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def sha256(path: Path) -> str:
@@ -344,7 +331,7 @@ def as_run(gen: Generation) -> Generation:
 
 def implausible(gen: Generation) -> Reject | None:
     """A Reject when a value cannot be true of one generation, whatever the adapter read (the
-    limits of :data:`audit.schema.PLAUSIBLE`: a duration over 24 h, a side over 100,000 px)."""
+    limits of :data:`audit.base.schema.PLAUSIBLE`: a duration over 24 h, a side over 100,000 px)."""
     fields = vars(gen)
     for spec in PLAUSIBLE:
         value = fields[spec.name]

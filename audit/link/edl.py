@@ -16,9 +16,9 @@ from typing import Any
 
 import opentimelineio as otio
 
-from audit.errors import TimelineError
+from audit.base.errors import TimelineError
+from audit.base.rates import COMMON_RATES, Rate, timecode_frames
 from audit.link.otiofile import READ_ERRORS
-from audit.rates import COMMON_RATES, Rate, timecode_frames
 
 _TC = r"\d{1,2}[:;.]\d{2}[:;.]\d{2}[:;.,]\d{2}"
 _EVENT = re.compile(rf"^\s*(\d{{1,6}})\s+(\S+)\s.*?({_TC})\s+({_TC})\s+({_TC})\s+({_TC})\s*$")

@@ -27,11 +27,11 @@ from fractions import Fraction
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from audit.errors import TimelineError
+from audit.base.errors import TimelineError
+from audit.base.rates import Rate, parse_rate
 from audit.link.coverage import Span
 from audit.link.model import Clip, ClipKind
 from audit.link.names import basename, shot_id_in
-from audit.rates import Rate, parse_rate
 
 _MEDIA = ("asset-clip", "video", "audio", "title")
 _CONTAINERS = ("clip", "sync-clip", "ref-clip", "mc-clip")

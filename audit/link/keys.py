@@ -1,7 +1,7 @@
 """Join keys between clips of the cut and generation records, as dict indexes (linear time).
 
 Lookups (:class:`~audit.link.lookup.Lookup`) are built column by column over a
-:class:`~audit.gentable.GenTable` (no object per record). Keys, in the order they are tried for a
+:class:`~audit.base.gentable.GenTable` (no object per record). Keys, in the order they are tried for a
 clip (docs/linking.md, "Join keys"): a platform id embedded in the media file name, the media
 file name equal to an output's, a name the user gave the take (:mod:`audit.link.usernames`), a
 content hash of local media files, a C2PA instance id. A shot tag that names only the shot does
@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from audit.gentable import GenTable, from_generations
+from audit.base.gentable import GenTable, from_generations
+from audit.base.models import Generation
 from audit.link.lookup import Lookup
 from audit.link.model import Clip
 from audit.link.names import basename, id_candidates, normalise_prompt, shot_id_in
@@ -30,7 +31,6 @@ from audit.link.usernames import (
     tag_name,
     take_key,
 )
-from audit.models import Generation
 
 #: Platform ids shorter than this are not looked for in file names ("take_1" holds "1").
 MIN_PID_CHARS = 8
@@ -56,7 +56,7 @@ _CHUNK = 1 << 20
 
 @dataclass
 class Index:
-    """Lookups over the rows of a :class:`~audit.gentable.GenTable` (positions are rows)."""
+    """Lookups over the rows of a :class:`~audit.base.gentable.GenTable` (positions are rows)."""
 
     table: GenTable
     by_id: pd.Index

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pandas as pd
 
-from audit.gentable import GenTable
+from audit.base.gentable import GenTable
 from audit.link.keys import MIN_PID_CHARS, REFERENCE_ROLES, Index
 from audit.link.names import basename
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from audit.gentable import GenTable
+from audit.base.gentable import GenTable
+from audit.base.models import Generation
 from audit.link.coverage import union_seconds
 from audit.link.keys import Index, LocalMedia, build_index, match_clip
 from audit.link.lineage import Graph, build_graph, input_id_candidates
@@ -30,7 +31,6 @@ from audit.link.result import (
 )
 from audit.link.status import AUDIO_MODALITIES, use_status
 from audit.link.usernames import file_name_key
-from audit.models import Generation
 
 
 def cue_id(clip: Clip) -> str:

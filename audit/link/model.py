@@ -8,6 +8,11 @@ from typing import Literal
 ClipKind = Literal["picture", "audio"]
 
 
+#: Use status codes of a generation, and their names (audit.json, generations and findings).
+IN_FILM, POSSIBLY, NOT_IN_FILM = 0, 1, 2
+USE_NAMES = ("in_film", "possibly_in_film", "not_in_film")
+
+
 @dataclass(frozen=True)
 class Clip:
     """One clip of the cut, on a picture or an audio track.

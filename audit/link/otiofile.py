@@ -16,8 +16,8 @@ from typing import Any
 
 import opentimelineio as otio
 
-from audit.errors import InputError, TimelineError
-from audit.limits import MAX_TIMELINE_BYTES, check_json_depth, check_size, check_xml
+from audit.base.errors import InputError, TimelineError
+from audit.base.limits import MAX_TIMELINE_BYTES, check_json_depth, check_size, check_xml
 
 #: What OTIO and its plugins raise on a file they cannot read (a plugin's own bug included:
 #: the file is what it cannot read, so the user gets exit 2 and a way out, not a traceback).

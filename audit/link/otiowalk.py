@@ -12,10 +12,10 @@ from typing import Any
 
 import opentimelineio as otio
 
+from audit.base.rates import parse_rate
 from audit.link.coverage import Span
 from audit.link.model import Clip, ClipKind
 from audit.link.names import basename, shot_id_in
-from audit.rates import parse_rate
 
 
 @cache

@@ -14,9 +14,9 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 import pandas as pd
 
-from audit.gentable import GenTable, from_generations
-from audit.link.model import Clip, ClipKind
-from audit.models import Generation
+from audit.base.gentable import GenTable, from_generations
+from audit.base.models import Generation
+from audit.link.model import USE_NAMES, Clip, ClipKind
 
 Role = Literal["kept", "ancestor", "attempt"]
 T = TypeVar("T")
@@ -92,7 +92,7 @@ class LinkResult:
     unexplained_clips: list[Clip]
     warnings: list[str]
     replaced: list[Generation] | None = None
-    #: per row: use status code (:data:`~audit.link.status.USE_NAMES`); None: not computed
+    #: per row: use status code (:data:`~audit.link.model.USE_NAMES`); None: not computed
     use: np.ndarray | None = None
     #: per unit, per clip: the join key that explained it (None: unexplained)
     clip_keys: list[tuple[str | None, ...]] = field(default_factory=list)
@@ -233,8 +233,6 @@ class LinkResult:
 
     def use_by_id(self) -> dict[str, str]:
         """Generation id → use status name (in_film, possibly_in_film, not_in_film)."""
-        from audit.link.status import USE_NAMES
-
         if self.use is None:
             return {}
         names = np.asarray(USE_NAMES, dtype=object)[self.use]

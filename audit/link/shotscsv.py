@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from audit.errors import InputError, TimelineError
-from audit.limits import MAX_TIMELINE_BYTES, check_size
+from audit.base.errors import InputError, TimelineError
+from audit.base.limits import MAX_TIMELINE_BYTES, check_size
+from audit.base.rates import Rate, parse_rate, timecode_frames
+from audit.base.textio import parse_number, read_csv_rows
 from audit.link.coverage import Span
 from audit.link.model import Clip, ClipKind
 from audit.link.names import basename, shot_id_in
-from audit.rates import Rate, parse_rate, timecode_frames
-from audit.textio import parse_number, read_csv_rows
 
 SHOTS_CSV = "shots.csv"
 COLUMNS = ("shot_id", "sequence", "record_in", "duration_s", "media", "kind")

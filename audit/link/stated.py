@@ -13,7 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from audit.rates import Rate
+from audit.base.rates import Rate
 
 
 def disagreement(what: str, read_s: float, stated_s: float, rate: Rate) -> str:

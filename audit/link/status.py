@@ -20,14 +20,11 @@ import numpy as np
 import pandas as pd
 
 from audit.link.lineage import Csr
-from audit.link.model import Clip
+from audit.link.model import IN_FILM, NOT_IN_FILM, POSSIBLY, Clip
 
 if TYPE_CHECKING:
     from audit.link.result import LinkResult
 
-IN_FILM, POSSIBLY, NOT_IN_FILM = 0, 1, 2
-#: Use status names, by code (audit.json, generations and findings).
-USE_NAMES = ("in_film", "possibly_in_film", "not_in_film")
 #: Modalities that are sound: possibly in a cut that has no audio track.
 AUDIO_MODALITIES = frozenset({"music", "sound", "speech", "voice_clone"})
 #: Why a clip is left unexplained, for the advice the report gives.

@@ -15,7 +15,9 @@ from typing import Any
 
 import opentimelineio as otio
 
-from audit.errors import TimelineError
+from audit.base.errors import TimelineError
+from audit.base.production import Production
+from audit.base.rates import Rate, parse_rate
 from audit.link import fcpxml
 from audit.link.coverage import Span, assemble_shots
 from audit.link.edl import read_edl
@@ -24,8 +26,6 @@ from audit.link.otiofile import check_bounds, load_otio, otio_timelines
 from audit.link.otiowalk import seconds, track_extent, walk_stack
 from audit.link.shotscsv import SHOTS_CSV, read_shots_csv
 from audit.link.stated import disagreement, xmeml_check
-from audit.production import Production
-from audit.rates import Rate, parse_rate
 
 __all__ = ["Clip", "Shot", "Timeline", "find_timeline_file", "read_timeline", "read_timeline_file"]
 

@@ -16,8 +16,10 @@ import pandas as pd
 from pydantic import TypeAdapter
 
 from audit import __version__
-from audit.models import COLUMNS, JSON_COLUMNS, Generation
+from audit.base.models import COLUMNS, JSON_COLUMNS, Generation
+from audit.report.equivalents import cited_ids
 from audit.report.forecast_doc import comparison_document
+from audit.report.linking import linking_document
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -47,9 +49,6 @@ def audit_document(run: AuditRun) -> dict[str, Any]:
     """The audit.json document (plain JSON types, deterministic order)."""
     agg, prod = run.aggregates, run.production
     registry = run.footprint.registry
-    from audit.report.equivalents import cited_ids
-    from audit.report.linking import linking_document
-
     used = sorted({*run.footprint.coefficient_ids(), *cited_ids()})
     return {
         "schema": SCHEMA,
@@ -171,7 +170,7 @@ def _redacted(prompts: list[str | None]) -> list[str | None]:
 
 
 def _json_cells(name: str, values: list[Any]) -> list[str]:
-    """A JSON column's cells (:data:`~audit.models.JSON_COLUMNS`): each value as
+    """A JSON column's cells (:data:`~audit.base.models.JSON_COLUMNS`): each value as
     ``json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` of its
     ``model_dump(mode="json")`` form, as ``to_row`` writes them; lists of text joined directly."""
     annotation = _annotation(name)

@@ -8,55 +8,31 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from audit import __version__
+from audit.base.i18n import N_, Formatter, gettext
+from audit.base.labels import (
+    DISTRIBUTION_LABELS,
+    FIGURES,
+    MODALITY_LABELS,
+    SEVERITIES,
+)
+from audit.estimate.aggregate import Range
 from audit.ingest.registry import platforms as platform_index
 from audit.report import charts
 from audit.report.credits import DEPARTMENT_LABELS, credits_context
+from audit.report.cues import cue_label, cue_labels
+from audit.report.equivalents import context_rows, equivalents
 from audit.report.forecast_doc import comparison_context
-from audit.report.i18n import N_, Formatter, gettext
+from audit.report.linking import linking_context
+from audit.report.quality import data_quality
+from audit.report.sections import appendix, methodology, provenance
 from audit.report.units import quantity, ranged
+from audit.rights.clearance import local_name_label
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
-    from audit.rules.base import Finding
+    from audit.rights.base import Finding
 
 MAX_SHOTS_IN_PDF = 200
-SEVERITIES = (("blocker", N_("Blocker")), ("warning", N_("Warning")), ("info", N_("Information")))
-STATUS_LABELS = {
-    "measured": N_("Measured on the machine that ran it"),
-    "ecologits": N_("EcoLogits model of this exact model"),
-    "modelled": N_("Scaled from measured open models of the same family"),
-    "proxy": N_("Closed platform: reference bands of open models"),
-    "fallback": N_(
-        "Named model without a measurement of its own: band of its kind (reason in generations.csv)"
-    ),
-    "low_confidence": N_("No published measurement: wide band, low confidence"),
-}
-DISTRIBUTION_LABELS = {
-    "festival": N_("festival"),
-    "commercial": N_("commercial"),
-    "broadcast": N_("broadcast"),
-    "online": N_("online"),
-    "education": N_("education"),
-}
-MODALITY_LABELS = {
-    "image": N_("Image"),
-    "video": N_("Video"),
-    "upscale": N_("Upscale"),
-    "image_edit": N_("Image edit"),
-    "video_edit": N_("Video edit"),
-    "lipsync": N_("Lip-sync"),
-    "music": N_("Music"),
-    "sound": N_("Sound effects"),
-    "speech": N_("Speech"),
-    "voice_clone": N_("Voice clone"),
-    "text": N_("Text"),
-}
-FIGURES = (
-    ("energy_wh", N_("Energy")),
-    ("carbon_g", N_("Carbon")),
-    ("water_l", N_("Water")),
-    ("adpe_kgsbeq", N_("Abiotic resources (ADPe)")),
-)
 
 
 def _meta(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
@@ -84,8 +60,6 @@ def _meta(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
 
 def _equivalents(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
     """Everyday equivalents, each from a cited coefficient of the registry."""
-    from audit.report.equivalents import equivalents
-
     return equivalents(run, fmt)
 
 
@@ -107,8 +81,6 @@ def _summary(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
     total_energy = agg.totals["energy_wh"].central
     counts = {sev: sum(1 for f in run.findings if f.severity == sev) for sev, _ in SEVERITIES}
     in_cut = agg.in_cut_share.get("energy_wh", 0.0)
-    from audit.report.equivalents import context_rows
-
     return {
         "generations": fmt.number(agg.generations, 0),
         "outputs": fmt.number(agg.outputs, 0),
@@ -146,8 +118,6 @@ def _impact_cells(fmt: Formatter, row: pd.Series) -> dict[str, str]:
 
 
 def _range(row: pd.Series, key: str) -> Any:
-    from audit.aggregate import Range
-
     return Range(float(row[f"{key}_low"]), float(row[f"{key}_central"]), float(row[f"{key}_high"]))
 
 
@@ -220,8 +190,6 @@ def _shot_rows(fmt: Formatter, frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _cue_rows(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Sound cues, each named for a reader (audit/report/cues.py), not by its clip id."""
-    from audit.report.cues import cue_label, cue_labels
-
     labels = cue_labels(run, fmt.lang)
     return [row | {"shot_id": cue_label(labels, row["shot_id"])} for row in _shot_rows(fmt, frame)]
 
@@ -286,8 +254,6 @@ def _finding(item: Finding, fmt: Formatter) -> dict[str, Any]:
     """One finding for the reader: message and fix translated (``gettext(lang, message_id) %
     params``, numbers and dates written the reader's way); the evidence as recorded but for the
     curated notes of data/ it quotes, in the reader's language."""
-    from audit.rules.clearance import local_name_label
-
     message, fix = local_name_label(item, fmt).localised(fmt)
     evidence = item.local_evidence(fmt)
     return {
@@ -313,10 +279,6 @@ def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
 
 def build_context(run: AuditRun, lang: str) -> dict[str, Any]:
     """Everything the report templates print, formatted for ``lang``."""
-    from audit.report.linking import linking_context
-    from audit.report.quality import data_quality
-    from audit.report.sections import appendix, methodology, provenance
-
     fmt = Formatter(lang)
     return {
         "lang": lang,

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from audit.report.i18n import gettext
+from audit.base.i18n import gettext
 
 #: Pointers to the project's working notes ("research coefficients.md §10.3") and documents
 #: ("docs/production-folder.md (local runs)"), which a reader of the report cannot follow, and

@@ -13,9 +13,11 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from audit import __version__
+from audit.base.errors import ConfigError
+from audit.base.i18n import N_, Formatter, gettext
+from audit.base.models import Generation
 from audit.ingest.registry import platforms
-from audit.models import Generation
-from audit.report.i18n import N_, Formatter, gettext
+from audit.report.render import render_template
 from audit.report.roles import credit_role
 from audit.report.units import ranged
 
@@ -188,9 +190,6 @@ def credits_context(run: AuditRun, lang: str) -> dict[str, Any]:
 
 def render_credits(run: AuditRun, lang: str, fmt: str) -> str:
     """The credits block as plain text, Markdown or an HTML fragment (autoescaped)."""
-    from audit.errors import ConfigError
-    from audit.report.render import render_template
-
     if fmt not in ("txt", "md", "html"):
         raise ConfigError(
             "unknown format", field="--format", value=fmt, choices=["txt", "md", "html"]

@@ -11,7 +11,7 @@ writer once. A frame with another dtype (dates, categories, nullable numbers), l
 not plain strings, or a single column goes through pandas itself.
 
 Text cells that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
-return first) are written with a ``'`` before them (:func:`audit.safetext.neutralise_csv_cell`),
+return first) are written with a ``'`` before them (:func:`audit.base.safetext.neutralise_csv_cell`),
 on both paths; numbers are numbers and stay as they are."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit.safetext import neutralise_cells, neutralise_csv_cell
+from audit.base.safetext import neutralise_cells, neutralise_csv_cell
 
 #: The dialect pandas gives :func:`csv.writer` for ``to_csv(lineterminator="\n")``.
 _DIALECT: dict[str, Any] = {

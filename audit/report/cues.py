@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from audit.base.i18n import N_, gettext
 from audit.link.result import CUE_PREFIX
-from audit.report.i18n import N_, gettext
 
 if TYPE_CHECKING:
-    from audit.models import Generation
+    from audit.base.models import Generation
     from audit.pipeline import AuditRun
 
 WORDS = 8

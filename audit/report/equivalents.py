@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from audit.report.i18n import N_, Formatter, gettext
+from audit.base.i18n import N_, Formatter, gettext
+from audit.report.context_util import ref_numbers, short_citation
 from audit.report.units import quantity
 
 if TYPE_CHECKING:
@@ -35,8 +36,6 @@ def cited_ids() -> list[str]:
 
 def _source(run: AuditRun, cid: str) -> str:
     """ "Authors (year) [n]": the short pointer to the source's entry in the bibliography."""
-    from audit.report.context_util import ref_numbers, short_citation
-
     registry = run.footprint.registry
     source = registry.sources[registry.get(cid).source_id]
     refs = ref_numbers(registry, {*run.footprint.coefficient_ids(), *cited_ids()})

@@ -12,11 +12,13 @@ from typing import Any
 import pandas as pd
 
 from audit import __version__
-from audit.aggregate import Range
-from audit.errors import RenderError
-from audit.forecast import Forecast, Gap, total_gap
-from audit.plan import HISTORY_LOCATOR
-from audit.report.i18n import N_, Formatter, gettext
+from audit.base.errors import RenderError
+from audit.base.i18n import N_, Formatter, gettext
+from audit.base.outputs import OutputSet
+from audit.estimate.aggregate import Range
+from audit.forecast.plan import HISTORY_LOCATOR
+from audit.forecast.versus import Forecast, Gap, total_gap
+from audit.report.render import Attachment, render_template, write_pdf
 from audit.report.units import quantity, ranged
 
 FIGURES = (("energy_wh", N_("Energy")), ("carbon_g", N_("Carbon")), ("water_l", N_("Water")),
@@ -245,12 +247,8 @@ def write_forecast(
     result: Forecast, out: Path, langs: list[str], as_of: Any, folder: Path | None = None
 ) -> list[Path]:
     """forecast.json and one forecast PDF per language (the first gets the plain name)."""
-    from audit.report.render import Attachment, render_template, write_pdf
-
     document = json.dumps(forecast_document(result, as_of.isoformat()), ensure_ascii=False,
                           indent=2, sort_keys=True).encode("utf-8")  # fmt: skip
-    from audit.outputs import OutputSet
-
     identifier = hashlib.sha256(document).hexdigest()[:32].encode()
     attachment = Attachment("forecast.json", document, "Forecast (Empreinte)", "application/json")
     with OutputSet(out, folder) as outputs:  # staged, locked, moved into place (docs/security.md)

@@ -3,7 +3,7 @@ engineer (producers, schools); English ids, translated through the message catal
 
 from __future__ import annotations
 
-from audit.report.i18n import N_, gettext
+from audit.base.i18n import N_, gettext
 
 GLOSSARY = (
     (N_("Generation"),

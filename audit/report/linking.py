@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from audit.link.status import ADVICE_UNRESOLVED, USE_NAMES, link_quality
-from audit.report.i18n import N_, Formatter, gettext
+from audit.base.i18n import N_, Formatter, gettext
+from audit.link.model import USE_NAMES
+from audit.link.status import ADVICE_UNRESOLVED, link_quality
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from audit.report.i18n import Formatter
+from audit.base.i18n import Formatter
 from audit.report.units import quantity
 
 if TYPE_CHECKING:

@@ -20,10 +20,11 @@ from urllib.parse import unquote, urlsplit
 import jinja2
 from markupsafe import Markup
 
-from audit.errors import RenderError
-from audit.report.i18n import translations
-from audit.resources import templates_dir
-from audit.safetext import for_markdown, has_bidi, one_line, strip_bidi
+from audit.base.errors import RenderError
+from audit.base.i18n import translations
+from audit.base.resources import templates_dir
+from audit.base.safetext import for_markdown, has_bidi, one_line, strip_bidi
+from audit.rights.base import redact_text
 
 #: Content types of our own assets, fixed here rather than read from the system's mime.types:
 #: the fetcher opens nothing outside report_templates/ and serves the same on every machine.
@@ -71,8 +72,6 @@ def _without_bidi(value: Any) -> Any:
     names = REDACTED.get()
     cleaned = strip_bidi(value) if has_bidi(value) else value
     if names and not isinstance(value, Markup):  # Markup: our own stylesheet, no input text
-        from audit.rules.base import redact_text
-
         cleaned = redact_text(cleaned, names)
     if cleaned is value:
         return value

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from audit.base.i18n import N_, Formatter, gettext
+from audit.base.labels import STATUS_LABELS
+from audit.ingest.registry import platforms
 from audit.report.context_util import citation, is_web_link, public_locator, ref_numbers
-from audit.report.credits import PLATFORM_TITLES
+from audit.report.equivalents import cited_ids
 from audit.report.glossary import glossary
-from audit.report.i18n import N_, Formatter, gettext
 from audit.report.units import quantity, typeset_unit
+from estimators.validation import held, validate
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -34,9 +37,6 @@ CLASS_LABELS = {
 def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
     """The methodology section: how each figure is estimated, the status labels with their counts,
     and the numbered references used."""
-    from audit.report.context import STATUS_LABELS
-    from audit.report.equivalents import cited_ids
-
     registry = run.footprint.registry
     used = sorted({*run.footprint.coefficient_ids(), *cited_ids()})
     refs = ref_numbers(registry, used)
@@ -66,8 +66,6 @@ def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
                 "locator": gettext(fmt.lang, public_locator(c.locator)),
             }
         )
-    from estimators.validation import held, validate
-
     validation_held, validation_total = held(validate(registry))
     return {
         "status": status,
@@ -127,7 +125,7 @@ def region_rows(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
     pairs = run.footprint.table[["region", "platform"]].drop_duplicates()
     by_region: dict[str, set[str]] = {}
     for region, platform in pairs.itertuples(index=False):
-        by_region.setdefault(str(region), set()).add(PLATFORM_TITLES.get(platform, platform))
+        by_region.setdefault(str(region), set()).add(platforms().title(platform, fmt.lang))
     return [
         {"region": f"{fmt.territory(code)} ({code})", "platforms": ", ".join(sorted(names))}
         for code, names in sorted(by_region.items(), key=lambda item: fmt.territory(item[0]))

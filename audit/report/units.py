@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from audit.aggregate import Range
-from audit.report.i18n import Formatter
+from audit.base.i18n import Formatter
+from audit.estimate.aggregate import Range
 
 #: base unit → ladder of (threshold in base unit, display unit, divisor)
 LADDERS: dict[str, tuple[tuple[float, str, float], ...]] = {

@@ -24,10 +24,15 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from audit.base.i18n import N_, Formatter, gettext
+from audit.base.labels import MODALITY_LABELS, SEVERITIES, STATUS_LABELS
+from audit.base.safetext import neutralise_csv_cell
 from audit.ingest.registry import platforms
-from audit.report.i18n import N_, Formatter, gettext
+from audit.report import context
+from audit.report.cues import cue_label, cue_labels
 from audit.report.render import REDACTED
-from audit.safetext import neutralise_csv_cell
+from audit.report.sections import methodology
+from audit.rights.base import redact_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -92,8 +97,6 @@ def _number(value: Any) -> Any:
 
 
 def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> Sheet:
-    from audit.report.context import MODALITY_LABELS, STATUS_LABELS
-
     columns = [
         Column(N_("Generation"), width=28), Column(N_("Platform")), Column(N_("Model"), width=18),
         Column(N_("Modality")), Column(N_("Created (UTC)"), DATES[fmt.lang], 17),
@@ -134,8 +137,6 @@ def _status(fmt: Formatter, status: Any) -> str:
 
 
 def _shots(run: AuditRun, fmt: Formatter) -> Sheet:
-    from audit.report.cues import cue_label, cue_labels
-
     labels = cue_labels(run, fmt.lang)
     columns = [
         Column(N_("Shot or cue"), width=30), Column(N_("Sequence"), width=10),
@@ -162,14 +163,12 @@ def _shots(run: AuditRun, fmt: Formatter) -> Sheet:
 
 
 def _findings(run: AuditRun, fmt: Formatter) -> Sheet:
-    from audit.report import context
-
     columns = [
         Column(N_("Severity"), width=14), Column(N_("Code"), width=12),
         Column(N_("Rule"), width=28), Column(N_("Finding"), width=70),
         Column(N_("Evidence"), width=50), Column(N_("How to fix"), width=60),
     ]  # fmt: skip
-    labels = {severity: gettext(fmt.lang, label) for severity, label in context.SEVERITIES}
+    labels = {severity: gettext(fmt.lang, label) for severity, label in SEVERITIES}
     rows = []
     for item in run.findings:
         shown = context._finding(item, fmt)
@@ -202,8 +201,6 @@ def _platforms(run: AuditRun, fmt: Formatter) -> Sheet:
 
 
 def _sources(run: AuditRun, fmt: Formatter) -> Sheet:
-    from audit.report.sections import methodology
-
     method = methodology(run, fmt)
     entries = {entry["ref"]: entry for entry in method["bibliography"]}
     registry = run.footprint.registry
@@ -239,8 +236,6 @@ def _cell(value: Any) -> Any:
         return value
     names = REDACTED.get()
     if names:
-        from audit.rules.base import redact_text
-
         value = redact_text(value, names)
     return neutralise_csv_cell(value)
 

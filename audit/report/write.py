@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from audit.errors import RenderError
-from audit.ingest.walk import paused_gc
-from audit.outputs import OutputSet
+from audit.base.errors import RenderError
+from audit.base.gc import paused_gc
+from audit.base.outputs import OutputSet
+from audit.base.resources import templates_dir
 from audit.report.audit_json import audit_json, findings_frame, generations_frame
 from audit.report.context import build_context
 from audit.report.credits import render_credits
@@ -26,9 +27,8 @@ from audit.report.csvout import csv_bytes
 from audit.report.inventory import inputs_frame
 from audit.report.render import REDACTED, Attachment, deflate, render_template, write_pdf
 from audit.report.workbook import workbook_bytes
-from audit.resources import templates_dir
-from audit.rules.base import redact_text, redaction_names
-from audit.rules.clearance import redact_prompt_names
+from audit.rights.base import redact_text, redaction_names
+from audit.rights.clearance import redact_prompt_names
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun

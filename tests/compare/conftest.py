@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from audit.base.resources import example_dir
 from audit.pipeline import AuditRun, Options, run
 from audit.report.audit_json import audit_document
-from audit.resources import example_dir
-from audit.whatif import WhatIf, variant, whatif_document
+from audit.tools.whatif import WhatIf, variant, whatif_document
 
 AS_OF = date(2026, 11, 20)
 

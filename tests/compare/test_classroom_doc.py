@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from audit.pipeline import AuditRun
-from audit.whatif import WhatIf, deltas, variant
+from audit.tools.whatif import WhatIf, deltas, variant
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "classroom.md"
 SPECS = {

@@ -12,8 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from audit.compare import load_entries
-from audit.resources import example_dir
+from audit.base.resources import example_dir
+from audit.tools.compare import load_entries
 from tests.compare.cli_support import empreinte
 
 EXAMPLE = example_dir()

@@ -12,11 +12,11 @@ import pytest
 from markupsafe import escape
 from pypdf import PdfReader
 
-from audit.aggregate import Range
-from audit.compare import anonymized, entry, load_entries, overlaps, read_audit
-from audit.compare_report import build_context, render_html
-from audit.errors import ConfigError
-from audit.report.i18n import gettext
+from audit.base.errors import ConfigError
+from audit.base.i18n import gettext
+from audit.estimate.aggregate import Range
+from audit.tools.compare import anonymized, entry, load_entries, overlaps, read_audit
+from audit.tools.compare_report import build_context, render_html
 from tests.compare.cli_support import empreinte
 
 

@@ -7,9 +7,9 @@ import io
 
 import pytest
 
-from audit.errors import ConfigError
-from audit.export import _number, export_csv
+from audit.base.errors import ConfigError
 from audit.pipeline import AuditRun
+from audit.tools.export import _number, export_csv
 
 
 def rows(text: str) -> list[dict[str, str]]:

@@ -8,12 +8,12 @@ from pathlib import Path
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
-from audit.resources import templates_dir
+from audit.base.resources import templates_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ["compare.html.j2", "sections/compare_overview.html.j2",
              "sections/compare_figures.html.j2", "sections/compare_mix.html.j2"]  # fmt: skip
-MODULES = ["audit/compare_report.py", "audit/export.py"]
+MODULES = ["audit/tools/compare_report.py", "audit/tools/export.py"]
 JINJA = {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}
 KEYWORDS = {"gettext": (2,), "N_": None, "_": None}
 

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from audit.aggregate import Range
-from audit.errors import ConfigError
-from audit.footprint import estimate_generations, registry
-from audit.models import Generation, Modality
+from audit.base.errors import ConfigError
+from audit.base.models import Generation, Modality
+from audit.estimate.aggregate import Range
+from audit.estimate.footprint import estimate_generations, registry
 from audit.pipeline import AuditRun
-from audit.whatif import (
+from audit.tools.whatif import (
     KEPT_CHAIN,
     TARGETS,
     Changes,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from estimators.coefficients import Registry, load_registry
+from estimators.coefficients import Registry
+from estimators.loading import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"

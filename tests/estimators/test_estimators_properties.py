@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from estimators.coefficients import Registry, load_registry
+from estimators.coefficients import Registry
 from estimators.impacts import Impacts, estimate
+from estimators.loading import load_registry
 from estimators.signature import Signature
 
 REGISTRY: Registry = load_registry(Path(__file__).resolve().parents[2] / "data")

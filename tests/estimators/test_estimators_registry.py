@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from estimators.coefficients import Registry, load_registry
+from estimators.coefficients import Registry
 from estimators.ecologits_bridge import known_video_models
 from estimators.errors import CoefficientError, SignatureError, UnknownCoefficientError
+from estimators.loading import load_registry
 from estimators.units import COEFFICIENT_UNITS
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from estimators.coefficients import Registry, load_registry
+from estimators.coefficients import Registry
 from estimators.errors import CoefficientError
 from estimators.impacts import estimate
+from estimators.loading import load_registry
 from estimators.quantity import Status
 from estimators.routing import compact, names_model, size_tokens_b
 from estimators.signature import Signature

@@ -9,9 +9,10 @@ import pytest
 from ecologits.estimations import video_impacts
 from ecologits.utils.range_value import RangeValue
 
-from estimators.coefficients import Registry, load_registry
+from estimators.coefficients import Registry
 from estimators.errors import CoefficientError, SignatureError
 from estimators.impacts import energy_basis, estimate
+from estimators.loading import load_registry
 from estimators.runs import gpu_count
 from estimators.signature import Signature
 from estimators.validation import held, validate

@@ -20,8 +20,8 @@ import opentimelineio as otio
 import pytest
 from PIL import Image, PngImagePlugin
 
-from audit.production import load_production
-from audit.resources import example_dir
+from audit.base.production import load_production
+from audit.base.resources import example_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "data" / "examples" / "generate.py"

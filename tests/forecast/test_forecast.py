@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import PlanError
-from audit.forecast import compare, split_gap, total_gap
+from audit.base.errors import PlanError
+from audit.base.resources import example_dir
+from audit.forecast.plan import COLUMNS, NUMBER_FIELDS
+from audit.forecast.versus import compare, split_gap, total_gap
 from audit.pipeline import AuditRun, Options, run, run_forecast
-from audit.plan import COLUMNS, NUMBER_FIELDS
-from audit.resources import example_dir
 
 AS_OF = date(2026, 11, 20)
 OPTIONS = Options(as_of=AS_OF)
@@ -127,8 +127,8 @@ def test_bad_plans_are_one_line(tmp_path: Path, plan: str, message: str) -> None
 
 
 def test_every_plan_default_names_a_listed_source() -> None:
-    from audit.footprint import registry
-    from audit.plan import plan_defaults
+    from audit.estimate.footprint import registry
+    from audit.forecast.plan import plan_defaults
 
     sources = registry().sources
     defaults = plan_defaults()

@@ -10,8 +10,8 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from audit.base.resources import example_dir
 from audit.cli import app
-from audit.resources import example_dir
 
 runner = CliRunner()
 RECIPE = "midjourney:image:40,magnific:upscale:2,kling:video:8"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from audit.base.models import Generation
 from audit.ingest.base import Item
-from audit.models import Generation
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from audit.base.models import AssetRef, Modality
 from audit.ingest._util import mtime_utc
 from audit.ingest.a1111 import decode_user_comment, parse_infotext, parse_params
 from audit.ingest.base import Reject
 from audit.ingest.registry import get
-from audit.models import AssetRef, Modality
 from tests.ingest.ingest_support import PngMaker, Reader, one
 
 # Synthetic infotext in the documented shape (platforms-and-rights.md §1.16).

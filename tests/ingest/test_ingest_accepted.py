@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from audit.gentable import from_generations
+from audit.base.gentable import from_generations
+from audit.base.models import Generation
 from audit.ingest.accepted import Accepted
 from audit.ingest.walk import _fill
-from audit.models import Generation
 
 
 def _gen(gen_id: str, **fields: object) -> Generation:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef, Modality, Status
 from audit.ingest.base import Reject
 from audit.ingest.comfyui import parse_graph, prompts
 from audit.ingest.walk import ingest_files
-from audit.models import AssetRef, Modality, Status
 from tests.ingest.ingest_support import GenIndex, PngMaker, Reader, one
 
 WAN = "comfyui:aaaaaaaa-0000-4000-8000-000000000001"

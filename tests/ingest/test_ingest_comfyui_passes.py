@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from audit.footprint import estimate_generations, estimate_table, registry, signature
+from audit.base.production import load_production
+from audit.base.resources import example_dir
+from audit.estimate.footprint import estimate_generations, estimate_table, registry, signature
 from audit.ingest.comfyui_graph import analyse, parse_graph
 from audit.ingest.comfyui_passes import MAX_DEPTH, walk
 from audit.ingest.walk import ingest_files
-from audit.production import load_production
-from audit.resources import example_dir
 from estimators.methods import image_basis
 from tests.ingest.ingest_support import PngMaker, Reader, one
 

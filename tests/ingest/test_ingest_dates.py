@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
 from audit.ingest._dates import parse_time
 from audit.ingest._util import any_time, time_at
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from audit.base.models import AssetRef, Modality
 from audit.ingest.base import Reject
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Modality
 from tests.ingest.ingest_support import GenIndex, Reader
 
 FILES = (

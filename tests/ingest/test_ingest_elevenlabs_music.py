@@ -15,9 +15,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from audit.base.models import Modality, Status
 from audit.ingest.base import Reject
 from audit.ingest.walk import ingest_files
-from audit.models import Modality, Status
 from tests.ingest.ingest_support import FIXTURES, GenIndex, Reader
 from tests.ingest.test_ingest_sniff import claimants
 

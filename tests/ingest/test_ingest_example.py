@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from audit.base.resources import example_dir
 from audit.ingest.walk import IngestResult, ingest_folder
-from audit.resources import example_dir
 
 
 @pytest.fixture(scope="module")

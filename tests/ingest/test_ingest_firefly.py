@@ -7,9 +7,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from audit.base.models import AssetRef, Generation, Modality, Status
 from audit.ingest._util import mtime_utc
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader, one
 
 FILES = ("firefly/calls.jsonl", "firefly/response.json")

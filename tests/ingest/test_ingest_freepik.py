@@ -17,8 +17,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from audit.base.models import AssetRef, Modality, Status
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Modality, Status
 
 TASK = "5f0c3e2a-7b41-4c8e-9d2f-0a1b2c3d4e5f"
 MYSTIC_BODY = {

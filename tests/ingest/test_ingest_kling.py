@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from audit.base.models import AssetRef, Generation, Modality, Status
 from audit.ingest.base import Reject
 from audit.ingest.kling import frame_size
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader
 
 FILES = (

@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from audit.base.models import AssetRef, Modality, Status
 from audit.ingest.base import Reject
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Modality, Status
 from tests.ingest.ingest_support import Reader
 
 GEN = "luma:d1e2f3a4-0000-4000-8000-00000000000"

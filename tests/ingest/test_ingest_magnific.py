@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef, Modality, Status
 from audit.ingest.freepik import scale_of
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Modality, Status
 
 FILES = ("magnific/requests.jsonl", "magnific/results.json", "magnific/result-single.json")
 MJ_UPSCALE = "https://cdn.midjourney.com/11111111-aaaa-4bbb-8ccc-000000000002/0_0.png"

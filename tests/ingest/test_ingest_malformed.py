@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
 from audit.ingest.walk import ingest_files
 from tests.ingest.ingest_support import PngMaker
 

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
+from audit.base.models import AssetRef, Modality
 from audit.ingest.base import Reject
 from audit.ingest.midjourney import parse_command
 from audit.ingest.walk import ingest_files
-from audit.models import AssetRef, Modality
 from tests.ingest.ingest_support import GenIndex, PngMaker, Reader
 
 GRID = "11111111-aaaa-4bbb-8ccc-000000000001"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef, Generation, Modality, Status
 from audit.ingest.base import Merged
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader, one
 
 FILES = ("minimax/requests.jsonl", "minimax/query.jsonl", "minimax/files.json")

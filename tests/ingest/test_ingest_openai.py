@@ -7,9 +7,9 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+from audit.base.models import AssetRef, Generation, Modality, Status
 from audit.ingest.base import Reject
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader, one
 
 FILES = ("openai/calls.jsonl", "openai/videos.json", "openai/image-response.json")

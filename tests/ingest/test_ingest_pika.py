@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef, Generation, Modality, Status
 from audit.ingest._util import mtime_utc
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader
 
 FILES = ("pika/requests.jsonl", "pika/status.json")

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from audit import footprint
-from audit.errors import ConfigError
+from audit.base.errors import ConfigError
+from audit.forecast.skeleton import write_skeleton
 from audit.ingest.registry import ENTRY_POINT_GROUP, adapters, platforms
 from audit.pipeline import Options, run
 from audit.report.credits import credits_context
-from audit.skeleton import write_skeleton
 
 PLUGIN = """
 from audit.ingest.base import Adapter, Source, build

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import DataError
+from audit.base.errors import DataError
 from audit.ingest.registry import ENTRY_POINT_GROUP, adapters
 from audit.ingest.walk import ingest_files
 

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import RecordError
+from audit.base.errors import RecordError
+from audit.base.models import AssetRef, Generation, Modality, Status
 from audit.ingest.base import Reject
 from audit.ingest.runway import vendor_of
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader
 
 TASK = "7f3a0c1e-0000-4000-8000-00000000000"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from audit.base.resources import example_dir
 from audit.ingest.registry import BUILTIN, adapters
-from audit.resources import example_dir
 from tests.ingest.ingest_support import PngMaker
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -99,7 +99,7 @@ def test_other_json_is_not_claimed(tmp_path: Path) -> None:
 
 #: What claims each real third-party file of ../shared/fixtures (see its README.md) that an
 #: ingest adapter reads. Every other file there is claimed by no adapter: the C2PA images are
-#: read by the provenance stage (audit/provenance.py), the timelines by linking, and the licence
+#: read by the provenance stage (audit/ingest/provenance.py), the timelines by linking, and the licence
 #: texts and README are not inputs.
 SHARED_CLAIMS = {
     "comfyui/flux_dev_example.png": ["comfyui"],  # PNG text chunks prompt + workflow

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from audit.base.models import AssetRef, Generation, Modality, Status
 from audit.ingest.base import Reject
 from audit.ingest.registry import get
 from audit.ingest.stability import kind_of
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import AssetRef, Generation, Modality, Status
 from tests.ingest.ingest_support import Reader, one
 
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from audit.base.models import Modality, Status
 from audit.ingest.base import Reject
-from audit.models import Modality, Status
 from tests.ingest.ingest_support import GenIndex, Reader
 
 FIRST = "c0000001-0000-4000-8000-000000000001"

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from audit.base.models import Modality, Status
 from audit.ingest.base import Merged, Reject
-from audit.models import Modality, Status
 from tests.ingest.ingest_support import FIXTURES, GenIndex, Reader
 from tests.ingest.test_ingest_sniff import claimants
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from audit.base.models import Modality, Status
 from audit.ingest._util import mtime_utc
 from audit.ingest.walk import IngestResult, ingest_files
-from audit.models import Modality, Status
 
 FILES = ("udio/songs.json", "udio/song.json")
 

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from audit.errors import InputError
+from audit.base.errors import InputError
 from audit.ingest.walk import IngestResult, ingest_files, ingest_folder
 
 ROW = "kling,video,2026-09-01T10:00:00Z"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from audit.errors import ConfigError
+from audit.base.errors import ConfigError
+from audit.base.resources import data_file
 from audit.ingest.platforms import load_platforms
 from audit.ingest.registry import ANY_PLATFORM, adapters, platforms
-from audit.resources import data_file
 from estimators.coefficients import load_registry
 from estimators.errors import CoefficientError
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from audit.models import AssetRef, Generation
-from audit.production import Production
+from audit.base.models import AssetRef, Generation
+from audit.base.production import Production
 
 REPO = Path(__file__).resolve().parents[2]
 TIMELINES = REPO.parent / "shared" / "fixtures" / "timelines"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import TimelineError
+from audit.base.errors import TimelineError
+from audit.base.rates import parse_rate, timecode_frames
 from audit.link.edl import edl_facts
 from audit.link.timeline import read_timeline_file
-from audit.rates import parse_rate, timecode_frames
 
 REALWORLD = Path(__file__).resolve().parents[2].parent / "shared/fixtures/realworld/timelines"
 

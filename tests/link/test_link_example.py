@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from audit.base.production import load_production
+from audit.base.resources import example_dir
 from audit.link.linker import link
 from audit.link.timeline import read_timeline
-from audit.production import load_production
-from audit.resources import example_dir
 
 SHOTS = [
     *(f"SC01_SH0{n}0" for n in range(1, 5)),

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import TimelineError
+from audit.base.errors import TimelineError
+from audit.base.production import Production
 from audit.link.timeline import find_timeline_file, read_timeline, read_timeline_file
-from audit.production import Production
 
 REALWORLD = Path(__file__).resolve().parents[2].parent / "shared/fixtures/realworld/timelines"
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import TimelineError
+from audit.base.errors import TimelineError
+from audit.base.rates import parse_rate
 from audit.link.stated import misplaced
 from audit.link.timeline import read_timeline_file
-from audit.rates import parse_rate
 
 
 def _clipitem(index: int, name: str, start: int, end: int, ntsc: str) -> str:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from audit.base.models import Generation
 from audit.link.linker import link
 from audit.link.model import Clip, ClipKind, Shot, Timeline
 from audit.link.names import shot_id_in
 from audit.link.result import LinkResult
-from audit.models import Generation
 
 MakeGen = Callable[..., Generation]
 MJ = "https://cdn.midjourney.com"

@@ -12,7 +12,7 @@ import pytest
 
 from audit.link.names import shot_id_in
 from audit.pipeline import AuditRun, Options, run
-from audit.rules import Finding
+from audit.rights import Finding
 from tests.link.production15 import Made, make_production
 
 TO_VERIFY = "To verify: not proven to be in the film."
@@ -167,7 +167,7 @@ def test_written_files_stay_in_their_folder(tmp_path: Path) -> None:
 
 
 def test_linking_quality_names_what_is_unexplained(made_run: tuple[Made, AuditRun]) -> None:
-    from audit.report.i18n import Formatter
+    from audit.base.i18n import Formatter
     from audit.report.linking import linking_context, linking_document
 
     made, result = made_run

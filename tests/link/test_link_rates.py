@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from audit.base.errors import ConfigError
+from audit.base.production import Production, load_production
+from audit.base.rates import Rate, parse_rate, timecode_frames
 from audit.cli import app
-from audit.errors import ConfigError
 from audit.link.timeline import read_timeline
-from audit.production import Production, load_production
-from audit.rates import Rate, parse_rate, timecode_frames
 
 NTSC_24 = Fraction(24000, 1001)
 NTSC_30 = Fraction(30000, 1001)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import TimelineError
+from audit.base.errors import TimelineError
+from audit.base.production import Production
 from audit.link.timeline import read_timeline
-from audit.production import Production
 
 
 def _write(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:

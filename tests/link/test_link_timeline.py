@@ -9,9 +9,9 @@ from typing import Any
 import opentimelineio as otio
 import pytest
 
-from audit.errors import TimelineError
+from audit.base.errors import TimelineError
+from audit.base.production import Production
 from audit.link.timeline import find_timeline_file, read_timeline, read_timeline_file
-from audit.production import Production
 
 pytestmark = pytest.mark.shared
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.skeleton import write_skeleton
+from audit.forecast.skeleton import write_skeleton
 
 
 @pytest.fixture

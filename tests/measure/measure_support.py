@@ -6,7 +6,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from audit.meter import Reading
+from audit.estimate.meter import Reading
 
 
 def set_yaml(folder: Path, old: str, new: str) -> None:

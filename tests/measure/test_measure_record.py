@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import ConfigError
-from audit.ingest.walk import ingest_folder
-from audit.measure import (
+from audit.base.errors import ConfigError
+from audit.base.production import load_production
+from audit.estimate.measure import (
     CSV_COLUMNS,
     RunInfo,
     append_record,
@@ -21,8 +21,8 @@ from audit.measure import (
     prepare,
     record_fields,
 )
-from audit.meter import component_methods, energy_source, reading_from
-from audit.production import load_production
+from audit.estimate.meter import component_methods, energy_source, reading_from
+from audit.ingest.walk import ingest_folder
 from tests.measure.measure_support import MODELLED, emissions_data, hardware, set_yaml
 
 STARTED = datetime(2026, 9, 20, 12, 0, 5, tzinfo=UTC)

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from audit.models import Generation
+from audit.base.models import Generation
 from audit.report.context import _codecarbon_modelled_wh
 
 

@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 import pytest
 from typer.testing import CliRunner
 
+from audit.base.errors import ConfigError, EmpreinteError, InputError, MeasureError
 from audit.cli import app
-from audit.errors import ConfigError, EmpreinteError, InputError, MeasureError
-from audit.measure import CSV_COLUMNS, track
-from audit.meter import Meter
+from audit.estimate.measure import CSV_COLUMNS, track
+from audit.estimate.meter import Meter
 from audit.pipeline import Options, run
 
 runner = CliRunner()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from audit.provenance import AiClass, C2paState, classify, media_files, scan_provenance
+from audit.ingest.provenance import AiClass, C2paState, classify, media_files, scan_provenance
 
 XMP = (
     '<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>'

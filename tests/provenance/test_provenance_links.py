@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from audit.provenance import media_files
+from audit.ingest.provenance import media_files
 
 
 def test_links_out_of_the_folder_are_skipped(tmp_path: Path) -> None:

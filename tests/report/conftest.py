@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from audit.base.resources import example_dir
 from audit.pipeline import AuditRun, Options, run
 from audit.report import render, write
 from audit.report.write import write_all
-from audit.resources import example_dir
 from tests.report.report_support import Watch, watching
 
 AS_OF = date(2026, 11, 20)

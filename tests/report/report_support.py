@@ -21,8 +21,8 @@ import yaml
 from PIL import Image
 
 from audit import __version__
+from audit.forecast.skeleton import write_skeleton
 from audit.report import render
-from audit.skeleton import write_skeleton
 
 #: WeasyPrint 70 opens its sRGB profile for every PDF/A and never closes it
 #: (weasyprint/pdf/__init__.py, ``(files(__package__) / 'sRGB2014.icc').open('rb')``): a

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 
-from audit.footprint import registry
+from audit.base.i18n import gettext
+from audit.estimate.footprint import registry
 from audit.report.context_util import public_locator
-from audit.report.i18n import gettext
 from tests.report.conftest import Rendered
 from tests.report.report_support import pdf_text
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from audit.models import AssetRef, Generation, Modality, Status, to_row
+from audit.base.models import AssetRef, Generation, Modality, Status, to_row
 from audit.pipeline import AuditRun
 from audit.report.audit_json import canonical_frame, generations_frame, redact_prompt
 from audit.report.csvout import csv_bytes, neutralised

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.resources import example_dir
+from audit.base.resources import example_dir
 from tests.report.conftest import Rendered
 from tests.report.report_support import WEASYPRINT_ICC_LEAK
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from audit.base.i18n import gettext
+from audit.base.resources import example_dir
 from audit.pipeline import AuditRun, Options, run
 from audit.report.context import build_context
 from audit.report.credits import FICTION_STATEMENTS, media_kinds
-from audit.report.i18n import gettext
 from audit.report.roles import credit_role
-from audit.resources import example_dir
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ import logging
 import pypdf
 import pytest
 
+from audit.base.i18n import gettext
+from audit.base.resources import templates_dir
 from audit.pipeline import AuditRun
-from audit.report.i18n import gettext
-from audit.resources import templates_dir
 from tests.report.conftest import Rendered
 from tests.report.report_support import (
     WEASYPRINT_ICC_LEAK,

@@ -11,9 +11,9 @@ import pypdf
 import pytest
 from typer.testing import CliRunner
 
+from audit.base.i18n import Formatter, gettext
 from audit.cli import app
 from audit.pipeline import Options, run
-from audit.report.i18n import Formatter, gettext
 from audit.report.quality import data_quality
 from tests.report.conftest import Rendered
 from tests.report.report_support import WEASYPRINT_ICC_LEAK

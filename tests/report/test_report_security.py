@@ -17,12 +17,12 @@ import pypdf
 import pytest
 from typer.testing import CliRunner
 
+from audit.base.resources import templates_dir
 from audit.cli import app
 from audit.pipeline import Options, run
 from audit.report.charts import ranged_bars
 from audit.report.render import Attachment, write_pdf
 from audit.report.write import write_all
-from audit.resources import templates_dir
 from tests.report.report_support import (
     WEASYPRINT_ICC_LEAK,
     Watch,

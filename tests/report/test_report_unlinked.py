@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from audit.aggregate import aggregate
-from audit.footprint import VALUE_COLUMNS
+from audit.estimate.aggregate import aggregate
+from audit.estimate.footprint import VALUE_COLUMNS
 from audit.pipeline import SHOT_COLUMNS
 
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from audit.base.resources import example_dir
 from audit.pipeline import AuditRun, Options, run
 from audit.report.audit_json import generations_frame
 from audit.report.workbook import workbook_bytes
-from audit.resources import example_dir
 from tests.report.conftest import Rendered
 
 SHEETS = {

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from audit.errors import InputError
+from audit.base.errors import InputError
 from audit.ingest.refusal import DATA_SUFFIXES
 from audit.ingest.walk import IngestResult, ingest_files
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from audit.resources import example_dir
+from audit.base.resources import example_dir
 
 SCRIPT = """
 import sys

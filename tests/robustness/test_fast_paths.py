@@ -13,7 +13,10 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.footprint import (
+from audit.base.models import Generation
+from audit.base.production import load_production
+from audit.base.textio import read_csv_rows
+from audit.estimate.footprint import (
     TABLE_COLUMNS,
     UNREAD_FIELDS,
     estimate_generations,
@@ -25,9 +28,6 @@ from audit.ingest.base import Source
 from audit.ingest.canonical import CanonicalAdapter
 from audit.ingest.canonical_frame import read_frame
 from audit.ingest.walk import ingest_files, paused_gc
-from audit.models import Generation
-from audit.production import load_production
-from audit.textio import read_csv_rows
 from bench.generate import generate
 from estimators.impacts import estimate
 from estimators.signature import Signature
@@ -60,7 +60,7 @@ SIGNATURES = st.builds(
 @given(SIGNATURES)
 def test_unread_signature_fields_never_change_an_estimate(sig: Signature) -> None:
     """If an estimator starts reading task, tokens_in or mode, this fails: remove the field from
-    ``audit.footprint.UNREAD_FIELDS``."""
+    ``audit.estimate.footprint.UNREAD_FIELDS``."""
     blank = dataclasses.replace(sig, **dict.fromkeys(UNREAD_FIELDS))  # type: ignore[arg-type]
     assert estimate(blank, REGISTRY) == estimate(sig, REGISTRY)
 

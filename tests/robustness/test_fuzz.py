@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit.errors import InputError, RecordError
+from audit.base.errors import InputError, RecordError
+from audit.base.textio import decode, from_epoch, from_iso, parse_number, read_csv_rows
 from audit.ingest import canonical
 from audit.ingest.a1111 import parse_infotext, parse_params
 from audit.ingest.base import Source
 from audit.ingest.comfyui import analyse, parse_graph
 from audit.ingest.midjourney import parse_command
-from audit.textio import decode, from_epoch, from_iso, parse_number, read_csv_rows
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FILES = settings(

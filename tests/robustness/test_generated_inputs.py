@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
-from audit.errors import InputError
+from audit.base.errors import InputError
 from audit.ingest import canonical
 from audit.ingest.registry import adapters
 from audit.ingest.walk import IngestResult, ingest_files
@@ -151,7 +151,7 @@ def test_csv_cell_beyond_the_csv_field_limit(
     ]
 
 
-#: Refused by the depth count before the parser (audit/limits.py).
+#: Refused by the depth count before the parser (audit/base/limits.py).
 DEEP = "invalid JSON: nested too deeply (100000 levels, more than the limit of 200)"
 
 

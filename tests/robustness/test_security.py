@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import InputError
+from audit.base.errors import InputError
+from audit.base.models import Generation
 from audit.ingest.walk import ingest_folder, safe_files
 from audit.link.keys import LocalMedia, build_index, match_clip
 from audit.link.model import Clip
-from audit.models import Generation
 from audit.pipeline import inputs_digest
 
 REPO = Path(__file__).resolve().parents[2]

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from audit.ledgers import load_ledgers
-from audit.models import Generation
-from audit.production import Production
-from audit.provenance import Provenance
-from audit.rules import AuditContext
+from audit.base.models import Generation
+from audit.base.production import Production
+from audit.ingest.ledgers import load_ledgers
+from audit.ingest.provenance import Provenance
+from audit.rights import AuditContext
 
 BASE_PRODUCTION: dict[str, Any] = {
     "title": "Le Dernier Phare",

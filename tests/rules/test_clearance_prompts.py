@@ -10,9 +10,9 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from audit.report.i18n import Formatter
-from audit.rules import AuditContext
-from audit.rules.clearance import (
+from audit.base.i18n import Formatter
+from audit.rights import AuditContext
+from audit.rights.clearance import (
     _Screen,
     local_name_label,
     names_in,
@@ -20,7 +20,7 @@ from audit.rules.clearance import (
     prompt_names,
     redact_prompt_names,
 )
-from audit.rules.knowledge import fold, load_lists
+from audit.rights.knowledge import fold, load_lists
 
 NBSP = "\u00a0"
 

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from audit.errors import DataError
-from audit.report.i18n import Formatter
-from audit.rules import AuditContext
-from audit.rules.base import EVIDENCE_LABELS, Finding, french_notes, run_rules
-from audit.rules.knowledge import load_lists, load_terms, load_training_claims
+from audit.base.errors import DataError
+from audit.base.i18n import Formatter
+from audit.rights import AuditContext
+from audit.rights.base import EVIDENCE_LABELS, Finding, french_notes
+from audit.rights.knowledge import load_lists, load_terms, load_training_claims
+from audit.rights.tiers import run_rules
 
 FR, EN = Formatter("fr"), Formatter("en")
 NBSP = "\u00a0"

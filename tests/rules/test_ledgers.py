@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import LedgerError
-from audit.ledgers import ConsentKind, Ledgers, PlanRow, SourceKind, load_ledgers
+from audit.base.errors import LedgerError
+from audit.ingest.ledgers import ConsentKind, Ledgers, PlanRow, SourceKind, load_ledgers
 
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import DataError
-from audit.rules.knowledge import (
+from audit.base.errors import DataError
+from audit.rights.knowledge import (
     CommercialUse,
     load_lists,
     load_terms,

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from audit.report.i18n import Formatter, translations
-from audit.rules import AuditContext, Finding, registry, run_rules
-from audit.rules.messages import english
+from audit.base.i18n import Formatter, translations
+from audit.rights import AuditContext, Finding, registry, run_rules
+from audit.rights.messages import english
 
 CASES_DIR = Path(__file__).parent / "cases"
 

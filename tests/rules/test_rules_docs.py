@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from audit.rules import registry
-from audit.rules.docs import render_rules_md
+from audit.rights import registry
+from audit.rights.docs import render_rules_md
 
 
 def test_rules_md_is_deterministic_and_complete() -> None:

@@ -8,11 +8,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from audit.ledgers import load_ledgers
-from audit.models import Generation
-from audit.production import load_production
-from audit.resources import example_dir
-from audit.rules import AuditContext, run_rules
+from audit.base.models import Generation
+from audit.base.production import load_production
+from audit.base.resources import example_dir
+from audit.ingest.ledgers import load_ledgers
+from audit.rights import AuditContext, run_rules
 
 EXAMPLE = example_dir()
 pytestmark = pytest.mark.skipif(

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
+from audit.base.i18n import Formatter
+from audit.base.resources import example_dir
 from audit.pipeline import AuditRun, Options, run
 from audit.report.context import build_context
-from audit.report.i18n import Formatter
-from audit.resources import example_dir
-from audit.rules.messages import NP_, english, local_value, localise
+from audit.rights.messages import NP_, english, local_value, localise
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"

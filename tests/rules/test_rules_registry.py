@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from audit.models import Generation
-from audit.resources import data_file
-from audit.rules import AuditContext, Severity, registry, run_rules
-from audit.rules.base import capped, parse_docstring
+from audit.base.models import Generation
+from audit.base.resources import data_file
+from audit.rights import AuditContext, Severity, registry, run_rules
+from audit.rights.base import capped, parse_docstring
 
 RULES = registry()
 

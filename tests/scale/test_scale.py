@@ -13,10 +13,10 @@ import pytest
 pytest.importorskip("dask.dataframe", reason="the scale extra is not installed")
 distributed = pytest.importorskip("distributed", reason="the scale extra is not installed")
 
-from audit.footprint import VALUE_COLUMNS  # noqa: E402
+from audit.base.resources import example_dir  # noqa: E402
+from audit.estimate.footprint import VALUE_COLUMNS  # noqa: E402
+from audit.estimate.scale import estimate_parquet, table_frame, write_generations  # noqa: E402
 from audit.pipeline import AuditRun, Options, run  # noqa: E402
-from audit.resources import example_dir  # noqa: E402
-from audit.scale import estimate_parquet, table_frame, write_generations  # noqa: E402
 
 
 @pytest.fixture(scope="module")

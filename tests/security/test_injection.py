@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from audit.ledgers import ConsentRow
-from audit.rules.scope import consent_matches_voice
+from audit.ingest.ledgers import ConsentRow
+from audit.rights.scope import consent_matches_voice
 from tests.report.report_support import WEASYPRINT_ICC_LEAK, pdf_text, write_production
 from tests.security.hostile import AS_OF, invoke, one_line_error
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.limits import MAX_DEPTH, MAX_LOG_FILE_BYTES, json_depth, xml_depth
+from audit.base.limits import MAX_DEPTH, MAX_LOG_FILE_BYTES, json_depth, xml_depth
 from tests.security.hostile import invoke, one_line_error, small_film
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import ConfigError
-from audit.measure import RunInfo, append_record, prepare, record_fields
-from audit.skeleton import write_skeleton
+from audit.base.errors import ConfigError
+from audit.estimate.measure import RunInfo, append_record, prepare, record_fields
+from audit.forecast.skeleton import write_skeleton
 from tests.measure.measure_support import MODELLED
 
 SECRET = "root:x:0:0:secret first line\n"

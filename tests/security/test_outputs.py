@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.outputs import STAGING_SUFFIX, OutputSet, _signals_held, lock_path
+from audit.base.outputs import STAGING_SUFFIX, OutputSet, _signals_held, lock_path
 from tests.report.report_support import WEASYPRINT_ICC_LEAK
 from tests.security.hostile import invoke, one_line_error, report, small_film
 

@@ -1,4 +1,4 @@
-"""The text rules of every sink (audit/safetext.py): formulas neutralised in CSV cells, control
+"""The text rules of every sink (audit/base/safetext.py): formulas neutralised in CSV cells, control
 characters and markup made visible on the terminal, values clipped, names compared in one form."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from audit.safetext import (
+from audit.base.safetext import (
     clip,
     for_rich,
     for_terminal,

@@ -3,7 +3,7 @@ test_i18n and to update report_templates/locales/*/LC_MESSAGES/messages.po:
 `python tests/spine/i18n_extract.py` prints the ids the French catalogue lacks).
 
 Rules mark their messages with ``N_("…")`` and, for a plural chosen by a count,
-``NP_("singular", "plural")`` (audit.rules.messages)."""
+``NP_("singular", "plural")`` (audit.rights.messages)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": (2,), "N_": None, "ngettext": (1, 2)}
 RULE_KEYWORDS = {"N_": None, "NP_": (1, 2)}
 #: Modules outside audit/report whose texts a reader sees in their language (export lines).
-EXTRA_MODULES = ("audit/export.py", "audit/compare_report.py", "audit/cli/more.py")
+EXTRA_MODULES = ("audit/tools/export.py", "audit/tools/compare_report.py", "audit/cli/more.py")
 
 
 def rule_messages() -> set[str | tuple[str, ...]]:
-    """The finding texts of audit/rules/**: message ids, and (singular, plural) pairs."""
+    """The finding texts of audit/rights/**: message ids, and (singular, plural) pairs."""
     found = extract_from_dir(
         str(ROOT / "audit" / "rules"), method_map=[("**.py", "python")], keywords=RULE_KEYWORDS
     )

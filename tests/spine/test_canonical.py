@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import InputError, RecordError
+from audit.base.errors import InputError, RecordError
 from audit.ingest.walk import ingest_files
 
 FRENCH_EXCEL = (

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from audit.base.countries import alpha2, alpha3
+from audit.base.errors import ConfigError
+from audit.base.production import Production
+from audit.base.resources import example_dir
 from audit.cli import app
-from audit.countries import alpha2, alpha3
-from audit.errors import ConfigError
-from audit.production import Production
-from audit.resources import example_dir
-from audit.whatif import parse_region
+from audit.tools.whatif import parse_region
 
 runner = CliRunner()
 
@@ -53,8 +53,8 @@ def test_country_codes_in_two_or_three_letters(written: str, two: str, three: st
 
 
 def test_whatif_region_takes_two_letters() -> None:
-    from audit.resources import data_dir
-    from estimators.coefficients import load_registry
+    from audit.base.resources import data_dir
+    from estimators.loading import load_registry
 
     registry = load_registry(data_dir())
     assert parse_region("FR", registry) == parse_region("FRA", registry) == "FRA"
@@ -76,7 +76,7 @@ def test_production_yaml_takes_both_code_lengths() -> None:
                          [("vidéo", "video"), ("Agrandissement", "upscale"), ("voix", "speech"),
                           ("video", "video")])  # fmt: skip
 def test_modality_in_french(written: str, value: str) -> None:
-    from audit.vocab import modality
+    from audit.base.vocab import modality
 
     assert modality(written) == value
 
@@ -92,7 +92,7 @@ def test_coefficients_refuses_an_unknown_modality() -> None:
                          [("voix", "voice"), ("Droit à l’image", "likeness"),
                           ("photo_of_person", "photo_of_person"), ("Musique", "music")])  # fmt: skip
 def test_ledger_kinds_in_french(written: str, value: str) -> None:
-    from audit.vocab import ledger_kind
+    from audit.base.vocab import ledger_kind
 
     assert ledger_kind(written) == value
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from audit.base.i18n import Formatter
+from audit.base.resources import example_dir
 from audit.pipeline import AuditRun, Options, run
 from audit.report.audit_json import audit_document, findings_frame
 from audit.report.context import build_context
-from audit.report.i18n import Formatter
-from audit.resources import example_dir
-from audit.rules.base import local_labels, redact_text
+from audit.rights.base import local_labels, redact_text
 
 NBSP = "\u00a0"
 CONSENT_EN = (

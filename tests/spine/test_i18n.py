@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from babel.messages.pofile import read_po
 
-from audit.aggregate import Range
-from audit.report.i18n import Formatter, translations
+from audit.base.i18n import Formatter, translations
+from audit.base.resources import templates_dir
+from audit.estimate.aggregate import Range
 from audit.report.units import quantity, ranged
-from audit.resources import templates_dir
 from tests.spine.i18n_extract import message_ids
 
 
@@ -50,7 +50,7 @@ def test_plural_forms_follow_french_rules() -> None:
 
 @pytest.mark.parametrize("lang", ["de", "FR", ""])
 def test_unknown_language_is_refused(lang: str) -> None:
-    from audit.errors import ConfigError
+    from audit.base.errors import ConfigError
 
     with pytest.raises(ConfigError, match="allowed: en, fr"):
         Formatter(lang)

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
+from audit.base.errors import LedgerError
 from audit.cli import app
-from audit.errors import LedgerError
-from audit.ledgers import load_ledgers
+from audit.ingest.ledgers import load_ledgers
 from audit.pipeline import Options, run
 
 runner = CliRunner()

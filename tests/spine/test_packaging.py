@@ -37,7 +37,7 @@ def test_wheel_installs_and_renders_the_demo(tmp_path: Path) -> None:
         check=True, capture_output=True,
     )  # fmt: skip
     probe = subprocess.run(
-        [str(python), "-c", "import audit, audit.resources as r; print(audit.__file__); "
+        [str(python), "-c", "import audit, audit.base.resources as r; print(audit.__file__); "
          "print(r.data_dir()); print(r.templates_dir())"],
         check=True, capture_output=True, text=True, cwd=tmp_path,
     ).stdout.split()  # fmt: skip

@@ -2,9 +2,9 @@ from pathlib import Path
 
 import pytest
 
-from audit.errors import ConfigError
-from audit.production import load_production
-from audit.skeleton import write_skeleton
+from audit.base.errors import ConfigError
+from audit.base.production import load_production
+from audit.forecast.skeleton import write_skeleton
 
 
 def _write(folder: Path, text: str) -> Path:

@@ -1,4 +1,4 @@
-"""One declaration of a generation (audit.schema): the record, the table, the readers' checks,
+"""One declaration of a generation (audit.base.schema): the record, the table, the readers' checks,
 the walk's plausibility limits and the estimate's inputs all follow it."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import pytest
 from annotated_types import Ge, Gt
 from pydantic_core import PydanticUndefined
 
-from audit import gentable, schema
-from audit.footprint import UNREAD_FIELDS, estimate_table, registry, signature
-from audit.gentable import from_generations
+from audit.base import gentable, schema
+from audit.base.gentable import from_generations
+from audit.base.models import AssetRef, Generation
+from audit.base.production import load_production
+from audit.base.resources import example_dir
+from audit.estimate.footprint import UNREAD_FIELDS, estimate_table, registry, signature
 from audit.ingest.walk import implausible, ingest_files
-from audit.models import AssetRef, Generation
-from audit.production import load_production
-from audit.resources import example_dir
 from estimators.impacts import estimate
 from estimators.signature import Signature
 

@@ -1,0 +1,152 @@
+"""Aggregate stage: per generation → per shot, platform, modality, department, status → film.
+
+Ranges add with full positive correlation: the film's low is the sum of the lows and its high the sum
+of the highs. The coefficients behind every generation are shared (one band for all Kling clips), so
+their errors do not cancel; see docs/methodology.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from audit.estimate.footprint import BOUNDS, IMPACTS, VALUE_COLUMNS
+
+IN_CUT_ROLES = ("kept", "ancestor")
+
+
+@dataclass(frozen=True)
+class Range:
+    """A summed quantity's low, central and high values (in the quantity's base unit)."""
+
+    low: float
+    central: float
+    high: float
+
+    def per(self, divisor: float) -> Range:
+        """The range divided by ``divisor`` (per minute, per shot…); zeros when there is nothing to
+        divide by."""
+        if divisor <= 0:
+            return Range(0.0, 0.0, 0.0)
+        return Range(self.low / divisor, self.central / divisor, self.high / divisor)
+
+
+@dataclass
+class Aggregates:
+    """Everything the report and audit.json print about the footprint."""
+
+    totals: dict[str, Range]
+    per_minute: dict[str, Range]
+    per_kept_second: dict[str, Range]
+    by_platform: pd.DataFrame
+    by_modality: pd.DataFrame
+    by_department: pd.DataFrame
+    by_status: pd.DataFrame
+    by_shot: pd.DataFrame
+    generations: int
+    outputs: int
+    kept_outputs: int
+    kept_seconds: float
+    in_cut_share: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def discard_ratio(self) -> float:
+        """Outputs rendered per output kept in the final cut."""
+        return self.outputs / self.kept_outputs if self.kept_outputs else float("nan")
+
+
+def _totals(frame: pd.DataFrame) -> dict[str, Range]:
+    sums = frame[VALUE_COLUMNS].sum() if len(frame) else pd.Series(0.0, index=VALUE_COLUMNS)
+    return {
+        prefix: Range(*(float(sums[f"{prefix}_{bound}"]) for bound in BOUNDS))
+        for prefix, _, _ in IMPACTS
+    }
+
+
+def _group(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    grouped = frame.groupby(key, sort=True)
+    out = grouped[VALUE_COLUMNS].sum()
+    out.insert(0, "outputs", grouped["outputs_count"].sum())
+    out.insert(0, "generations", grouped.size())
+    return out.reset_index().sort_values(["energy_wh_central", key], ascending=[False, True])
+
+
+def _by_shot(table: pd.DataFrame, allocations: pd.DataFrame, shots: pd.DataFrame) -> pd.DataFrame:
+    if allocations.empty:  # nothing linked: the same columns as below, every sum zero
+        zeros = {col: 0.0 for col in [*VALUE_COLUMNS, "generations", "outputs"]}
+        return shots.assign(**zeros, attempts=0, kept=0)
+    merged = _joined(table, allocations, ["outputs_count", *VALUE_COLUMNS])
+    weight = merged["weight"].to_numpy()
+    for col in VALUE_COLUMNS:
+        merged[col] = merged[col].to_numpy() * weight
+    grouped = merged.groupby("shot_id", sort=True, observed=True)
+    sums = grouped[VALUE_COLUMNS].sum()
+    sums["generations"] = grouped["row" if "row" in merged else "generation_id"].nunique()
+    sums["outputs"] = grouped["outputs_count"].sum()
+    sums.index = sums.index.astype(object)
+    out = shots.merge(sums, left_on="shot_id", right_index=True, how="left")
+    return out.fillna({col: 0.0 for col in [*VALUE_COLUMNS, "generations", "outputs"]})
+
+
+def aggregate(
+    table: pd.DataFrame,
+    allocations: pd.DataFrame,
+    shots: pd.DataFrame,
+    runtime_s: float,
+    kept_outputs: int,
+) -> Aggregates:
+    """Roll the per-generation table up.
+
+    ``allocations`` has columns generation_id, shot_id, role, weight; ``shots`` has one row per
+    shot (shot_id, sequence, kind, duration_s, attempts, kept, platforms).
+    """
+    totals = _totals(table)
+    kept_seconds = (
+        float(shots.loc[shots["kind"] == "picture", "duration_s"].sum()) if len(shots) else 0.0
+    )
+    in_cut = (
+        allocations[allocations["role"].isin(IN_CUT_ROLES)] if len(allocations) else allocations
+    )
+    share = _in_cut_share(table, in_cut, totals)
+    return Aggregates(
+        totals=totals,
+        per_minute={k: v.per(runtime_s / 60.0) for k, v in totals.items()},
+        per_kept_second={k: v.per(kept_seconds) for k, v in totals.items()},
+        by_platform=_group(table, "platform"),
+        by_modality=_group(table, "modality"),
+        by_department=_group(table, "department"),
+        by_status=_group(table, "estimate_status"),
+        by_shot=_by_shot(table, allocations, shots),
+        generations=len(table),
+        outputs=int(table["outputs_count"].sum()) if len(table) else 0,
+        kept_outputs=kept_outputs,
+        kept_seconds=kept_seconds,
+        in_cut_share=share,
+    )
+
+
+def _in_cut_share(
+    table: pd.DataFrame, in_cut: pd.DataFrame, totals: dict[str, Range]
+) -> dict[str, float]:
+    if in_cut.empty or not len(table):
+        return {prefix: 0.0 for prefix, _, _ in IMPACTS}
+    merged = _joined(table, in_cut, VALUE_COLUMNS)
+    share = {}
+    for prefix, _, _ in IMPACTS:
+        total = totals[prefix].central
+        part = float((merged[f"{prefix}_central"] * merged["weight"]).sum())
+        share[prefix] = part / total if total else 0.0
+    return share
+
+
+def _joined(table: pd.DataFrame, allocations: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Each allocation with its generation's ``columns``: by position when the allocations carry
+    the generation's ``row`` in ``table``, else by id."""
+    if "row" not in allocations:
+        values = table[["id", *columns]]
+        return allocations.merge(values, left_on="generation_id", right_on="id", how="left")
+    rows = allocations["row"].to_numpy()
+    picked = {col: table[col].to_numpy()[rows] for col in columns}
+    return allocations.reset_index(drop=True).assign(**picked)

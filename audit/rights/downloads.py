@@ -1,0 +1,86 @@
+"""When outputs were downloaded (TERMS003): Udio outputs downloaded while its terms allowed it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from audit.base.i18n import N_
+from audit.base.models import Generation
+from audit.base.textio import from_iso
+from audit.rights.base import AuditContext, Finding, finding, rule
+from audit.rights.messages import NP_, Param
+from audit.rights.scope import by_platform
+
+
+def _download_day(gen: Generation) -> date | None:
+    raw = gen.attributes.get("downloaded_at")
+    if raw in (None, ""):
+        return None
+    return from_iso(str(raw)).date()
+
+
+@rule(
+    code="TERMS003",
+    name="terms.udio.download",
+    severity="blocker",
+    basis=["udio-terms", "udio-window", "udio-2026"],
+)
+def udio_download_window(ctx: AuditContext) -> Iterable[Finding]:
+    """Udio outputs were downloaded while downloads were allowed.
+
+    Why: Udio disabled downloads after its label settlement (29 Oct 2025); songs saved in the
+    48-hour window from 3 Nov 2025 stay under the prior terms, and the terms from 12 Nov 2025
+    forbid downloading or distributing outputs.
+    Fails when: a Udio output used in the film was downloaded (attribute downloaded_at) outside
+    the allowed periods, or generated after they closed (blocker); no download date is recorded
+    for an older generation (warning).
+    How to fix: replace the music, or record when each file was downloaded (downloaded_at) with
+    evidence (the file's date, the download e-mail).
+    """
+    for key, gens in by_platform(ctx).items():
+        platform = ctx.terms.platforms.get(key)
+        periods = platform.download_periods if platform else ()
+        if not periods:
+            continue
+        last = max(p.to for p in periods if p.to is not None)
+        outside, undated = [], []
+        for gen in gens:
+            day = _download_day(gen)
+            if day is None and gen.created_at.date() > last:
+                outside.append(gen)
+            elif day is None:
+                undated.append(gen)
+            elif not any(period.covers(day) for period in periods):
+                outside.append(gen)
+        params: dict[str, Param] = {
+            "platform": platform.title if platform else key,
+            "last_day": last.isoformat(),
+        }
+        if outside:
+            yield finding(
+                "TERMS003",
+                NP_(
+                    "%(count)s %(platform)s output used in the film was downloaded or generated "
+                    "outside the periods when downloads were allowed (last day: %(last_day)s).",
+                    "%(count)s %(platform)s outputs used in the film were downloaded or "
+                    "generated outside the periods when downloads were allowed (last day: "
+                    "%(last_day)s).",
+                ),
+                fix=N_("Replace this music, or record the real download date with evidence."),
+                params={**params, "count": len(outside)},
+                generations=outside,
+            )
+        if undated:
+            yield finding(
+                "TERMS003",
+                NP_(
+                    "No download date recorded for %(count)s %(platform)s output used in the film.",
+                    "No download date recorded for %(count)s %(platform)s outputs used in the "
+                    "film.",
+                ),
+                fix=N_("Record downloaded_at for each output, with evidence."),
+                params={**params, "count": len(undated)},
+                generations=undated,
+                severity="warning",
+            )

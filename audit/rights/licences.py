@@ -1,0 +1,237 @@
+"""Rules on what the models themselves carry: licences of weights run locally (MODEL001) and the
+training-data claims of each platform or model (TRAIN001, information)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from audit.base.i18n import N_
+from audit.base.models import Generation
+from audit.rights.base import AuditContext, Finding, finding, rule
+from audit.rights.knowledge import CommercialUse, ModelLicence, squash
+from audit.rights.messages import CHECKED, NP_, Param
+from audit.rights.scope import MODEL_ROLES, asset_name, by_platform, revenue_verdict
+
+_MODEL_ATTRS = ("unet_name", "ckpt_name", "checkpoint", "lora_name", "model_name")
+#: The ``claim`` label of TRAIN001, by claim kind of data/training_claims.yaml.
+_CLAIMS = {
+    "licensed": N_("the provider states that its training data are licensed"),
+    "certified": N_("the developer is certified 'Licensed Model' by Fairly Trained"),
+}
+
+
+def model_names(gen: Generation) -> list[str]:
+    """Model, checkpoint, UNet and LoRA names of a generation, sorted."""
+    names = [gen.model or "", gen.model_version or ""]
+    names += [asset_name(ref.uri) for ref in gen.inputs if ref.role in MODEL_ROLES]
+    names += [str(gen.attributes.get(key) or "") for key in _MODEL_ATTRS]
+    return sorted({name for name in names if name})
+
+
+def recorded_licence(ctx: AuditContext, names: list[str]) -> str | None:
+    """``file:line`` of a sources.csv row of kind model naming one of these models."""
+    wanted = [squash(name) for name in names if squash(name)]
+    for row in ctx.ledgers.sources:
+        asset = squash(row.asset)
+        if row.kind == "model" and asset and any(asset in n or n in asset for n in wanted):
+            return row.where
+    return None
+
+
+def _problem(ctx: AuditContext, licence: ModelLicence) -> str | None:
+    """'no', 'unknown' or None (nothing to report) for a model licence and this production."""
+    use = licence.commercial_use
+    if use == CommercialUse.conditional and licence.revenue_max_usd is not None:
+        verdict = revenue_verdict(ctx, licence.revenue_max_usd)
+        return None if verdict is None else ("no" if verdict == "above" else "unknown")
+    if use == CommercialUse.yes:
+        return None
+    return "no" if use == CommercialUse.no else "unknown"
+
+
+_PUBLIC_USE = NP_(
+    "%(count)s local generation used in the film ran %(model)s, whose weights are under the "
+    "%(licence)s (%(checked)s), while the film is shown publicly (%(distribution)s); no licence "
+    "for it is recorded in rights/sources.csv.",
+    "%(count)s local generations used in the film ran %(model)s, whose weights are under the "
+    "%(licence)s (%(checked)s), while the film is shown publicly (%(distribution)s); no licence "
+    "for it is recorded in rights/sources.csv.",
+)
+_ABOVE_LIMIT = NP_(
+    "%(count)s local generation used in the film ran %(model)s, whose weights are under the "
+    "%(licence)s (%(checked)s); the company's annual revenue, US$%(revenue_usd)s, is above the "
+    "licence's US$%(limit_usd)s limit, and no licence for it is recorded in rights/sources.csv.",
+    "%(count)s local generations used in the film ran %(model)s, whose weights are under the "
+    "%(licence)s (%(checked)s); the company's annual revenue, US$%(revenue_usd)s, is above the "
+    "licence's US$%(limit_usd)s limit, and no licence for it is recorded in rights/sources.csv.",
+)
+
+
+def _licence_finding(
+    ctx: AuditContext, licence: ModelLicence, gens: list[Generation], public: list[str]
+) -> Finding | None:
+    problem = _problem(ctx, licence)
+    if problem is None or (problem == "no" and not public):
+        return None
+    notes = [f"note: {licence.notes}"] if licence.notes else []
+    evidence = [*(f"source: {sid}" for sid in licence.sources), *notes]
+    params: dict[str, Param] = {
+        "count": len(gens),
+        "model": licence.title,
+        "licence": licence.licence,
+        "checked": CHECKED[licence.verified],
+    }
+    if problem == "no":
+        revenue = ctx.production.company_annual_revenue_usd
+        above = licence.revenue_max_usd is not None and revenue is not None
+        if above:
+            params |= {"revenue_usd": revenue or 0, "limit_usd": licence.revenue_max_usd or 0}
+        else:
+            params["distribution"] = ", ".join(public)
+        return finding(
+            "MODEL001",
+            _ABOVE_LIMIT if above else _PUBLIC_USE,
+            fix=N_(
+                "Record the licence you rely on (a commercial licence, or the licence text "
+                "reviewed for outputs) in rights/sources.csv with kind 'model', or regenerate "
+                "with a model whose licence allows this use."
+            ),
+            params=params,
+            evidence=evidence,
+            generations=gens,
+        )
+    return finding(
+        "MODEL001",
+        NP_(
+            "%(count)s local generation used in the film ran %(model)s (%(licence)s), whose "
+            "terms depend on a condition that cannot be checked here (see the note in the "
+            "evidence).",
+            "%(count)s local generations used in the film ran %(model)s (%(licence)s), whose "
+            "terms depend on a condition that cannot be checked here (see the note in the "
+            "evidence).",
+        ),
+        fix=N_(
+            "Declare company_annual_revenue_usd in production.yaml, or record the licence held "
+            "in rights/sources.csv (kind 'model')."
+        ),
+        params=params,
+        evidence=evidence,
+        generations=gens,
+        severity="warning",
+    )
+
+
+def _local_models(ctx: AuditContext) -> Iterator[tuple[list[str], Generation]]:
+    for key, gens in by_platform(ctx).items():
+        platform = ctx.terms.platforms.get(key)
+        if platform is not None and platform.local:
+            for gen in gens:
+                yield model_names(gen), gen
+
+
+@rule(
+    code="MODEL001",
+    name="model.licence.local",
+    severity="blocker",
+    basis=["flux-dev-licence", "stability-licence", "comfyui-examples"],
+)
+def local_model_licence(ctx: AuditContext) -> Iterable[Finding]:
+    """Models run locally (ComfyUI, A1111...) have a licence that allows the film's distribution.
+
+    Why: a local run has no platform terms; the licence of the weights applies instead. FLUX.1
+    [dev] weights are under a non-commercial licence, and Stability's Community Licence is free
+    only up to US$1M annual revenue.
+    Fails when: a local generation used in the film ran weights whose licence allows no
+    commercial use while the film is shown publicly, or a revenue-limited licence above its limit
+    (blocker); the model is unknown, not recorded, or the condition cannot be checked (warning).
+    A sources.csv row of kind 'model' naming the model counts as the recorded licence.
+    How to fix: record the licence you hold in rights/sources.csv (kind 'model'), or regenerate
+    with a model whose licence allows the distribution.
+    """
+    public = ctx.terms.public_distribution([d.value for d in ctx.production.distribution])
+    by_licence: dict[str, tuple[ModelLicence, list[Generation]]] = {}
+    unknown: dict[str, list[Generation]] = {}
+    for names, gen in _local_models(ctx):
+        if recorded_licence(ctx, names):
+            continue
+        licence = ctx.terms.model_licence(names)
+        if licence is not None:
+            by_licence.setdefault(licence.id, (licence, []))[1].append(gen)
+        else:
+            unknown.setdefault(", ".join(names), []).append(gen)
+    for _, (licence, gens) in sorted(by_licence.items()):
+        found = _licence_finding(ctx, licence, gens, public)
+        if found:
+            yield found
+    for label, gens in sorted(unknown.items()):
+        yield finding(
+            "MODEL001",
+            _UNKNOWN_MODEL if label else _UNNAMED_MODEL,
+            fix=N_("Add the model and its licence to rights/sources.csv (kind 'model')."),
+            params={"models": label, "count": len(gens)} if label else {"count": len(gens)},
+            generations=gens,
+            severity="warning",
+        )
+
+
+_UNKNOWN_MODEL = NP_(
+    "No licence is recorded for the local model %(models)s, run by %(count)s generation used "
+    "in the film.",
+    "No licence is recorded for the local model %(models)s, run by %(count)s generations used "
+    "in the film.",
+)
+_UNNAMED_MODEL = NP_(
+    "No licence is recorded for the local model run by %(count)s generation used in the film, "
+    "and the model's name was not recorded.",
+    "No licence is recorded for the local model run by %(count)s generations used in the film, "
+    "and the model's name was not recorded.",
+)
+
+
+@rule(
+    code="TRAIN001",
+    name="training.claims.record",
+    severity="info",
+    basis=["adobe-firefly-commitments", "getty-indemnity", "moonvalley-marey", "fairly-trained"],
+)
+def training_claims(ctx: AuditContext) -> Iterable[Finding]:
+    """Records the training-data claim (and indemnity) of each platform or model used.
+
+    Why: a few providers claim licensed-only training data and offer indemnity (Adobe Firefly,
+    Getty, Moonvalley Marey); insurers ask about it. These claims are not a legal test of
+    infringement and Empreinte does not check them.
+    Fails when: never blocks; one information line per platform used in the film.
+    How to fix: nothing to fix; keep the provider's claim and indemnity terms with the rights file
+    if your insurer asks.
+    """
+    claims = ctx.training_claims
+    for key, gens in by_platform(ctx).items():
+        models = sorted({gen.model for gen in gens if gen.model})
+        subject = f"{key} ({', '.join(models)})" if models else key
+        claim = next((c for gen in gens if (c := claims.for_generation(key, gen.model))), None)
+        params: dict[str, Param] = {"subject": subject}
+        if claim is not None:
+            message = N_("%(subject)s: %(claim)s; Empreinte does not check this claim.")
+            params["claim"] = _CLAIMS.get(claim.claim, claim.claim)
+            notes = [f"claim: {claim.summary}", f"caveat: {claim.caveat}"]
+            sources = claim.sources
+        elif key in claims.none_known.platforms:
+            message = N_("%(subject)s: no licensed-only training-data claim found.")
+            notes = [f"note: {claims.none_known.notes.get(key, '')}"]
+            sources = claims.none_known.sources
+        else:
+            message = N_(
+                "%(subject)s: no training-data claim recorded in data/training_claims.yaml."
+            )
+            notes, sources = [], ()
+        yield finding(
+            "TRAIN001",
+            message,
+            fix=N_("Nothing to fix; this is information for insurers and the rights file."),
+            params=params,
+            evidence=[
+                *(f"source: {sid}" for sid in sources),
+                *(line for line in notes if not line.endswith(": ")),
+            ],
+            generations=gens,
+        )

@@ -1,0 +1,1 @@
+"""Tools over a finished audit: what-if scenarios, comparing productions, and exports."""
