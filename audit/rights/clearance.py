@@ -14,7 +14,8 @@ from functools import cache
 from audit.base.i18n import N_, Formatter, gettext
 from audit.base.models import Generation
 from audit.rights.base import AuditContext, Finding, finding, rule
-from audit.rights.knowledge import ListEntry, NameList, fold
+from audit.rights.folding import fold
+from audit.rights.knowledge import ListEntry, NameList
 from audit.rights.messages import NP_, Param, english
 from audit.rights.scope import (
     MODEL_ROLES,

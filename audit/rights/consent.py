@@ -9,7 +9,7 @@ from audit.base.i18n import N_
 from audit.base.models import Generation
 from audit.ingest.ledgers import PERSON_KINDS, ConsentKind, ConsentRow, SourceRow
 from audit.rights.base import AuditContext, Finding, finding, rule
-from audit.rights.knowledge import fold
+from audit.rights.folding import fold
 from audit.rights.messages import NP_, Param
 from audit.rights.scope import (
     LIKENESS_ROLES,

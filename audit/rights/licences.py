@@ -8,7 +8,8 @@ from collections.abc import Iterable, Iterator
 from audit.base.i18n import N_
 from audit.base.models import Generation
 from audit.rights.base import AuditContext, Finding, finding, rule
-from audit.rights.knowledge import CommercialUse, ModelLicence, squash
+from audit.rights.folding import squash
+from audit.rights.knowledge import CommercialUse, ModelLicence
 from audit.rights.messages import CHECKED, NP_, Param
 from audit.rights.scope import MODEL_ROLES, asset_name, by_platform, revenue_verdict
 

@@ -13,7 +13,8 @@ from audit.base.i18n import N_
 from audit.base.models import Generation
 from audit.ingest.ledgers import PlanRow
 from audit.rights.base import AuditContext, Finding, finding, rule
-from audit.rights.knowledge import CommercialUse, TierTerms, norm
+from audit.rights.folding import norm
+from audit.rights.knowledge import CommercialUse, TierTerms
 from audit.rights.messages import CHECKED, NP_, Message, Param
 from audit.rights.scope import by_platform, revenue_verdict
 
