@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from audit import footprint
 from audit.base.errors import ConfigError
+from audit.estimate import footprint
 from audit.forecast.skeleton import write_skeleton
 from audit.ingest.registry import ENTRY_POINT_GROUP, adapters, platforms
 from audit.pipeline import Options, run

@@ -14,8 +14,8 @@ from audit.base.errors import ConfigError
 from audit.base.resources import data_file
 from audit.ingest.platforms import load_platforms
 from audit.ingest.registry import ANY_PLATFORM, adapters, platforms
-from estimators.coefficients import load_registry
 from estimators.errors import CoefficientError
+from estimators.loading import load_registry
 
 
 @pytest.fixture
