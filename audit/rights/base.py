@@ -33,14 +33,8 @@ from audit.base.models import Generation
 from audit.base.production import Production
 from audit.ingest.ledgers import Ledgers
 from audit.ingest.provenance import Provenance
-from audit.rights.knowledge import (
-    NameList,
-    Terms,
-    TrainingClaims,
-    load_lists,
-    load_terms,
-    load_training_claims,
-)
+from audit.rights.datafiles import load_lists, load_terms, load_training_claims
+from audit.rights.knowledge import NameList, Terms, TrainingClaims
 from audit.rights.messages import Message, Param, english, localise, split
 
 #: Modules whose import registers the built-in rules, in documentation order.

@@ -4,7 +4,8 @@ of the run, everything sorted)."""
 from __future__ import annotations
 
 from audit.rights.base import Rule, registry
-from audit.rights.knowledge import Terms, load_terms, rights_sources
+from audit.rights.datafiles import load_terms, rights_sources
+from audit.rights.knowledge import Terms
 
 _INTRO = """\
 # Rights and consent rules

@@ -20,8 +20,8 @@ from audit.rights.clearance import (
     prompt_names,
     redact_prompt_names,
 )
+from audit.rights.datafiles import load_lists
 from audit.rights.folding import fold
-from audit.rights.knowledge import load_lists
 
 NBSP = "\u00a0"
 

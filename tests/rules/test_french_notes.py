@@ -15,7 +15,7 @@ from audit.base.errors import DataError
 from audit.base.i18n import Formatter
 from audit.rights import AuditContext
 from audit.rights.base import EVIDENCE_LABELS, Finding, french_notes
-from audit.rights.knowledge import load_lists, load_terms, load_training_claims
+from audit.rights.datafiles import load_lists, load_terms, load_training_claims
 from audit.rights.tiers import run_rules
 
 FR, EN = Formatter("fr"), Formatter("en")

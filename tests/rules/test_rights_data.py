@@ -8,12 +8,9 @@ from pathlib import Path
 import pytest
 
 from audit.base.errors import DataError
+from audit.rights.datafiles import load_lists, load_terms, load_training_claims, rights_sources
 from audit.rights.knowledge import (
     CommercialUse,
-    load_lists,
-    load_terms,
-    load_training_claims,
-    rights_sources,
 )
 
 TERMS = load_terms()
