@@ -1,4 +1,5 @@
-"""The stages, in order: ingest → link → estimate → audit → aggregate → (render).
+"""The stages, in the order :func:`run` calls them: ingest → link → estimate (then aggregate) →
+rights (the rules; then the plan set against the final) — and the report renders what it returns.
 
 Each stage is a function with typed input and output; stages return data and never print. The CLI
 and the report only format what :func:`run` returns.

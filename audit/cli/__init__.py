@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from typing import NoReturn
 
 import typer
 
@@ -22,15 +23,43 @@ from audit.cli.common import app
 __all__ = ["app", "main"]
 
 
+#: The project's own packages: a module of theirs missing is a bug, not the environment.
+OWN_PACKAGES = ("audit", "estimators")
+
+
+def missing_dependency(exc: ModuleNotFoundError) -> str | None:
+    """One line for a third-party module missing from the environment (a venv older than the
+    project's dependencies), or None when the missing module is the project's own (a bug)."""
+    name = exc.name or ""
+    if not name or name.split(".")[0] in OWN_PACKAGES:
+        return None
+    return (
+        f"empreinte: error: the Python module {name!r} is not installed in this environment "
+        "(the project's dependencies changed since it was set up): run `make setup`, "
+        "or `pip install -e .` in the project folder"
+    )
+
+
 def main() -> None:
-    """Console entry point: internal errors exit 3 with their traceback (never hidden)."""
+    """Console entry point: a missing third-party module exits 2 with one line saying how to
+    set up again; internal errors exit 3 with their traceback (never hidden)."""
     try:
         app()
     except SystemExit:
         raise
+    except ModuleNotFoundError as exc:
+        line = missing_dependency(exc)
+        if line is None:
+            _internal_error()
+        typer.echo(line, err=True)
+        sys.exit(2)
     except Exception:  # noqa: BLE001 - boundary: report any bug with its traceback, exit 3
-        traceback.print_exc()
-        typer.echo(
-            "empreinte: internal error (a bug): please report it with the lines above.", err=True
-        )
-        sys.exit(3)
+        _internal_error()
+
+
+def _internal_error() -> NoReturn:
+    traceback.print_exc()
+    typer.echo(
+        "empreinte: internal error (a bug): please report it with the lines above.", err=True
+    )
+    sys.exit(3)
