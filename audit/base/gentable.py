@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from audit.base.models import Generation
-from audit.base.schema import ATTRIBUTES, FIELDS
+from audit.base.schema import ATTRIBUTES, FIELDS, SPECS
 
 #: Numeric fields linking or estimation read, as float columns (NaN = not given): the number
 #: fields declared ``table=True`` in :mod:`audit.base.schema`.
@@ -171,32 +172,42 @@ def side_frame(rows: Sequence[int] | np.ndarray, values: dict[str, Any]) -> pd.D
     return pd.DataFrame(data)
 
 
+#: Record fields the table keeps as they are (read together from each record's ``__dict__``).
+_PLAIN = tuple(name for name in COLUMNS if name in TEXTS or name in NUMBERS)
+
+
 def object_columns(gens: Sequence[Generation]) -> dict[str, Any]:
     """The table columns of objects, one list (or float array) per column. Fields are read
-    from each record's ``__dict__`` (pydantic keeps them there), faster than attributes."""
+    from each record's ``__dict__`` (pydantic keeps them there) in one itemgetter, then
+    transposed: faster than one pass per column."""
     fields = [vars(gen) for gen in gens]
     attrs: list[dict[str, Any]] = list(map(itemgetter("attributes"), fields))
-    cols: dict[str, Any] = {}
-    for name in COLUMNS:
-        if name in ("modality", "status"):
-            cols[name] = [value.value for value in map(itemgetter(name), fields)]
-        elif name == "created_us":
-            cols[name] = [micros(value) for value in map(itemgetter("created_at"), fields)]
-        elif name == "has_attributes":
-            cols[name] = [bool(a) for a in attrs]
-        elif name.startswith("attr_"):
-            cols[name] = _attribute(attrs, name.removeprefix("attr_"))
-        elif name in NUMBERS:  # None becomes NaN
-            cols[name] = np.asarray(list(map(itemgetter(name), fields)), dtype=np.float64)
-        else:
-            cols[name] = list(map(itemgetter(name), fields))
+    cols: dict[str, Any] = _attribute_columns(attrs)
+    plain = zip(*map(itemgetter(*_PLAIN), fields), strict=True) if fields else ((),) * len(_PLAIN)
+    cols.update(zip(_PLAIN, map(list, plain), strict=True))
+    for name in ("modality", "status"):  # the enum's text, looked up once per member
+        values = {member: member.value for member in SPECS[name].enum or ()}
+        cols[name] = list(map(values.__getitem__, cols[name]))
+    for name in NUMBERS:  # None becomes NaN
+        cols[name] = np.asarray(cols[name], dtype=np.float64)
+    cols["created_us"] = [micros(value) for value in map(itemgetter("created_at"), fields)]
+    cols["has_attributes"] = list(map(bool, attrs))
     return cols
 
 
-def _attribute(attrs: list[dict[str, Any]], name: str) -> list[Any]:
-    if name in KEY_ATTRIBUTES:
-        return [key_text(a.get(name)) if a else None for a in attrs]
-    return [a.get(name) if a else None for a in attrs]
+_KEPT_ATTRIBUTES = frozenset((*SIGNATURE_ATTRIBUTES, *KEY_ATTRIBUTES))
+
+
+def _attribute_columns(attrs: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The ``attr_`` columns, in one pass over the records that have attributes."""
+    cols: dict[str, list[Any]] = {f"attr_{name}": [None] * len(attrs) for name in _KEPT_ATTRIBUTES}
+    for k, found in enumerate(attrs):
+        if not found:
+            continue
+        for name in _KEPT_ATTRIBUTES.intersection(found):
+            value = found[name]
+            cols[f"attr_{name}"][k] = key_text(value) if name in KEY_ATTRIBUTES else value
+    return cols
 
 
 def typed_columns(cols: dict[str, Any], count: int) -> dict[str, np.ndarray]:
@@ -223,15 +234,18 @@ def from_generations(gens: Sequence[Generation]) -> GenTable:
     """A table of objects (kept in the order given)."""
     gens = list(gens)
     cols = typed_columns(object_columns(gens), len(gens))
-    out_rows, out_values, in_rows, uris, roles, par_rows, par_values = [], [], [], [], [], [], []
-    for i, gen in enumerate(gens):
-        out_rows += [i] * len(gen.outputs)
-        out_values += gen.outputs
-        in_rows += [i] * len(gen.inputs)
-        uris += [ref.uri for ref in gen.inputs]
-        roles += [ref.role for ref in gen.inputs]
-        par_rows += [i] * len(gen.parent_ids)
-        par_values += gen.parent_ids
+    rows = np.arange(len(gens), dtype=np.int64)
+    outputs = [gen.outputs for gen in gens]
+    inputs = [gen.inputs for gen in gens]
+    parents = [gen.parent_ids for gen in gens]
+    refs = list(chain.from_iterable(inputs))
+    out_rows, in_rows, par_rows = (
+        np.repeat(rows, np.fromiter(map(len, lists), dtype=np.int64, count=len(gens)))
+        for lists in (outputs, inputs, parents)
+    )
+    out_values = list(chain.from_iterable(outputs))
+    par_values = list(chain.from_iterable(parents))
+    uris, roles = [ref.uri for ref in refs], [ref.role for ref in refs]
     return GenTable(
         cols,
         side_frame(out_rows, {"value": out_values}),
