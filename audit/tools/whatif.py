@@ -16,6 +16,7 @@ from audit.base.countries import alpha3
 from audit.base.errors import ConfigError
 from audit.base.models import Generation
 from audit.estimate.aggregate import Range
+from audit.ingest.registry import platforms
 from audit.link.linker import link
 from audit.pipeline import instance_ids, run_aggregate, run_estimate
 from audit.report.audit_json import audit_document
@@ -132,22 +133,24 @@ def parse_region(value: str | None, registry: Registry) -> str | None:
 
 
 def parse_platforms(values: Iterable[str], registry: Registry) -> tuple[tuple[str, str], ...]:
-    """``SRC=TARGET`` pairs: SRC a platform key or alias, TARGET a key of :data:`TARGETS`."""
-    aliases = {a: key for key, p in registry.platforms.items() for a in (key, *p.aliases)}
+    """``SRC=TARGET`` pairs: SRC a platform key or alias (the platform registry's: ``veo``
+    stays ``veo``, not the profile it computes on), TARGET a key of :data:`TARGETS`."""
+    index = platforms()
     pairs: dict[str, str] = {}
     for raw in values:
         src, sep, dst = raw.partition("=")
-        src, dst = src.strip().lower(), dst.strip().lower()
-        if not sep or src not in aliases:
+        found = index.get(src.strip())
+        if not sep or found is None or registry.platform_key(found.key) is None:
             raise ConfigError(
                 "expected PLATFORM=TARGET with a known platform",
                 field="--platform",
                 value=raw,
-                choices=registry.platforms,
+                choices=index.platforms,
             )
+        dst = dst.strip().lower()
         if dst not in TARGETS:
             raise ConfigError("unknown target", field="--platform", value=raw, choices=TARGETS)
-        pairs[aliases[src]] = dst
+        pairs[found.key] = dst
     return tuple(sorted(pairs.items()))
 
 
@@ -215,6 +218,8 @@ def remapped(gen: Generation, pairs: dict[str, str], changes: Changes) -> Genera
     """``gen`` moved to the covered equivalent ``--platform`` asks for (counted in ``changes``), or
     unchanged when not asked or of another modality."""
     key = pairs.get(gen.platform)
+    if key is None and (found := platforms().get(gen.platform)) is not None:
+        key = pairs.get(found.key)  # a record spelling its platform with an alias
     if key is None:
         return gen
     target = TARGETS[key]

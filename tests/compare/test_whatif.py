@@ -10,6 +10,7 @@ from audit.base.errors import ConfigError
 from audit.base.models import Generation, Modality
 from audit.estimate.aggregate import Range
 from audit.estimate.footprint import estimate_generations, registry
+from audit.ingest.registry import platforms
 from audit.pipeline import AuditRun
 from audit.tools.whatif import (
     KEPT_CHAIN,
@@ -24,6 +25,7 @@ from audit.tools.whatif import (
     parse_region,
     parse_resolution,
     ranges_overlap,
+    remapped,
     variant,
     whatif_document,
 )
@@ -204,3 +206,27 @@ def test_option_parsing_normalises() -> None:
     )  # fmt: skip
     assert parse_resolution("4K") == "2160p"
     assert WhatIf().describe() == "no change"
+
+
+def test_platform_named_by_the_registry_not_by_its_hosting_profile() -> None:
+    """``--platform veo=kling`` remaps Veo's records (platform ``veo``, computed on Google's
+    profile), not every Google model: the source is a platform of the registry."""
+    reg = registry()
+    assert parse_platforms(["Veo=kling", "gemini=sora"], reg) == (
+        ("google", "sora"),
+        ("veo", "kling"),
+    )
+    pairs = dict(parse_platforms(["veo=kling"], reg))
+    changes = Changes()
+    veo = _gen("video", 1280, 720).model_copy(update={"platform": "veo"})
+    gemini = veo.model_copy(update={"platform": "gemini"})
+    assert remapped(veo, pairs, changes).platform == TARGETS["kling"].platform
+    assert remapped(gemini, pairs, changes).platform == "gemini"
+    assert changes.remapped == {"veo=kling": 1}
+
+
+def test_every_target_computes_on_a_registry_platform() -> None:
+    reg = registry()
+    for key, target in TARGETS.items():
+        assert platforms().get(target.platform) is not None, key
+        assert reg.platform_key(target.platform) is not None, key

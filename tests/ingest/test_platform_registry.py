@@ -12,8 +12,10 @@ import yaml
 
 from audit.base.errors import ConfigError
 from audit.base.resources import data_file
+from audit.ingest.comfyui_graph import API_VENDORS
 from audit.ingest.platforms import load_platforms
 from audit.ingest.registry import ANY_PLATFORM, adapters, platforms
+from audit.ingest.runway import VENDORS
 from estimators.errors import CoefficientError
 from estimators.loading import load_registry
 
@@ -111,3 +113,15 @@ def test_runs_on_an_unknown_platform_key(data_copy: Path) -> None:
     assert "\n" not in message
     with pytest.raises(CoefficientError, match=r"veo.runs_on: unknown platform \(got 'gogle'\)"):
         load_registry(data_copy)
+
+
+def test_every_vendor_an_adapter_names_is_a_registry_platform() -> None:
+    """A ComfyUI paid API node's vendor becomes the record's platform, and Runway's resold models
+    name theirs: each must be a platform the report can title and the estimators can place (an
+    Ideogram node used to stop the estimate: 'unknown platform key')."""
+    index = platforms(include_plugins=False)
+    reg = load_registry(data_file())
+    vendors = {key for _, key in API_VENDORS} | {key for _, key in VENDORS}
+    for key in sorted(vendors):
+        assert index.get(key) is not None, key
+        assert reg.platform_key(key) is not None, key
