@@ -145,6 +145,15 @@ class GenTable:
                 out[k] = gen
         return [gen for gen in out if gen is not None]
 
+    def records(self, rows: np.ndarray) -> list[Generation]:
+        """The Generation objects of ``rows``: those :meth:`generations` already built, else
+        built for these rows only and not kept (a report writes a large table a block at a
+        time)."""
+        built: list[Generation] | None = self._cache.get("generations")
+        if built is not None:
+            return [built[k] for k in rows.tolist()]
+        return self.build(rows)
+
     def take(self, rows: np.ndarray) -> GenTable:
         """A table of ``rows`` only, in that order (side tables renumbered)."""
         new_index = np.full(len(self), -1, dtype=np.int64)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from functools import cache
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
@@ -130,7 +131,7 @@ _JSON_CELL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
 #: The JSON cells of the empty list and dict (most generations' inputs and attributes).
 _EMPTY = {list: "[]", dict: "{}"}
 #: Impact-table columns that repeat a canonical column (``id`` is the join key).
-_REPEATED = [
+REPEATED = [
     "platform",
     "model",
     "modality",
@@ -201,25 +202,22 @@ def canonical_frame(generations: list[Generation], redact_prompts: bool) -> pd.D
     return pd.DataFrame(columns)
 
 
-def generations_frame(run: AuditRun, redact_prompts: bool) -> pd.DataFrame:
-    """generations.csv: canonical columns, then the estimate of each generation."""
-    generations = list(run.link.generations)
-    impacts = run.footprint.table.drop(columns=_REPEATED).rename(columns=_RENAMED)
-    if not generations:
-        return impacts
-    canonical = _whole_numbers(canonical_frame(generations, redact_prompts))
-    frame = canonical.merge(impacts, on="id", how="left").sort_values(["created_at", "id"])
-    use = run.link.use_by_id()
-    return frame.assign(use_status=frame["id"].map(use).fillna("")) if use else frame
-
-
-#: The estimate's region (the grid the figures use: production.yaml's compute_regions, else
-#: the record's, else the platform's) beside the record's own ``region``.
-_RENAMED = {"region": "grid_region"}
 _WHOLE = [name for name in COLUMNS if _annotation(name) in (int, int | None)]
+_KINDS: dict[Any, str] = {
+    **dict.fromkeys((int, int | None), "int"),
+    **dict.fromkeys((float, float | None), "float"),
+    **dict.fromkeys((bool, bool | None), "bool"),
+    **dict.fromkeys((datetime, datetime | None), "datetime"),
+}
 
 
-def _whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+def field_kind(name: str) -> str | None:
+    """``int``, ``float``, ``bool`` or ``datetime`` for a record field of that type (its
+    generations.csv cells are numbers, booleans or ISO dates); None for text, enums, JSON."""
+    return _KINDS.get(_annotation(name))
+
+
+def whole_numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """Integer fields that pandas typed as floats (a missing value among them) written as
     integers: ``1456``, not ``1456.0``; missing stays an empty cell."""
     for name in _WHOLE:

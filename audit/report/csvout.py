@@ -90,17 +90,35 @@ def _numbers(values: np.ndarray) -> list[str]:
     return cells
 
 
+def _texts(values: list[Any]) -> list[str]:
+    """Object cells (missing ones already ``""``) as csv writes them, text neutralised. A column
+    of text alone is formatted one distinct value at a time (a large table repeats its
+    platforms, models and prompts); a mixed one cell by cell (``1``, ``1.0`` and ``True`` are
+    equal keys but not equal cells)."""
+    if set(map(type, values)) - {str}:
+        return [neutralise_csv_cell(v) if v.__class__ is str else _text(v) for v in values]
+    if len(values) < _DISTINCT_FROM:
+        return neutralise_cells(values)
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    texts = np.asarray(neutralise_cells(list(distinct)), dtype=object)
+    cells: list[str] = texts[codes].tolist()
+    return cells
+
+
+#: Rows from which a text column is formatted by distinct value (below, cell by cell is quicker).
+_DISTINCT_FROM = 2_000
+
+
 def _cells(series: pd.Series) -> list[str] | None:
     """The cells of one column as pandas writes them, or None for a dtype not handled here."""
     dtype = series.dtype
     if isinstance(dtype, pd.StringDtype):
         texts: list[str] = series.to_numpy(dtype=object, na_value="").tolist()
-        return neutralise_cells(texts)
+        return _texts(texts)
     if isinstance(dtype, pd.api.extensions.ExtensionDtype):
         return None
     if dtype.kind == "O":
-        values = series.to_numpy(dtype=object, na_value="").tolist()
-        return [neutralise_csv_cell(v) if v.__class__ is str else _text(v) for v in values]
+        return _texts(series.to_numpy(dtype=object, na_value="").tolist())
     if (dtype.kind == "f" and dtype.itemsize == 8) or dtype.kind in "iub":
         return _numbers(series.to_numpy())
     return None

@@ -50,7 +50,8 @@ def cue_labels(run: AuditRun, lang: str) -> dict[str, str]:
     """Every sound cue's readable name, by shot id (compute once per report)."""
     table = run.footprint.table
     kept = table[table["kept"] & table["shot_id"].astype(str).str.startswith(CUE_PREFIX)]
-    generations = {g.id: g for g in run.link.generations if g.id in set(kept["id"])}
+    wanted = set(kept["id"])  # once: a set per generation made this quadratic
+    generations = {g.id: g for g in run.link.generations if g.id in wanted}
     labels: dict[str, str] = {}
     for gid, shot in zip(kept["id"], kept["shot_id"], strict=True):
         if gid in generations:

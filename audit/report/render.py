@@ -4,6 +4,7 @@ or attachment links coming from the data (see GHSA-35jj-wx47-4w8r)."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import zlib
@@ -124,22 +125,26 @@ def deflate(data: bytes) -> bytes:
 
 @dataclass(frozen=True)
 class Attachment:
-    """A file attached to the PDF. ``deflated``: :func:`deflate` of ``data``, under way in another
-    thread (zlib lets go of the GIL) while the report is laid out; None: pydyf compresses it."""
+    """A file attached to the PDF, of MIME type ``mime``. ``deflated``: :func:`deflate` of
+    ``data``, under way in another thread (zlib lets go of the GIL) while the report is laid out;
+    None: pydyf compresses it, unless ``stored`` (a file compressed already, such as Parquet,
+    embedded as it is)."""
 
     name: str
     data: bytes
     description: str
     mime: str
     deflated: Future[bytes] | None = field(default=None, compare=False, repr=False)
+    stored: bool = False
+    #: the file's bytes, when ``data`` only stands for them until the pages are laid out
+    later: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
 
 
-def _embed_deflated(attachments: Sequence[Attachment]) -> Callable[[Any, Any], None] | None:
-    """A WeasyPrint ``finisher``: the stream of each attached file deflated ahead gets those bytes,
-    marked FlateDecode as pydyf marks what it compresses, and is left alone by pydyf."""
-    ready = [(a.data, a.deflated) for a in attachments if a.deflated is not None]
-    if not ready:
-        return None
+def _embed(attachments: Sequence[Attachment]) -> Callable[[Any, Any], None]:
+    """A WeasyPrint ``finisher``: each attached file's stream gets its MIME type (WeasyPrint
+    guesses it from the name, ``application/octet-stream`` for what the standard library does
+    not know), and its bytes deflated ahead, marked FlateDecode as pydyf marks what it
+    compresses, or stored as they are; pydyf then leaves the stream alone."""
 
     def finisher(_document: Any, pdf: Any) -> None:
         for stream in pdf.objects:
@@ -148,14 +153,28 @@ def _embed_deflated(attachments: Sequence[Attachment]) -> Callable[[Any, Any], N
                 continue
             if not stream.compress or len(stream.stream) != 1:
                 continue
-            for data, deflated in ready:
+            for attachment in attachments:
+                data = attachment.data
                 if len(data) == len(stream.stream[0]) and data == stream.stream[0]:
-                    stream.stream = [deflated.result()]
-                    extra["Filter"] = "/FlateDecode"
-                    stream.compress = False
+                    _finish(stream, extra, attachment)
                     break
 
     return finisher
+
+
+def _finish(stream: Any, extra: dict[str, Any], attachment: Attachment) -> None:
+    extra["Subtype"] = "/" + attachment.mime.replace("/", "#2f")
+    if attachment.later is not None:
+        data = attachment.later()
+        stream.stream = [data]
+        extra["Params"]["Size"] = len(data)
+        extra["Params"]["CheckSum"] = f"<{hashlib.md5(data, usedforsecurity=False).hexdigest()}>"
+    if attachment.stored:
+        stream.compress = False
+    elif attachment.deflated is not None:
+        stream.stream = [attachment.deflated.result()]
+        extra["Filter"] = "/FlateDecode"
+        stream.compress = False
 
 
 #: WeasyPrint's warning for a character no installed font has (it draws the .notdef box).
@@ -225,7 +244,7 @@ def write_pdf(
         )
         document.write_pdf(
             target,
-            finisher=_embed_deflated(attachments),
+            finisher=_embed(attachments),
             pdf_variant="pdf/a-3b",
             attachments=files,
             pdf_identifier=identifier,

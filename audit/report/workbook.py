@@ -28,7 +28,7 @@ from audit.base.i18n import N_, Formatter, gettext
 from audit.base.labels import MODALITY_LABELS, SEVERITIES, STATUS_LABELS
 from audit.base.safetext import neutralise_csv_cell
 from audit.ingest.registry import platforms
-from audit.report import context
+from audit.report import context, sheetxml
 from audit.report.cues import cue_label, cue_labels
 from audit.report.render import REDACTED
 from audit.report.sections import methodology
@@ -96,7 +96,7 @@ def _number(value: Any) -> Any:
     return value
 
 
-def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> Sheet:
+def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame, total: int) -> Sheet:
     columns = [
         Column(N_("Generation"), width=28), Column(N_("Platform")), Column(N_("Model"), width=18),
         Column(N_("Modality")), Column(N_("Created (UTC)"), DATES[fmt.lang], 17),
@@ -119,7 +119,20 @@ def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> Sheet:
         ]
         for r in frame.to_dict("records")
     ]  # fmt: skip
-    return Sheet(N_("Generations"), columns, rows)
+    return Sheet(N_("Generations"), columns, rows, _capped(fmt, len(rows), total))
+
+
+def _capped(fmt: Formatter, shown: int, total: int) -> str | None:
+    """The line under a generations sheet that holds only the first rows (docs/performance.md:
+    a workbook is for people; generations.csv holds every row)."""
+    if total <= shown:
+        return None
+    text = gettext(
+        fmt.lang,
+        "The first %(shown)s of %(total)s generations, by creation date: every generation is in "
+        "generations.csv.",
+    )
+    return text % {"shown": fmt.number(shown, 0), "total": fmt.number(total, 0)}
 
 
 STATUS_WORDS = {
@@ -227,6 +240,8 @@ class Sheet:
     title: str  # message id
     columns: list[Column]
     rows: list[list[Any]]
+    #: a line of text under the rows (the generations sheet when it holds only the first rows)
+    note: str | None = None
 
 
 def _cell(value: Any) -> Any:
@@ -240,9 +255,11 @@ def _cell(value: Any) -> Any:
     return neutralise_csv_cell(value)
 
 
-def _fill(ws: Any, sheet: Sheet, lang: str) -> None:
-    """One sheet, written row by row (openpyxl's write-only mode: a feature film's 150,000
-    generations in seconds, not minutes): widths, frozen header, filters, then the cells."""
+def _fill(ws: Any, sheet: Sheet, lang: str, fast: bool = True) -> str | None:
+    """One sheet in openpyxl's write-only mode: widths, frozen header, filters, the header row;
+    then the rows, as XML to splice into the sheet (:mod:`audit.report.sheetxml`, the bytes
+    openpyxl writes, several times faster), or through openpyxl for a sheet holding a value
+    that module does not handle (or when not ``fast``)."""
     for index, column in enumerate(sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "B2"
@@ -255,8 +272,17 @@ def _fill(ws: Any, sheet: Sheet, lang: str) -> None:
         header.append(cell)
     ws.append(header)
     formats = [column.number_format for column in sheet.columns]
-    for row in sheet.rows:
-        ws.append([_typed_cell(ws, _cell(v), f) for v, f in zip(row, formats, strict=True)])
+    rows = [[_cell(v) for v in row] for row in sheet.rows]
+    notes = [[], [sheet.note]] if sheet.note is not None else []
+    if fast and sheetxml.handles(rows, formats):
+        styles = sheetxml.register_styles(ws, rows, formats)
+        parts = [*sheetxml.rows_xml(rows, styles, 2), *sheetxml.rows_xml(notes, [], len(rows) + 2)]
+        return "".join(parts)
+    for row in rows:
+        ws.append([_typed_cell(ws, v, f) for v, f in zip(row, formats, strict=True)])
+    for note in notes:
+        ws.append(note)
+    return None
 
 
 def _typed_cell(ws: Any, value: Any, number_format: str | None) -> Any:
@@ -268,20 +294,30 @@ def _typed_cell(ws: Any, value: Any, number_format: str | None) -> Any:
     return cell
 
 
-def workbook_bytes(run: AuditRun, lang: str, generations: pd.DataFrame) -> bytes:
+def workbook_bytes(
+    run: AuditRun,
+    lang: str,
+    generations: pd.DataFrame,
+    total: int | None = None,
+    fast: bool = True,
+) -> bytes:
     """report.xlsx for ``lang``; ``generations`` is generations.csv's frame (prompts redacted
-    when asked)."""
+    when asked), or its first rows of ``total``. ``fast=False``: every row through openpyxl
+    (the reference the tests hold the fast rows to)."""
     fmt = Formatter(lang)
     sheets = [
-        _generations(run, fmt, generations),
+        _generations(run, fmt, generations, len(generations) if total is None else total),
         _shots(run, fmt),
         _findings(run, fmt),
         _platforms(run, fmt),
         _sources(run, fmt),
     ]
     book = Workbook(write_only=True)
-    for sheet in sheets:
-        _fill(book.create_sheet(gettext(lang, sheet.title)), sheet, lang)
+    rows: dict[str, str] = {}
+    for number, sheet in enumerate(sheets, start=1):
+        xml = _fill(book.create_sheet(gettext(lang, sheet.title)), sheet, lang, fast)
+        if xml:  # openpyxl numbers the sheets' files in order when it saves
+            rows[f"xl/worksheets/sheet{number}.xml"] = xml
     stamp = dt.datetime.combine(run.options.as_of, dt.time())
     book.properties.created = book.properties.modified = stamp
     book.properties.creator = "Empreinte"
@@ -289,15 +325,16 @@ def workbook_bytes(run: AuditRun, lang: str, generations: pd.DataFrame) -> bytes
     book.properties.language = lang
     buffer = io.BytesIO()
     book.save(buffer)
-    return _stamped(buffer.getvalue(), run.options.as_of)
+    return _stamped(buffer.getvalue(), run.options.as_of, rows)
 
 
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
-def _stamped(data: bytes, day: dt.date) -> bytes:
-    """The zip again, every entry dated ``day``: openpyxl stamps the entries and the document's
-    "modified" property with the current time when it saves."""
+def _stamped(data: bytes, day: dt.date, rows: dict[str, str]) -> bytes:
+    """The zip again, every entry dated ``day`` (openpyxl stamps the entries and the document's
+    "modified" property with the current time when it saves), and the rows of ``rows`` (entry
+    name → XML) at the end of their sheet's ``sheetData``."""
     out = io.BytesIO()
     stamp = f"{day.isoformat()}T00:00:00Z".encode()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -309,6 +346,9 @@ def _stamped(data: bytes, day: dt.date) -> bytes:
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = _MODIFIED.sub(rb"\g<1>" + stamp + rb"\g<2>", content)
+            if info.filename in rows:
+                head, tail = content.split(b"</sheetData>", 1)
+                content = b"".join((head, rows[info.filename].encode(), b"</sheetData>", tail))
             target.writestr(entry, content)
     return out.getvalue()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,14 +21,23 @@ from audit.base.errors import RenderError
 from audit.base.gc import paused_gc
 from audit.base.outputs import OutputSet
 from audit.base.resources import templates_dir
-from audit.report.audit_json import audit_json, findings_frame, generations_frame
+from audit.report.audit_json import audit_json, findings_frame
 from audit.report.context import build_context
 from audit.report.credits import render_credits
 from audit.report.csvout import csv_bytes
+from audit.report.generations import (
+    PARQUET_MIME,
+    Background,
+    Written,
+    archive,
+    attached,
+    hidden,
+    write_generations,
+)
 from audit.report.inventory import inputs_frame
 from audit.report.render import REDACTED, Attachment, deflate, render_template, write_pdf
 from audit.report.workbook import workbook_bytes
-from audit.rights.base import redact_text, redaction_names
+from audit.rights.base import redaction_names
 from audit.rights.clearance import redact_prompt_names
 
 if TYPE_CHECKING:
@@ -40,7 +50,7 @@ def _name(stem: str, suffix: str, lang: str, first: bool) -> str:
 
 def render_html(run: AuditRun, lang: str, *, standalone: bool = False) -> str:
     """The report as HTML; ``standalone`` inlines our stylesheet for report.html (screens)."""
-    return _render(build_context(run, lang), lang, standalone)
+    return _render({**build_context(run, lang), "attached": attached(run, lang)}, lang, standalone)
 
 
 def _render(context: dict[str, Any], lang: str, standalone: bool) -> str:
@@ -54,9 +64,16 @@ def stylesheet() -> Markup:
 
 
 def _attachments(
-    pool: ThreadPoolExecutor, data_json: bytes, csv: bytes, inputs: bytes
+    pool: ThreadPoolExecutor,
+    data_json: bytes,
+    rows: Written,
+    inputs: bytes,
+    later: Callable[[], bytes] | None,
 ) -> list[Attachment]:
-    """The PDF's attachments, each compressed in ``pool`` while the report is laid out."""
+    """The PDF's attachments, each compressed in ``pool`` while the report is laid out (the
+    per-generation file as it is when it is Parquet, compressed already; ``later`` gives its
+    bytes when it is being written in the background)."""
+    parquet = rows.mime == PARQUET_MIME
     return [
         Attachment(
             "audit.json",
@@ -66,11 +83,13 @@ def _attachments(
             pool.submit(deflate, data_json),
         ),
         Attachment(
-            "generations.csv",
-            csv,
+            rows.attached,
+            rows.data,
             "One row per generation with its estimate",
-            "text/csv",
-            pool.submit(deflate, csv),
+            rows.mime,
+            None if parquet else pool.submit(deflate, rows.data),
+            stored=parquet,
+            later=later,
         ),
         Attachment(
             "inputs.csv",
@@ -99,35 +118,48 @@ def write_all(run: AuditRun, out: Path, langs: list[str], redact_prompts: bool) 
         REDACTED.reset(token)
 
 
-def _hidden(data: bytes, names: dict[str, str]) -> bytes:
-    """UTF-8 ``data`` with the names of ``--redact`` replaced by their labels (audit.json and
-    the CSVs: the labels hold no quote nor comma)."""
-    return redact_text(data.decode("utf-8"), names).encode("utf-8") if names else data
-
-
 def _write_all(
     run: AuditRun, outputs: OutputSet, langs: list[str], redact_prompts: bool, names: dict[str, str]
 ) -> None:
     if redact_prompts:
         run = dataclasses.replace(run, findings=redact_prompt_names(run.findings))
-    data_json = _hidden(audit_json(run), names)
-    generations = generations_frame(run, redact_prompts)
-    generations_csv = _hidden(csv_bytes(generations), names)
-    inputs_csv = _hidden(csv_bytes(inputs_frame(run)), names)
+    data_json = hidden(audit_json(run), names)
+    inputs_csv = hidden(csv_bytes(inputs_frame(run)), names)
     outputs.write("inputs.csv", inputs_csv)
     outputs.write("audit.json", data_json)
-    outputs.write("generations.csv", generations_csv)
-    outputs.write("findings.csv", _hidden(csv_bytes(findings_frame(run)), names))
+    outputs.write("findings.csv", hidden(csv_bytes(findings_frame(run)), names))
+    csv_path = outputs.path("generations.csv")
+    if not archive(run):
+        rows = write_generations(run, csv_path, None, redact_prompts, names)
+        _pages(run, outputs, langs, (data_json, inputs_csv), rows, None)
+        return
+    paths = (csv_path, outputs.path("generations.parquet"))
+    with Background(run, paths, redact_prompts, names) as job:
+        _pages(run, outputs, langs, (data_json, inputs_csv), job.written(), job.parquet)
+        job.parquet()  # both files whole before the set is committed
+
+
+def _pages(
+    run: AuditRun,
+    outputs: OutputSet,
+    langs: list[str],
+    attached_data: tuple[bytes, bytes],
+    rows: Written,
+    later: Callable[[], bytes] | None,
+) -> None:
+    """Per language: report.html, report.xlsx, credits.txt and report.pdf (``attached_data``:
+    audit.json and inputs.csv, attached with the per-generation file)."""
+    data_json, inputs_csv = attached_data
     identifier = hashlib.sha256(run.inputs_sha256.encode() + data_json).hexdigest()[:32].encode()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="deflate") as pool:
-        attachments = _attachments(pool, data_json, generations_csv, inputs_csv)
+        attachments = _attachments(pool, data_json, rows, inputs_csv, later)
         for index, lang in enumerate(langs):
             first = index == 0
-            context = build_context(run, lang)
+            context = {**build_context(run, lang), "attached": attached(run, lang)}
             html = _render(context, lang, standalone=False)
             standalone = _render(context, lang, standalone=True)
             outputs.write(_name("report", ".html", lang, first), standalone.encode("utf-8"))
-            workbook = workbook_bytes(run, lang, generations)
+            workbook = workbook_bytes(run, lang, rows.head, rows.total)
             outputs.write(_name("report", ".xlsx", lang, first), workbook)
             credits = render_credits(run, lang, "txt").encode()
             outputs.write(_name("credits", ".txt", lang, first), credits)

@@ -16,8 +16,9 @@ import pytest
 
 from audit.base.models import AssetRef, Generation, Modality, Status, to_row
 from audit.pipeline import AuditRun
-from audit.report.audit_json import canonical_frame, generations_frame, redact_prompt
+from audit.report.audit_json import canonical_frame, redact_prompt
 from audit.report.csvout import csv_bytes, neutralised
+from audit.report.generations import generations_frame
 from tests.report.conftest import Rendered
 
 TEXTS = (
@@ -86,6 +87,14 @@ def test_csv_bytes_are_pandas_to_csv(seed: int) -> None:
     assert csv_bytes(frame) == pandas_csv(frame)
     shuffled = frame.sample(frac=1, random_state=seed)  # a non-default index, as after a sort
     assert csv_bytes(shuffled) == pandas_csv(shuffled)
+
+
+def test_large_text_columns_are_formatted_by_distinct_value() -> None:
+    """From 2,000 rows a column of text alone is formatted once per distinct value
+    (csvout._texts); the mixed and missing-value columns stay cell by cell: same bytes."""
+    frame = random_frame(11, rows=5_000)
+    assert csv_bytes(frame) == pandas_csv(frame)
+    assert csv_bytes(frame.iloc[::-1]) == pandas_csv(frame.iloc[::-1])
 
 
 def test_floats_are_written_as_numpy_writes_them() -> None:

@@ -13,8 +13,10 @@ import openpyxl
 import pytest
 
 from audit.base.resources import example_dir
+from audit.base.safetext import neutralise_csv_cell
 from audit.pipeline import AuditRun, Options, run
-from audit.report.audit_json import generations_frame
+from audit.report import sheetxml
+from audit.report.generations import generations_frame
 from audit.report.workbook import workbook_bytes
 from tests.report.conftest import Rendered
 
@@ -92,3 +94,41 @@ def test_text_never_becomes_a_formula(tmp_path: Path) -> None:
     assert cell.value == '\'=HYPERLINK("http://x.example","clic")'
     again = workbook_bytes(audit_run, "en", frame)
     assert again == workbook_bytes(audit_run, "en", frame)
+
+
+EDGES = [
+    " leading space",
+    "trailing space ",
+    "   ",
+    "",
+    "a <b> & c",
+    "#N/A",
+    "line\nbreak\ttab",
+    "=SUM(A1)",
+    "-12.5",
+    "ünïcödé ✓ 🎬",
+]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_fast_rows_are_the_bytes_openpyxl_writes(example_run: AuditRun, lang: str) -> None:
+    """audit/report/sheetxml.py writes the rows openpyxl would: the same workbook, byte for byte,
+    on the example and on text at the edges (spaces kept, escaped characters, an error code,
+    empty text); text longer than a cell holds sends the sheet through openpyxl."""
+    frame = generations_frame(example_run, redact_prompts=False)
+    rows = [["x" * 40_000, 1.5], [None, float("nan")]]
+    assert sheetxml.handles(rows[1:], [None, "#,##0"])
+    assert not sheetxml.handles(rows, [None, "#,##0"])
+    assert workbook_bytes(example_run, lang, frame) == workbook_bytes(
+        example_run, lang, frame, fast=False
+    )
+    edged = frame.copy()
+    edged["prompt"] = [EDGES[k % len(EDGES)] for k in range(len(frame))]
+    edged["source_locator"] = [EDGES[(k + 3) % len(EDGES)] for k in range(len(frame))]
+    edged.loc[edged.index[:5], "width"] = float("nan")
+    fast = workbook_bytes(example_run, lang, edged, total=len(edged) + 7)
+    assert fast == workbook_bytes(example_run, lang, edged, total=len(edged) + 7, fast=False)
+    sheet = openpyxl.load_workbook(io.BytesIO(fast)).worksheets[0]
+    assert sheetxml.handles([[neutralise_csv_cell(v)] for v in EDGES], [None])  # the fast way
+    values = {cell.value for row in sheet.iter_rows(min_row=2) for cell in row}
+    assert {" leading space", "trailing space ", "a <b> & c", "#N/A", "'=SUM(A1)"} <= values
