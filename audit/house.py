@@ -183,3 +183,17 @@ def lazy(graph: Graph) -> list[Edge]:
         for edge in graph.edges
         if edge.in_function and not edge.source.startswith(LAZY_IMPORTS_ALLOWED)
     ]
+
+
+def layer_imports(graph: Graph) -> dict[tuple[int, int], int]:
+    """(importing layer, imported layer) → how many module pairs import across them (a module
+    importing another twice counts once); imports within a layer and unlayered modules left out."""
+    pairs = set()
+    for edge in graph.edges:
+        source, target = layer_of(edge.source), layer_of(edge.target)
+        if source is not None and target is not None and source != target:
+            pairs.add((source, target, edge.source, edge.target))
+    counts: dict[tuple[int, int], int] = {}
+    for source, target, _, _ in sorted(pairs):
+        counts[(source, target)] = counts.get((source, target), 0) + 1
+    return counts

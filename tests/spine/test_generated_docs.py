@@ -2,15 +2,34 @@
 
 from pathlib import Path
 
+import pytest
+
+from audit.base.errors import DataError
 from audit.cli import app
-from audit.docgen import REBUILD, render_all
+from audit.docgen import HOUSE_BEGIN, HOUSE_END, HOUSE_PAGE, REBUILD, render_all, splice_house
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def test_generated_docs_are_up_to_date() -> None:
+    pages = render_all(app, DOCS)
+    assert HOUSE_PAGE in pages  # the hand-written page with the house block is rebuilt too
     stale = [
-        name for name, text in render_all(app).items()
+        name for name, text in pages.items()
         if not (DOCS / name).is_file() or (DOCS / name).read_text(encoding="utf-8") != text
     ]  # fmt: skip
     assert not stale, f"generated docs drifted: {', '.join(stale)} — run `{REBUILD}`"
+
+
+def test_house_block_is_replaced_and_the_rest_kept() -> None:
+    page = f"# Title\n\nbefore\n\n{HOUSE_BEGIN}\nold picture\n{HOUSE_END}\n\nafter\n"
+    spliced = splice_house(page, "page.md")
+    assert spliced.startswith(f"# Title\n\nbefore\n\n{HOUSE_BEGIN}\n```mermaid\nflowchart TD\n")
+    assert spliced.endswith(f"```\n{HOUSE_END}\n\nafter\n".split("```")[-1])
+    assert "old picture" not in spliced
+    assert splice_house(spliced, "page.md") == spliced  # rebuilding is idempotent
+
+
+def test_house_block_without_its_markers_names_the_page() -> None:
+    with pytest.raises(DataError, match=r"^page\.md: the lines .* must be there"):
+        splice_house("# Title\n\nno markers\n", "page.md")
