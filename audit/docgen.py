@@ -70,6 +70,11 @@ def _node(layer: str) -> str:
     return layer.replace(".", "_")
 
 
+def _label(text: str) -> str:
+    """Text for a quoted Mermaid label: quotes and semicolons as Mermaid's entity codes."""
+    return text.replace('"', "#quot;").replace(";", "#59;")
+
+
 def _modules(rank: int, modules: dict[str, Path], root: Path) -> str:
     """The modules of one layer: its file, or its package folder and the modules inside."""
     prefix = LAYERS[rank][0]
@@ -89,7 +94,7 @@ def render_house(root: Path = SOURCE_ROOT) -> str:
     arrows = layer_imports(graph)
     lines = ["```mermaid", "flowchart TD"]
     for layer, job in reversed(LAYERS):
-        lines.append(f'    {_node(layer)}["{layer}<br/>{job}"]')
+        lines.append(f'    {_node(layer)}["{layer}<br/>{_label(job)}"]')
     for (source, target), count in sorted(arrows.items(), key=lambda a: (-a[0][0], -a[0][1])):
         lines.append(f"    {_node(LAYERS[source][0])} -->|{count}| {_node(LAYERS[target][0])}")
     lines += ["```", "", "| layer | its job | modules |", "|---|---|---|"]
