@@ -15,8 +15,8 @@ import yaml
 
 from audit.base.i18n import translations
 from audit.rights import base, run_rules
+from audit.rights.datafiles import rights_sources
 from audit.rights.docs import render_rules_md
-from audit.rights.knowledge import rights_sources
 from tests.docs.docblocks import ROOT, block, named_paths, steps
 from tests.rules.conftest import build_context
 from tests.rules.test_rule_cases import check_finding, check_texts
