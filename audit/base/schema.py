@@ -77,11 +77,13 @@ def text(value: object, _row: object = None) -> str | None:
 
 def whole(value: object, _row: object = None) -> int | None:
     """A whole number (a float column's 5.0 is 5)."""
+    # a number column's cell (float, int or NumPy scalar), typed object because columns mix kinds
     return int(value) if _given(value) else None  # type: ignore[call-overload]
 
 
 def real(value: object, _row: object = None) -> float | None:
     """A number as float."""
+    # a number column's cell (float, int or NumPy scalar), typed object because columns mix kinds
     return float(value) if _given(value) else None  # type: ignore[arg-type]
 
 

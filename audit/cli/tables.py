@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -137,7 +138,7 @@ def estimate(
     """Energy, carbon, water and ADPe: film totals and a per-platform table, with ranges.
 
     Works before the cut exists: without a timeline nothing is linked to shots."""
-    from audit.estimate.view import by_method, main_ids, per_generation
+    from audit.estimate.view import by_method, per_generation
     from audit.report.quality import energy_shares
 
     options = make_options(as_of, lenient, rate, require_timeline=False, allow_empty=allow_empty)
@@ -163,6 +164,20 @@ def estimate(
         )
         return
     _records(run)
+    _estimate_tables(run, totals, platforms, methods)
+
+
+def _estimate_tables(
+    run: AuditRun,
+    totals: dict[str, dict[str, float]],
+    platforms: list[dict[Hashable, Any]],
+    methods: list[dict[str, Any]],
+) -> None:
+    """The tables of ``empreinte estimate``: the energy's basis in shares, film totals, by platform
+    and by method."""
+    from audit.estimate.view import main_ids
+    from audit.report.quality import energy_shares
+
     shares = energy_shares(run)
     typer.echo(
         f"energy: {shares['measured']:.1%} measured, {shares['model']:.1%} estimated per model, "
