@@ -21,7 +21,8 @@ from audit.base.production import Production, load_production
 from audit.estimate.aggregate import Aggregates, aggregate
 from audit.estimate.footprint import Footprint, estimate_table
 from audit.forecast import versus as fc
-from audit.forecast.plan import History, find_plan, read_plan, resolve
+from audit.forecast.defaults import History, resolve
+from audit.forecast.plan import find_plan, read_plan
 from audit.ingest.folder import IGNORE_FILE
 from audit.ingest.ledgers import Ledgers, load_ledgers
 from audit.ingest.provenance import Provenance, scan_provenance
@@ -182,9 +183,15 @@ def load_timeline(root: Path, production: Production, options: Options) -> Timel
     if has_cut or options.require_timeline:
         return read_timeline(root, production, rate=options.rate)
     return Timeline(
-        path="timeline/", name="", rate=production.frame_rate, adapter="none", duration_s=0.0,
-        shots=[], audio=[], note="No timeline yet: no generation is linked to a shot.",
-    )  # fmt: skip
+        path="timeline/",
+        name="",
+        rate=production.frame_rate,
+        adapter="none",
+        duration_s=0.0,
+        shots=[],
+        audio=[],
+        note="No timeline yet: no generation is linked to a shot.",
+    )
 
 
 def shot_durations(timeline: Timeline) -> dict[str, float]:
@@ -201,18 +208,24 @@ def run_forecast(root: Path, options: Options) -> fc.Forecast:
     history = History()
     logs = root / "logs"
     if logs.is_dir() and any(p.is_file() for p in logs.rglob("*")):
-        linked = link(ingest_folder(root, lenient=options.lenient).table, timeline, root,
-                      instance_ids={})  # fmt: skip
+        linked = link(
+            ingest_folder(root, lenient=options.lenient).table, timeline, root, instance_ids={}
+        )
         history = fc.history_of(linked.table, linked.shot_ids)
     resolve(plan, history)
-    return fc.estimate_plan(production, plan, options.as_of, shot_durations(timeline),
-                         bool(history.usual))  # fmt: skip
+    return fc.estimate_plan(
+        production, plan, options.as_of, shot_durations(timeline), bool(history.usual)
+    )
 
 
 def forecast_against_final(
-    root: Path, production: Production, options: Options, timeline: Timeline,
-    linked: LinkResult, footprint: Footprint,
-) -> ForecastRun | None:  # fmt: skip
+    root: Path,
+    production: Production,
+    options: Options,
+    timeline: Timeline,
+    linked: LinkResult,
+    footprint: Footprint,
+) -> ForecastRun | None:
     """The plan set against the final footprint. Its empty cells take published or stated
     practice only: the production's history is the final itself. A plan with no row yet (as
     ``empreinte init`` writes it) is no plan."""

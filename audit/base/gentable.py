@@ -161,9 +161,15 @@ class GenTable:
         cols = {name: column[rows] for name, column in self.cols.items()}
         codes = {name: column[rows] for name, column in self.codes.items()}
         return GenTable(
-            cols, _renumber(self.outputs, new_index), _renumber(self.inputs, new_index),
-            _renumber(self.parents, new_index), self.parts, self.part[rows], self.pos[rows], codes,
-        )  # fmt: skip
+            cols,
+            _renumber(self.outputs, new_index),
+            _renumber(self.inputs, new_index),
+            _renumber(self.parents, new_index),
+            self.parts,
+            self.part[rows],
+            self.pos[rows],
+            codes,
+        )
 
 
 def _renumber(side: pd.DataFrame, new_index: np.ndarray) -> pd.DataFrame:

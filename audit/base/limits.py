@@ -123,22 +123,26 @@ def load_yaml(text: str, path: Path) -> Any:
         line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, yaml.AliasEvent):
             raise InputError(
-                "YAML aliases (*name) are not accepted: write the value out", file=path,
-                locator=line, value=f"*{event.anchor}",
-            )  # fmt: skip
+                "YAML aliases (*name) are not accepted: write the value out",
+                file=path,
+                locator=line,
+                value=f"*{event.anchor}",
+            )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise InputError(
-                    f"YAML nested more than the limit of {MAX_DEPTH} levels", file=path,
+                    f"YAML nested more than the limit of {MAX_DEPTH} levels",
+                    file=path,
                     locator=line,
-                )  # fmt: skip
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         nodes += isinstance(event, yaml.NodeEvent)
         if nodes > MAX_YAML_NODES:
             raise InputError(
-                f"YAML holds more than the limit of {MAX_YAML_NODES:,} values", file=path,
+                f"YAML holds more than the limit of {MAX_YAML_NODES:,} values",
+                file=path,
                 locator=line,
-            )  # fmt: skip
+            )
     return yaml.safe_load(text)

@@ -25,7 +25,7 @@ from audit.cli.common import (
     langs_of,
     make_options,
     run_folder,
-)  # fmt: skip
+)
 
 
 @app.command()

@@ -56,8 +56,9 @@ def plan(
         raise ConfigError("not a folder", file=folder)
     target = folder / "plan.csv"
     if (target.exists() or (folder / "plan.xlsx").exists()) and not force:
-        raise ConfigError("a plan exists already: edit it, or add --force to replace plan.csv",
-                          file=target)  # fmt: skip
+        raise ConfigError(
+            "a plan exists already: edit it, or add --force to replace plan.csv", file=target
+        )
     listed = shot_list(folder, shots, parse_rate_option(rate))
     from audit.base.outputs import write_file
 

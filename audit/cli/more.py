@@ -127,11 +127,16 @@ def _whatif_table(rows: list[dict[str, Any]], lang: str = "en") -> None:
             for r in (base, var, change)
         ]
         relative = row["change_relative"]
-        cells.append([
-            word(row["quantity"]), word("total" if row["scope"] == "total" else "per minute"),
-            unit, *shown, "–" if relative is None else fmt.percent(relative, 1),
-            word("no (overlap)" if row["ranges_overlap"] else "yes"),
-        ])  # fmt: skip
+        cells.append(
+            [
+                word(row["quantity"]),
+                word("total" if row["scope"] == "total" else "per minute"),
+                unit,
+                *shown,
+                "–" if relative is None else fmt.percent(relative, 1),
+                word("no (overlap)" if row["ranges_overlap"] else "yes"),
+            ]
+        )
     columns = ["quantity", "scope", "unit", "baseline", "variant", "change", "change %",
                "told apart"]  # fmt: skip
     print_table(word("title"), [word(c) for c in columns], cells)

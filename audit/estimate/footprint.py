@@ -117,14 +117,21 @@ TABLE_COLUMNS = [
 ]  # fmt: skip
 
 
-def check_platforms(platforms: list[str], files: list[str], locators: list[str],
-                    reg: Registry) -> None:  # fmt: skip
+def check_platforms(
+    platforms: list[str], files: list[str], locators: list[str], reg: Registry
+) -> None:
     """Every platform key is one the registry knows (``empreinte platforms``): an unknown key is
     an input error naming the first record that carries it and the valid keys."""
     for platform, file, locator in zip(platforms, files, locators, strict=True):
         if reg.platform_key(platform) is None:
-            raise InputError("unknown platform key", file=file, locator=locator, field="platform",
-                             value=platform, choices=sorted(reg.platforms))  # fmt: skip
+            raise InputError(
+                "unknown platform key",
+                file=file,
+                locator=locator,
+                field="platform",
+                value=platform,
+                choices=sorted(reg.platforms),
+            )
 
 
 def _regions(table: GenTable, production: Production) -> np.ndarray:

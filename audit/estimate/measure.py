@@ -98,8 +98,9 @@ def check_info(info: RunInfo) -> None:
     if info.modality not in kinds:
         raise ConfigError("unknown", field="--modality", value=info.modality, choices=kinds)
     if info.platform not in local:
-        raise ConfigError("not a local platform", field="--platform", value=info.platform,
-                          choices=local)  # fmt: skip
+        raise ConfigError(
+            "not a local platform", field="--platform", value=info.platform, choices=local
+        )
     if info.outputs < 1:
         raise ConfigError("must be 1 or more", field="--outputs", value=info.outputs)
 
@@ -116,9 +117,11 @@ def country_for(production: Production, platform: str, folder: Path) -> str:
             return str(country.alpha_3)
     raise ConfigError(
         f"no country for the measured machine: add compute_regions: {{{platform}: FRA}} "
-        "(ISO alpha-3 of where it runs)", file=folder / "production.yaml",
-        field="compute_regions", value=production.territories,
-    )  # fmt: skip
+        "(ISO alpha-3 of where it runs)",
+        file=folder / "production.yaml",
+        field="compute_regions",
+        value=production.territories,
+    )
 
 
 def prepare(folder: Path, info: RunInfo) -> Plan:
@@ -163,8 +166,11 @@ def _format_of(data: bytes, path: Path) -> tuple[str, str]:
     if header != CSV_COLUMNS:
         raise ConfigError(
             "not the columns `empreinte measure` writes: move the file aside",
-            file=path, locator=1, field="header", value=first[:60],
-        )  # fmt: skip
+            file=path,
+            locator=1,
+            field="header",
+            value=first[:60],
+        )
     return delimiter, "\r\n" if "\r\n" in text else "\n"
 
 
@@ -173,29 +179,43 @@ def record_fields(
 ) -> dict[str, Any]:
     """The canonical record of one measured run (the values of its CSV row)."""
     attributes: dict[str, Any] = {
-        "codecarbon_version": reading.codecarbon_version, "energy_source": reading.energy_source,
-        "energy_methods": reading.energy_methods, "cpu_energy_wh": round(reading.cpu_energy_wh, 6),
+        "codecarbon_version": reading.codecarbon_version,
+        "energy_source": reading.energy_source,
+        "energy_methods": reading.energy_methods,
+        "cpu_energy_wh": round(reading.cpu_energy_wh, 6),
         "gpu_energy_wh": round(reading.gpu_energy_wh, 6),
-        "ram_energy_wh": round(reading.ram_energy_wh, 6), "cpu_tdp_w": reading.cpu_tdp_w,
-        "duration_s": round(reading.duration_s, 3), "tracking_mode": "machine",
-        "label": info.label, "exit_code": exit_code,
-    }  # fmt: skip
+        "ram_energy_wh": round(reading.ram_energy_wh, 6),
+        "cpu_tdp_w": reading.cpu_tdp_w,
+        "duration_s": round(reading.duration_s, 3),
+        "tracking_mode": "machine",
+        "label": info.label,
+        "exit_code": exit_code,
+    }
     return {
-        "id": info.record_id, "platform": info.platform, "model": info.model,
+        "id": info.record_id,
+        "platform": info.platform,
+        "model": info.model,
         "modality": info.modality,
         "created_at": started_at.astimezone(UTC).isoformat(timespec="seconds"),
-        "outputs_count": info.outputs, "shot_tag": info.shot,
-        "status": "succeeded" if exit_code == 0 else "failed", "hardware": reading.hardware,
-        "region": region, "measured_energy_wh": round(reading.energy_wh, 6),
+        "outputs_count": info.outputs,
+        "shot_tag": info.shot,
+        "status": "succeeded" if exit_code == 0 else "failed",
+        "hardware": reading.hardware,
+        "region": region,
+        "measured_energy_wh": round(reading.energy_wh, 6),
         "attributes": {k: v for k, v in attributes.items() if v is not None},
-    }  # fmt: skip
+    }
 
 
 def _row(fields: dict[str, Any], path: Path, line: int) -> dict[str, str]:
     """Validate through :class:`Generation`, then one text cell per column (empty when None)."""
     stand_in = fields["id"] or f"{fields['platform']}:{path.stem}-{line}"
-    gen = Generation(**{**fields, "id": stand_in}, source_file=MEASURED_CSV.as_posix(),
-                     source_locator=str(line), adapter="canonical")  # fmt: skip
+    gen = Generation(
+        **{**fields, "id": stand_in},
+        source_file=MEASURED_CSV.as_posix(),
+        source_locator=str(line),
+        adapter="canonical",
+    )
     row = to_row(gen)
     row["id"] = fields["id"]
     return {col: "" if row[col] is None else str(row[col]) for col in CSV_COLUMNS}
@@ -245,10 +265,17 @@ def finish(
 
 @contextmanager
 def track(
-    folder: str | Path, shot: str, *, label: str | None = None, platform: str = "comfyui",
-    modality: str = "image", model: str | None = None, outputs: int = 1,
-    record_id: str | None = None, measure_power_secs: float = MEASURE_POWER_SECS,
-) -> Iterator[Measurement]:  # fmt: skip
+    folder: str | Path,
+    shot: str,
+    *,
+    label: str | None = None,
+    platform: str = "comfyui",
+    modality: str = "image",
+    model: str | None = None,
+    outputs: int = 1,
+    record_id: str | None = None,
+    measure_power_secs: float = MEASURE_POWER_SECS,
+) -> Iterator[Measurement]:
     """Measure the ``with`` block and append its row to ``folder/logs/measured.csv``.
 
     The yielded :class:`Measurement` is filled when the block ends. A block that raises (or is

@@ -140,14 +140,28 @@ def tracker_settings(country: str, measure_power_secs: float) -> dict[str, Any]:
     """Every OfflineEmissionsTracker setting that matters, explicit: no file, no upload, no API,
     no forced figure; config files and CODECARBON_* variables cannot change them."""
     return {
-        "country_iso_code": country, "region": None, "cloud_provider": None, "cloud_region": None,
-        "project_name": "empreinte", "measure_power_secs": measure_power_secs,
-        "output_methods": [], "output_handlers": [], "emissions_endpoint": None,
-        "electricitymaps_api_token": None, "allow_multiple_runs": True, "tracking_mode": "machine",
-        "log_level": "warning", "pue": 1.0, "wue": 0.0, "force_cpu_power": None,
-        "force_ram_power": None, "force_carbon_intensity_g_co2e_kwh": None,
-        "force_mode_cpu_load": False, "gpu_ids": None, "metadata": None,
-    }  # fmt: skip
+        "country_iso_code": country,
+        "region": None,
+        "cloud_provider": None,
+        "cloud_region": None,
+        "project_name": "empreinte",
+        "measure_power_secs": measure_power_secs,
+        "output_methods": [],
+        "output_handlers": [],
+        "emissions_endpoint": None,
+        "electricitymaps_api_token": None,
+        "allow_multiple_runs": True,
+        "tracking_mode": "machine",
+        "log_level": "warning",
+        "pue": 1.0,
+        "wue": 0.0,
+        "force_cpu_power": None,
+        "force_ram_power": None,
+        "force_carbon_intensity_g_co2e_kwh": None,
+        "force_mode_cpu_load": False,
+        "gpu_ids": None,
+        "metadata": None,
+    }
 
 
 def _running(tracker: Any) -> bool:

@@ -46,9 +46,22 @@ def main_ids(coefficient_ids: str) -> str:
     """The coefficient ids that name the route (model, band, EcoLogits PUE), for a table cell:
     grid, embodied and token-geometry ids are left to --json."""
     keep = [
-        c for c in coefficient_ids.split(";")
-        if c and not c.startswith(("grid.", "embodied.", "video.tokens.", "video.ref.",
-                                   "image.ref.", "gpu.power", "video.fps", "platform.", "overhead."))
+        c
+        for c in coefficient_ids.split(";")
+        if c
+        and not c.startswith(
+            (
+                "grid.",
+                "embodied.",
+                "video.tokens.",
+                "video.ref.",
+                "image.ref.",
+                "gpu.power",
+                "video.fps",
+                "platform.",
+                "overhead.",
+            )
+        )
         and not c.endswith((".width", ".height", ".steps", ".frames"))
-    ]  # fmt: skip
+    ]
     return " ".join(keep)

@@ -49,13 +49,15 @@ def shot_list(folder: Path, storyboard: Path | None, rate: float | None) -> list
     else:
         if not storyboard.is_file():
             raise ConfigError("no such file", field="--shots", value=str(storyboard))
-        placed, _, _ = read_shots_csv(storyboard, frame_rate=rate or production.frame_rate,
-                                      display=storyboard.name)  # fmt: skip
+        placed, _, _ = read_shots_csv(
+            storyboard, frame_rate=rate or production.frame_rate, display=storyboard.name
+        )
         shots = [clip.shot_id or clip.name for clip, _ in placed]
     unique = list(dict.fromkeys(shots))
     if not unique:
-        raise ConfigError("no shot to plan", field="--from-timeline" if storyboard is None
-                          else "--shots")  # fmt: skip
+        raise ConfigError(
+            "no shot to plan", field="--from-timeline" if storyboard is None else "--shots"
+        )
     return unique
 
 
@@ -65,10 +67,20 @@ def draft_plan(shots: list[str], recipe: str, source: str) -> str:
     buffer = io.StringIO()
     writer = _writer(buffer)
     writer.writeheader()
-    writer.writerow({"shot_id": f"# drafted from {source} with --recipe {recipe}; fill in what "
-                                "you know (model, size, duration, steps), then run the forecast"})  # fmt: skip
+    writer.writerow(
+        {
+            "shot_id": f"# drafted from {source} with --recipe {recipe}; fill in what "
+            "you know (model, size, duration, steps), then run the forecast"
+        }
+    )
     for shot in shots:
         for platform, modality, attempts in steps:
-            writer.writerow({"shot_id": shot, "platform": platform, "modality": modality.value,
-                             "attempts": attempts})  # fmt: skip
+            writer.writerow(
+                {
+                    "shot_id": shot,
+                    "platform": platform,
+                    "modality": modality.value,
+                    "attempts": attempts,
+                }
+            )
     return buffer.getvalue()

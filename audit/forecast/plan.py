@@ -12,8 +12,9 @@ in this order (see docs/production-folder.md):
 3. nothing: the estimator's own rule for a record without that field, named in the forecast's
    method and status exactly as in the final report.
 
-Each row becomes ``attempts`` canonical records (:class:`~audit.base.models.Generation`) that the final
-report's estimation path estimates: one method for the forecast and the final footprint.
+:mod:`audit.forecast.defaults` fills the empty cells. Each row becomes ``attempts`` canonical
+records (:class:`~audit.base.models.Generation`) that the final report's estimation path
+estimates: one method for the forecast and the final footprint.
 """
 
 from __future__ import annotations
@@ -23,16 +24,11 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import yaml
-
-from audit.base.errors import ConfigError, DataError, PlanError
+from audit.base.errors import ConfigError, PlanError
 from audit.base.models import Generation, Modality, Status
-from audit.base.resources import data_file
 from audit.base.textio import parse_number, read_csv_rows
 
 PLAN_FILES = ("plan.csv", "plan.xlsx")
@@ -161,8 +157,9 @@ def read_plan(path: Path, platforms: dict[str, str]) -> Plan:
             continue
         unknown = sorted(set(raw) - set(COLUMNS) - {""})
         if unknown:
-            raise PlanError("unknown column", file=path.name, locator=line, field=unknown[0],
-                            choices=COLUMNS)  # fmt: skip
+            raise PlanError(
+                "unknown column", file=path.name, locator=line, field=unknown[0], choices=COLUMNS
+            )
         rows.append(_row(raw, line, path.name, platforms))
     return Plan(path.name, rows)
 
@@ -173,26 +170,51 @@ def _row(raw: dict[str, str], line: str, name: str, platforms: dict[str, str]) -
             raise PlanError("required", file=name, locator=line, field=column)
     platform = platforms.get(raw["platform"].strip().lower())
     if platform is None:
-        raise PlanError("unknown platform", file=name, locator=line, field="platform",
-                        value=raw["platform"], choices=sorted(set(platforms.values())))  # fmt: skip
+        raise PlanError(
+            "unknown platform",
+            file=name,
+            locator=line,
+            field="platform",
+            value=raw["platform"],
+            choices=sorted(set(platforms.values())),
+        )
     try:
         modality = Modality(raw["modality"].strip().lower())
     except ValueError:
-        raise PlanError("unknown modality", file=name, locator=line, field="modality",
-                        value=raw["modality"], choices=[m.value for m in Modality]) from None  # fmt: skip
+        raise PlanError(
+            "unknown modality",
+            file=name,
+            locator=line,
+            field="modality",
+            value=raw["modality"],
+            choices=[m.value for m in Modality],
+        ) from None
     cells = {key: Cell(value, "plan") for key, value in _typed(raw, line, name).items()}
     cells |= {key: Cell(None, "none") for key, text in raw.items() if text == UNKNOWN}
-    return PlanRow(line, raw.get("shot_id") or None, platform, modality, cells,
-                   _attributes(raw.get("attributes", ""), line, name), raw.get("note", ""),
-                   _status(raw.get("status", ""), line, name))  # fmt: skip
+    return PlanRow(
+        line,
+        raw.get("shot_id") or None,
+        platform,
+        modality,
+        cells,
+        _attributes(raw.get("attributes", ""), line, name),
+        raw.get("note", ""),
+        _status(raw.get("status", ""), line, name),
+    )
 
 
 def _status(text: str, line: str, name: str) -> Status:
     try:
         return Status(text.strip().lower() or Status.succeeded.value)
     except ValueError:
-        raise PlanError("unknown status", file=name, locator=line, field="status", value=text,
-                        choices=[s.value for s in Status]) from None  # fmt: skip
+        raise PlanError(
+            "unknown status",
+            file=name,
+            locator=line,
+            field="status",
+            value=text,
+            choices=[s.value for s in Status],
+        ) from None
 
 
 def _typed(raw: dict[str, str], line: str, name: str) -> dict[str, Any]:
@@ -209,8 +231,13 @@ def _typed(raw: dict[str, str], line: str, name: str) -> dict[str, Any]:
                 "not a number", file=name, locator=line, field=key, value=text
             ) from None
         if not math.isfinite(number) or number < 0 or (kind is int and not number.is_integer()):
-            raise PlanError(f"not a {'whole ' if kind is int else ''}number ≥ 0", file=name,
-                            locator=line, field=key, value=text)  # fmt: skip
+            raise PlanError(
+                f"not a {'whole ' if kind is int else ''}number ≥ 0",
+                file=name,
+                locator=line,
+                field=key,
+                value=text,
+            )
         out[key] = kind(number)
     return out
 
@@ -229,99 +256,6 @@ def _attributes(text: str, line: str, name: str) -> dict[str, Any]:
     return value
 
 
-@cache
-def plan_defaults() -> dict[str, Any]:
-    """``data/plan_defaults.yaml``: per modality, then per platform, ``{value, source, locator}``."""
-    path = data_file("plan_defaults.yaml")
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(f"cannot read {path}: {exc}") from exc
-    return {
-        "modalities": document.get("modalities", {}),
-        "platforms": document.get("platforms", {}),
-    }
-
-
-def data_default(row: PlanRow, name: str) -> Cell | None:
-    """The sourced default of ``name`` for ``row`` (platform first, then modality), or None."""
-    defaults = plan_defaults()
-    for entry in (defaults["platforms"].get(row.platform, {}),
-                  defaults["modalities"].get(row.modality.value, {})):  # fmt: skip
-        if name in entry:
-            item = entry[name]
-            return Cell(item["value"], "default", item["source"], item.get("locator"))
-    return None
-
-
-def resolve(plan: Plan, history: History) -> Plan:
-    """Fill every empty cell: history, then ``data/plan_defaults.yaml``, else ``none``."""
-    for row in plan.rows:
-        for name in (*COUNT_FIELDS, *TEXT_FIELDS, *NUMBER_FIELDS):
-            if name in row.cells:
-                continue
-            cell = history.cell(row, name) or data_default(row, name)
-            row.cells[name] = cell or Cell(None, "none")
-        if row.value("attempts") is None:
-            row.cells["attempts"] = Cell(1, "none")
-    if plan.records > MAX_RECORDS:
-        raise PlanError(f"plans {plan.records:,} generations, more than {MAX_RECORDS:,}: "
-                        "check the attempts column", file=plan.path, field="attempts")  # fmt: skip
-    return plan
-
-
-@dataclass
-class History:
-    """What the production's own logs say: per (platform, modality), the usual value of each field
-    and the generations made per shot."""
-
-    usual: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    per_shot: dict[tuple[str, str], int] = field(default_factory=dict)
-    source: str = "logs/"
-
-    def cell(self, row: PlanRow, name: str) -> Cell | None:
-        """The production's own usual value for an empty cell of ``row`` (attempts per shot, or a
-        field's usual value), cited to its logs; None when the logs do not tell."""
-        key = (row.platform, row.modality.value)
-        if name == "attempts":
-            value = self.per_shot.get(key) if row.shot_id else None
-        else:
-            value = self.usual.get(key, {}).get(name)
-        if value is None:
-            return None
-        return Cell(value, "history", self.source, HISTORY_LOCATOR)
-
-
-def history_from(frame: pd.DataFrame) -> History:
-    """History from logged records: a frame with the columns platform, modality, model, region,
-    outputs_count, the numbers of :data:`NUMBER_FIELDS` and ``shot_id`` (None or empty when the
-    generation served no shot)."""
-    history = History()
-    for (platform, modality), group in frame.groupby(["platform", "modality"], sort=True):
-        key = (str(platform), str(modality))
-        usual: dict[str, Any] = {"outputs": _median(group["outputs_count"], int)}
-        for name, kind in NUMBER_FIELDS.items():
-            if name != "measured_energy_wh":
-                usual[name] = _median(group[name], kind)
-        for name in ("model", "region"):
-            values: pd.Series[Any] = group[name].dropna()
-            usual[name] = str(values.mode().iloc[0]) if len(values) else None
-        history.usual[key] = {k: v for k, v in usual.items() if v is not None}
-        shots: pd.Series[Any] = group["shot_id"].dropna()
-        shots = shots[shots != ""]
-        if len(shots):
-            history.per_shot[key] = max(1, round(float(shots.value_counts().median())))
-    return history
-
-
-def _median(values: Any, kind: type) -> Any:
-    clean = values.dropna()
-    if not len(clean):
-        return None
-    median = float(clean.median())
-    return round(median) if kind is int else median
-
-
 def records(plan: Plan, as_of: date) -> list[Generation]:
     """Each row as ``attempts`` canonical records, dated ``as_of``, sourced to the plan's row."""
     created = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
@@ -331,14 +265,21 @@ def records(plan: Plan, as_of: date) -> list[Generation]:
         for attempt in range(row.attempts):
             out.append(
                 Generation(
-                    id=f"plan:{row.line}:{attempt + 1}", platform=row.platform,
-                    modality=row.modality, status=row.status, created_at=created,
+                    id=f"plan:{row.line}:{attempt + 1}",
+                    platform=row.platform,
+                    modality=row.modality,
+                    status=row.status,
+                    created_at=created,
                     outputs_count=row.outputs,
-                    attributes=dict(row.attributes), source_file=plan.path,
-                    source_locator=row.line, adapter="plan", shot_id=row.shot_id, kept=False,
+                    attributes=dict(row.attributes),
+                    source_file=plan.path,
+                    source_locator=row.line,
+                    adapter="plan",
+                    shot_id=row.shot_id,
+                    kept=False,
                     **{k: v for k, v in fields.items() if v is not None},
                 )
-            )  # fmt: skip
+            )
     return out
 
 
@@ -351,13 +292,20 @@ def parse_recipe(text: str, platforms: dict[str, str]) -> list[tuple[str, Modali
             raise ConfigError("expected platform:modality:attempts", field="--recipe", value=part)
         key = platforms.get(bits[0].strip().lower())
         if key is None:
-            raise ConfigError("unknown platform", field="--recipe", value=bits[0],
-                              choices=sorted(set(platforms.values())))  # fmt: skip
+            raise ConfigError(
+                "unknown platform",
+                field="--recipe",
+                value=bits[0],
+                choices=sorted(set(platforms.values())),
+            )
         try:
             modality, attempts = Modality(bits[1].strip().lower()), int(bits[2])
         except ValueError:
-            raise ConfigError("expected platform:modality:attempts (a modality and a whole "
-                              "number)", field="--recipe", value=part) from None  # fmt: skip
+            raise ConfigError(
+                "expected platform:modality:attempts (a modality and a whole number)",
+                field="--recipe",
+                value=part,
+            ) from None
         if attempts < 1:
             raise ConfigError("attempts must be 1 or more", field="--recipe", value=part)
         steps.append((key, modality, attempts))

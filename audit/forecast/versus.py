@@ -26,7 +26,8 @@ from audit.base.gentable import NUMBERS, GenTable, from_generations
 from audit.base.production import Production
 from audit.estimate.aggregate import Aggregates, aggregate
 from audit.estimate.footprint import Footprint, estimate_table, registry
-from audit.forecast.plan import History, Plan, find_plan, history_from, read_plan, records
+from audit.forecast.defaults import History, history_from
+from audit.forecast.plan import Plan, find_plan, read_plan, records
 
 SHOT_COLUMNS = ["shot_id", "sequence", "kind", "duration_s", "kept", "ancestors", "attempts",
                 "platforms"]  # fmt: skip
@@ -78,9 +79,12 @@ def history_of(table: GenTable, shot_ids: np.ndarray) -> History:
 
 
 def estimate_plan(
-    production: Production, plan: Plan, as_of: date, durations: dict[str, float],
+    production: Production,
+    plan: Plan,
+    as_of: date,
+    durations: dict[str, float],
     history_used: bool = False,
-) -> Forecast:  # fmt: skip
+) -> Forecast:
     """The plan's records (cells resolved) through the final report's estimation and
     aggregation; ``durations`` are the shots' lengths in the cut, when there is one."""
     gens = records(plan, as_of)
@@ -108,13 +112,20 @@ def _shots(plan: Plan, durations: dict[str, float]) -> pd.DataFrame:
         entry["audio"] &= row.modality.value in AUDIO_MODALITIES
     return pd.DataFrame(
         [
-            {"shot_id": shot, "sequence": "", "kind": "audio" if e["audio"] else "picture",
-             "duration_s": durations.get(shot, 0.0), "kept": 1, "ancestors": 0,
-             "attempts": e["attempts"], "platforms": ", ".join(sorted(e["platforms"]))}
+            {
+                "shot_id": shot,
+                "sequence": "",
+                "kind": "audio" if e["audio"] else "picture",
+                "duration_s": durations.get(shot, 0.0),
+                "kept": 1,
+                "ancestors": 0,
+                "attempts": e["attempts"],
+                "platforms": ", ".join(sorted(e["platforms"])),
+            }
             for shot, e in sorted(rows.items())
         ],
         columns=SHOT_COLUMNS,
-    )  # fmt: skip
+    )
 
 
 def _allocations(shot_ids: np.ndarray, ids: np.ndarray, shots: pd.DataFrame) -> pd.DataFrame:
@@ -180,10 +191,13 @@ def _sums(table: pd.DataFrame, key: str) -> dict[str, tuple[int, float, float]]:
     sums = grouped[["energy_wh_central", "carbon_g_central"]].sum()
     counts = grouped.size()
     return {
-        str(k): (int(counts[k]), float(sums.loc[k, "energy_wh_central"]),
-                 float(sums.loc[k, "carbon_g_central"]))
+        str(k): (
+            int(counts[k]),
+            float(sums.loc[k, "energy_wh_central"]),
+            float(sums.loc[k, "carbon_g_central"]),
+        )
         for k in counts.index
-    }  # fmt: skip
+    }
 
 
 def compare(planned: Forecast, final: pd.DataFrame, shot_ids: np.ndarray) -> dict[str, list[Gap]]:

@@ -104,11 +104,16 @@ def _parse(data: bytes, delimiter: str, header: list[str]) -> pd.DataFrame | Non
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             return pd.read_csv(
-                io.BytesIO(data), sep=delimiter, dtype=text_columns,
+                io.BytesIO(data),
+                sep=delimiter,
+                dtype=text_columns,
                 keep_default_na=False,
-                na_values=[""], skip_blank_lines=False, index_col=None, engine="c",
+                na_values=[""],
+                skip_blank_lines=False,
+                index_col=None,
+                engine="c",
                 encoding="utf-8-sig",
-            )  # fmt: skip
+            )
         except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError):
             return None
         except UnicodeDecodeError:
@@ -365,10 +370,12 @@ def _for_rows(
 def _line_ends(data: bytes) -> np.ndarray:
     """Offsets of every line feed, block by block."""
     found = [
-        np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=min(_BLOCK, len(data) - at),
-                                     offset=at) == 10) + at
+        np.flatnonzero(
+            np.frombuffer(data, dtype=np.uint8, count=min(_BLOCK, len(data) - at), offset=at) == 10
+        )
+        + at
         for at in range(0, len(data), _BLOCK)
-    ]  # fmt: skip
+    ]
     return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 

@@ -361,9 +361,13 @@ def _read(folder: Path, key: str, model: type[R]) -> tuple[R, ...]:
             raise
         where = sheet.cell(exc.locator or 1, exc.field)
         raise LedgerError(
-            exc.reason, file=file, locator=where, field=exc.field, value=exc.value,
+            exc.reason,
+            file=file,
+            locator=where,
+            field=exc.field,
+            value=exc.value,
             choices=exc.choices,
-        ) from exc  # fmt: skip
+        ) from exc
     return tuple(out)
 
 

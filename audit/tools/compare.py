@@ -92,8 +92,12 @@ def check_schema(doc: object, path: Path) -> dict[str, Any]:
         raise ConfigError(
             "not an Empreinte audit.json or forecast.json (write one with: empreinte report DIR, "
             "or empreinte forecast DIR)",
-            file=path, locator="/schema", field="schema", value=schema, choices=SCHEMAS,
-        )  # fmt: skip
+            file=path,
+            locator="/schema",
+            field="schema",
+            value=schema,
+            choices=SCHEMAS,
+        )
     assert isinstance(doc, dict)
     version = doc.get("schema_version")
     match = re.fullmatch(r"(\d+)\.(\d+)", version) if isinstance(version, str) else None
@@ -102,9 +106,12 @@ def check_schema(doc: object, path: Path) -> dict[str, Any]:
             "unsupported schema version: this Empreinte reads audit.json "
             + ", ".join(f"{major}.x" for major in SUPPORTED_MAJORS)
             + " (re-run empreinte report with a matching Empreinte version)",
-            file=path, locator="/schema_version", field="schema_version", value=version,
+            file=path,
+            locator="/schema_version",
+            field="schema_version",
+            value=version,
             choices=[f"{major}.x" for major in SUPPORTED_MAJORS],
-        )  # fmt: skip
+        )
     return doc
 
 

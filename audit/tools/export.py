@@ -123,9 +123,16 @@ def calculator_lines(agg: Aggregates, fmt: str, lang: str, forecast: bool = Fals
         lines.append(Line("detail", section, item, unit, low, central, high, None, ""))
     energy = agg.totals["energy_wh"]
     lines.append(
-        Line("information", section, gettext(lang, ENERGY_ITEM), "kWh", *_scaled(energy, 1e3),
-             agg.per_minute["energy_wh"].central / 1e3, gettext(lang, ENERGY_NOTE)),
-    )  # fmt: skip
+        Line(
+            "information",
+            section,
+            gettext(lang, ENERGY_ITEM),
+            "kWh",
+            *_scaled(energy, 1e3),
+            agg.per_minute["energy_wh"].central / 1e3,
+            gettext(lang, ENERGY_NOTE),
+        ),
+    )
     return lines
 
 
@@ -159,9 +166,18 @@ def calculator_csv(run: Footprinted, fmt: str, lang: str, forecast: bool = False
     for line in calculator_lines(run.aggregates, fmt, lang, forecast):
         per = line.per_finished_minute
         per = per * 60 if per is not None and per_hour else per
-        rows.append([line.role, line.section, line.item, line.unit,
-                     *(_number(v, 4) for v in (line.low, line.central, line.high)),
-                     _number(per, 4), line.note, SOURCES[fmt]])  # fmt: skip
+        rows.append(
+            [
+                line.role,
+                line.section,
+                line.item,
+                line.unit,
+                *(_number(v, 4) for v in (line.low, line.central, line.high)),
+                _number(per, 4),
+                line.note,
+                SOURCES[fmt],
+            ]
+        )
     return _csv(head, rows)
 
 
@@ -180,11 +196,19 @@ def generic_csv(run: Footprinted, forecast: bool = False) -> str:
     ):
         for quantity, unit in UNITS.items():
             rng = values[quantity]
-            rows.append([quantity, unit + suffix, prefix + scope,
-                         *(_number(v, 6) for v in (rng.low, rng.central, rng.high)),
-                         agg.generations, agg.outputs, agg.kept_outputs,
-                         _number(run.production.runtime_s, 6),
-                         run.footprint.registry.data_version])  # fmt: skip
+            rows.append(
+                [
+                    quantity,
+                    unit + suffix,
+                    prefix + scope,
+                    *(_number(v, 6) for v in (rng.low, rng.central, rng.high)),
+                    agg.generations,
+                    agg.outputs,
+                    agg.kept_outputs,
+                    _number(run.production.runtime_s, 6),
+                    run.footprint.registry.data_version,
+                ]
+            )
     return _csv(head, rows)
 
 

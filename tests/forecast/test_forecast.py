@@ -128,7 +128,7 @@ def test_bad_plans_are_one_line(tmp_path: Path, plan: str, message: str) -> None
 
 def test_every_plan_default_names_a_listed_source() -> None:
     from audit.estimate.footprint import registry
-    from audit.forecast.plan import plan_defaults
+    from audit.forecast.defaults import plan_defaults
 
     sources = registry().sources
     defaults = plan_defaults()
