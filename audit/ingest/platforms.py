@@ -147,7 +147,7 @@ class PlatformIndex:
         return [p for p in self.platforms.values() if p.adapter]
 
 
-def _lines(text: str) -> dict[str, int]:
+def platform_lines(text: str) -> dict[str, int]:
     """The line of each platform key and of each of its fields (``kling``, ``kling.title``)."""
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     lines: dict[str, int] = {}
@@ -207,7 +207,7 @@ def load_platforms(path: Path) -> dict[str, Platform]:
     """``data/platforms.yaml``'s platforms, each with a title; ``runs_on`` names one of them."""
     text = path.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    lines = _lines(text)
+    lines = platform_lines(text)
     if not isinstance(data, dict) or not isinstance(data.get("platforms"), dict):
         raise ConfigError("expected a mapping 'platforms'", file=path, locator=1)
     found = {str(k): _entry(str(k), body, path, lines) for k, body in data["platforms"].items()}

@@ -13,9 +13,11 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from audit.base.errors import DataError
+from audit.base.errors import ConfigError, DataError
 from audit.base.resources import data_file
-from audit.rights.knowledge import NameList, RightsSource, Terms, TrainingClaims
+from audit.ingest.platforms import platform_lines
+from audit.ingest.registry import platforms
+from audit.rights.knowledge import NameList, PlatformTerms, RightsSource, Terms, TrainingClaims
 
 
 def _read_yaml(path: Path) -> Any:
@@ -66,11 +68,60 @@ def rights_sources(path: Path | None = None) -> dict[str, RightsSource]:
     return {key: _validate(RightsSource, value, path) for key, value in sorted(raw.items())}
 
 
+def _check_keys(terms: Terms, path: Path) -> None:
+    """Every entry is the terms of a platform of the registry: a ConfigError line otherwise."""
+    index = platforms()
+    covered = {p.terms_key for p in index.platforms.values()}
+    lines = platform_lines(path.read_text(encoding="utf-8"))
+    for key in terms.platforms:
+        if key not in covered:
+            raise ConfigError(
+                "unknown platform key",
+                file=path,
+                locator=lines.get(key),
+                field=f"platforms.{key}",
+                value=key,
+                choices=index.platforms,
+            )
+
+
+def _with_plugins(terms: Terms) -> Terms:
+    """The terms plugin adapters bring (``Platform.terms_entry``), added under their keys."""
+    added: dict[str, PlatformTerms] = {}
+    for platform in platforms().brought():
+        if platform.terms_entry is None:
+            continue
+        if platform.terms_key in terms.platforms:
+            raise ConfigError(
+                "terms already in platform_terms.yaml",
+                file=platform.origin,
+                field="terms_entry",
+                value=platform.terms_key,
+            )
+        try:
+            added[platform.terms_key] = PlatformTerms.model_validate(platform.terms_entry)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(part) for part in err["loc"])
+            raise ConfigError(
+                err["msg"],
+                file=platform.origin,
+                field=f"terms_entry.{where}",
+                value=err.get("input"),
+            ) from exc
+    if not added:
+        return terms
+    return terms.model_copy(update={"platforms": {**terms.platforms, **added}})
+
+
 @cache
 def load_terms(path: Path | None = None) -> Terms:
-    """``data/platform_terms.yaml``, validated; every cited source must resolve."""
+    """``data/platform_terms.yaml``, validated (its keys against the platform registry), with the
+    terms plugin adapters bring; every cited source must resolve."""
     path = path or data_file("platform_terms.yaml")
     terms = _validate(Terms, _read_yaml(path), path)
+    _check_keys(terms, path)
+    terms = _with_plugins(terms)
     _check_cited(_cited(terms), path)
     return terms
 

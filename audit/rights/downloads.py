@@ -8,6 +8,7 @@ from datetime import date
 from audit.base.i18n import N_
 from audit.base.models import Generation
 from audit.base.textio import from_iso
+from audit.ingest.registry import platforms
 from audit.rights.base import AuditContext, Finding, finding, rule
 from audit.rights.messages import NP_, Param
 from audit.rights.scope import by_platform
@@ -54,7 +55,7 @@ def udio_download_window(ctx: AuditContext) -> Iterable[Finding]:
             elif not any(period.covers(day) for period in periods):
                 outside.append(gen)
         params: dict[str, Param] = {
-            "platform": platform.title if platform else key,
+            "platform": platforms().title(key),
             "last_day": last.isoformat(),
         }
         if outside:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from functools import cached_property
 from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from audit.ingest.registry import platforms
 from audit.rights.folding import norm, squash
 
 ANY_TIER = "*"
@@ -131,11 +131,10 @@ class Period(_Data):
 
 
 class PlatformTerms(_Data):
-    """What a platform's terms say: title and aliases, whether it runs locally, its plans over time,
-    download periods and the revenue rule, with notes in English and French."""
+    """What a platform's terms say: whether it runs locally, its plans over time, download periods
+    and the revenue rule, with notes in English and French. Its title and the names records use
+    are the platform registry's (:func:`audit.ingest.registry.platforms`)."""
 
-    title: str
-    aliases: tuple[str, ...] = ()
     local: bool = False
     notes: str = ""
     notes_fr: str = ""
@@ -180,20 +179,12 @@ class Terms(_Data):
     platforms: dict[str, PlatformTerms]
     models: tuple[ModelLicence, ...] = ()
 
-    @cached_property
-    def _platform_keys(self) -> dict[str, str]:
-        """Normalised key or alias → platform key (the first platform naming it wins)."""
-        keys: dict[str, str] = {}
-        for key, platform in self.platforms.items():
-            for name in (key, *platform.aliases):
-                keys.setdefault(norm(name), key)
-        return keys
-
     def platform_key(self, name: str | None) -> str | None:
-        """The key of a platform given its key or one of its aliases, else None."""
-        if not name:
-            return None
-        return self._platform_keys.get(norm(name))
+        """The key of the terms that apply to a platform named by its key or an alias (the
+        platform registry resolves the name: ``sora`` → openai's terms), else None."""
+        found = platforms().get(name)
+        key = found.terms_key if found is not None else None
+        return key if key in self.platforms else None
 
     def platform(self, name: str | None) -> PlatformTerms | None:
         """The terms of a platform given its key or alias, or None when unknown."""

@@ -12,6 +12,7 @@ from functools import cache
 from audit.base.i18n import N_
 from audit.base.models import Generation
 from audit.ingest.ledgers import PlanRow
+from audit.ingest.registry import platforms
 from audit.rights.base import AuditContext, Finding, finding, rule
 from audit.rights.folding import norm
 from audit.rights.knowledge import CommercialUse, TierTerms
@@ -20,13 +21,15 @@ from audit.rights.scope import by_platform, revenue_verdict
 
 
 def _names(ctx: AuditContext, key: str) -> set[str]:
-    platform = ctx.terms.platforms[key]
-    return {key, *platform.aliases}
+    """The spellings of the plan records whose platform these terms cover (the registry
+    resolves each: ``Dream Machine`` is luma's), and the key itself."""
+    spelled = {row.platform for row in ctx.ledgers.plans}
+    return {key} | {name for name in spelled if ctx.terms.platform_key(name) == key}
 
 
 def _title(ctx: AuditContext, key: str) -> str:
-    platform = ctx.terms.platforms.get(key)
-    return platform.title if platform else key
+    """The platform's title, the registry's (the key as written when it has none)."""
+    return platforms().title(key)
 
 
 def _days(gens: list[Generation]) -> str:

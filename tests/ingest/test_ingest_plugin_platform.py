@@ -1,6 +1,6 @@
 """A plugin adapter brings its own platform (``platform_info``): its title reaches the credits and
-the report's tables, its hosting the estimators (as data), and a platform neither the data file
-nor the adapter knows is one ConfigError naming the adapter.
+the findings, its hosting the estimators (as data), its terms the rights rules, and a platform
+neither the data file nor the adapter knows is one ConfigError naming the adapter.
 
 The plugin is a real (temporary) installed distribution on ``sys.path`` with an entry point in
 ``empreinte.adapters``, found by ``importlib.metadata`` exactly like a pip-installed one.
@@ -21,6 +21,7 @@ from audit.forecast.skeleton import write_skeleton
 from audit.ingest.registry import ENTRY_POINT_GROUP, adapters, platforms
 from audit.pipeline import Options, run
 from audit.report.credits import credits_context
+from audit.rights.datafiles import load_terms
 
 PLUGIN = """
 from audit.ingest.base import Adapter, Source, build
@@ -33,6 +34,10 @@ HOSTING = {
     "locator": "test plugin: a band around the Uptime 2024 average",
 }
 
+TERMS = {"tiers": [{"tier": "*", "commercial_use": "unknown", "verified": False,
+                    "notes": "test plugin: terms not read", "notes_fr": "extension de test : "
+                    "conditions non lues"}]}
+
 
 class AcmeAdapter(Adapter):
     name = "acme"
@@ -40,7 +45,7 @@ class AcmeAdapter(Adapter):
     title = "Acme Motion (test plugin)"
     suffixes = (".acme",)
     platform_info = Platform(key="acme", title="Acme Motion", titles={"fr": "Acme Mouvement"},
-                             aliases=("acme-ai",), hosting=HOSTING)
+                             aliases=("acme-ai",), hosting=HOSTING, terms_entry=TERMS)
 
     def sniff(self, path):
         return path.suffix == ".acme"
@@ -74,6 +79,7 @@ def _clear() -> None:
     adapters.cache_clear()
     platforms.cache_clear()
     footprint._registry.cache_clear()
+    load_terms.cache_clear()
 
 
 @pytest.fixture
@@ -104,6 +110,10 @@ def test_plugin_platform_reaches_credits_tables_and_estimators(site: Path, tmp_p
     assert reg.platform("acme").pue.central == 1.2
     assert "platform.acme.pue" in audit_run.footprint.coefficient_ids()
     assert set(audit_run.footprint.table["region"]) == {"FRA"}
+    assert load_terms().platform_key("acme-ai") == "acme"
+    terms = [f for f in audit_run.findings if f.code == "TERMS001"]
+    assert len(terms) == 1
+    assert terms[0].params["platform"] == "Acme Motion"
 
 
 def test_plugin_platform_known_to_no_one_names_the_adapter(site: Path) -> None:

@@ -117,7 +117,6 @@ checked_on: 2026-08-20
 distribution: {}
 platforms:
   suno:
-    title: Suno
     tiers:
       - tier: free
         commercial_use: "no"

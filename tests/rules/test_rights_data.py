@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from audit.base.errors import DataError
+from audit.base.errors import ConfigError, DataError
+from audit.ingest.registry import platforms
 from audit.rights.datafiles import load_lists, load_terms, load_training_claims, rights_sources
 from audit.rights.knowledge import (
     CommercialUse,
@@ -134,7 +135,7 @@ def test_broken_terms_file_is_a_data_error(tmp_path: Path) -> None:
     path = tmp_path / "terms.yaml"
     path.write_text(
         "data_version: 1\nchecked_on: 2026-08-20\ndistribution: {}\nplatforms:\n"
-        "  suno:\n    title: Suno\n    tiers:\n      - {tier: free, commercial_use: maybe, "
+        "  suno:\n    tiers:\n      - {tier: free, commercial_use: maybe, "
         "verified: false}\n",
         encoding="utf-8",
     )
@@ -146,9 +147,42 @@ def test_unknown_source_id_is_a_data_error(tmp_path: Path) -> None:
     path = tmp_path / "terms.yaml"
     path.write_text(
         "data_version: 1\nchecked_on: 2026-08-20\ndistribution: {}\nplatforms:\n"
-        "  suno:\n    title: Suno\n    tiers:\n      - {tier: free, commercial_use: no, "
+        "  suno:\n    tiers:\n      - {tier: free, commercial_use: no, "
         "verified: false, sources: [nowhere]}\n",
         encoding="utf-8",
     )
     with pytest.raises(DataError, match=r"source 'nowhere' is not in data/rights_sources\.yaml"):
         load_terms(path)
+
+
+def test_unknown_platform_key_in_terms_is_one_config_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "terms.yaml"
+    path.write_text(
+        "data_version: 1\nchecked_on: 2026-08-20\ndistribution: {}\nplatforms:\n"
+        "  suno:\n    tiers: []\n  sunno:\n    tiers: []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as err:
+        load_terms(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}:7: platforms.sunno: unknown platform key (got 'sunno'); ")
+    assert "allowed: a1111, anthropic, " in message
+    assert "\n" not in message
+
+
+def test_every_terms_reference_of_the_registry_names_an_entry() -> None:
+    """``terms: openai`` (sora) in data/platforms.yaml names an entry of platform_terms.yaml, and
+    every entry's key is a platform's terms key."""
+    index = platforms(include_plugins=False)
+    for key, platform in index.platforms.items():
+        if platform.terms is not None:
+            assert platform.terms in TERMS.platforms, key
+    covered = {p.terms_key for p in index.platforms.values()}
+    assert set(TERMS.platforms) <= covered
+
+
+def test_names_resolve_through_the_registry_to_their_terms() -> None:
+    for key, platform in platforms(include_plugins=False).platforms.items():
+        expected = platform.terms_key if platform.terms_key in TERMS.platforms else None
+        for name in (key, *platform.aliases):
+            assert TERMS.platform_key(name) == expected, name
