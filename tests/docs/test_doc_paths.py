@@ -1,6 +1,7 @@
-"""The docs name only what exists: every path under ``audit/`` or ``estimators/`` and every dotted
-name ``audit.x.y`` / ``estimators.x.y`` written in docs/*.md and README.md is a file, a folder, a
-module or an attribute of one. A move or a rename that leaves a page behind fails here, naming the
+"""The docs name only what exists: every path under ``audit/``, ``estimators/`` or
+``report_templates/`` and every dotted name ``audit.x.y`` / ``estimators.x.y`` written in docs/*.md
+and README.md is a file, a folder, a module or an attribute of one; so is every ``tests/<area>/…``
+path of an area we have (other projects' ``tests/…`` are cited as the shapes of real files). A move or a rename that leaves a page behind fails here, naming the
 page and the name."""
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import pytest
 from tests.docs.docblocks import DOCS, ROOT
 
 PAGES = sorted([*DOCS.glob("*.md"), ROOT / "README.md"])
-_PATH = re.compile(r"(?<![\w/.-])((?:audit|estimators)/[\w./<>*-]*)")
+_PATH = re.compile(r"(?<![\w/.-])((?:audit|estimators|report_templates)/[\w./<>*-]*)")
+_TESTS = re.compile(r"(?<![\w/.-])(tests/[\w./<>*-]*)")
 _DOTTED = re.compile(r"(?<![\w/.-])((?:audit|estimators)(?:\.[A-Za-z_]\w*)+)")
 #: Names that look like ours and are not: the report's JSON file, and the folders a wheel ships
 #: data/ and report_templates/ in (audit/base/resources.py).
@@ -26,7 +28,7 @@ def _exists_path(path: str) -> bool:
     """A file or folder, a glob that matches, or a folder holding a ``<placeholder>``."""
     path = path.rstrip(".")
     if "<" in path:
-        return (ROOT / path.split("<")[0]).is_dir()
+        return (ROOT / path[: path.rfind("/", 0, path.find("<")) + 1]).is_dir()
     if "*" in path:
         return any(ROOT.glob(path))
     return (ROOT / path.rstrip("/")).exists()
@@ -66,6 +68,13 @@ def test_paths_named_in_docs_exist(page: Path) -> None:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
+def test_test_paths_named_in_docs_exist(page: Path) -> None:
+    ours = [path for path in _names(page, _TESTS) if (ROOT / "tests" / path.split("/")[1]).is_dir()]
+    missing = [path for path in ours if not _exists_path(path)]
+    assert missing == [], f"{page.name} names test paths that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_dotted_names_in_docs_exist(page: Path) -> None:
     missing = [name for name in _names(page, _DOTTED) if not _exists_dotted(name)]
     assert missing == [], f"{page.name} names modules or attributes that do not exist: {missing}"
@@ -74,6 +83,8 @@ def test_dotted_names_in_docs_exist(page: Path) -> None:
 def test_the_check_finds_a_stale_name() -> None:
     assert _exists_path("audit/ingest/registry.py")
     assert _exists_path("audit/ingest/<platform>.py")
+    assert _exists_path("tests/ingest/test_ingest_<platform>.py")
+    assert not _exists_path("tests/nowhere/test_<platform>.py")
     assert _exists_path("tests/rules/cases/*.yaml")
     assert not _exists_path("audit/rules/base.py")  # before the layout move
     assert _exists_dotted("audit.ingest.base.Adapter")
