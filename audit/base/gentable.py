@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from audit.base.models import Generation
-from audit.base.schema import ATTRIBUTES, FIELDS, SPECS
+from audit.base.schema import ATTRIBUTES, FIELDS, SPECS, record_value
 
 #: Numeric fields linking or estimation read, as float columns (NaN = not given): the number
 #: fields declared ``table=True`` in :mod:`audit.base.schema`.
@@ -83,6 +83,25 @@ class FramePart(Part):
     def build(self, positions: np.ndarray) -> list[Generation]:
         """The records of the rows at ``positions``, made from the columns."""
         return self.make(positions) if len(positions) else []
+
+
+@dataclass
+class EditedPart(Part):
+    """Rows of another table some of whose columns were given new values (``whatif``): their
+    records are the other table's, copied with the new values where a row changed."""
+
+    base: GenTable
+    columns: dict[str, np.ndarray]
+    changed: np.ndarray
+
+    def build(self, positions: np.ndarray) -> list[Generation]:
+        """The base table's records of ``positions``, with the new values where they changed."""
+        out = self.base.build(positions)
+        for at in np.flatnonzero(self.changed[positions]).tolist():
+            k = int(positions[at])
+            update = {name: record_value(name, column[k]) for name, column in self.columns.items()}
+            out[at] = out[at].model_copy(update=update)
+        return out
 
 
 @dataclass
@@ -177,6 +196,26 @@ def _renumber(side: pd.DataFrame, new_index: np.ndarray) -> pd.DataFrame:
     kept = side.assign(row=rows)[rows >= 0]
     out: pd.DataFrame = kept.sort_values("row", kind="stable").reset_index(drop=True)
     return out
+
+
+def edited(table: GenTable, columns: dict[str, np.ndarray]) -> GenTable:
+    """``table`` with ``columns`` replaced (same rows, same order): what the stages read is the
+    new columns, and a record built from a changed row carries the new values."""
+    changed = np.zeros(len(table), dtype=bool)
+    for name, column in columns.items():
+        old = table.cols[name]
+        changed |= ~((old == column) | (pd.isna(old) & pd.isna(column)))
+    codes = {name: found for name, found in table.codes.items() if name not in columns}
+    return GenTable(
+        {**table.cols, **columns},
+        table.outputs,
+        table.inputs,
+        table.parents,
+        [EditedPart(table, columns, changed)],
+        np.zeros(len(table), dtype=np.int64),
+        np.arange(len(table), dtype=np.int64),
+        codes,
+    )
 
 
 def side_frame(rows: Sequence[int] | np.ndarray, values: dict[str, Any]) -> pd.DataFrame:

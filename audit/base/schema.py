@@ -349,6 +349,17 @@ def lower_bound(name: str) -> tuple[float | None, bool]:
     return spec.ge, False
 
 
+def record_value(name: str, value: object) -> object:
+    """A table cell back as the value of field ``name`` in a record (NaN or None: None; a whole
+    number's 5.0: 5)."""
+    kind = SPECS[name].kind
+    if kind == "int":
+        return whole(value)
+    if kind == "float":
+        return real(value)
+    return value if _given(value) else None
+
+
 def signature_of(row: Row) -> Signature:
     """The :class:`Signature` of one row of values keyed by :data:`ESTIMATE_COLUMNS` (a table
     row, or a record's own values). Signature fields no input gives stay empty."""

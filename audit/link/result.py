@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 import pandas as pd
 
-from audit.base.gentable import GenTable, from_generations
+from audit.base.gentable import GenTable
 from audit.base.models import Generation
 from audit.link.model import USE_NAMES, Clip, ClipKind
 
@@ -214,16 +214,15 @@ class LinkResult:
             outputs_in_cut=int(outputs[kept].sum()),
         )
 
-    def with_generations(self, gens: list[Generation]) -> LinkResult:
-        """The same links over changed records (same ids, same order), e.g. for ``whatif``."""
+    def with_table(self, table: GenTable) -> LinkResult:
+        """The same links over a changed table (same rows, same order), e.g. for ``whatif``."""
         return LinkResult(
-            from_generations(gens),
+            table,
             self.allocation_rows,
             self.units,
             self.join_keys,
             self.unexplained_clips,
             self.warnings,
-            replaced=gens,
             use=self.use,
             clip_keys=self.clip_keys,
             unresolved=self.unresolved,

@@ -1,7 +1,8 @@
 """What-if: the same production re-estimated under changed assumptions, against its baseline.
 
-Changes apply to the generations before estimation; linking, estimation and aggregation are the
-pipeline's own pure functions, run again on the changed records. Rights findings are the baseline's:
+Changes apply to the columns of the generations' table before estimation (no record is built for
+them); linking, estimation and aggregation are the pipeline's own pure functions, run again on the
+changed table. Rights findings are the baseline's:
 a what-if changes footprint assumptions, not who consented to what (see docs/classroom.md).
 """
 
@@ -12,9 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
+
 from audit.base.countries import alpha3
 from audit.base.errors import ConfigError
-from audit.base.models import Generation
+from audit.base.gentable import GenTable, edited
 from audit.estimate.aggregate import Range
 from audit.ingest.registry import platforms
 from audit.link.linker import link
@@ -177,92 +181,123 @@ def parse_resolution(value: str | None) -> str | None:
     return key
 
 
+def discarded_rows(result: LinkResult) -> np.ndarray:
+    """Table rows outside the kept chain (attempts, work that reached no shot), in id order."""
+    frame = result.allocation_frame()
+    in_chain = np.zeros(len(result.table), dtype=bool)
+    in_chain[frame["row"].to_numpy()[frame["role"].isin(KEPT_CHAIN).to_numpy()]] = True
+    rows = np.flatnonzero(~in_chain)
+    order: np.ndarray = rows[np.argsort(result.table.column("id")[rows], kind="stable")]
+    return order
+
+
 def discarded_ids(result: LinkResult) -> list[str]:
     """Sorted ids of generations outside the kept chain (attempts, work that reached no shot)."""
-    chain = {a.generation_id for a in result.allocations if a.role in KEPT_CHAIN}
-    return sorted(g.id for g in result.generations if g.id not in chain)
+    ids: list[str] = result.table.column("id")[discarded_rows(result)].tolist()
+    return ids
 
 
 def thinned(result: LinkResult, ratio: float, changes: Changes) -> set[str]:
     """Ids to drop so that ``ratio`` of the discarded generations stay, in every platform and
     modality alike (the first by sorted id of each group; each count rounds half up)."""
-    groups: dict[tuple[str, str], list[str]] = {}
-    by_id = {g.id: g for g in result.generations}
-    for gid in discarded_ids(result):
-        gen = by_id[gid]
-        groups.setdefault((gen.platform, gen.modality.value), []).append(gid)
-    drop: set[str] = set()
-    for ids in groups.values():
-        drop.update(ids[math.floor(len(ids) * ratio + 0.5) :])
-    changes.discarded = sum(len(ids) for ids in groups.values())
+    rows = discarded_rows(result)
+    groups = pd.DataFrame(
+        {name: result.table.column(name)[rows] for name in ("platform", "modality")}
+    ).groupby(["platform", "modality"], sort=False)
+    rank = groups.cumcount().to_numpy()
+    keep = np.floor(groups["platform"].transform("size").to_numpy() * ratio + 0.5)
+    drop = result.table.column("id")[rows[rank >= keep]]
+    changes.discarded = len(rows)
     changes.removed = len(drop)
-    return drop
+    return set(drop.tolist())
 
 
-def capped(gen: Generation, short_side: int, changes: Changes) -> Generation:
-    """A video generation no larger than ``short_side`` (aspect kept, even pixel counts)."""
-    if gen.modality.value not in VIDEO_MODALITIES:
-        return gen
-    if gen.width is None or gen.height is None:
-        changes.unknown_size += 1
-        return gen
-    if min(gen.width, gen.height) <= short_side:
-        return gen
-    factor = short_side / min(gen.width, gen.height)
-    width, height = (max(2, 2 * round(side * factor / 2)) for side in (gen.width, gen.height))
-    changes.resized += 1
-    return gen.model_copy(update={"width": width, "height": height})
+def capped_sizes(
+    width: np.ndarray, height: np.ndarray, short_side: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sizes no larger than ``short_side`` on their short side (aspect kept, even pixel counts),
+    and which rows were resized; an unknown size (NaN) stays unknown."""
+    short = np.fmin(width, height)
+    resized = short > short_side  # NaN compares False
+    factor = short_side / short[resized]
+    width, height = width.copy(), height.copy()
+    for side in (width, height):
+        side[resized] = np.maximum(2.0, 2.0 * np.round(side[resized] * factor / 2))
+    return width, height, resized
 
 
-def remapped(gen: Generation, pairs: dict[str, str], changes: Changes) -> Generation:
-    """``gen`` moved to the covered equivalent ``--platform`` asks for (counted in ``changes``), or
-    unchanged when not asked or of another modality."""
-    key = pairs.get(gen.platform)
-    if key is None and (found := platforms().get(gen.platform)) is not None:
-        key = pairs.get(found.key)  # a record spelling its platform with an alias
-    if key is None:
-        return gen
-    target = TARGETS[key]
-    if gen.modality.value not in target.modalities:
-        changes.not_remapped += 1
-        return gen
-    changes.remapped[f"{gen.platform}={key}"] = changes.remapped.get(f"{gen.platform}={key}", 0) + 1
-    return gen.model_copy(update={"platform": target.platform, "model": target.model})
+def capped_columns(table: GenTable, short_side: int, changes: Changes) -> dict[str, np.ndarray]:
+    """Width and height of the video rows capped at ``short_side`` (counted in ``changes``)."""
+    video = np.isin(table.column("modality"), VIDEO_MODALITIES)
+    width, height = table.column("width"), table.column("height")
+    changes.unknown_size += int((video & (np.isnan(width) | np.isnan(height))).sum())
+    new_width, new_height, resized = capped_sizes(width, height, short_side)
+    resized &= video
+    changes.resized += int(resized.sum())
+    return {
+        "width": np.where(resized, new_width, width),
+        "height": np.where(resized, new_height, height),
+    }
 
 
-def changed_generations(
-    generations: Sequence[Generation], whatif: WhatIf, changes: Changes
-) -> list[Generation]:
-    """The generations with platform re-mapping and the resolution cap applied, in order."""
-    pairs = dict(whatif.platforms)
-    out = []
-    for gen in generations:
-        if pairs:
-            gen = remapped(gen, pairs, changes)
-        if whatif.resolution:
-            gen = capped(gen, RESOLUTIONS[whatif.resolution], changes)
-        out.append(gen)
-    return out
+def remapped_columns(
+    table: GenTable, pairs: dict[str, str], changes: Changes
+) -> dict[str, np.ndarray]:
+    """Platform and model of the rows ``--platform`` moves to a covered equivalent (counted in
+    ``changes``; a row of a modality the target does not make stays)."""
+    platform, modality = table.column("platform"), table.column("modality")
+    new_platform, new_model = platform.copy(), table.column("model").copy()
+    codes, names = pd.factorize(platform)
+    for code, name in enumerate(names.tolist()):
+        key = pairs.get(name)
+        if key is None and (found := platforms().get(name)) is not None:
+            key = pairs.get(found.key)  # records spelling their platform with an alias
+        if key is None:
+            continue
+        target = TARGETS[key]
+        asked = codes == code
+        fits = np.isin(modality, target.modalities)
+        changes.not_remapped += int((asked & ~fits).sum())
+        moved = asked & fits
+        if moved.any():
+            changes.remapped[f"{name}={key}"] = int(moved.sum())
+            new_platform[moved], new_model[moved] = target.platform, target.model
+    return {"platform": new_platform, "model": new_model}
+
+
+def changed_table(table: GenTable, whatif: WhatIf, changes: Changes) -> GenTable:
+    """The table with platform re-mapping and the resolution cap applied to its columns."""
+    columns: dict[str, np.ndarray] = {}
+    if whatif.platforms:
+        columns.update(remapped_columns(table, dict(whatif.platforms), changes))
+    if whatif.resolution:
+        columns.update(capped_columns(table, RESOLUTIONS[whatif.resolution], changes))
+    return edited(table, columns) if columns else table
 
 
 def relink(baseline: AuditRun, drop: set[str]) -> LinkResult:
     """Link again without the dropped generations (the kept chain is never dropped)."""
-    kept = [g for g in baseline.ingest.generations if g.id not in drop]
+    table = baseline.ingest.table
+    kept = np.flatnonzero(~table.id_index().isin(list(drop)))
     return link(
-        kept, baseline.timeline, baseline.root, instance_ids=instance_ids(baseline.provenance)
+        table.take(kept),
+        baseline.timeline,
+        baseline.root,
+        instance_ids=instance_ids(baseline.provenance),
     )
 
 
 def variant(baseline: AuditRun, whatif: WhatIf) -> tuple[AuditRun, Changes]:
-    """The baseline re-estimated under ``whatif``; findings and inputs stay the baseline's."""
+    """The baseline re-estimated under ``whatif``; findings and inputs stay the baseline's. The
+    changes are made to the columns; records are built only for what a reader asks."""
     changes = Changes()
     linked = baseline.link
     if whatif.discard_ratio is not None:
         linked = relink(baseline, thinned(linked, whatif.discard_ratio, changes))
-    linked = linked.with_generations(changed_generations(linked.generations, whatif, changes))
+    linked = linked.with_table(changed_table(linked.table, whatif, changes))
     production = baseline.production
     if whatif.region:
-        platforms = sorted({g.platform for g in linked.generations})
+        platforms = sorted(set(linked.table.column("platform").tolist()))
         changes.region_platforms = platforms
         production = production.model_copy(
             update={"compute_regions": {p: whatif.region for p in platforms}}

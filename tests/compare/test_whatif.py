@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from audit.base.errors import ConfigError
+from audit.base.gentable import from_generations
 from audit.base.models import Generation, Modality
 from audit.estimate.aggregate import Range
 from audit.estimate.footprint import estimate_generations, registry
@@ -18,7 +20,8 @@ from audit.tools.whatif import (
     Changes,
     Delta,
     WhatIf,
-    capped,
+    capped_sizes,
+    changed_table,
     discarded_ids,
     parse_platforms,
     parse_ratio,
@@ -127,15 +130,41 @@ def test_resolution_cap_lowers_video_energy(baseline: AuditRun) -> None:
      ((1000, 700), 480, (686, 480)), ((832, 480), 720, (832, 480))],
 )  # fmt: skip
 def test_capped(size: tuple[int, int], cap: int, expected: tuple[int, int]) -> None:
-    gen = capped(_gen("video", *size), cap, Changes())
-    assert (gen.width, gen.height) == expected
+    width, height, resized = capped_sizes(
+        np.array([size[0]], float), np.array([size[1]], float), cap
+    )
+    assert (width[0], height[0]) == expected
+    assert resized[0] == (size != expected)
 
 
 def test_capped_leaves_images_and_unknown_sizes() -> None:
+    """On columns: an image keeps its size, a video of unknown size is counted, not resized;
+    the records built from the changed table carry the new sizes, the others stay as they were."""
+    gens = [_gen("image", 4096, 4096), _gen("video", None, None), _gen("video", 1920, 1080)]
+    gens = [gen.model_copy(update={"id": f"t:{k}"}) for k, gen in enumerate(gens)]
     changes = Changes()
-    assert capped(_gen("image", 4096, 4096), 720, changes).width == 4096
-    assert capped(_gen("video", None, None), 720, changes).width is None
-    assert (changes.resized, changes.unknown_size) == (0, 1)
+    table = changed_table(from_generations(gens), WhatIf(resolution="720p"), changes)
+    assert table.column("width").tolist()[0] == 4096
+    assert (changes.resized, changes.unknown_size) == (1, 1)
+    image, unknown, video = table.generations()
+    assert image is gens[0]  # unchanged rows are the records themselves
+    assert unknown.width is None
+    assert (video.width, video.height) == (1280, 720)
+    assert isinstance(video.width, int)
+    assert gens[2].width == 1920  # the baseline's record is untouched
+
+
+def test_remap_edits_columns_and_the_records_built_from_them() -> None:
+    gens = [_gen("video", 1920, 1080), _gen("image", 1024, 1024)]
+    gens = [gen.model_copy(update={"id": f"t:{k}"}) for k, gen in enumerate(gens)]
+    changes = Changes()
+    table = changed_table(from_generations(gens), WhatIf(platforms=(("kling", "veo"),)), changes)
+    assert table.column("platform").tolist() == ["google", "kling"]
+    assert table.column("model").tolist() == ["veo-3.1", None]
+    assert (changes.remapped, changes.not_remapped) == ({"kling=veo": 1}, 1)
+    video, image = table.generations()
+    assert (video.platform, video.model, video.width) == ("google", "veo-3.1", 1920)
+    assert image is gens[1]
 
 
 @pytest.mark.parametrize(("key", "status"), [
