@@ -28,7 +28,7 @@ from audit.tools.whatif import (
     parse_region,
     parse_resolution,
     ranges_overlap,
-    remapped,
+    remapped_columns,
     variant,
     whatif_document,
 )
@@ -248,9 +248,9 @@ def test_platform_named_by_the_registry_not_by_its_hosting_profile() -> None:
     pairs = dict(parse_platforms(["veo=kling"], reg))
     changes = Changes()
     veo = _gen("video", 1280, 720).model_copy(update={"platform": "veo"})
-    gemini = veo.model_copy(update={"platform": "gemini"})
-    assert remapped(veo, pairs, changes).platform == TARGETS["kling"].platform
-    assert remapped(gemini, pairs, changes).platform == "gemini"
+    gemini = veo.model_copy(update={"platform": "gemini", "id": "t:2"})
+    columns = remapped_columns(from_generations([veo, gemini]), pairs, changes)
+    assert columns["platform"].tolist() == [TARGETS["kling"].platform, "gemini"]
     assert changes.remapped == {"veo=kling": 1}
 
 
