@@ -32,6 +32,7 @@ from audit.link.linker import link
 from audit.link.result import LinkResult
 from audit.link.timeline import Timeline, read_timeline
 from audit.rights import AuditContext, Finding, run_rules
+from audit.rights.table import RightsTable
 
 INPUT_FOLDERS = ("logs", "timeline", "rights")
 TIMELINE_SUFFIXES = (".otio", ".edl", ".xml", ".fcpxml", ".fcpxmld", ".aaf")
@@ -162,13 +163,12 @@ def run_rights(
     ledgers = load_ledgers(root)
     ctx = AuditContext(
         production=production,
-        generations=result.generations,
+        gens=RightsTable(result.table, result.kept, result.shot_ids, result.use),
         ledgers=ledgers,
         provenance=provenance,
         as_of=options.as_of,
         unexplained_media=sorted({c.media_name or c.name for c in result.unexplained_clips}),
         credits_text=production.ai_disclosure,
-        use=result.use_by_id() or None,
         generated_inputs=result.generated_inputs,
     )
     return ledgers, run_rules(ctx, redact=options.redact)
@@ -265,7 +265,7 @@ def run(root: Path, options: Options) -> AuditRun:
     """Every stage on the production folder ``root``."""
     production = load_production(root)
     digest = inputs_digest(root)
-    with paused_gc():  # stages build one object per record: see docs/performance.md
+    with paused_gc():  # ingest may build one object per record: see docs/performance.md
         ingested = ingest_folder(root, lenient=options.lenient)
         if not options.allow_empty:  # records given and none accepted: said before the cut is read
             require_generations(ingested, has_cut=True)

@@ -14,6 +14,7 @@ the record of any of its rows exactly as the row-by-row reader would).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,8 +31,9 @@ from audit.base.schema import ATTRIBUTES, FIELDS, SPECS, record_value
 #: Numeric fields linking or estimation read, as float columns (NaN = not given): the number
 #: fields declared ``table=True`` in :mod:`audit.base.schema`.
 NUMBERS = tuple(spec.name for spec in FIELDS if spec.table and spec.numeric)
-#: Text fields linking or estimation read (None = not given). ``prompt`` and ``shot_tag`` are
-#: kept as read (a large CSV's cells unstripped, possibly NaN): linking normalises them.
+#: Text fields linking, estimation or the rights rules read (None = not given). ``prompt`` and
+#: ``shot_tag`` are kept as read (a large CSV's cells unstripped, possibly NaN): their readers
+#: normalise them.
 TEXTS = tuple(spec.name for spec in FIELDS if spec.table and spec.kind in ("text", "enum"))
 #: Attributes the estimators read (raw values, as the record holds them).
 SIGNATURE_ATTRIBUTES = tuple(attr.name for attr in ATTRIBUTES if attr.estimate is not None)
@@ -40,6 +42,7 @@ KEY_ATTRIBUTES = tuple(attr.name for attr in ATTRIBUTES if attr.identifies)
 COLUMNS = (
     *TEXTS, *NUMBERS, "created_us", "has_attributes",
     *(f"attr_{name}" for name in (*SIGNATURE_ATTRIBUTES, *KEY_ATTRIBUTES)),
+    "attributes",  # compact JSON text (None: none), read by the rights rules
 )  # fmt: skip
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -48,6 +51,21 @@ _MICROSECOND = timedelta(microseconds=1)
 def micros(value: datetime) -> int:
     """A UTC datetime as whole microseconds since 1970 (exact, any year 1–9999)."""
     return (value - _EPOCH) // _MICROSECOND
+
+
+def attributes_text(attrs: dict[str, Any]) -> str | None:
+    """A record's attributes as the ``attributes`` column holds them: compact JSON (keys in the
+    record's order), None when there are none. The rights rules read it back with
+    :func:`json.loads`, once per distinct text."""
+    return json.dumps(attrs, ensure_ascii=False, separators=(",", ":")) if attrs else None
+
+
+def attribute_values(table: GenTable, name: str, rows: np.ndarray) -> list[Any]:
+    """Attribute ``name`` of ``rows`` (None when absent), each distinct attributes text read
+    once: what a page reads of a few records' attributes without building them."""
+    texts = table.column("attributes")[rows].tolist()
+    parsed = {text: json.loads(text).get(name) for text in set(texts) if text is not None}
+    return [None if text is None else parsed[text] for text in texts]
 
 
 def key_text(value: object) -> str | None:
@@ -246,6 +264,7 @@ def object_columns(gens: Sequence[Generation]) -> dict[str, Any]:
         cols[name] = np.asarray(cols[name], dtype=np.float64)
     cols["created_us"] = [micros(value) for value in map(itemgetter("created_at"), fields)]
     cols["has_attributes"] = list(map(bool, attrs))
+    cols["attributes"] = [attributes_text(a) for a in attrs]
     return cols
 
 

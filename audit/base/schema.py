@@ -179,7 +179,8 @@ _COLLECTIONS = ("strings", "inputs", "attributes")
 class FieldSpec:
     """One field of a generation record (one column of ``generations.csv``).
 
-    ``table``: a :class:`~audit.base.gentable.GenTable` column (linking or estimation reads it);
+    ``table``: a :class:`~audit.base.gentable.GenTable` column (linking, estimation or the
+    rights rules read it);
     ``estimate``: an input of the estimate (its signature), and how it is read."""
 
     name: str
@@ -259,10 +260,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     _f("id", _TEXT, "unique id: '<platform>:<platform id>'", default=_REQUIRED, table=True),
     _f("platform", _TEXT, "platform key, e.g. midjourney, kling, elevenlabs", default=_REQUIRED,
        table=True, estimate=Estimate("platform", text)),
-    _f("account", _TEXT, "account or workspace on the platform"),
+    _f("account", _TEXT, "account or workspace on the platform", table=True),
     _f("model", _TEXT, "model name as the platform spells it", table=True,
        estimate=Estimate("model", text)),
-    _f("model_version", _TEXT, "model version, if separate"),
+    _f("model_version", _TEXT, "model version, if separate", table=True),
     _f("modality", "enum", "what was produced", default=_REQUIRED, table=True,
        estimate=Estimate("modality", text), enum=Modality),
     _f("task", _TEXT, "text_to_image, image_to_video, tts, ..."),
@@ -270,7 +271,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     _f("operator", _TEXT, "person who ran it"),
     _f("prompt", _TEXT, "prompt text (untrusted)", table=True),
     _f("negative_prompt", _TEXT, "negative prompt (untrusted)"),
-    _f("lyrics", _TEXT, "lyrics of a song, apart from its prompt (untrusted)"),
+    _f("lyrics", _TEXT, "lyrics of a song, apart from its prompt (untrusted)", table=True),
     _f("seed", "int", "seed, if known"),
     _f("width", "int", "output width, px", ge=1, plausible=_SIDE, table=True,
        estimate=Estimate("width", whole)),
@@ -302,7 +303,7 @@ FIELDS: tuple[FieldSpec, ...] = (
        estimate=Estimate("region", text)),
     _f("measured_energy_wh", "float", "measured energy, Wh", ge=0, table=True,
        estimate=Estimate("measured_energy_wh", real)),
-    _f("attributes", "attributes", "platform-specific facts the audit uses"),
+    _f("attributes", "attributes", "platform-specific facts the audit uses", table=True),
     _f("source_file", _TEXT, "input file, relative to the production folder", default=_REQUIRED,
        table=True),
     _f("source_locator", _TEXT, "line number or JSON pointer inside source_file",

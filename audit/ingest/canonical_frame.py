@@ -231,15 +231,18 @@ def _attributes(frame: pd.DataFrame, bad: np.ndarray) -> dict[str, np.ndarray]:
     out = {f"attr_{n}": np.full(count, None, dtype=object) for n in SIGNATURE_ATTRIBUTES}
     out.update({f"attr_{n}": np.full(count, None, dtype=object) for n in KEY_ATTRIBUTES})
     out["has_attributes"] = np.zeros(count, dtype=bool)
+    out["attributes"] = np.full(count, None, dtype=object)
     if "attributes" not in frame:
         return out
     cells = frame["attributes"].to_numpy(dtype=object)
     for k in np.flatnonzero(pd.notna(cells)).tolist():
-        attrs = _attribute_cell(cells[k].strip())
+        text = cells[k].strip()
+        attrs = _attribute_cell(text)
         if attrs is None:
             bad[k] = True
             continue
         out["has_attributes"][k] = bool(attrs)
+        out["attributes"][k] = text if attrs else None
         for n in SIGNATURE_ATTRIBUTES:
             out[f"attr_{n}"][k] = attrs.get(n)
         for n in KEY_ATTRIBUTES:
@@ -279,6 +282,9 @@ def _checked(
         for name in ("platform", "modality", "model", "region", "hardware")
     }
     cols["status"] = _text(frame, "status", codes)
+    cols["account"] = _text(frame, "account", codes)
+    cols["model_version"] = _text(frame, "model_version", {})
+    cols["lyrics"] = _strip_all(frame, "lyrics")
     bad |= pd.isna(cols["platform"]) | ~pd.Series(cols["modality"]).isin(_MODALITIES).to_numpy()
     status = cols["status"]
     status[pd.isna(status)] = Status.succeeded.value

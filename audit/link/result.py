@@ -140,17 +140,34 @@ class LinkResult:
         return picked
 
     @property
-    def generations(self) -> list[Generation]:
-        """Generations with ``shot_id`` (first unit in timeline order) and ``kept`` set."""
-        return self._memo("generations", self._copies)
+    def use_names(self) -> np.ndarray | None:
+        """Per row: its use status name (in_film, possibly_in_film, not_in_film); None: not
+        computed."""
+        if self.use is None:
+            return None
+        names: np.ndarray = np.asarray(USE_NAMES, dtype=object)[self.use]
+        return names
 
-    def _copies(self) -> list[Generation]:
-        gens = self.replaced if self.replaced is not None else self.table.generations()
-        shots, kept = self.shot_ids.tolist(), self.kept.tolist()
+    def objects(self, rows: np.ndarray) -> list[Generation]:
+        """The records of ``rows`` (table positions) with ``shot_id`` (first unit in timeline
+        order) and ``kept`` set, built for what a person reads (a page, a cue's label): the
+        stages themselves read columns."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.replaced is not None:
+            gens = [self.replaced[k] for k in rows.tolist()]
+        else:
+            gens = self.table.build(rows)
+        shots, kept = self.shot_ids[rows].tolist(), self.kept[rows].tolist()
         return [
             gen.model_copy(update={"shot_id": shot, "kept": flag})
             for gen, shot, flag in zip(gens, shots, kept, strict=True)
         ]
+
+    @property
+    def generations(self) -> list[Generation]:
+        """Every record as :meth:`objects` builds it: for ``whatif`` and tests on small
+        productions (a million records are a million objects; the pipeline never asks)."""
+        return self._memo("generations", lambda: self.objects(np.arange(len(self.table))))
 
     def allocation_frame(self) -> pd.DataFrame:
         """generation_id, shot_id, role, weight (and the generation's row in the table): one

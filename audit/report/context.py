@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from audit import __version__
+from audit.base.gentable import attribute_values
 from audit.base.i18n import N_, Formatter, gettext
 from audit.base.labels import (
     DISTRIBUTION_LABELS,
@@ -102,10 +104,14 @@ def _summary(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
 
 def _codecarbon_modelled_wh(run: AuditRun) -> float:
     """Energy of "measured" runs that codecarbon in fact modelled (no RAPL/NVML on that machine)."""
-    ids = {g.id for g in run.link.generations if g.attributes.get("energy_source") == "modelled"}
     table = run.footprint.table
-    rows = table[(table["estimate_status"] == "measured") & table["id"].isin(ids)]
-    return float(rows["energy_wh_central"].sum())
+    measured = table[table["estimate_status"] == "measured"]
+    gens = run.link.table
+    rows = gens.id_index().get_indexer(pd.Index(measured["id"]))
+    found = np.asarray(attribute_values(gens, "energy_source", rows[rows >= 0]), dtype=object)
+    modelled = np.zeros(len(rows), dtype=bool)
+    modelled[rows >= 0] = found == "modelled"
+    return float(measured["energy_wh_central"].to_numpy()[modelled].sum())
 
 
 def _impact_cells(fmt: Formatter, row: pd.Series) -> dict[str, str]:

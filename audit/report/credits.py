@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
+
 from audit import __version__
 from audit.base.errors import ConfigError
 from audit.base.i18n import N_, Formatter, gettext
@@ -124,6 +127,22 @@ def tools_by_department(generations: list[Generation], lang: str) -> list[dict[s
     ]
 
 
+def _distinct(run: AuditRun, rows: np.ndarray, columns: list[str]) -> list[Generation]:
+    """One record of ``rows`` per distinct value of ``columns`` (built for the page: what it
+    says of them depends on those columns only)."""
+    table = run.link.table
+    frame = pd.DataFrame({name: table.column(name)[rows] for name in columns})
+    return run.link.objects(rows[~frame.duplicated().to_numpy()])
+
+
+def _tool_generations(run: AuditRun) -> list[Generation]:
+    """For :func:`tools_by_department`: one kept record per tool (or, when nothing is kept,
+    one record per tool used)."""
+    kept = np.flatnonzero(run.link.kept)
+    rows = kept if len(kept) else np.arange(len(run.link.table))
+    return _distinct(run, rows, ["platform", "model", "model_version", "modality"])
+
+
 def reproduced_people(run: AuditRun) -> list[tuple[str, str]]:
     """(person, kind) of every consent record: their voice or likeness was reproduced."""
     return sorted({(c.person, c.kind) for c in run.ledgers.consents})
@@ -134,8 +153,7 @@ def disclosure(run: AuditRun, lang: str) -> str:
     non-fiction wording, naming only the media kinds in the film and the likeness or voice made with
     AI."""
     fictional = run.production.work_type.value in FICTIONAL
-    out = set(run.link.not_in_cut)
-    in_film = [g for g in run.link.generations if g.id not in out]
+    in_film = _distinct(run, np.flatnonzero(run.link.first_unit >= 0), ["modality"])
     kinds_made = media_kinds(in_film) or ("images", "sounds", "voices")
     statement = FICTION_STATEMENTS[kinds_made] if fictional else NONFICTION_STATEMENT
     text = gettext(lang, statement)
@@ -182,7 +200,7 @@ def credits_context(run: AuditRun, lang: str) -> dict[str, Any]:
         "humans": [
             {"role": credit_role(c.role, lang), "name": c.name} for c in run.production.credits
         ],
-        "tools": tools_by_department(run.link.generations, lang),
+        "tools": tools_by_department(_tool_generations(run), lang),
         "disclosure": run.production.ai_disclosure or disclosure(run, lang),
         "footprint_line": footprint_line(run, lang),
     }

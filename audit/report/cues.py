@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from audit.base.i18n import N_, gettext
 from audit.link.result import CUE_PREFIX
 
@@ -50,8 +52,8 @@ def cue_labels(run: AuditRun, lang: str) -> dict[str, str]:
     """Every sound cue's readable name, by shot id (compute once per report)."""
     table = run.footprint.table
     kept = table[table["kept"] & table["shot_id"].astype(str).str.startswith(CUE_PREFIX)]
-    wanted = set(kept["id"])  # once: a set per generation made this quadratic
-    generations = {g.id: g for g in run.link.generations if g.id in wanted}
+    rows = run.link.table.id_index().get_indexer(pd.Index(kept["id"]))
+    generations = {g.id: g for g in run.link.objects(rows[rows >= 0])}
     labels: dict[str, str] = {}
     for gid, shot in zip(kept["id"], kept["shot_id"], strict=True):
         if gid in generations:

@@ -38,7 +38,8 @@ def energy_shares(run: AuditRun) -> dict[str, float]:
 
 def _pending_energy(run: AuditRun) -> float:
     """Central energy of generations still in progress (estimated as full runs)."""
-    ids = {g.id for g in run.link.generations if g.status.value == "pending"}
+    gens = run.link.table
+    ids = set(gens.column("id")[gens.column("status") == "pending"].tolist())
     if not ids:
         return 0.0
     table = run.footprint.table

@@ -36,6 +36,7 @@ from audit.ingest.provenance import Provenance
 from audit.rights.datafiles import load_lists, load_terms, load_training_claims
 from audit.rights.knowledge import NameList, Terms, TrainingClaims
 from audit.rights.messages import Message, Param, english, localise, split
+from audit.rights.table import Gens, RightsTable, evidence_of
 
 #: Modules whose import registers the built-in rules, in documentation order.
 BUILTIN_MODULES: tuple[str, ...] = (
@@ -159,28 +160,35 @@ class Finding(BaseModel):
 
 @dataclass(kw_only=True)
 class AuditContext:
-    """Everything the rules read. ``generations`` are already linked (``shot_id``/``kept`` may be
-    set); ``credits_text`` is the AI disclosure that will be printed (None: not written yet)."""
+    """Everything the rules read. ``gens`` are the linked generations as columns (their shot,
+    whether kept, their use status); ``credits_text`` is the AI disclosure that will be printed
+    (None: not written yet). A caller holding objects (a test) gives ``generations`` instead:
+    they become ``gens``."""
 
     production: Production
-    generations: list[Generation]
     ledgers: Ledgers
     as_of: date
+    gens: RightsTable = field(default_factory=lambda: RightsTable.of_generations([]))
+    #: objects to audit instead of ``gens`` (``shot_id``/``kept`` as they hold them); turned
+    #: into ``gens`` on creation. With use status (``gens.use``) None: the kept generations and
+    #: their lineage are the film (docs/rules.md, "What is checked").
+    generations: list[Generation] | None = None
     provenance: list[Provenance] = field(default_factory=list)
     terms: Terms = field(default_factory=load_terms)
     lists: dict[str, NameList] = field(default_factory=load_lists)
     training_claims: TrainingClaims = field(default_factory=load_training_claims)
     unexplained_media: list[str] = field(default_factory=list)
     credits_text: str | None = None
-    #: generation id → use status (in_film, possibly_in_film, not_in_film), from linking; None:
-    #: the kept generations and their lineage are the film (docs/rules.md, "What is checked")
-    use: dict[str, str] | None = None
     #: inputs linking found to be another generation's output (e.g. by a platform id in a path)
     generated_inputs: frozenset[str] = frozenset()
     #: the use status the rules look at in this pass (set by :func:`run_rules`)
     tier: str = "in_film"
     #: what the passes share, computed once per run (generations by pass, prompts read...)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.generations is not None:
+            self.gens, self.generations = RightsTable.of_generations(self.generations), None
 
 
 Check = Callable[[AuditContext], Iterable[Finding]]
@@ -264,25 +272,17 @@ def finding(
     fix: str,
     params: Mapping[str, Param] | None = None,
     evidence: Iterable[str] = (),
-    generations: Iterable[Generation] = (),
+    generations: Gens | None = None,
     severity: str | None = None,
 ) -> Finding:
     """A finding of rule ``code``: ``message`` and ``fix`` are marked message ids (``N_``, or
     ``NP_`` for a plural chosen by ``params['count']``) filled with ``params``. Name and doc link
-    come from the registry; the generations' ids, shots and record locations are added to the
-    evidence."""
+    come from the registry; the generations' ids, shots and record locations (read from their
+    columns) are added to the evidence."""
     registered = _REGISTRY[code]
     values = dict(params or {})
     message_id, plural_id = split(message)
-    gens = sorted({gen.id: gen for gen in generations}.values(), key=lambda gen: gen.id)
-    shown = gens[: _EVIDENCE_SHOWN + 1]  # capped() keeps the first ones (ids are unique)
-    gen_evidence = [f"{gen.id} ({gen.source_file}:{gen.source_locator})" for gen in shown]
-    if len(gens) > _EVIDENCE_SHOWN:
-        gen_evidence = [
-            *gen_evidence[:_EVIDENCE_SHOWN],
-            f"… and {len(gens) - _EVIDENCE_SHOWN} more",
-        ]
-    shots = sorted({gen.shot_id for gen in gens if gen.shot_id})
+    ids, gen_evidence, shots = evidence_of(generations, _EVIDENCE_SHOWN)
     return Finding(
         code=code,
         name=registered.name,
@@ -291,7 +291,7 @@ def finding(
         message_id=message_id,
         message_id_plural=plural_id,
         evidence=[*evidence, *gen_evidence],
-        generation_ids=[gen.id for gen in gens],
+        generation_ids=ids,
         shot_ids=shots,
         fix=english(fix, values),
         fix_id=fix,

@@ -11,20 +11,23 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 
+import numpy as np
+import pandas as pd
+
 from audit.base.i18n import N_, Formatter, gettext
-from audit.base.models import Generation
 from audit.rights.base import AuditContext, Finding, finding, rule
 from audit.rights.folding import fold
 from audit.rights.knowledge import ListEntry, NameList
 from audit.rights.messages import NP_, Param, english
 from audit.rights.scope import (
     MODEL_ROLES,
-    asset_name,
+    cached_source,
     covers_territories,
-    generation_outputs,
+    generated,
     source_for,
     used_generations,
 )
+from audit.rights.table import Gens, group_rows
 
 #: Input roles SOURCE001 leaves to other rules: model files (MODEL001), voices (CONSENT001).
 _NOT_MATERIAL = MODEL_ROLES | {"voice"}
@@ -146,18 +149,35 @@ def prompt_keys(
     return keys
 
 
-def _prompt_hits(ctx: AuditContext) -> Iterator[tuple[tuple[str, str, str], Generation]]:
-    """((kind, name, note), generation) for listed names and unlisted style names in prompts;
-    each distinct prompt is read once per run (rerolls repeat their prompt)."""
+def _prompt_hits(ctx: AuditContext) -> Iterator[tuple[tuple[str, str, str], Gens]]:
+    """((kind, name, note), generations) for listed names and unlisted style names in prompts
+    and lyrics; each distinct text is read once per run (rerolls repeat their prompt)."""
     seen: dict[str, list[tuple[str, str, str]]] = ctx.memo.setdefault("prompt_keys", {})
     screen = _Screen(ctx.lists)
-    for gen in used_generations(ctx):
-        prompt = "\n".join(text for text in (gen.prompt, gen.lyrics) if text)
-        keys = seen.get(prompt)
+    used = used_generations(ctx)
+    prompts, lyrics = used.source.column("prompt"), used.source.column("lyrics")
+    codes = used.source.memo("text_codes", lambda: _text_codes(prompts, lyrics))
+    for _, rows in group_rows(used.rows, codes[used.rows]):
+        first = int(rows[0])
+        text = "\n".join(part for part in (_clean(prompts[first]), _clean(lyrics[first])) if part)
+        keys = seen.get(text)
         if keys is None:
-            keys = seen[prompt] = prompt_keys(prompt, ctx.lists, screen)
+            keys = seen[text] = prompt_keys(text, ctx.lists, screen)
         for key in keys:
-            yield key, gen
+            yield key, used.source.gens(rows)
+
+
+def _clean(cell: object) -> str | None:
+    """A prompt or lyrics cell as the record holds it (a large CSV's cells are kept as read)."""
+    return (cell.strip() or None) if isinstance(cell, str) else None
+
+
+def _text_codes(prompts: np.ndarray, lyrics: np.ndarray) -> np.ndarray:
+    """Per row: one code per distinct (prompt, lyrics) pair of cells."""
+    prompt_codes, prompt_values = pd.factorize(prompts)
+    lyric_codes = pd.factorize(lyrics)[0]
+    codes: np.ndarray = (lyric_codes + 1) * (len(prompt_values) + 1) + prompt_codes + 1
+    return codes
 
 
 @rule(
@@ -179,10 +199,11 @@ def prompt_names(ctx: AuditContext) -> Iterable[Finding]:
     How to fix: remove the name and regenerate, or record why it is there and any permission or
     licence in rights/sources.csv (kind artwork, logo or person).
     """
-    groups: dict[tuple[str, str, str], list[Generation]] = {}
-    for key, gen in _prompt_hits(ctx):
-        groups.setdefault(key, []).append(gen)
-    for (kind, name, note), gens in sorted(groups.items()):
+    groups: dict[tuple[str, str, str], list[Gens]] = {}
+    for key, part in _prompt_hits(ctx):
+        groups.setdefault(key, []).append(part)
+    for (kind, name, note), parts in sorted(groups.items()):
+        gens = parts[0].joined([part.rows for part in parts])
         yield finding(
             "CLEAR001",
             NP_(
@@ -238,12 +259,6 @@ def local_name_label(item: Finding, fmt: Formatter) -> Finding:
     return item.model_copy(update={"params": {**item.params, "name": label}})
 
 
-def _is_generated(uri: str, outputs: set[str]) -> bool:
-    if uri in outputs:
-        return True
-    return "://" not in uri and asset_name(uri) in outputs
-
-
 @rule(
     code="SOURCE001",
     name="sources.input.licence",
@@ -262,16 +277,17 @@ def input_licences(ctx: AuditContext) -> Iterable[Finding]:
     How to fix: add the asset (its URL or file name) to rights/sources.csv with holder and licence
     ('own work' for the production's own material).
     """
-    outputs = generation_outputs(ctx)
-    groups: dict[tuple[str, str], list[Generation]] = {}
-    for gen in used_generations(ctx):
-        for ref in gen.inputs:
-            if ref.role in _NOT_MATERIAL or ref.uri.startswith("gen:"):
-                continue
-            if _is_generated(ref.uri, outputs) or source_for(ctx.ledgers, ref.uri):
-                continue
-            groups.setdefault((ref.uri, ref.role), []).append(gen)
-    for (uri, role), gens in sorted(groups.items()):
+    used = used_generations(ctx)
+    frame = used.source.inputs(used.rows)
+    frame = frame[~frame["role"].isin(_NOT_MATERIAL) & ~frame["uri"].str.startswith("gen:")]
+    uris = [uri for uri in frame["uri"].unique().tolist() if not cached_source(ctx, uri)]
+    unrecorded = set(uris) - generated(ctx, uris)
+    groups: dict[tuple[str, str], np.ndarray] = {}
+    frame = frame[frame["uri"].isin(unrecorded)].drop_duplicates(["row", "uri", "role"])
+    for (uri, role), part in frame.groupby(["uri", "role"], sort=True):
+        groups[(str(uri), str(role))] = part["row"].to_numpy(dtype=np.int64)
+    for (uri, role), rows in sorted(groups.items()):
+        gens = used.source.gens(rows)
         yield finding(
             "SOURCE001",
             NP_(

@@ -6,36 +6,36 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from audit.base.i18n import N_
-from audit.base.models import Generation
 from audit.ingest.ledgers import PERSON_KINDS, ConsentKind, ConsentRow, SourceRow
 from audit.rights.base import AuditContext, Finding, finding, rule
 from audit.rights.folding import fold
 from audit.rights.messages import NP_, Param
 from audit.rights.scope import (
-    LIKENESS_ROLES,
+    cached_source,
+    cloned_voices,
     consent_matches_voice,
-    is_cloned_voice,
+    flagged_rows,
     likeness_inputs,
     public_figure_flag,
-    source_for,
     used_generations,
-    voice_label,
 )
+from audit.rights.table import Attributes, Gens
 
 _CHARACTER_ATTRS = ("sora_characters", "character_ids", "cameo_ids")
 
 
-def _voice_groups(ctx: AuditContext) -> dict[tuple[str, str], list[Generation]]:
-    groups: dict[tuple[str, str], list[Generation]] = {}
-    for gen in used_generations(ctx):
-        if is_cloned_voice(gen):
-            groups.setdefault(voice_label(gen), []).append(gen)
-    return dict(sorted(groups.items()))
+def _voice_groups(ctx: AuditContext) -> dict[tuple[str, str], Gens]:
+    used = used_generations(ctx)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for row, voice in cloned_voices(used).items():
+        groups.setdefault(voice, []).append(row)
+    return {voice: used.source.gens(rows) for voice, rows in sorted(groups.items())}
 
 
-def _voice_evidence(gen: Generation, voice: tuple[str, str]) -> list[str]:
-    """The voice's id, ElevenLabs category and Voice Library owner, as evidence lines."""
-    attrs = gen.attributes
+def _voice_evidence(gens: Gens, voice: tuple[str, str]) -> list[str]:
+    """The voice's id, ElevenLabs category and Voice Library owner (as the first generation
+    records them), as evidence lines."""
+    attrs = gens.source.attributes(gens.first())
     facts = [
         ("voice_id", voice[0]),
         ("voice_category", attrs.get("voice_category")),
@@ -75,7 +75,7 @@ def voice_consent(ctx: AuditContext) -> Iterable[Finding]:
         if any(consent_matches_voice(row, *voice) for row in consents):
             continue
         params: dict[str, Param] = {"voice": voice[1] or voice[0] or "–", "count": len(gens)}
-        evidence = _voice_evidence(gens[0], voice)
+        evidence = _voice_evidence(gens, voice)
         if not consents:
             yield finding(
                 "CONSENT001",
@@ -159,7 +159,7 @@ LikenessGap = tuple[str, tuple[str, str], str]
 def likeness_gap(ctx: AuditContext, uri: str, by_role: bool) -> LikenessGap | None:
     """(severity, message, row location) for one possible-likeness input, or None when
     covered."""
-    row = source_for(ctx.ledgers, uri)
+    row = cached_source(ctx, uri)
     if _likeness_consent(ctx, uri, row):
         return None
     if row is not None and row.kind in PERSON_KINDS:
@@ -172,35 +172,39 @@ def likeness_gap(ctx: AuditContext, uri: str, by_role: bool) -> LikenessGap | No
 
 
 def _likeness_items(
-    ctx: AuditContext, gens: list[Generation] | None = None
-) -> Iterator[tuple[str, Generation, bool]]:
-    for gen in used_generations(ctx) if gens is None else gens:
-        roles = {ref.uri: ref.role for ref in gen.inputs}
-        for uri in likeness_inputs(gen, ctx.ledgers):
-            yield uri, gen, roles.get(uri) in LIKENESS_ROLES
+    ctx: AuditContext, gens: Gens | None = None
+) -> Iterator[tuple[str, Gens, LikenessGap]]:
+    """(input, generations taking it, gap) of each possible-likeness input no consent covers,
+    each distinct input and role read once."""
+    gens = used_generations(ctx) if gens is None else gens
+    frame = likeness_inputs(ctx, gens)
+    gaps: dict[tuple[str, bool], LikenessGap | None] = {}
+    groups: dict[tuple[str, LikenessGap], list[int]] = {}
+    for row, uri, by_role in frame.itertuples(index=False, name=None):
+        key = (uri, bool(by_role))
+        gap = gaps[key] if key in gaps else gaps.setdefault(key, likeness_gap(ctx, *key))
+        if gap:
+            groups.setdefault((uri, gap), []).append(int(row))
+    for (uri, gap), rows in groups.items():
+        yield uri, gens.source.gens(rows), gap
 
 
-def without_consent(ctx: AuditContext, gens: list[Generation]) -> list[Generation]:
+def without_consent(ctx: AuditContext, gens: Gens) -> Gens:
     """Those of ``gens`` that copy a voice or take a likeness input no consent record covers."""
     consents = [row for row in ctx.ledgers.consents if row.kind == ConsentKind.voice]
-    found = {
-        gen.id: gen
-        for gen in gens
-        if is_cloned_voice(gen)
-        and not any(consent_matches_voice(row, *voice_label(gen)) for row in consents)
+    rows = {
+        row
+        for row, voice in cloned_voices(gens).items()
+        if not any(consent_matches_voice(consent, *voice) for consent in consents)
     }
-    found |= {
-        gen.id: gen
-        for uri, gen, by_role in _likeness_items(ctx, gens)
-        if likeness_gap(ctx, uri, by_role)
-    }
+    rows |= {int(r) for _, part, _ in _likeness_items(ctx, gens) for r in part.rows.tolist()}
     if not any(row.kind == ConsentKind.likeness for row in ctx.ledgers.consents):
-        found |= {gen.id: gen for gen in gens if _flagged(gen)}
-    return sorted(found.values(), key=lambda gen: gen.id)
+        rows |= set(flagged_rows(gens, _flagged).tolist())
+    return gens.source.gens(sorted(rows))
 
 
-def _flagged(gen: Generation) -> bool:
-    return public_figure_flag(gen) or any(gen.attributes.get(key) for key in _CHARACTER_ATTRS)
+def _flagged(attrs: Attributes) -> bool:
+    return public_figure_flag(attrs) or any(attrs.get(key) for key in _CHARACTER_ATTRS)
 
 
 @rule(
@@ -231,16 +235,15 @@ def likeness_consent(ctx: AuditContext) -> Iterable[Finding]:
     artwork, image...) and the person's signed consent in rights/consents.csv (kind likeness,
     with the asset name in its scope).
     """
-    groups: dict[tuple[str, LikenessGap], list[Generation]] = {}
-    for uri, gen, by_role in _likeness_items(ctx):
-        gap = likeness_gap(ctx, uri, by_role)
-        if gap:
-            groups.setdefault((uri, gap), []).append(gen)
-    for (uri, (severity, message, where)), gens in sorted(groups.items()):
+    groups: dict[tuple[str, LikenessGap], list[Gens]] = {}
+    for uri, part, gap in _likeness_items(ctx):
+        groups.setdefault((uri, gap), []).append(part)
+    for (uri, (severity, message, where)), parts in sorted(groups.items()):
+        gens = parts[0].joined([part.rows for part in parts])
         params: dict[str, Param] = {"input": uri, "count": len(gens)}
         params |= {"where": where} if where else {}
         if message is _RECORDED_PERSON:
-            kind = getattr(source_for(ctx.ledgers, uri), "kind", "")
+            kind = getattr(cached_source(ctx, uri), "kind", "")
             params["source_kind"] = _PERSON_KIND_LABELS.get(str(kind), str(kind))
         yield finding(
             "CONSENT002",
@@ -254,7 +257,8 @@ def likeness_consent(ctx: AuditContext) -> Iterable[Finding]:
             generations=gens,
             severity=severity,
         )
-    flagged = [gen for gen in used_generations(ctx) if _flagged(gen)]
+    used = used_generations(ctx)
+    flagged = used.source.gens(flagged_rows(used, _flagged))
     if flagged and not any(c.kind == ConsentKind.likeness for c in ctx.ledgers.consents):
         yield finding(
             "CONSENT002",

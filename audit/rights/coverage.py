@@ -4,20 +4,20 @@ signed document."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from audit.base.i18n import N_
-from audit.base.models import Generation
 from audit.ingest.ledgers import ConsentKind, ConsentRow
 from audit.rights.base import AuditContext, Finding, finding, rule
 from audit.rights.folding import fold
 from audit.rights.messages import Param
 from audit.rights.scope import (
+    cloned_voices,
     consent_matches_voice,
     covers_territories,
-    is_cloned_voice,
     used_generations,
-    voice_label,
 )
+from audit.rights.table import day_of
 
 
 def _scope_gaps(ctx: AuditContext, row: ConsentRow) -> list[str]:
@@ -34,16 +34,19 @@ def _scope_gaps(ctx: AuditContext, row: ConsentRow) -> list[str]:
     return missing
 
 
-def _first_use(ctx: AuditContext, row: ConsentRow) -> Generation | None:
-    """The earliest used generation of a cloned voice this (voice) consent names."""
+def _first_use(ctx: AuditContext, row: ConsentRow) -> tuple[str, date] | None:
+    """(id, day) of the earliest used generation of a cloned voice this (voice) consent names
+    (the smallest id among the first ones)."""
     if row.kind != ConsentKind.voice:
         return None
-    gens = [
-        gen
-        for gen in used_generations(ctx)
-        if is_cloned_voice(gen) and consent_matches_voice(row, *voice_label(gen))
-    ]
-    return min(gens, key=lambda gen: gen.created_at) if gens else None
+    used = used_generations(ctx)
+    rows = [r for r, voice in cloned_voices(used).items() if consent_matches_voice(row, *voice)]
+    if not rows:
+        return None
+    table = used.source
+    created, ids = table.column("created_us"), table.column("id")
+    first = min(rows, key=lambda r: (created[r], ids[r]))
+    return str(ids[first]), day_of(int(table.days[first]))
 
 
 #: The ``kind`` label of a consent row.
@@ -83,7 +86,7 @@ def _date_gaps(ctx: AuditContext, row: ConsentRow) -> Iterator[Gap]:
             dates | ({"as_of": ctx.as_of.isoformat()} if expired else {}),
         )
     first = _first_use(ctx, row)
-    if first and row.valid_from and first.created_at.date() < row.valid_from:
+    if first and row.valid_from and first[1] < row.valid_from:
         yield (
             "warning",
             N_(
@@ -93,8 +96,8 @@ def _date_gaps(ctx: AuditContext, row: ConsentRow) -> Iterator[Gap]:
             N_("Check whether an earlier consent covered the recording and cloning."),
             {
                 "start": row.valid_from.isoformat(),
-                "first_day": first.created_at.date().isoformat(),
-                "generation": first.id,
+                "first_day": first[1].isoformat(),
+                "generation": first[0],
             },
         )
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
+
+import numpy as np
 
 from audit.base.i18n import N_
-from audit.base.models import Generation
 from audit.base.textio import from_iso
 from audit.ingest.registry import platforms
 from audit.rights.base import AuditContext, Finding, finding, rule
 from audit.rights.messages import NP_, Param
 from audit.rights.scope import by_platform
+from audit.rights.table import day_of
 
 
-def _download_day(gen: Generation) -> date | None:
-    raw = gen.attributes.get("downloaded_at")
+@cache
+def _download_day(raw: object) -> date | None:
+    """The day of a ``downloaded_at`` attribute (None: not recorded)."""
     if raw in (None, ""):
         return None
     return from_iso(str(raw)).date()
@@ -45,15 +49,16 @@ def udio_download_window(ctx: AuditContext) -> Iterable[Finding]:
         if not periods:
             continue
         last = max(p.to for p in periods if p.to is not None)
-        outside, undated = [], []
-        for gen in gens:
-            day = _download_day(gen)
-            if day is None and gen.created_at.date() > last:
-                outside.append(gen)
-            elif day is None:
-                undated.append(gen)
-            elif not any(period.covers(day) for period in periods):
-                outside.append(gen)
+        downloaded = [
+            _download_day(raw) for raw in gens.source.attribute(gens.rows, "downloaded_at")
+        ]
+        made = gens.days()
+        late = made > (last - day_of(0)).days
+        outside = gens.where(np.asarray([
+            late[k] if day is None else not any(period.covers(day) for period in periods)
+            for k, day in enumerate(downloaded)
+        ], dtype=bool))  # fmt: skip
+        undated = gens.where(np.asarray([day is None for day in downloaded], dtype=bool) & ~late)
         params: dict[str, Param] = {
             "platform": platforms().title(key),
             "last_day": last.isoformat(),

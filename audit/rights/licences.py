@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+import numpy as np
+import pandas as pd
+
 from audit.base.i18n import N_
-from audit.base.models import Generation
 from audit.rights.base import AuditContext, Finding, finding, rule
 from audit.rights.folding import squash
 from audit.rights.knowledge import CommercialUse, ModelLicence
 from audit.rights.messages import CHECKED, NP_, Param
 from audit.rights.scope import MODEL_ROLES, asset_name, by_platform, revenue_verdict
+from audit.rights.table import Gens, group_rows
 
 _MODEL_ATTRS = ("unet_name", "ckpt_name", "checkpoint", "lora_name", "model_name")
 #: The ``claim`` label of TRAIN001, by claim kind of data/training_claims.yaml.
@@ -21,12 +24,29 @@ _CLAIMS = {
 }
 
 
-def model_names(gen: Generation) -> list[str]:
-    """Model, checkpoint, UNet and LoRA names of a generation, sorted."""
-    names = [gen.model or "", gen.model_version or ""]
-    names += [asset_name(ref.uri) for ref in gen.inputs if ref.role in MODEL_ROLES]
-    names += [str(gen.attributes.get(key) or "") for key in _MODEL_ATTRS]
-    return sorted({name for name in names if name})
+def model_names(gens: Gens) -> list[tuple[tuple[str, ...], Gens]]:
+    """``gens`` grouped by their model, checkpoint, UNet and LoRA names (sorted): each
+    distinct model, version, model file input and attributes text is read once."""
+    source = gens.source
+    files = source.inputs(gens.rows)
+    files = files[files["role"].isin(MODEL_ROLES).to_numpy()]
+    by_row: dict[int, set[str]] = {}
+    for row, uri in zip(files["row"].tolist(), files["uri"].tolist(), strict=True):
+        by_row.setdefault(row, set()).add(asset_name(uri))
+    keys = pd.DataFrame({
+        "model": gens.column("model"), "version": gens.column("model_version"),
+        "attributes": gens.column("attributes"),
+        "files": ["\n".join(sorted(by_row.get(row, ()))) for row in gens.rows.tolist()],
+    })  # fmt: skip
+    codes = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
+    out = []
+    for _, rows in group_rows(gens.rows, codes):
+        row = int(rows[0])
+        attrs = source.attributes(row)
+        names = [str(source.column(n)[row] or "") for n in ("model", "model_version")]
+        names += [*by_row.get(row, ()), *(str(attrs.get(key) or "") for key in _MODEL_ATTRS)]
+        out.append((tuple(sorted({name for name in names if name})), source.gens(rows)))
+    return out
 
 
 def recorded_licence(ctx: AuditContext, names: list[str]) -> str | None:
@@ -69,7 +89,7 @@ _ABOVE_LIMIT = NP_(
 
 
 def _licence_finding(
-    ctx: AuditContext, licence: ModelLicence, gens: list[Generation], public: list[str]
+    ctx: AuditContext, licence: ModelLicence, gens: Gens, public: list[str]
 ) -> Finding | None:
     problem = _problem(ctx, licence)
     if problem is None or (problem == "no" and not public):
@@ -122,12 +142,12 @@ def _licence_finding(
     )
 
 
-def _local_models(ctx: AuditContext) -> Iterator[tuple[list[str], Generation]]:
+def _local_models(ctx: AuditContext) -> Iterator[tuple[list[str], Gens]]:
     for key, gens in by_platform(ctx).items():
         platform = ctx.terms.platforms.get(key)
         if platform is not None and platform.local:
-            for gen in gens:
-                yield model_names(gen), gen
+            for names, group in model_names(gens):
+                yield list(names), group
 
 
 @rule(
@@ -150,21 +170,22 @@ def local_model_licence(ctx: AuditContext) -> Iterable[Finding]:
     with a model whose licence allows the distribution.
     """
     public = ctx.terms.public_distribution([d.value for d in ctx.production.distribution])
-    by_licence: dict[str, tuple[ModelLicence, list[Generation]]] = {}
-    unknown: dict[str, list[Generation]] = {}
-    for names, gen in _local_models(ctx):
+    by_licence: dict[str, tuple[ModelLicence, list[Gens]]] = {}
+    unknown: dict[str, list[Gens]] = {}
+    for names, group in _local_models(ctx):
         if recorded_licence(ctx, names):
             continue
         licence = ctx.terms.model_licence(names)
         if licence is not None:
-            by_licence.setdefault(licence.id, (licence, []))[1].append(gen)
+            by_licence.setdefault(licence.id, (licence, []))[1].append(group)
         else:
-            unknown.setdefault(", ".join(names), []).append(gen)
-    for _, (licence, gens) in sorted(by_licence.items()):
-        found = _licence_finding(ctx, licence, gens, public)
+            unknown.setdefault(", ".join(names), []).append(group)
+    for _, (licence, groups) in sorted(by_licence.items()):
+        found = _licence_finding(ctx, licence, _union(groups), public)
         if found:
             yield found
-    for label, gens in sorted(unknown.items()):
+    for label, groups in sorted(unknown.items()):
+        gens = _union(groups)
         yield finding(
             "MODEL001",
             _UNKNOWN_MODEL if label else _UNNAMED_MODEL,
@@ -173,6 +194,10 @@ def local_model_licence(ctx: AuditContext) -> Iterable[Finding]:
             generations=gens,
             severity="warning",
         )
+
+
+def _union(groups: list[Gens]) -> Gens:
+    return groups[0].joined([group.rows for group in groups])
 
 
 _UNKNOWN_MODEL = NP_(
@@ -207,9 +232,14 @@ def training_claims(ctx: AuditContext) -> Iterable[Finding]:
     """
     claims = ctx.training_claims
     for key, gens in by_platform(ctx).items():
-        models = sorted({gen.model for gen in gens if gen.model})
+        column = gens.column("model")
+        models = sorted(m for m in pd.unique(column).tolist() if m)
+        said = {model: claims.for_generation(key, model) for model in pd.unique(column).tolist()}
+        claiming = gens.where(
+            np.asarray([said[m] is not None for m in column.tolist()], dtype=bool)
+        )
+        claim = said[claiming.source.column("model")[claiming.first()]] if claiming else None
         subject = f"{key} ({', '.join(models)})" if models else key
-        claim = next((c for gen in gens if (c := claims.for_generation(key, gen.model))), None)
         params: dict[str, Param] = {"subject": subject}
         if claim is not None:
             message = N_("%(subject)s: %(claim)s; Empreinte does not check this claim.")

@@ -4,46 +4,23 @@ ledger territories and assets are matched. Shared by the rule modules."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-from audit.base.models import Generation, Status
+import numpy as np
+import pandas as pd
+
+from audit.base.models import Status
 from audit.base.safetext import name_key
 from audit.ingest.ledgers import ConsentRow, Ledgers, SourceRow
 from audit.rights.base import AuditContext
+from audit.rights.table import Attributes, Gens, RightsTable, group_by
 
 #: EU member states (ISO 3166 alpha-2); the AI Act applies to releases in these territories.
-EU_MEMBERS = frozenset(
-    {
-        "AT",
-        "BE",
-        "BG",
-        "CY",
-        "CZ",
-        "DE",
-        "DK",
-        "EE",
-        "ES",
-        "FI",
-        "FR",
-        "GR",
-        "HR",
-        "HU",
-        "IE",
-        "IT",
-        "LT",
-        "LU",
-        "LV",
-        "MT",
-        "NL",
-        "PL",
-        "PT",
-        "RO",
-        "SE",
-        "SI",
-        "SK",
-    }
-)
+EU_MEMBERS = frozenset({
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+})  # fmt: skip
 #: Input roles that show a character or a person (CONSENT002).
 LIKENESS_ROLES = frozenset(
     {
@@ -63,45 +40,71 @@ MODEL_ROLES = frozenset({"checkpoint", "lora", "controlnet", "unet", "vae", "cli
 CLONED_CATEGORIES = frozenset({"cloned", "professional", "famous"})
 
 
-def used_generations(ctx: AuditContext) -> list[Generation]:
-    """The generations a rule looks at, sorted by id: with linking's use status
-    (``ctx.use``), those of the pass's status (``ctx.tier``: in the film, possibly in it, not in
-    it); else those whose output reaches the film: the kept ones and everything they derive from
-    (parents, ``gen:`` inputs, inputs that are another generation's output), or every succeeded
-    generation when linking kept nothing (no timeline)."""
-    if ctx.use is not None:
-        key = f"generations:{ctx.tier}"
-        if key not in ctx.memo:
-            use, tiers = ctx.use, set(ctx.tier.split("+"))
-            chosen = (g for g in ctx.generations if use.get(g.id, "not_in_film") in tiers)
-            ctx.memo[key] = sorted(chosen, key=lambda g: g.id)
-        return list(ctx.memo[key])
-    by_id = {gen.id: gen for gen in ctx.generations}
-    by_output = {out: gen.id for gen in ctx.generations for out in gen.outputs}
-    kept = [gen for gen in ctx.generations if gen.kept]
-    if not kept:
-        return sorted(
-            (g for g in ctx.generations if g.status == Status.succeeded), key=lambda g: g.id
-        )
-    seen: dict[str, Generation] = {}
-    stack = list(kept)
+def used_generations(ctx: AuditContext) -> Gens:
+    """The generations a rule looks at: with linking's use status (``ctx.gens.use``), those of
+    the pass's status (``ctx.tier``: in the film, possibly in it, not in it); else those whose
+    output reaches the film: the kept ones and everything they derive from (parents, ``gen:``
+    inputs, inputs that are another generation's output), or every succeeded generation when
+    linking kept nothing (no timeline). Rows in table order."""
+    gens = ctx.gens
+    if gens.use is not None:
+        tiers = set(ctx.tier.split("+"))
+        return gens.gens(gens.memo(f"rows:{ctx.tier}", lambda: gens.in_tiers(tiers)))
+    return gens.gens(gens.memo("rows:lineage", lambda: _lineage_rows(gens)))
+
+
+def _by_row(side: pd.DataFrame, name: str) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for row, value in zip(side["row"].tolist(), side[name].tolist(), strict=True):
+        out.setdefault(row, []).append(value)
+    return out
+
+
+def _lineage_rows(gens: RightsTable) -> np.ndarray:
+    """The kept rows and every row they derive from (see :func:`used_generations`)."""
+    table = gens.table
+    kept = np.flatnonzero(gens.kept)
+    if not len(kept):
+        return np.flatnonzero(table.column("status") == Status.succeeded.value)
+    ids = table.column("id")
+    by_id = {gid: row for row, gid in enumerate(ids.tolist())}
+    outputs = table.outputs
+    by_output = dict(
+        zip(outputs["value"].tolist(), ids[outputs["row"].to_numpy()].tolist(), strict=True)
+    )
+    parents, inputs = _by_row(table.parents, "value"), _by_row(table.inputs, "uri")
+    seen = np.zeros(len(table), dtype=bool)
+    stack = kept.tolist()
     while stack:
-        gen = stack.pop()
-        if gen.id in seen:
+        row = stack.pop()
+        if seen[row]:
             continue
-        seen[gen.id] = gen
-        refs = [*gen.parent_ids]
-        for ref in gen.inputs:
-            refs.append(ref.uri[4:] if ref.uri.startswith("gen:") else by_output.get(ref.uri, ""))
+        seen[row] = True
+        refs = list(parents.get(row, ()))
+        for uri in inputs.get(row, ()):
+            refs.append(uri[4:] if uri.startswith("gen:") else by_output.get(uri, ""))
         stack += [by_id[ref] for ref in refs if ref in by_id]
-    return sorted(seen.values(), key=lambda g: g.id)
+    return np.flatnonzero(seen)
 
 
-def generation_outputs(ctx: AuditContext) -> set[str]:
-    """Every output (URL or file name) of every generation of the production, their names, and
-    the inputs linking found to be a generation's output."""
-    outputs = {out for gen in ctx.generations for out in gen.outputs}
-    return outputs | {asset_name(out) for out in outputs} | ctx.generated_inputs
+def generated(ctx: AuditContext, uris: Iterable[str]) -> set[str]:
+    """Those of ``uris`` that are an output (URL or file name) of a generation of the
+    production, by value or by file name, or an input linking found to be one. The outputs'
+    names are computed only when some input is to be checked."""
+    wanted = set(uris)
+    if not wanted:
+        return set()
+    names = {uri: asset_name(uri) for uri in wanted if "://" not in uri}
+    full = wanted | set(names.values())
+    values = pd.Series(ctx.gens.table.outputs["value"].to_numpy(dtype=object), dtype=object)
+    plain = ~values.str.contains("://", regex=False)
+    output_names = {
+        *values[plain].str.rstrip("/").str.rsplit("/", n=1).str[-1].unique().tolist(),
+        *(asset_name(url) for url in values[~plain].unique().tolist()),
+    }
+    known = set(values[values.isin(full)].tolist()) | (output_names & full)
+    known |= set(ctx.generated_inputs)
+    return {uri for uri in wanted if uri in known or (uri in names and names[uri] in known)}
 
 
 def covers_territories(held: Iterable[str], needed: Iterable[str]) -> list[str]:
@@ -160,22 +163,31 @@ def words(text: str) -> set[str]:
     return {w for w in re.split(r"[^\w]+", name_key(text)) if w}
 
 
-def voice_label(gen: Generation) -> tuple[str, str]:
-    """(voice id, voice name) from the generation's attributes ('' when unknown)."""
-    attrs = gen.attributes
+def voice_label(attrs: Attributes) -> tuple[str, str]:
+    """(voice id, voice name) from a generation's attributes ('' when unknown)."""
     return str(attrs.get("voice_id") or ""), str(attrs.get("voice_name") or "")
 
 
-def is_cloned_voice(gen: Generation) -> bool:
-    """A voice copied from a real person: cloned/professional category, a Voice Library voice
-    shared by someone else, or a voice the account does not own."""
-    attrs = gen.attributes
+def is_cloned_voice(attrs: Attributes) -> bool:
+    """A voice copied from a real person (from a generation's attributes): cloned/professional
+    category, a Voice Library voice shared by someone else, or a voice the account does not
+    own."""
     category = str(attrs.get("voice_category") or "").casefold()
     return (
         category in CLONED_CATEGORIES
         or bool(attrs.get("voice_sharing_owner"))
         or attrs.get("voice_is_owner") is False
     )
+
+
+def cloned_voices(gens: Gens) -> dict[int, tuple[str, str]]:
+    """Row → (voice id, voice name) of those of ``gens`` that copy a real person's voice."""
+    source = gens.source
+    return {
+        row: voice_label(source.attributes(row))
+        for row in source.with_attributes(gens.rows).tolist()
+        if is_cloned_voice(source.attributes(row))
+    }
 
 
 def consent_matches_voice(row: ConsentRow, voice_id: str, voice_name: str) -> bool:
@@ -188,44 +200,65 @@ def consent_matches_voice(row: ConsentRow, voice_id: str, voice_name: str) -> bo
     return bool(name_words) and name_words <= words(row.person)
 
 
-def likeness_inputs(gen: Generation, ledgers: Ledgers) -> list[str]:
-    """Input URIs of ``gen`` that may show a real person: character/subject reference roles, or
-    any input recorded in sources.csv as a person."""
-    found = []
-    for ref in gen.inputs:
-        row = source_for(ledgers, ref.uri)
-        person_row = row is not None and row.kind in ("person", "photo_of_person")
-        if ref.role in LIKENESS_ROLES or person_row:
-            found.append(ref.uri)
-    return sorted(set(found))
+def cached_source(ctx: AuditContext, uri: str) -> SourceRow | None:
+    """:func:`source_for` in the context's ledgers, each asset looked up once per run."""
+    found: dict[str, SourceRow | None] = ctx.memo.setdefault("sources", {})
+    if uri not in found:
+        found[uri] = source_for(ctx.ledgers, uri)
+    return found[uri]
 
 
-def public_figure_flag(gen: Generation) -> bool:
+def likeness_inputs(ctx: AuditContext, gens: Gens) -> pd.DataFrame:
+    """(row, uri, by_role) of the inputs of ``gens`` that may show a real person: a
+    character/subject reference role (``by_role``), or any input recorded in sources.csv as a
+    person; one line per row and uri, sorted by row then uri."""
+    frame = gens.source.inputs(gens.rows)
+    if not len(frame):
+        return pd.DataFrame({"row": [], "uri": [], "by_role": []})
+    person = {
+        uri: getattr(cached_source(ctx, uri), "kind", None) in ("person", "photo_of_person")
+        for uri in frame["uri"].unique().tolist()
+    }
+    hit = frame["role"].isin(LIKENESS_ROLES) | frame["uri"].map(person).astype(bool)
+    pairs = frame[hit.to_numpy()].drop_duplicates(["row", "uri"])[["row", "uri"]]
+    # a uri given twice to one generation: its last role decides (as a dict of them would)
+    last = frame.drop_duplicates(["row", "uri"], keep="last")
+    found = pairs.merge(last, on=["row", "uri"], how="left")
+    found["by_role"] = found["role"].isin(LIKENESS_ROLES)
+    out: pd.DataFrame = found[["row", "uri", "by_role"]].sort_values(["row", "uri"])
+    return out.reset_index(drop=True)
+
+
+def public_figure_flag(attrs: Attributes) -> bool:
     """Runway's moderation threshold set to 'low' lets public figures through."""
-    return str(gen.attributes.get("public_figure_threshold") or "").casefold() == "low"
+    return str(attrs.get("public_figure_threshold") or "").casefold() == "low"
 
 
-def depicts_real_people(ctx: AuditContext, used: list[Generation]) -> list[Generation]:
+def flagged_rows(gens: Gens, flag: Callable[[Attributes], bool]) -> np.ndarray:
+    """Those of ``gens`` whose attributes ``flag`` says yes to."""
+    source = gens.source
+    rows = source.with_attributes(gens.rows)
+    return np.asarray([r for r in rows.tolist() if flag(source.attributes(r))], dtype=np.int64)
+
+
+def depicts_real_people(ctx: AuditContext, used: Gens) -> Gens:
     """Used generations that copy a real voice or take a person/character reference."""
-    return [
-        gen
-        for gen in used
-        if is_cloned_voice(gen) or public_figure_flag(gen) or likeness_inputs(gen, ctx.ledgers)
-    ]
+    rows = {*cloned_voices(used), *flagged_rows(used, public_figure_flag).tolist()}
+    rows |= set(likeness_inputs(ctx, used)["row"].tolist())
+    return used.source.gens(sorted(rows))
 
 
-def by_platform(ctx: AuditContext) -> dict[str, list[Generation]]:
+def by_platform(ctx: AuditContext) -> dict[str, Gens]:
     """Used generations grouped by platform key (terms key when known), sorted by key."""
     memo = f"platforms:{ctx.tier}"
-    if memo not in ctx.memo or ctx.use is None:
-        keys: dict[str, str] = {}
-        groups: dict[str, list[Generation]] = {}
-        for gen in used_generations(ctx):
-            if gen.platform not in keys:
-                keys[gen.platform] = ctx.terms.platform_key(gen.platform) or gen.platform
-            groups.setdefault(keys[gen.platform], []).append(gen)
-        ctx.memo[memo] = dict(sorted(groups.items()))
-    return {key: list(gens) for key, gens in ctx.memo[memo].items()}
+    if memo not in ctx.memo:
+        used = used_generations(ctx)
+        codes, names = used.source.platforms()
+        keys = [ctx.terms.platform_key(name) or name for name in names.tolist()]
+        groups = group_by(used.rows, np.asarray(keys, dtype=object)[codes[used.rows]])
+        ctx.memo[memo] = {key: used.source.gens(groups[key]) for key in sorted(groups)}
+    found: dict[str, Gens] = ctx.memo[memo]
+    return dict(found)
 
 
 def revenue_verdict(ctx: AuditContext, limit_usd: float) -> str | None:

@@ -4,13 +4,16 @@ Midjourney revenue rule (TERMS002). The Udio download window (TERMS003) is in
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from functools import cache
 
+import numpy as np
+import pandas as pd
+
 from audit.base.i18n import N_
-from audit.base.models import Generation
 from audit.ingest.ledgers import PlanRow
 from audit.ingest.registry import platforms
 from audit.rights.base import AuditContext, Finding, finding, rule
@@ -18,6 +21,7 @@ from audit.rights.folding import norm
 from audit.rights.knowledge import CommercialUse, TierTerms
 from audit.rights.messages import CHECKED, NP_, Message, Param
 from audit.rights.scope import by_platform, revenue_verdict
+from audit.rights.table import Gens, day_of
 
 
 def _names(ctx: AuditContext, key: str) -> set[str]:
@@ -32,11 +36,11 @@ def _title(ctx: AuditContext, key: str) -> str:
     return platforms().title(key)
 
 
-def _days(gens: list[Generation]) -> str:
+def _days(gens: Gens) -> str:
     """Evidence line: the day (or first..last days) the generations were made."""
-    days = sorted(gen.created_at.date().isoformat() for gen in gens)
-    span = days[0] if days[0] == days[-1] else f"{days[0]}..{days[-1]}"
-    return f"generated: {span}"
+    days = gens.days()
+    first, last = day_of(int(days.min())).isoformat(), day_of(int(days.max())).isoformat()
+    return f"generated: {first if first == last else f'{first}..{last}'}"
 
 
 def _plan_params(plan: PlanRow) -> dict[str, Param]:
@@ -92,15 +96,16 @@ _TIER_MESSAGES = {
 
 
 def _tier_finding(
-    ctx: AuditContext, plan: PlanRow, entry: TierTerms, gens: list[Generation], public: list[str]
+    ctx: AuditContext, plan: PlanRow, entry: TierTerms, gens: Gens, public: list[str]
 ) -> Finding | None:
     """The TERMS001 finding for generations made under one plan row, if any."""
     use = _effective_use(ctx, entry)
     if use == CommercialUse.yes:
         return None
+    platform = str(gens.source.column("platform")[gens.first()])
     params: dict[str, Param] = {
         "count": len(gens),
-        "platform": _title(ctx, ctx.terms.platform_key(gens[0].platform) or gens[0].platform),
+        "platform": _title(ctx, ctx.terms.platform_key(platform) or platform),
         **_plan_params(plan),
         "checked": CHECKED[entry.verified],
         "distribution": ", ".join(public),
@@ -135,29 +140,32 @@ def _tier_finding(
     )
 
 
-def _shown_commercial(ctx: AuditContext, key: str, gen: Generation) -> bool:
-    """The platform's own record says the generation was made on a plan whose terms allow
-    commercial use (Suno's ``ownership_reason: subscribed``; ``record_evidence`` in
-    data/platform_terms.yaml, every key with the same value): no plan record is then needed."""
+def _shown_commercial(ctx: AuditContext, key: str, day: date, gens: Gens) -> np.ndarray:
+    """Per row of ``gens`` (made on ``day``): the platform's own record says it was made on a
+    plan whose terms allow commercial use (Suno's ``ownership_reason: subscribed``;
+    ``record_evidence`` in data/platform_terms.yaml, every key with the same value): no plan
+    record is then needed. Each distinct attributes text is read once."""
     memo = f"terms:{key}"
     terms = (
         ctx.memo[memo] if memo in ctx.memo else ctx.memo.setdefault(memo, ctx.terms.platform(key))
     )
     if terms is None or not any(entry.record_evidence for entry in terms.tiers):
-        return False
-    day, attrs = gen.created_at.date(), gen.attributes
-    return any(
-        entry.record_evidence
-        and all(attrs.get(k) == v for k, v in entry.record_evidence.items())
-        and entry.applies(entry.tier, day)
-        and _effective_use(ctx, entry) == CommercialUse.yes
-        for entry in (terms.tiers if terms else ())
-    )
+        return np.zeros(len(gens), dtype=bool)
+    codes, texts = pd.factorize(gens.column("attributes"))
+    shown = [
+        any(
+            entry.record_evidence
+            and all(attrs.get(k) == v for k, v in entry.record_evidence.items())
+            and entry.applies(entry.tier, day)
+            and _effective_use(ctx, entry) == CommercialUse.yes
+            for entry in terms.tiers
+        )
+        for attrs in [*(json.loads(text) for text in texts.tolist()), {}]
+    ]
+    return np.asarray(shown, dtype=bool)[codes]
 
 
-def _missing_plan(
-    ctx: AuditContext, key: str, gens: list[Generation], message: Message, fix: str
-) -> Finding:
+def _missing_plan(ctx: AuditContext, key: str, gens: Gens, message: Message, fix: str) -> Finding:
     return finding(
         "TERMS001",
         message,
@@ -185,24 +193,23 @@ def _plans_on(
 
 
 def _platform_tiers(
-    ctx: AuditContext, key: str, gens: list[Generation], public: list[str]
+    ctx: AuditContext, key: str, gens: Gens, public: list[str]
 ) -> Iterator[Finding]:
-    by_plan: dict[PlanRow, list[Generation]] = defaultdict(list)
-    unplanned: list[Generation] = []
-    unknown: list[Generation] = []
+    by_plan: dict[PlanRow, list[np.ndarray]] = defaultdict(list)
+    unplanned_rows: list[np.ndarray] = []
+    unknown_rows: list[np.ndarray] = []
     entries: dict[PlanRow, TierTerms] = {}
     known = _plans_on(ctx, key)
-    for gen in gens:
-        plan, entry = known(gen.created_at.date(), gen.account)
-        if plan is None and not _shown_commercial(ctx, key, gen):
-            unplanned.append(gen)
-        elif plan is None:
-            continue
+    for day, account, group in gens.by_day_and_account():
+        plan, entry = known(day, account)
+        if plan is None:
+            unplanned_rows.append(group.rows[~_shown_commercial(ctx, key, day, group)])
         elif entry is None:
-            unknown.append(gen)
+            unknown_rows.append(group.rows)
         else:
-            by_plan[plan].append(gen)
+            by_plan[plan].append(group.rows)
             entries[plan] = entry
+    unplanned, unknown = gens.joined(unplanned_rows), gens.joined(unknown_rows)
     if unplanned:
         yield _missing_plan(
             ctx,
@@ -238,7 +245,7 @@ def _platform_tiers(
             ),
         )
     for plan in sorted(by_plan, key=lambda row: row.line):
-        found = _tier_finding(ctx, plan, entries[plan], by_plan[plan], public)
+        found = _tier_finding(ctx, plan, entries[plan], gens.joined(by_plan[plan]), public)
         if found:
             yield found
 
@@ -347,17 +354,19 @@ def revenue_tier(ctx: AuditContext) -> Iterable[Finding]:
 
 
 def _revenue_plans(
-    ctx: AuditContext, key: str, gens: list[Generation], tiers: tuple[str, ...], evidence: list[str]
+    ctx: AuditContext, key: str, gens: Gens, tiers: tuple[str, ...], evidence: list[str]
 ) -> Iterator[Finding]:
     wanted = {norm(tier) for tier in tiers}
-    wrong: dict[PlanRow, list[Generation]] = defaultdict(list)
-    unplanned: list[Generation] = []
-    for gen in gens:
-        plan = ctx.ledgers.plan_on(_names(ctx, key), gen.created_at.date(), gen.account)
+    wrong_rows: dict[PlanRow, list[np.ndarray]] = defaultdict(list)
+    unplanned_rows: list[np.ndarray] = []
+    for day, account, group in gens.by_day_and_account():
+        plan = ctx.ledgers.plan_on(_names(ctx, key), day, account)
         if plan is None:
-            unplanned.append(gen)
+            unplanned_rows.append(group.rows)
         elif norm(plan.tier) not in wanted:
-            wrong[plan].append(gen)
+            wrong_rows[plan].append(group.rows)
+    wrong = {plan: gens.joined(parts) for plan, parts in wrong_rows.items()}
+    unplanned = gens.joined(unplanned_rows)
     params: dict[str, Param] = {
         "platform": _title(ctx, key),
         "tiers": " / ".join(tier.title() for tier in tiers),

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
+import pandas as pd
+
+from audit.link.model import USE_NAMES
 from audit.rights.base import (
     SEVERITY_ORDER,
     USE_NOTES,
@@ -37,10 +40,10 @@ def scoped(registered: Rule, ctx: AuditContext) -> Iterator[Finding]:
     "to verify"), then on the others (information); findings of the later passes that name no
     generation repeat the first pass and are dropped. A rule about the whole film runs once, on
     what is in it or possibly in it: "to verify" when none of its generations is in it."""
-    if ctx.use is None:
+    use = ctx.gens.use
+    if use is None:
         yield from registered.check(ctx)
         return
-    use = ctx.use
     tiers = ("in_film+possibly_in_film",) if registered.code in FILM_ONLY else TIERS
     for tier in tiers:
         for item in registered.check(replace(ctx, tier=tier)):
@@ -50,7 +53,8 @@ def scoped(registered: Rule, ctx: AuditContext) -> Iterator[Finding]:
                 continue
             status = tier
             if "+" in tier:
-                proven = any(use.get(gid) == "in_film" for gid in item.generation_ids)
+                rows = ctx.gens.table.id_index().get_indexer(pd.Index(item.generation_ids))
+                proven = bool((use[rows[rows >= 0]] == USE_NAMES.index("in_film")).any())
                 status = "in_film" if proven else "possibly_in_film"
             yield _marked(item, status)
 

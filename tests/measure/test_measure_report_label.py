@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from audit.base.gentable import from_generations
 from audit.base.models import Generation
 from audit.report.context import _codecarbon_modelled_wh
 
@@ -25,6 +26,6 @@ def test_only_modelled_measured_runs_are_summed() -> None:
         {"id": ["comfyui:a", "comfyui:b", "comfyui:c"], "estimate_status": ["measured"] * 3,
          "energy_wh_central": [0.25, 4.0, 8.0]}
     )  # fmt: skip
-    run = SimpleNamespace(link=SimpleNamespace(generations=gens),
+    run = SimpleNamespace(link=SimpleNamespace(table=from_generations(gens)),
                           footprint=SimpleNamespace(table=table))  # fmt: skip
     assert _codecarbon_modelled_wh(run) == pytest.approx(0.25)  # type: ignore[arg-type]

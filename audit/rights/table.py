@@ -1,0 +1,210 @@
+"""The generations the rules read: the linked table's columns, row numbers in place of objects.
+
+A rule groups rows by the keys it needs (platform, account and day, voice, prompt, input…) and
+hands a finding the rows it is about as :class:`Gens`; :func:`~audit.rights.base.finding` reads
+their ids, record locations and shots from the columns. No :class:`~audit.models.Generation` is
+built for a rule: a million records are audited as columns (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from audit.base.gentable import GenTable, from_generations
+from audit.base.models import Generation
+from audit.link.model import USE_NAMES
+
+_DAY_US = 86_400_000_000
+_EPOCH_DAY = date(1970, 1, 1)
+#: A record's attributes (JSON object of scalars), as :class:`~audit.models.Generation` holds them.
+Attributes = dict[str, Any]
+
+
+def day_of(number: int) -> date:
+    """A day number (days since 1970-01-01, UTC) as a date."""
+    return _EPOCH_DAY + timedelta(days=number)
+
+
+@dataclass(eq=False)
+class RightsTable:
+    """The linked generations: the table, and per row its first shot, whether it is in the cut
+    and (when linking gave one) its use status name."""
+
+    table: GenTable
+    kept: np.ndarray
+    shot_ids: np.ndarray
+    #: per row: the use status code (:data:`~audit.link.model.USE_NAMES`); None: not computed
+    use: np.ndarray | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of_generations(cls, gens: Sequence[Generation]) -> RightsTable:
+        """The table of objects (a test's, or a caller's that has them), ``kept`` and
+        ``shot_id`` as they hold them."""
+        shots = np.empty(len(gens), dtype=object)
+        shots[:] = [gen.shot_id for gen in gens]
+        kept = np.asarray([bool(gen.kept) for gen in gens], dtype=bool)
+        return cls(from_generations(gens), kept, shots)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def column(self, name: str) -> np.ndarray:
+        """A column of the table (every row)."""
+        return self.table.column(name)
+
+    def memo(self, name: str, make: Callable[[], Any]) -> Any:
+        """``make()`` computed once per table (the passes of one run share it)."""
+        if name not in self._cache:
+            self._cache[name] = make()
+        return self._cache[name]
+
+    @property
+    def days(self) -> np.ndarray:
+        """Per row: the day it was made (days since 1970-01-01, UTC)."""
+        days: np.ndarray = self.memo("days", lambda: self.column("created_us") // _DAY_US)
+        return days
+
+    def attributes(self, row: int) -> Attributes:
+        """A row's attributes ({} when it has none), each distinct text read once."""
+        text = self.column("attributes")[row]
+        if text is None:
+            return {}
+        parsed: dict[str, Attributes] = self._cache.setdefault("attributes", {})
+        if text not in parsed:
+            parsed[text] = json.loads(text)
+        return parsed[text]
+
+    def attribute(self, rows: np.ndarray, key: str) -> list[Any]:
+        """One attribute of ``rows`` (None when absent)."""
+        texts = self.column("attributes")[rows]
+        return [None if t is None else self.attributes(int(r)).get(key) for r, t in
+                zip(rows.tolist(), texts.tolist(), strict=True)]  # fmt: skip
+
+    def with_attributes(self, rows: np.ndarray) -> np.ndarray:
+        """Those of ``rows`` that have attributes."""
+        has: np.ndarray = rows[self.column("has_attributes")[rows]]
+        return has
+
+    def inputs(self, rows: np.ndarray) -> pd.DataFrame:
+        """The inputs (row, uri, role) of ``rows``, in row then list order."""
+        side = self.table.inputs
+        mask = np.zeros(len(self), dtype=bool)
+        mask[rows] = True
+        picked: pd.DataFrame = side[mask[side["row"].to_numpy()]]
+        return picked
+
+    def platforms(self) -> tuple[np.ndarray, np.ndarray]:
+        """(per row a code, the platform names by code)."""
+        found: tuple[np.ndarray, np.ndarray] = self.memo(
+            "platforms", lambda: pd.factorize(self.column("platform"))
+        )
+        return found
+
+    def in_tiers(self, tiers: set[str]) -> np.ndarray:
+        """Rows whose use status is one of ``tiers`` (a status missing counts as not_in_film)."""
+        codes = [USE_NAMES.index(name) for name in tiers]
+        if self.use is None:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(np.isin(self.use, codes))
+
+    def gens(self, rows: np.ndarray | Sequence[int]) -> Gens:
+        """These rows as a selection a rule hands a finding."""
+        return Gens(self, np.asarray(rows, dtype=np.int64))
+
+
+@dataclass(frozen=True, eq=False)
+class Gens:
+    """Some rows of a :class:`RightsTable`: the generations a finding is about."""
+
+    source: RightsTable
+    rows: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return len(self.rows) > 0
+
+    def column(self, name: str) -> np.ndarray:
+        """``name`` of these rows."""
+        values: np.ndarray = self.source.column(name)[self.rows]
+        return values
+
+    def where(self, mask: np.ndarray) -> Gens:
+        """Those of these rows where ``mask`` (one flag each) is true."""
+        return Gens(self.source, self.rows[mask])
+
+    def first(self) -> int:
+        """The row of the smallest id (the first generation a reader sees)."""
+        ids = self.column("id")
+        return int(self.rows[min(range(len(ids)), key=ids.__getitem__)])
+
+    def days(self) -> np.ndarray:
+        """The day each of these rows was made (days since 1970-01-01, UTC)."""
+        days: np.ndarray = self.source.days[self.rows]
+        return days
+
+    def joined(self, parts: list[np.ndarray]) -> Gens:
+        """The rows of ``parts`` (some of these rows) as one selection."""
+        return Gens(self.source, np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))
+
+    def by_day_and_account(self) -> Iterator[tuple[date, str | None, Gens]]:
+        """These rows grouped by the day they were made and their account (a plan is held by
+        an account over days): (day, account, rows), days then accounts ascending."""
+        if not self:
+            return
+        days = self.days()
+        codes, accounts = pd.factorize(self.column("account"))
+        first, width = int(days.min()), len(accounts) + 1
+        for code, rows in group_rows(self.rows, (days - first) * width + codes + 1):
+            day, account = divmod(code, width)
+            name = str(accounts[account - 1]) if account else None
+            yield day_of(first + day), name, Gens(self.source, rows)
+
+    def __or__(self, other: Gens) -> Gens:
+        return Gens(self.source, np.union1d(self.rows, other.rows))
+
+
+def group_rows(rows: np.ndarray, codes: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """``rows`` split by ``codes`` (one int per row, same length): (code, its rows in the given
+    order), codes ascending."""
+    if not len(rows):
+        return []
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    bounds = [*starts.tolist(), len(order)]
+    return [(int(sorted_codes[a]), rows[order[a:b]]) for a, b in pairwise(bounds)]
+
+
+def group_by(rows: np.ndarray, values: np.ndarray) -> dict[Any, np.ndarray]:
+    """``rows`` split by ``values`` (one hashable per row): value → its rows, in first-seen
+    order of the values."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    return {uniques[code]: part for code, part in group_rows(rows, codes)}
+
+
+def evidence_of(gens: Gens | None, shown: int) -> tuple[list[str], list[str], list[str]]:
+    """(ids sorted, ``id (file:line)`` lines of the first ``shown`` and ``… and N more``, shots
+    sorted) of ``gens``: what a finding says of its generations, read from the columns."""
+    if gens is None or not gens:
+        return [], [], []
+    source = gens.source
+    by_id = dict(zip(gens.column("id").tolist(), gens.rows.tolist(), strict=True))
+    ids = sorted(by_id)
+    files, locators = source.column("source_file"), source.column("source_locator")
+    lines = [f"{gid} ({files[by_id[gid]]}:{locators[by_id[gid]]})" for gid in ids[:shown]]
+    if len(ids) > shown:
+        lines.append(f"… and {len(ids) - shown} more")
+    rows = np.fromiter(by_id.values(), dtype=np.int64, count=len(by_id))
+    shots = sorted({shot for shot in pd.unique(source.shot_ids[rows]).tolist() if shot})
+    return ids, lines, shots
