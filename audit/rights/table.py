@@ -153,6 +153,12 @@ class Gens:
         days: np.ndarray = self.source.days[self.rows]
         return days
 
+    def day_span(self) -> str:
+        """The day (or ``first..last`` days, ISO) these rows were made."""
+        days = self.days()
+        first, last = day_of(int(days.min())).isoformat(), day_of(int(days.max())).isoformat()
+        return first if first == last else f"{first}..{last}"
+
     def joined(self, parts: list[np.ndarray]) -> Gens:
         """The rows of ``parts`` (some of these rows) as one selection."""
         return Gens(self.source, np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64))

@@ -21,7 +21,7 @@ from audit.rights.folding import norm
 from audit.rights.knowledge import CommercialUse, TierTerms
 from audit.rights.messages import CHECKED, NP_, Message, Param
 from audit.rights.scope import by_platform, revenue_verdict
-from audit.rights.table import Gens, day_of
+from audit.rights.table import Gens
 
 
 def _names(ctx: AuditContext, key: str) -> set[str]:
@@ -34,13 +34,6 @@ def _names(ctx: AuditContext, key: str) -> set[str]:
 def _title(ctx: AuditContext, key: str) -> str:
     """The platform's title, the registry's (the key as written when it has none)."""
     return platforms().title(key)
-
-
-def _days(gens: Gens) -> str:
-    """Evidence line: the day (or first..last days) the generations were made."""
-    days = gens.days()
-    first, last = day_of(int(days.min())).isoformat(), day_of(int(days.max())).isoformat()
-    return f"generated: {first if first == last else f'{first}..{last}'}"
 
 
 def _plan_params(plan: PlanRow) -> dict[str, Param]:
@@ -112,7 +105,8 @@ def _tier_finding(
     }
     notes = [f"terms: {entry.ownership}"] if entry.ownership else []
     notes += [f"note: {entry.notes}"] if entry.notes and use != CommercialUse.no else []
-    evidence = [plan.where, _days(gens), *notes, *(f"source: {sid}" for sid in entry.sources)]
+    evidence = [plan.where, f"generated: {gens.day_span()}", *notes]
+    evidence += [f"source: {sid}" for sid in entry.sources]
     if use == CommercialUse.no:
         return finding(
             "TERMS001",
@@ -171,7 +165,7 @@ def _missing_plan(ctx: AuditContext, key: str, gens: Gens, message: Message, fix
         message,
         fix=fix,
         params={"count": len(gens), "platform": _title(ctx, key)},
-        evidence=[_days(gens)],
+        evidence=[f"generated: {gens.day_span()}"],
         generations=gens,
         severity="warning",
     )
