@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from audit.ingest._dates import RULES
 from audit.ingest.base import Adapter
-from audit.ingest.registry import adapters
+from audit.ingest.registry import ANY_PLATFORM, adapters, platforms
 
 HEADER = """\
 # Platforms Empreinte reads
@@ -79,13 +79,63 @@ def _dates() -> str:
     return intro + "\n" + "\n".join(rows) + "\n"
 
 
+REGISTRY = """\
+### The platform registry: what Empreinte knows of a platform, in one place
+
+A platform is what a record names in its `platform` field. Everything Empreinte knows of it is in
+one data file, `data/platforms.yaml`, served to every module by one registry
+(`audit.ingest.registry.platforms()`, documented in `audit/ingest/platforms.py`): the **title** the
+report, the credits, the workbook and the findings print (`title_fr` when French differs), the
+**aliases** records, plans and `what-if --platform` may use (letters and digits compared:
+`Dream Machine`, `dreammachine` and `dream-machine` meet), **where it computes** (its own hosting
+facts, read by the estimators with their sources, or `runs_on:` another platform's profile) and
+**its terms** (`terms:`, the entry of `data/platform_terms.yaml`; by default the entry of the same
+key). A data file naming an unknown platform key, or a platform without a title, stops at load
+with one line naming the file, line and field.
+
+```python
+from audit.ingest.registry import platforms
+index = platforms()
+index.title("klingai", "fr")      # "Kling": a key or alias, in a language
+index.get("veo").hosting_key      # "google": the hosting profile it computes on
+index.get("sora").terms_key       # "openai": the terms that apply
+```
+
+**A plugin adapter brings its own platform** when the data file does not have it: it sets
+`platform_info = Platform(key=..., title=..., titles={"fr": ...}, aliases=(...), hosting={...},
+terms_entry={...})` (from `audit.ingest.platforms`). `hosting` has the fields of a data entry
+(provider, kind, country, grid_factor, pue, wue, sources of `data/sources.yaml` or its own
+`sources`, locator) and reaches the estimators as data; or `runs_on="unknown"` (any key) computes on
+a known profile. `terms_entry` is shaped as an entry of `platform_terms.yaml`. Its title then
+appears in the credits and the report's tables, its hosting in the footprint, its terms in the
+rights findings. An adapter whose platform neither the data file nor the adapter declares is a
+ConfigError naming the adapter.
+
+| key | title | French title | other names | computes on | terms |
+|---|---|---|---|---|---|
+"""
+
+
+def _registry_table() -> str:
+    """One row per platform of data/platforms.yaml (plugins left out: the page is the machine's)."""
+    rows = []
+    for key, p in sorted(platforms(include_plugins=False).platforms.items()):
+        names = ", ".join(f"`{a}`" for a in p.aliases)
+        hosting = "its own profile" if p.runs_on is None else f"`{p.runs_on}`"
+        terms = f"`{p.terms}`" if p.terms else "same key, if any"
+        rows.append(
+            f"| `{key}` | {p.title} | {p.titles.get('fr', '')} | {names} | {hosting} | {terms} |"
+        )
+    return REGISTRY + "\n".join(rows) + "\n"
+
+
 def _section(adapter: Adapter) -> str:
     suffixes = ", ".join(f"`{s}`" for s in adapter.suffixes)
     return "\n".join(
         [
             f"## {adapter.title}",
             "",
-            f"- **Adapter name:** `{adapter.name}` (platform `{adapter.platform}`)",
+            f"- **Adapter name:** `{adapter.name}` (platform `{adapter.platform}`{_titled(adapter)})",
             f"- **File suffixes:** {suffixes}",
             f"- **Formats:** {adapter.formats}",
             f"- **Reads:** {adapter.reads}",
@@ -96,7 +146,15 @@ def _section(adapter: Adapter) -> str:
     )
 
 
+def _titled(adapter: Adapter) -> str:
+    """``, titled Kling`` from the registry; nothing for an adapter reading any platform."""
+    if adapter.platform == ANY_PLATFORM:
+        return ""
+    return f", titled {platforms(include_plugins=False).title(adapter.platform)}"
+
+
 def render_platforms_md() -> str:
     """The Markdown text of ``docs/platforms.md`` (deterministic: registry order, no dates)."""
     sections = [_section(adapter) for adapter in adapters(include_plugins=False).values()]
-    return HEADER + "\n" + _dates() + "\n" + FILTERED + "\n" + "\n".join(sections)
+    parts = [HEADER, _dates(), FILTERED, _registry_table()]
+    return "\n".join(parts) + "\n" + "\n".join(sections)

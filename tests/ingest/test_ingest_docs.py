@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from audit.ingest.docs import render_platforms_md
-from audit.ingest.registry import adapters
+from audit.ingest.registry import ANY_PLATFORM, adapters, platforms
 
 ROOT = Path(__file__).resolve().parents[2]
 ADAPTERS = adapters(include_plugins=False)
@@ -30,8 +30,16 @@ def test_render_lists_every_adapter_in_registry_order() -> None:
     headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
     assert headings == [adapter.title for adapter in ADAPTERS.values()]
     for adapter in ADAPTERS.values():
-        assert f"- **Adapter name:** `{adapter.name}` (platform `{adapter.platform}`)" in text
+        assert f"- **Adapter name:** `{adapter.name}` (platform `{adapter.platform}`" in text
         assert f"- **Cannot know:** {adapter.cannot_know}" in text
+    for key, platform in platforms(include_plugins=False).platforms.items():
+        assert f"| `{key}` | {platform.title} |" in text  # the registry's table, every platform
+    index = platforms(include_plugins=False)
+    for adapter in ADAPTERS.values():
+        if adapter.platform != ANY_PLATFORM:
+            assert (
+                f"(platform `{adapter.platform}`, titled {index.title(adapter.platform)})" in text
+            )
     assert text.startswith("# Platforms Empreinte reads\n")
     assert text.endswith("\n")
 
