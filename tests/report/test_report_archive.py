@@ -23,6 +23,7 @@ from pydantic import TypeAdapter
 
 from audit.base.errors import RenderError
 from audit.base.gentable import micros
+from audit.base.models import to_row
 from audit.pipeline import AuditRun
 from audit.report import generations
 from audit.report.csvout import csv_bytes
@@ -193,3 +194,15 @@ def test_a_failure_in_the_background_is_one_error_and_no_output(
         with pytest.raises(RenderError, match=r"generations\.csv and generations\.parquet"):
             write_all(example_run, out, ["en"], False)
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_records_of_a_block_are_the_records_of_the_table(example_run: AuditRun) -> None:
+    """``GenTable.records``: the objects already built when there are, else built for the block
+    alone (not kept) — the same records either way."""
+    table = example_run.link.table
+    fresh = table.take(np.arange(len(table)))  # no object built yet
+    rows = np.asarray([5, 0, 590, 17, 17], dtype=np.int64)
+    built = fresh.records(rows)
+    assert "generations" not in fresh._cache  # the block's objects are not kept
+    assert [to_row(g) for g in built] == [to_row(g) for g in table.records(rows)]
+    assert [g.id for g in built] == [table.column("id")[k] for k in rows.tolist()]
