@@ -25,9 +25,10 @@ from audit.base.errors import PlanError
 from audit.base.gentable import NUMBERS, GenTable, from_generations
 from audit.base.production import Production
 from audit.estimate.aggregate import Aggregates, aggregate
-from audit.estimate.footprint import Footprint, estimate_table, registry
+from audit.estimate.footprint import Footprint, estimate_table
 from audit.forecast.defaults import History, history_from
 from audit.forecast.plan import Plan, find_plan, read_plan, records
+from audit.ingest.registry import platforms
 
 SHOT_COLUMNS = ["shot_id", "sequence", "kind", "duration_s", "kept", "ancestors", "attempts",
                 "platforms"]  # fmt: skip
@@ -48,9 +49,11 @@ class Forecast:
 
 
 def platform_keys() -> dict[str, str]:
-    """Every platform key and alias (lower case) → its key, from the coefficient registry."""
-    reg = registry()
-    return {name.lower(): key for key, p in reg.platforms.items() for name in (key, *p.aliases)}
+    """Every platform key and alias (lower case) → its key, from the platform registry: ``veo``
+    stays ``veo`` as Veo's records say (the estimators place it on Google's profile), so that a
+    plan and the final records meet on one key."""
+    index = platforms().platforms
+    return {name.lower(): key for key, p in index.items() for name in (key, *p.aliases)}
 
 
 def load_plan(root: Path) -> Plan:

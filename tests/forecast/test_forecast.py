@@ -13,8 +13,9 @@ import pytest
 
 from audit.base.errors import PlanError
 from audit.base.resources import example_dir
-from audit.forecast.plan import COLUMNS, NUMBER_FIELDS
-from audit.forecast.versus import compare, split_gap, total_gap
+from audit.forecast.plan import COLUMNS, NUMBER_FIELDS, read_plan
+from audit.forecast.versus import compare, platform_keys, split_gap, total_gap
+from audit.ingest.registry import platforms
 from audit.pipeline import AuditRun, Options, run, run_forecast
 
 AS_OF = date(2026, 11, 20)
@@ -137,3 +138,14 @@ def test_every_plan_default_names_a_listed_source() -> None:
         for name, item in entry.items():
             assert item["source"] == "assumption" or item["source"] in sources, (name, item)
             assert item.get("locator"), (name, item)
+
+
+def test_plan_platforms_meet_the_records_on_the_registry_key(tmp_path: Path) -> None:
+    """A plan naming ``Veo`` plans what Veo's records (platform ``veo``) will be, not Google's
+    hosting profile: forecast and final compare on one key (they split into google and veo
+    rows before the registry)."""
+    path = tmp_path / "plan.csv"
+    path.write_text("shot_id,platform,modality\nSH1,Veo,video\nSH2,KlingAI,video\n")
+    rows = read_plan(path, platform_keys()).rows
+    assert [row.platform for row in rows] == ["veo", "kling"]
+    assert set(platform_keys().values()) == set(platforms().platforms)
