@@ -102,6 +102,18 @@ class RightsTable:
         picked: pd.DataFrame = side[mask[side["row"].to_numpy()]]
         return picked
 
+    def id_ranks(self) -> np.ndarray:
+        """Per row: the rank of its id among all ids (sorted once, for large findings)."""
+
+        def ranks() -> np.ndarray:
+            ids = self.column("id").tolist()
+            found = np.empty(len(ids), dtype=np.int64)
+            found[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+            return found
+
+        ranked: np.ndarray = self.memo("id_ranks", ranks)
+        return ranked
+
     def platforms(self) -> tuple[np.ndarray, np.ndarray]:
         """(per row a code, the platform names by code)."""
         found: tuple[np.ndarray, np.ndarray] = self.memo(
@@ -199,18 +211,28 @@ def group_by(rows: np.ndarray, values: np.ndarray) -> dict[Any, np.ndarray]:
     return {uniques[code]: part for code, part in group_rows(rows, codes)}
 
 
+#: Above this many rows, a finding's ids are put in order by the table's id ranks (sorted once).
+_RANKED = 20_000
+
+
 def evidence_of(gens: Gens | None, shown: int) -> tuple[list[str], list[str], list[str]]:
     """(ids sorted, ``id (file:line)`` lines of the first ``shown`` and ``… and N more``, shots
     sorted) of ``gens``: what a finding says of its generations, read from the columns."""
     if gens is None or not gens:
         return [], [], []
     source = gens.source
-    by_id = dict(zip(gens.column("id").tolist(), gens.rows.tolist(), strict=True))
-    ids = sorted(by_id)
+    rows = np.unique(gens.rows)
+    column = source.column("id")
+    if len(rows) > _RANKED:
+        rows = rows[np.argsort(source.id_ranks()[rows], kind="stable")]
+    else:
+        rows = rows[sorted(range(len(rows)), key=column[rows].__getitem__)]
+    ids = column[rows]
+    keep = np.r_[True, ids[1:] != ids[:-1]] if len(ids) > 1 else np.ones(len(ids), dtype=bool)
+    rows, ids = rows[keep], ids[keep].tolist()
     files, locators = source.column("source_file"), source.column("source_locator")
-    lines = [f"{gid} ({files[by_id[gid]]}:{locators[by_id[gid]]})" for gid in ids[:shown]]
+    lines = [f"{ids[k]} ({files[row]}:{locators[row]})" for k, row in enumerate(rows[:shown])]
     if len(ids) > shown:
         lines.append(f"… and {len(ids) - shown} more")
-    rows = np.fromiter(by_id.values(), dtype=np.int64, count=len(by_id))
     shots = sorted({shot for shot in pd.unique(source.shot_ids[rows]).tolist() if shot})
     return ids, lines, shots
