@@ -236,6 +236,9 @@ class _ParquetBlocks:
         return self.buffer.getvalue()
 
 
+#: Whether this system can fork a copy of the process (Linux, macOS; not Windows): else the two
+#: files are written in this process before the pages.
+CAN_FORK = "fork" in multiprocessing.get_all_start_methods()
 #: What the PDF's Parquet attachment holds until :meth:`Background.parquet` replaces it (the
 #: PDF's finisher asks for the file once the pages are laid out).
 PENDING = b"empreinte: generations.parquet, written in the background"

@@ -21,6 +21,7 @@ from audit.base.errors import RenderError
 from audit.base.gc import paused_gc
 from audit.base.outputs import OutputSet
 from audit.base.resources import templates_dir
+from audit.report import generations
 from audit.report.audit_json import audit_json, findings_frame
 from audit.report.context import build_context
 from audit.report.credits import render_credits
@@ -134,6 +135,10 @@ def _write_all(
         _pages(run, outputs, langs, (data_json, inputs_csv), rows, None)
         return
     paths = (csv_path, outputs.path("generations.parquet"))
+    if not generations.CAN_FORK:
+        rows = write_generations(run, *paths, redact_prompts, names)
+        _pages(run, outputs, langs, (data_json, inputs_csv), rows, None)
+        return
     with Background(run, paths, redact_prompts, names) as job:
         _pages(run, outputs, langs, (data_json, inputs_csv), job.written(), job.parquet)
         job.parquet()  # both files whole before the set is committed

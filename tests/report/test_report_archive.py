@@ -206,3 +206,16 @@ def test_records_of_a_block_are_the_records_of_the_table(example_run: AuditRun) 
     assert "generations" not in fresh._cache  # the block's objects are not kept
     assert [to_row(g) for g in built] == [to_row(g) for g in table.records(rows)]
     assert [g.id for g in built] == [table.column("id")[k] for k in rows.tolist()]
+
+
+def test_without_fork_the_same_files(archive: Path, example_run: AuditRun, tmp_path: Path) -> None:
+    """Where no copy of the process can be forked (Windows), the CSV and the Parquet are written
+    before the pages: the same files, the same PDF."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(generations, "ARCHIVE_GENERATIONS", 100)
+        patch.setattr(generations, "WORKBOOK_ROWS", 50)
+        patch.setattr(generations, "CHUNK_ROWS", 200)
+        patch.setattr(generations, "CAN_FORK", False)
+        write_all(example_run, tmp_path, ["fr", "en"], False)
+    for name in ("generations.csv", "generations.parquet", "report.pdf", "report.en.xlsx"):
+        assert (tmp_path / name).read_bytes() == (archive / name).read_bytes(), name
