@@ -44,3 +44,7 @@ def _isolate_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     for key in list(os.environ):
         if key.startswith("CODECARBON_"):
             monkeypatch.delenv(key)
+    # The CLI's messages follow EMPREINTE_LANG and the locale: the tests pin the English ones.
+    for key in ("EMPREINTE_LANG", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

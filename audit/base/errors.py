@@ -17,7 +17,7 @@ when there is a closed set, the valid choices.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from audit.base.safetext import clip
@@ -28,6 +28,11 @@ def _where(file: str | Path | None, locator: str | int | None) -> str:
         return ""
     loc = f":{locator}" if locator not in (None, "") else ""
     return f"{file}{loc}: "
+
+
+def _same(text: str) -> str:
+    """No translation: the English of the code."""
+    return text
 
 
 class EmpreinteError(Exception):
@@ -57,15 +62,21 @@ class InputError(EmpreinteError):
         self.value = value
         self.choices = sorted(choices) if choices is not None else None
         self.reason = message
-        parts = [_where(file, locator)]
-        if field:
-            parts.append(f"{field}: ")
-        parts.append(message)
-        if value is not None:
-            parts.append(f" (got {clip(repr(value))})")
+        super().__init__(self.line())
+
+    def line(self, translate: Callable[[str], str] = _same) -> str:
+        """The one line: where, field, reason, value seen and valid choices. ``translate`` puts
+        the reason and the line's own words in the reader's language (the CLI passes the
+        catalogue's); the file, field, value and choices stay as they are written."""
+        parts = [_where(self.file, self.locator)]
+        if self.field:
+            parts.append(translate("%(field)s: ") % {"field": self.field})
+        parts.append(translate(self.reason))
+        if self.value is not None:
+            parts.append(translate(" (got %(value)s)") % {"value": clip(repr(self.value))})
         if self.choices:
-            parts.append(f"; allowed: {', '.join(self.choices)}")
-        super().__init__("".join(parts))
+            parts.append(translate("; allowed: %(choices)s") % {"choices": ", ".join(self.choices)})
+        return "".join(parts)
 
 
 class ConfigError(InputError):

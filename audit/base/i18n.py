@@ -2,8 +2,8 @@
 
 English strings are the message ids; ``report_templates/locales/<lang>/LC_MESSAGES/messages.po``
 holds the translations of the code's and templates' texts, ``data.po`` those of the data files'
-texts that reach a report (coefficient locators, source descriptions); both are compiled in memory
-at load (no binary .mo in the repository).
+texts that reach a report (coefficient locators, source descriptions), ``cli.po`` the command line's
+(error lines, what-if words); all are compiled in memory at load (no binary .mo in the repository).
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ LANGUAGES = ("fr", "en")
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 #: The message catalogues of a language, merged in this order.
 CATALOGUES = ("messages.po", "data.po")
+#: The command line's own catalogue (error lines, what-if words).
+CLI_CATALOGUES = ("cli.po",)
 #: The day field of a CLDR date pattern (a lone ``d``, outside quoted text in practice).
 _DAY = re.compile(r"(?<![d'])d(?![d'])")
 
@@ -41,12 +43,12 @@ def check_lang(lang: str) -> str:
 
 
 @cache
-def translations(lang: str) -> NullTranslations:
-    """The gettext translations for ``lang`` (English: identity)."""
+def translations(lang: str, catalogues: tuple[str, ...] = CATALOGUES) -> NullTranslations:
+    """The gettext translations for ``lang`` from ``catalogues`` (English: identity)."""
     check_lang(lang)
     folder = templates_dir() / "locales" / lang / "LC_MESSAGES"
     merged: NullTranslations = NullTranslations()
-    for name in CATALOGUES:
+    for name in catalogues:
         po = folder / name
         if not po.is_file():
             continue
@@ -66,6 +68,12 @@ def translations(lang: str) -> NullTranslations:
 def gettext(lang: str, message: str) -> str:
     """``message`` translated into ``lang`` (itself in English or when the catalogue lacks it)."""
     return translations(lang).gettext(message)
+
+
+def cli_gettext(lang: str, message: str) -> str:
+    """A message of the command line (an error line's reason, a what-if word) in ``lang``, from
+    ``cli.po``: kept apart from the report's catalogues, whose short words mean other things."""
+    return translations(lang, CLI_CATALOGUES).gettext(message)
 
 
 def N_(message: str) -> str:

@@ -9,6 +9,7 @@ them, so that ``--help`` stays fast (benchmark B4).
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from audit.base.errors import ConfigError, EmpreinteError
+from audit.base.errors import ConfigError, EmpreinteError, InputError
 from audit.base.safetext import for_terminal, take_notices
 from audit.cli.help import WorkflowGroup, readable_help
 
@@ -38,6 +39,8 @@ app = typer.Typer(
 
 P = ParamSpec("P")
 R = TypeVar("R")
+#: The languages of the messages (those of audit.base.i18n, named here without importing Babel).
+LANGUAGES = ("fr", "en")
 
 FolderArg = Annotated[
     Path,
@@ -92,14 +95,45 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except EmpreinteError as exc:
-            typer.echo(f"empreinte: error: {for_terminal(str(exc))}", err=True)
+            say = translator(message_lang(kwargs.get("lang")))
+            text = exc.line(say) if isinstance(exc, InputError) else say(str(exc))
+            line = say("empreinte: error: %(message)s") % {"message": text}
+            typer.echo(for_terminal(line), err=True)
             raise typer.Exit(exc.exit_code) from None
         finally:
-            for notice in take_notices():
-                typer.echo(f"empreinte: warning: {for_terminal(notice)}", err=True)
+            notices = take_notices()
+            if notices:
+                say = translator(message_lang(kwargs.get("lang")))
+                for notice in notices:
+                    line = say("empreinte: warning: %(message)s") % {"message": notice}
+                    typer.echo(for_terminal(line), err=True)
             _warn_glyph_gaps()
 
     return wrapper
+
+
+def message_lang(lang: object = None) -> str:
+    """The language of what the user reads on the terminal: the command's ``--lang`` (its first
+    value), else ``EMPREINTE_LANG``, else the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``:
+    ``fr_FR.UTF-8`` → fr); English otherwise."""
+    if isinstance(lang, list | tuple):
+        lang = lang[0] if lang else None
+    if lang in LANGUAGES:
+        return str(lang)
+    for name in ("EMPREINTE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """The command line's catalogue for ``lang``, as a function (identity in English)."""
+    if lang == "en":
+        return str
+    from audit.base.i18n import cli_gettext
+
+    return lambda message: cli_gettext(lang, message)
 
 
 def _warn_glyph_gaps() -> None:

@@ -7,6 +7,7 @@ commands so that ``--help`` is fast.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from audit.cli.common import (
     langs_of,
     make_options,
     print_table,
+    translator,
 )
 from audit.cli.common import run_folder as run_pipeline
 
@@ -196,8 +198,9 @@ def whatif(
         payload = {"whatif": spec.as_json(), "changes": changes.as_json(), "rows": rows}
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        typer.echo(f"What-if: {spec.describe()}")
-        typer.echo(_changes_line(changes.as_json()))
+        say = translator(langs_of(lang, ["en"])[0])
+        typer.echo(say("What-if: %(changes)s") % {"changes": _spec_line(spec.as_json(), say)})
+        typer.echo(_changes_line(changes.as_json(), say))
         _whatif_table(rows, langs_of(lang, ["en"])[0])
     if out is not None:
         document = whatif_document(baseline, changed, spec, changes)
@@ -205,9 +208,21 @@ def whatif(
             typer.echo(str(path), err=as_json)
 
 
-def _changes_line(changes: dict[str, Any]) -> str:
+def _spec_line(spec: dict[str, Any], say: Callable[[str], str]) -> str:
+    """The what-if's settings as words in the reader's language: ``region=FRA; platform
+    kling=veo`` (``pays de calcul=FRA ; plateforme kling=veo``)."""
+    parts = [f"{say('region')}={spec['region']}"] if spec["region"] else []
+    parts += [f"{say('platform')} {src}={dst}" for src, dst in spec["platforms"].items()]
+    if spec["discard_ratio"] is not None:
+        parts.append(f"{say('discard-ratio')}={spec['discard_ratio']:g}")
+    if spec["resolution"]:
+        parts.append(f"{say('resolution')}={spec['resolution']}")
+    return say("; ").join(parts) or say("no change")
+
+
+def _changes_line(changes: dict[str, Any], say: Callable[[str], str] = str) -> str:
     """What the what-if touched, as words: ``region platforms: comfyui, kling; resized videos:
-    12`` (no Python lists or dicts on the terminal)."""
+    12`` (no Python lists or dicts on the terminal), in the reader's language."""
     parts = []
     for key, value in changes.items():
         if not value:
@@ -216,8 +231,8 @@ def _changes_line(changes: dict[str, Any]) -> str:
             value = ", ".join(f"{k} {v}" for k, v in value.items())
         elif isinstance(value, list | tuple):
             value = ", ".join(map(str, value))
-        parts.append(f"{key.replace('_', ' ')}: {value}")
-    return "; ".join(parts) or "no change"
+        parts.append(say("%(field)s: ") % {"field": say(key.replace("_", " "))} + str(value))
+    return say("; ").join(parts) or say("no change")
 
 
 @app.command()
