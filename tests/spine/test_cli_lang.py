@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from audit.cli import app
-from audit.cli.common import message_lang, translator
 from audit.base.errors import ConfigError, LedgerError
 from audit.base.i18n import cli_gettext
+from audit.cli import app
+from audit.cli.common import message_lang, translator
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "data" / "examples" / "le-dernier-phare")
