@@ -1,7 +1,12 @@
 """The command line's help, read like the workflow: commands listed in the order they are used
 (init → ingest → estimate → audit → report → credits, then the other tools), and option types a
 reader understands (``TEXT``, ``PATH``, ``fr|en``…) instead of Typer's ``<bool>``,
-``<list[str]>`` and ``{folder}``."""
+``<list[str]>`` and ``{folder}``.
+
+Typer 0.29 has no supported hook for the types: ``metavar=`` renames an option's type, but an
+argument keeps ``<path>`` and ``{NAME}`` and the ``--help`` flag takes no metavar. So
+:func:`readable_help` replaces two of Typer's methods (help text only, parsing unchanged);
+``tests/spine/test_cli_help.py`` fails loudly when a Typer release renames or stops calling them."""
 
 from __future__ import annotations
 
