@@ -139,10 +139,11 @@ class Formatter:
         """The locale's short date (``20/11/2026``, ``11/20/26``), for tables."""
         return format_date(value, format="short", locale=self.locale)
 
-    def territory(self, code: str) -> str:
+    def territory(self, code: str, world: str = "World average") -> str:
         """A country or region code (``FR``, ``FRA``, ``WOR``, ``EU``) named in the reader's
-        language (``Chine``, ``China``); the code itself when neither Babel nor ISO 3166 knows it."""
+        language (``Chine``, ``China``); the code itself when neither Babel nor ISO 3166 knows it.
+        ``world`` names the whole world: the grid's average, or a release ``Worldwide``."""
         two = alpha2(code) or code.strip().upper()
         if two == "WORLD":
-            return gettext(self.lang, "World average")
+            return gettext(self.lang, world)
         return str(self.locale.territories.get(two, code))

@@ -50,7 +50,7 @@ def _meta(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         "distribution": ", ".join(
             gettext(fmt.lang, DISTRIBUTION_LABELS[d.value]) for d in prod.distribution
         ),
-        "territories": ", ".join(prod.territories),
+        "territories": ", ".join(fmt.territory(t, world=N_("Worldwide")) for t in prod.territories),
         "as_of": fmt.date(run.options.as_of),
         "as_of_iso": run.options.as_of.isoformat(),
         "version": __version__,
@@ -185,7 +185,11 @@ def _shot_rows(fmt: Formatter, frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "kept": int(r["kept"]),
                 "ancestors": int(r["ancestors"]),
                 "attempts": int(r["attempts"]),
-                "platforms": r["platforms"],
+                "platforms": ", ".join(
+                    platform_index().title(key.strip(), fmt.lang)
+                    for key in str(r["platforms"]).split(",")
+                    if key.strip()
+                ),
                 "energy": cells["energy"],
                 "carbon": cells["carbon"],
                 "water": cells["water"],

@@ -33,7 +33,7 @@ from audit.base.models import Generation
 from audit.base.production import Production
 from audit.ingest.ledgers import Ledgers
 from audit.ingest.provenance import Provenance
-from audit.rights.datafiles import load_lists, load_terms, load_training_claims
+from audit.rights.datafiles import load_lists, load_terms, load_training_claims, rights_sources
 from audit.rights.knowledge import NameList, Terms, TrainingClaims
 from audit.rights.messages import Message, Param, english, localise, split
 from audit.rights.table import Gens, RightsTable, evidence_of
@@ -139,14 +139,16 @@ class Finding(BaseModel):
         return message, localise(self.fix_id, None, params, fmt)
 
     def local_evidence(self, fmt: Formatter) -> list[str]:
-        """The evidence for a French reader: its labels (``source:``, ``note:``…) in French, and
-        each curated English text of data/ it quotes (after ``terms:``, ``note:``, ``claim:`` or
-        ``caveat:``) in French; ids, record locations and a text with no known counterpart stay
-        as recorded."""
+        """The evidence for a reader: a cited source as its public link (``source: suno-terms``
+        → ``source: https://suno.com/terms``); in French, its labels (``source:``, ``note:``…) in
+        French, and each curated English text of data/ it quotes (after ``terms:``, ``note:``,
+        ``claim:`` or ``caveat:``) in French; record locations and a text with no known
+        counterpart stay as recorded."""
+        evidence = [_public_source(line) for line in self.evidence]
         if fmt.lang != "fr":
-            return list(self.evidence)
+            return evidence
         notes, name, lines = french_notes(), "", []
-        for line in self.evidence:
+        for line in evidence:
             label, colon, text = line.partition(": ")
             if not colon or label not in EVIDENCE_LABELS:
                 lines.append(line)
@@ -156,6 +158,16 @@ class Finding(BaseModel):
             text = french if french and label in _NOTE_LABELS else text
             lines.append(f"{gettext(fmt.lang, EVIDENCE_LABELS[label])} {text}")
         return lines
+
+
+def _public_source(line: str) -> str:
+    """``source: <id>`` of data/rights_sources.yaml as the source's public link (the id is
+    the project's own name); any other line as it is."""
+    label, colon, text = line.partition(": ")
+    if label != "source" or not colon:
+        return line
+    found = rights_sources().get(text)
+    return f"source: {found.url}" if found is not None and found.url else line
 
 
 @dataclass(kw_only=True)

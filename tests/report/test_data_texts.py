@@ -22,7 +22,7 @@ ENGLISH = (
     "length", "share", "when", "per", "over", "means", "rows", "runs", "paper", "annual",
     "reviews", "hour", "produced", "fuel", "network", "life", "server", "value", "batch", "output",
     "megapixel", "published", "definition", "wide", "median", "token", "about", "cited", "via",
-    "values", "data", "new", "designs", "press", "rendering", "training", "estimates", "worked",
+    "values", "new", "designs", "press", "rendering", "training", "estimates", "worked",
     "petrol", "car", "video", "studied", "reading", "all", "models",
 )  # fmt: skip
 #: French words of the same texts, which the English report must not print.

@@ -15,7 +15,7 @@ from audit.base.errors import DataError
 from audit.base.i18n import Formatter
 from audit.rights import AuditContext
 from audit.rights.base import EVIDENCE_LABELS, Finding, french_notes
-from audit.rights.datafiles import load_lists, load_terms, load_training_claims
+from audit.rights.datafiles import load_lists, load_terms, load_training_claims, rights_sources
 from audit.rights.tiers import run_rules
 
 FR, EN = Formatter("fr"), Formatter("en")
@@ -70,14 +70,22 @@ def test_list_notes_follow_the_person_and_give_the_year_of_death(
 
 
 def test_english_and_other_lines_stay_as_recorded(findings: dict[str, Finding]) -> None:
-    """English keeps every line; French relabels labelled lines and keeps the rest (record
-    locations, ids); a labelled line's text changes only for the curated notes."""
+    """English keeps every line but a cited source, shown as its public link; French relabels
+    labelled lines and keeps the rest (record locations, ids); a labelled line's text changes
+    only for the curated notes."""
+    links = {sid: s.url for sid, s in rights_sources().items() if s.url}
     for item in findings.values():
-        assert item.local_evidence(EN) == item.evidence
+        english = item.local_evidence(EN)
+        assert len(english) == len(item.evidence)
+        for before, after in zip(item.evidence, english, strict=True):
+            label, _, text = before.partition(": ")
+            assert after == (f"source: {links[text]}" if label == "source" and text in links
+                             else before)  # fmt: skip
         french = item.local_evidence(FR)
         assert len(french) == len(item.evidence)
         for before, after in zip(item.evidence, french, strict=True):
             label, colon, text = before.partition(": ")
+            text = links.get(text, text) if label == "source" else text
             if not colon or label not in EVIDENCE_LABELS:
                 assert after == before
             elif label not in ("terms", "note", "claim", "caveat"):
