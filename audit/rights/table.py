@@ -221,15 +221,20 @@ def evidence_of(gens: Gens | None, shown: int) -> tuple[list[str], list[str], li
     if gens is None or not gens:
         return [], [], []
     source = gens.source
-    rows = np.unique(gens.rows)
     column = source.column("id")
-    if len(rows) > _RANKED:
+    if len(gens.rows) > _RANKED:
+        given = np.zeros(len(source), dtype=bool)
+        given[gens.rows] = True  # each row once
+        rows = np.flatnonzero(given)
         rows = rows[np.argsort(source.id_ranks()[rows], kind="stable")]
     else:
+        rows = np.unique(gens.rows)
         rows = rows[sorted(range(len(rows)), key=column[rows].__getitem__)]
     ids = column[rows]
-    keep = np.r_[True, ids[1:] != ids[:-1]] if len(ids) > 1 else np.ones(len(ids), dtype=bool)
-    rows, ids = rows[keep], ids[keep].tolist()
+    if not source.table.id_index().is_unique and len(ids) > 1:  # one record per id
+        keep = np.r_[True, ids[1:] != ids[:-1]]
+        rows, ids = rows[keep], ids[keep]
+    ids = ids.tolist()
     files, locators = source.column("source_file"), source.column("source_locator")
     lines = [f"{ids[k]} ({files[row]}:{locators[row]})" for k, row in enumerate(rows[:shown])]
     if len(ids) > shown:
