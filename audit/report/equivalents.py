@@ -48,10 +48,13 @@ def equivalents(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
     for cid, total_key, label in EQUIVALENTS:
         per_unit = run.footprint.registry.get(cid).value
         total = run.aggregates.totals[total_key]
-        value = (f"{fmt.sig(total.central / per_unit, 2)} "
-                 f"({fmt.sig(total.low / per_unit, 2)}–{fmt.sig(total.high / per_unit, 2)})")  # fmt: skip
-        rows.append({"label": gettext(fmt.lang, label), "value": value,
-                     "source": _source(run, cid)})  # fmt: skip
+        value = (
+            f"{fmt.sig(total.central / per_unit, 2)} "
+            f"({fmt.sig(total.low / per_unit, 2)}–{fmt.sig(total.high / per_unit, 2)})"
+        )
+        rows.append(
+            {"label": gettext(fmt.lang, label), "value": value, "source": _source(run, cid)}
+        )
     return rows
 
 
@@ -69,6 +72,7 @@ def context_rows(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
             + gettext(fmt.lang, "this film's AI work: %(share)s of that figure")
             % {"share": fmt.percent(share, 1)}
         )
-        rows.append({"label": gettext(fmt.lang, label), "value": value,
-                     "source": _source(run, cid)})  # fmt: skip
+        rows.append(
+            {"label": gettext(fmt.lang, label), "value": value, "source": _source(run, cid)}
+        )
     return rows

@@ -62,21 +62,31 @@ def _origins(result: Forecast) -> list[dict[str, Any]]:
 def _group_rows(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
     columns = [c for c in frame.columns if c.endswith(("_low", "_central", "_high"))]
     return [
-        {key: str(row[key]), "generations": int(row["generations"]), "outputs": int(row["outputs"]),
-         **{c: float(row[c]) for c in columns}}
+        {
+            key: str(row[key]),
+            "generations": int(row["generations"]),
+            "outputs": int(row["outputs"]),
+            **{c: float(row[c]) for c in columns},
+        }
         for _, row in frame.iterrows()
-    ]  # fmt: skip
+    ]
 
 
 def _gap(gap: Gap) -> dict[str, Any]:
     return {
-        "key": gap.key, "planned_generations": gap.planned, "actual_generations": gap.actual,
+        "key": gap.key,
+        "planned_generations": gap.planned,
+        "actual_generations": gap.actual,
         "energy_wh": {"planned": gap.energy_planned_wh, "actual": gap.energy_actual_wh},
-        "carbon_g": {"planned": gap.carbon_planned_g, "actual": gap.carbon_actual_g,
-                     "gap": gap.carbon_gap_g, "from_attempts": gap.from_attempts_g,
-                     "from_energy_per_generation": gap.from_per_generation_g,
-                     "from_grid": gap.from_grid_g},
-    }  # fmt: skip
+        "carbon_g": {
+            "planned": gap.carbon_planned_g,
+            "actual": gap.carbon_actual_g,
+            "gap": gap.carbon_gap_g,
+            "from_attempts": gap.from_attempts_g,
+            "from_energy_per_generation": gap.from_per_generation_g,
+            "from_grid": gap.from_grid_g,
+        },
+    }
 
 
 #: forecast.json's schema: the fields `empreinte compare` reads are those of audit.json.
@@ -141,10 +151,13 @@ def _figures(
     fmt: Formatter, agg_totals: dict[str, Range], per_minute: dict[str, Range]
 ) -> list[dict[str, str]]:
     return [
-        {"label": gettext(fmt.lang, label), **ranged(fmt, key, agg_totals[key]),
-         "per_minute": ranged(fmt, key, per_minute[key])["central"]}
+        {
+            "label": gettext(fmt.lang, label),
+            **ranged(fmt, key, agg_totals[key]),
+            "per_minute": ranged(fmt, key, per_minute[key])["central"],
+        }
         for key, label in FIGURES
-    ]  # fmt: skip
+    ]
 
 
 def _table(fmt: Formatter, frame: pd.DataFrame, key: str, limit: int) -> list[dict[str, Any]]:
@@ -152,9 +165,14 @@ def _table(fmt: Formatter, frame: pd.DataFrame, key: str, limit: int) -> list[di
     for _, row in frame.head(limit).iterrows():
         energy = Range(*(float(row[f"energy_wh_{b}"]) for b in ("low", "central", "high")))
         carbon = Range(*(float(row[f"carbon_g_{b}"]) for b in ("low", "central", "high")))
-        rows.append({"key": str(row[key]), "generations": fmt.number(row["generations"], 0),
-                     "energy": ranged(fmt, "energy_wh", energy),
-                     "carbon": ranged(fmt, "carbon_g", carbon)})  # fmt: skip
+        rows.append(
+            {
+                "key": str(row[key]),
+                "generations": fmt.number(row["generations"], 0),
+                "energy": ranged(fmt, "energy_wh", energy),
+                "carbon": ranged(fmt, "carbon_g", carbon),
+            }
+        )
     return rows
 
 
@@ -214,15 +232,17 @@ def comparison_context(gaps: dict[str, list[Gap]], lang: str) -> dict[str, Any]:
     def row(gap: Gap) -> dict[str, str]:
         return {
             "key": gap.key,
-            "planned": fmt.number(gap.planned, 0), "actual": fmt.number(gap.actual, 0),
+            "planned": fmt.number(gap.planned, 0),
+            "actual": fmt.number(gap.actual, 0),
             "energy_planned": quantity(fmt, "energy_wh", gap.energy_planned_wh),
             "energy_actual": quantity(fmt, "energy_wh", gap.energy_actual_wh),
             "carbon_planned": quantity(fmt, "carbon_g", gap.carbon_planned_g),
             "carbon_actual": quantity(fmt, "carbon_g", gap.carbon_actual_g),
-            "gap": _signed(fmt, gap.carbon_gap_g), "attempts": _signed(fmt, gap.from_attempts_g),
+            "gap": _signed(fmt, gap.carbon_gap_g),
+            "attempts": _signed(fmt, gap.from_attempts_g),
             "per_generation": _signed(fmt, gap.from_per_generation_g),
             "grid": _signed(fmt, gap.from_grid_g),
-        }  # fmt: skip
+        }
 
     return {
         "film": row(total_gap(gaps["platforms"])),
@@ -247,8 +267,9 @@ def write_forecast(
     result: Forecast, out: Path, langs: list[str], as_of: Any, folder: Path | None = None
 ) -> list[Path]:
     """forecast.json and one forecast PDF per language (the first gets the plain name)."""
-    document = json.dumps(forecast_document(result, as_of.isoformat()), ensure_ascii=False,
-                          indent=2, sort_keys=True).encode("utf-8")  # fmt: skip
+    document = json.dumps(
+        forecast_document(result, as_of.isoformat()), ensure_ascii=False, indent=2, sort_keys=True
+    ).encode("utf-8")
     identifier = hashlib.sha256(document).hexdigest()[:32].encode()
     attachment = Attachment("forecast.json", document, "Forecast (Empreinte)", "application/json")
     with OutputSet(out, folder) as outputs:  # staged, locked, moved into place (docs/security.md)

@@ -52,8 +52,10 @@ def linking_context(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         for key, seconds in quality.by_key.items()
     )
     use = run.link.use
-    counts = {name: int((use == code).sum()) if use is not None else 0
-              for code, name in enumerate(USE_NAMES)}  # fmt: skip
+    counts = {
+        name: int((use == code).sum()) if use is not None else 0
+        for code, name in enumerate(USE_NAMES)
+    }
     return {
         "explained": gettext(
             fmt.lang,

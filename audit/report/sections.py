@@ -138,12 +138,14 @@ def provenance(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
     for p in run.provenance:
         state, cls = p.state.value, p.classification.value
         detail = ", ".join(x for x in (p.signer, p.claim_generator, *p.reasons) if x)
-        rows.append({
-            "file": p.path,
-            "state": gettext(fmt.lang, STATE_LABELS.get(state, state)),
-            "classification": gettext(fmt.lang, CLASS_LABELS.get(cls, cls)),
-            "detail": detail,
-        })  # fmt: skip
+        rows.append(
+            {
+                "file": p.path,
+                "state": gettext(fmt.lang, STATE_LABELS.get(state, state)),
+                "classification": gettext(fmt.lang, CLASS_LABELS.get(cls, cls)),
+                "detail": detail,
+            }
+        )
     return {"rows": rows}
 
 

@@ -101,6 +101,7 @@ def _cell(ref: str, style: str, value: Any) -> str:
     if kind is bool:
         return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
     if kind is datetime:
+        # types-openpyxl declares to_excel without annotations, so strict mypy calls it untyped
         return f'<c r="{ref}"{style} t="n">{_number(to_excel(value))}</c>'  # type: ignore[no-untyped-call]
     return f'<c r="{ref}"{style} t="n">{_number(value)}</c>'
 

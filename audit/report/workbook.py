@@ -98,27 +98,48 @@ def _number(value: Any) -> Any:
 
 def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame, total: int) -> Sheet:
     columns = [
-        Column(N_("Generation"), width=28), Column(N_("Platform")), Column(N_("Model"), width=18),
-        Column(N_("Modality")), Column(N_("Created (UTC)"), DATES[fmt.lang], 17),
-        Column(N_("Shot"), width=16), Column(N_("Kept in the cut")), Column(N_("Status")),
-        Column(N_("Outputs"), INTEGER, 10), Column(N_("Width (px)"), INTEGER, 10),
-        Column(N_("Height (px)"), INTEGER, 10), Column(N_("Duration (s)"), DECIMAL, 10),
-        *_impact_columns(), Column(N_("Method"), width=30),
-        Column(N_("Electricity grid"), width=10), Column(N_("Prompt"), width=40),
-        Column(N_("Source file"), width=34), Column(N_("Line or pointer"), width=14),
-    ]  # fmt: skip
+        Column(N_("Generation"), width=28),
+        Column(N_("Platform")),
+        Column(N_("Model"), width=18),
+        Column(N_("Modality")),
+        Column(N_("Created (UTC)"), DATES[fmt.lang], 17),
+        Column(N_("Shot"), width=16),
+        Column(N_("Kept in the cut")),
+        Column(N_("Status")),
+        Column(N_("Outputs"), INTEGER, 10),
+        Column(N_("Width (px)"), INTEGER, 10),
+        Column(N_("Height (px)"), INTEGER, 10),
+        Column(N_("Duration (s)"), DECIMAL, 10),
+        *_impact_columns(),
+        Column(N_("Method"), width=30),
+        Column(N_("Electricity grid"), width=10),
+        Column(N_("Prompt"), width=40),
+        Column(N_("Source file"), width=34),
+        Column(N_("Line or pointer"), width=14),
+    ]
     rows = [
         [
-            r["id"], platforms().title(r["platform"], fmt.lang), r["model"],
+            r["id"],
+            platforms().title(r["platform"], fmt.lang),
+            r["model"],
             gettext(fmt.lang, MODALITY_LABELS.get(r["modality"], r["modality"])),
-            _timestamp(r["created_at"]), r["shot_id"] or None, bool(r["kept"]),
-            _status(fmt, r["status"]), _number(r["outputs_count"]), _number(r["width"]),
-            _number(r["height"]), _number(r["duration_s"]), *_impacts(r),
+            _timestamp(r["created_at"]),
+            r["shot_id"] or None,
+            bool(r["kept"]),
+            _status(fmt, r["status"]),
+            _number(r["outputs_count"]),
+            _number(r["width"]),
+            _number(r["height"]),
+            _number(r["duration_s"]),
+            *_impacts(r),
             gettext(fmt.lang, STATUS_LABELS.get(r["estimate_status"], r["estimate_status"])),
-            r["grid_region"], r["prompt"] or None, r["source_file"], r["source_locator"],
+            r["grid_region"],
+            r["prompt"] or None,
+            r["source_file"],
+            r["source_locator"],
         ]
         for r in frame.to_dict("records")
-    ]  # fmt: skip
+    ]
     return Sheet(N_("Generations"), columns, rows, _capped(fmt, len(rows), total))
 
 
@@ -186,8 +207,9 @@ def _findings(run: AuditRun, fmt: Formatter) -> Sheet:
     for item in run.findings:
         shown = context._finding(item, fmt)
         evidence = context._LIST_SEPARATOR.get(fmt.lang, "; ").join(item.local_evidence(fmt))
-        rows.append([labels[item.severity], item.code, item.name, shown["message"], evidence,
-                     shown["fix"]])  # fmt: skip
+        rows.append(
+            [labels[item.severity], item.code, item.name, shown["message"], evidence, shown["fix"]]
+        )
     return Sheet(N_("Findings"), columns, rows)
 
 
@@ -228,8 +250,19 @@ def _sources(run: AuditRun, fmt: Formatter) -> Sheet:
     for c in method["coefficients"]:
         value = registry.get(c["id"])
         entry = entries[c["ref"]]
-        rows.append([c["id"], value.low, value.value, value.high, c["unit"], c["ref"],
-                     entry["citation"], entry["url"] or entry["document"], c["locator"]])  # fmt: skip
+        rows.append(
+            [
+                c["id"],
+                value.low,
+                value.value,
+                value.high,
+                c["unit"],
+                c["ref"],
+                entry["citation"],
+                entry["url"] or entry["document"],
+                c["locator"],
+            ]
+        )
     return Sheet(N_("Sources"), columns, rows)
 
 
