@@ -54,10 +54,15 @@ def udio_download_window(ctx: AuditContext) -> Iterable[Finding]:
         ]
         made = gens.days()
         late = made > (last - day_of(0)).days
-        outside = gens.where(np.asarray([
-            late[k] if day is None else not any(period.covers(day) for period in periods)
-            for k, day in enumerate(downloaded)
-        ], dtype=bool))  # fmt: skip
+        outside = gens.where(
+            np.asarray(
+                [
+                    late[k] if day is None else not any(period.covers(day) for period in periods)
+                    for k, day in enumerate(downloaded)
+                ],
+                dtype=bool,
+            )
+        )
         undated = gens.where(np.asarray([day is None for day in downloaded], dtype=bool) & ~late)
         params: dict[str, Param] = {
             "platform": platforms().title(key),

@@ -33,11 +33,14 @@ def model_names(gens: Gens) -> list[tuple[tuple[str, ...], Gens]]:
     by_row: dict[int, set[str]] = {}
     for row, uri in zip(files["row"].tolist(), files["uri"].tolist(), strict=True):
         by_row.setdefault(row, set()).add(asset_name(uri))
-    keys = pd.DataFrame({
-        "model": gens.column("model"), "version": gens.column("model_version"),
-        "attributes": gens.column("attributes"),
-        "files": ["\n".join(sorted(by_row.get(row, ()))) for row in gens.rows.tolist()],
-    })  # fmt: skip
+    keys = pd.DataFrame(
+        {
+            "model": gens.column("model"),
+            "version": gens.column("model_version"),
+            "attributes": gens.column("attributes"),
+            "files": ["\n".join(sorted(by_row.get(row, ()))) for row in gens.rows.tolist()],
+        }
+    )
     codes = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
     out = []
     for _, rows in group_rows(gens.rows, codes):

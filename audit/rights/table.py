@@ -86,8 +86,10 @@ class RightsTable:
     def attribute(self, rows: np.ndarray, key: str) -> list[Any]:
         """One attribute of ``rows`` (None when absent)."""
         texts = self.column("attributes")[rows]
-        return [None if t is None else self.attributes(int(r)).get(key) for r, t in
-                zip(rows.tolist(), texts.tolist(), strict=True)]  # fmt: skip
+        return [
+            None if t is None else self.attributes(int(r)).get(key)
+            for r, t in zip(rows.tolist(), texts.tolist(), strict=True)
+        ]
 
     def with_attributes(self, rows: np.ndarray) -> np.ndarray:
         """Those of ``rows`` that have attributes."""
