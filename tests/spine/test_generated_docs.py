@@ -1,12 +1,22 @@
 """Generated docs must match the code and the data."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from audit.base.errors import DataError
 from audit.cli import app
-from audit.docgen import HOUSE_BEGIN, HOUSE_END, HOUSE_PAGE, REBUILD, render_all, splice_house
+from audit.docgen import (
+    HOUSE_BEGIN,
+    HOUSE_END,
+    HOUSE_PAGE,
+    REBUILD,
+    render_all,
+    render_house,
+    splice_house,
+)
+from audit.house import LAYERS
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -35,3 +45,25 @@ def test_house_block_is_replaced_and_the_rest_kept() -> None:
 def test_house_block_without_its_markers_names_the_page() -> None:
     with pytest.raises(DataError, match=r"^page\.md: the lines .* must be there"):
         splice_house("# Title\n\nno markers\n", "page.md")
+
+
+def test_house_picture_is_a_well_formed_flowchart() -> None:
+    """Every arrow joins two declared layers and no label holds a character that ends a Mermaid
+    statement or label (the page was also parsed by mermaid 11.17's own parser when written)."""
+    block = render_house()
+    chart = block.split("```mermaid\n", 1)[1].split("```", 1)[0].splitlines()
+    assert chart[0] == "flowchart TD"
+    nodes = [line.split("[", 1) for line in chart[1:] if "[" in line]
+    declared = {node.strip() for node, _ in nodes}
+    assert len(declared) == len(LAYERS)
+    for _, written in nodes:
+        label = re.sub(r"#\w+;", "", written)  # entity codes (#59; is a semicolon)
+        assert label.startswith('"')
+        assert label.endswith('"]')
+        assert '"' not in label[1:-2]
+        assert ";" not in label
+    arrows = [line.split() for line in chart[1:] if "-->" in line]
+    assert arrows
+    for source, arrow, target in arrows:
+        assert {source, target} <= declared
+        assert re.fullmatch(r"-->\|[1-9]\d*\|", arrow)
