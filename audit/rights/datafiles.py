@@ -6,6 +6,7 @@ our data, not in the user's input."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -85,6 +86,31 @@ def _check_keys(terms: Terms, path: Path) -> None:
             )
 
 
+def _check_claimed(claims: TrainingClaims, path: Path) -> None:
+    """Every platform a claim (or the none-known list) names is a key of the platform registry:
+    a ConfigError line naming the first line that holds it otherwise."""
+    index = platforms().platforms
+    named = [
+        (f"claims.{i}.platforms", key) for i, c in enumerate(claims.claims) for key in c.platforms
+    ]
+    named += [("none_known.platforms", key) for key in claims.none_known.platforms]
+    named += [("none_known.notes", key) for key in claims.none_known.notes]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for where, key in named:
+        if key not in index:
+            word = re.compile(rf"\b{re.escape(key)}\b")
+            held = [n for n, line in enumerate(lines, 1) if not line.lstrip().startswith("#")]
+            number = next((n for n in held if word.search(lines[n - 1])), None)
+            raise ConfigError(
+                "unknown platform key",
+                file=path,
+                locator=number,
+                field=where,
+                value=key,
+                choices=index,
+            )
+
+
 def _with_plugins(terms: Terms) -> Terms:
     """The terms plugin adapters bring (``Platform.terms_entry``), added under their keys."""
     added: dict[str, PlatformTerms] = {}
@@ -144,6 +170,7 @@ def load_training_claims(path: Path | None = None) -> TrainingClaims:
     """``data/training_claims.yaml``, validated; every cited source must resolve."""
     path = path or data_file("training_claims.yaml")
     claims = _validate(TrainingClaims, _read_yaml(path), path)
+    _check_claimed(claims, path)
     ids = [sid for claim in claims.claims for sid in claim.sources]
     _check_cited([*ids, *claims.none_known.sources], path)
     return claims

@@ -13,6 +13,7 @@ import pandas as pd
 from audit.base.models import Status
 from audit.base.safetext import name_key
 from audit.ingest.ledgers import ConsentRow, Ledgers, SourceRow
+from audit.ingest.registry import platforms
 from audit.rights.base import AuditContext
 from audit.rights.table import Attributes, Gens, RightsTable, group_by
 
@@ -248,13 +249,20 @@ def depicts_real_people(ctx: AuditContext, used: Gens) -> Gens:
     return used.source.gens(sorted(rows))
 
 
+def _own_key(name: str) -> str:
+    """The registry's key of a platform name (``Kits AI`` → ``kits``), else the name."""
+    found = platforms().get(name)
+    return found.key if found is not None else name
+
+
 def by_platform(ctx: AuditContext) -> dict[str, Gens]:
-    """Used generations grouped by platform key (terms key when known), sorted by key."""
+    """Used generations grouped by platform key (terms key when known, else the platform
+    registry's key of the name, else the name as written), sorted by key."""
     memo = f"platforms:{ctx.tier}"
     if memo not in ctx.memo:
         used = used_generations(ctx)
         codes, names = used.source.platforms()
-        keys = [ctx.terms.platform_key(name) or name for name in names.tolist()]
+        keys = [ctx.terms.platform_key(name) or _own_key(name) for name in names.tolist()]
         groups = group_by(used.rows, np.asarray(keys, dtype=object)[codes[used.rows]])
         ctx.memo[memo] = {key: used.source.gens(groups[key]) for key in sorted(groups)}
     found: dict[str, Gens] = ctx.memo[memo]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from audit.base.errors import ConfigError, DataError
+from audit.base.resources import data_file
 from audit.ingest.registry import platforms
 from audit.rights.datafiles import load_lists, load_terms, load_training_claims, rights_sources
 from audit.rights.knowledge import (
@@ -186,3 +187,25 @@ def test_names_resolve_through_the_registry_to_their_terms() -> None:
         expected = platform.terms_key if platform.terms_key in TERMS.platforms else None
         for name in (key, *platform.aliases):
             assert TERMS.platform_key(name) == expected, name
+
+
+def test_unknown_platform_key_in_training_claims_is_one_config_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "claims.yaml"
+    text = data_file("training_claims.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("platforms: [moonvalley]", "platforms: [moonvaley]"), "utf-8")
+    line = next(n for n, row in enumerate(path.read_text().splitlines(), 1) if "moonvaley" in row)
+    with pytest.raises(ConfigError) as err:
+        load_training_claims(path)
+    message = str(err.value)
+    assert message.startswith(
+        f"{path}:{line}: claims.2.platforms: unknown platform key (got 'moonvaley'); allowed: "
+    )
+    assert "\n" not in message
+
+
+def test_every_claimed_platform_is_a_registry_platform() -> None:
+    claims = load_training_claims()
+    index = platforms(include_plugins=False)
+    named = [key for claim in claims.claims for key in claim.platforms]
+    for key in [*named, *claims.none_known.platforms, *claims.none_known.notes]:
+        assert key in index.platforms, key
