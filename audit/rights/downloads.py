@@ -12,9 +12,10 @@ from audit.base.i18n import N_
 from audit.base.textio import from_iso
 from audit.ingest.registry import platforms
 from audit.rights.base import AuditContext, Finding, finding, rule
+from audit.rights.knowledge import Period
 from audit.rights.messages import NP_, Param
 from audit.rights.scope import by_platform
-from audit.rights.table import day_of
+from audit.rights.table import Gens, day_of
 
 
 @cache
@@ -23,6 +24,19 @@ def _download_day(raw: object) -> date | None:
     if raw in (None, ""):
         return None
     return from_iso(str(raw)).date()
+
+
+def _outside_and_undated(gens: Gens, periods: tuple[Period, ...], last: date) -> tuple[Gens, Gens]:
+    """The outputs downloaded outside the periods (or undated and generated after the last day),
+    and the undated ones generated before it."""
+    downloaded = [_download_day(raw) for raw in gens.source.attribute(gens.rows, "downloaded_at")]
+    late = gens.days() > (last - day_of(0)).days
+    outside = [
+        late[k] if day is None else not any(period.covers(day) for period in periods)
+        for k, day in enumerate(downloaded)
+    ]
+    undated = np.asarray([day is None for day in downloaded], dtype=bool) & ~late
+    return gens.where(np.asarray(outside, dtype=bool)), gens.where(undated)
 
 
 @rule(
@@ -49,21 +63,7 @@ def udio_download_window(ctx: AuditContext) -> Iterable[Finding]:
         if not periods:
             continue
         last = max(p.to for p in periods if p.to is not None)
-        downloaded = [
-            _download_day(raw) for raw in gens.source.attribute(gens.rows, "downloaded_at")
-        ]
-        made = gens.days()
-        late = made > (last - day_of(0)).days
-        outside = gens.where(
-            np.asarray(
-                [
-                    late[k] if day is None else not any(period.covers(day) for period in periods)
-                    for k, day in enumerate(downloaded)
-                ],
-                dtype=bool,
-            )
-        )
-        undated = gens.where(np.asarray([day is None for day in downloaded], dtype=bool) & ~late)
+        outside, undated = _outside_and_undated(gens, periods, last)
         params: dict[str, Param] = {
             "platform": platforms().title(key),
             "last_day": last.isoformat(),
