@@ -21,7 +21,7 @@ from dataclasses import dataclass
 BOUNDS: tuple[str, str, str] = ("low", "central", "high")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Range:
     """A low/central/high triple of floats, in one unit (named by whoever holds it)."""
 

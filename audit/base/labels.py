@@ -3,6 +3,7 @@ severities and figures, as message ids of the French/English catalogue (:mod:`au
 
 from __future__ import annotations
 
+from audit.base.columns import ADPE, CARBON, ENERGY, WATER, Impact
 from audit.base.i18n import N_
 
 #: Finding severities, most severe first, with their labels.
@@ -41,9 +42,9 @@ MODALITY_LABELS = {
     "text": N_("Text"),
 }
 #: The four footprint figures: column stem and label.
-FIGURES = (
-    ("energy_wh", N_("Energy")),
-    ("carbon_g", N_("Carbon")),
-    ("water_l", N_("Water")),
-    ("adpe_kgsbeq", N_("Abiotic resources (ADPe)")),
+FIGURES: tuple[tuple[Impact, str], ...] = (
+    (ENERGY, N_("Energy")),
+    (CARBON, N_("Carbon")),
+    (WATER, N_("Water")),
+    (ADPE, N_("Abiotic resources (ADPe)")),
 )

@@ -107,8 +107,8 @@ WHATIF_WORDS = {
 
 def _whatif_table(rows: list[dict[str, Any]], lang: str = "en") -> None:
     from audit.base.i18n import Formatter, gettext
-    from audit.estimate.aggregate import Range
     from audit.tools.compare_report import common_unit
+    from estimators.ranges import Range
 
     def word(key: str) -> str:
         return gettext(lang, WHATIF_WORDS.get(key, key))

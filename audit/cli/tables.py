@@ -31,6 +31,7 @@ from audit.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from audit.base.columns import Impact
     from audit.pipeline import AuditRun
 
 
@@ -169,7 +170,7 @@ def estimate(
 
 def _estimate_tables(
     run: AuditRun,
-    totals: dict[str, dict[str, float]],
+    totals: dict[Impact, dict[str, float]],
     platforms: list[dict[Hashable, Any]],
     methods: list[dict[str, Any]],
 ) -> None:

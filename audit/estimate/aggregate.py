@@ -12,34 +12,20 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from audit.estimate.footprint import BOUNDS, IMPACTS, VALUE_COLUMNS
+from audit.base import columns as col
+from audit.base.columns import IMPACT_NAMES, VALUE_COLUMNS, Impact
+from estimators.ranges import Range
 
 IN_CUT_ROLES = ("kept", "ancestor")
-
-
-@dataclass(frozen=True)
-class Range:
-    """A summed quantity's low, central and high values (in the quantity's base unit)."""
-
-    low: float
-    central: float
-    high: float
-
-    def per(self, divisor: float) -> Range:
-        """The range divided by ``divisor`` (per minute, per shot…); zeros when there is nothing to
-        divide by."""
-        if divisor <= 0:
-            return Range(0.0, 0.0, 0.0)
-        return Range(self.low / divisor, self.central / divisor, self.high / divisor)
 
 
 @dataclass
 class Aggregates:
     """Everything the report and audit.json print about the footprint."""
 
-    totals: dict[str, Range]
-    per_minute: dict[str, Range]
-    per_kept_second: dict[str, Range]
+    totals: dict[Impact, Range]
+    per_minute: dict[Impact, Range]
+    per_kept_second: dict[Impact, Range]
     by_platform: pd.DataFrame
     by_modality: pd.DataFrame
     by_department: pd.DataFrame
@@ -49,7 +35,7 @@ class Aggregates:
     outputs: int
     kept_outputs: int
     kept_seconds: float
-    in_cut_share: dict[str, float] = field(default_factory=dict)
+    in_cut_share: dict[Impact, float] = field(default_factory=dict)
 
     @property
     def discard_ratio(self) -> float:
@@ -57,12 +43,9 @@ class Aggregates:
         return self.outputs / self.kept_outputs if self.kept_outputs else float("nan")
 
 
-def _totals(frame: pd.DataFrame) -> dict[str, Range]:
+def _totals(frame: pd.DataFrame) -> dict[Impact, Range]:
     sums = frame[VALUE_COLUMNS].sum() if len(frame) else pd.Series(0.0, index=VALUE_COLUMNS)
-    return {
-        prefix: Range(*(float(sums[f"{prefix}_{bound}"]) for bound in BOUNDS))
-        for prefix, _, _ in IMPACTS
-    }
+    return {impact: col.range_of(sums, impact) for impact in IMPACT_NAMES}
 
 
 def _group(frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -70,7 +53,7 @@ def _group(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     out = grouped[VALUE_COLUMNS].sum()
     out.insert(0, "outputs", grouped["outputs_count"].sum())
     out.insert(0, "generations", grouped.size())
-    return out.reset_index().sort_values(["energy_wh_central", key], ascending=[False, True])
+    return out.reset_index().sort_values([col.central(col.ENERGY), key], ascending=[False, True])
 
 
 def _by_shot(table: pd.DataFrame, allocations: pd.DataFrame, shots: pd.DataFrame) -> pd.DataFrame:
@@ -79,8 +62,8 @@ def _by_shot(table: pd.DataFrame, allocations: pd.DataFrame, shots: pd.DataFrame
         return shots.assign(**zeros, attempts=0, kept=0)
     merged = _joined(table, allocations, ["outputs_count", *VALUE_COLUMNS])
     weight = merged["weight"].to_numpy()
-    for col in VALUE_COLUMNS:
-        merged[col] = merged[col].to_numpy() * weight
+    for name in VALUE_COLUMNS:
+        merged[name] = merged[name].to_numpy() * weight
     grouped = merged.groupby("shot_id", sort=True, observed=True)
     sums = grouped[VALUE_COLUMNS].sum()
     sums["generations"] = grouped["row" if "row" in merged else "generation_id"].nunique()
@@ -117,7 +100,7 @@ def aggregate(
         by_platform=_group(table, "platform"),
         by_modality=_group(table, "modality"),
         by_department=_group(table, "department"),
-        by_status=_group(table, "estimate_status"),
+        by_status=_group(table, col.STATUS),
         by_shot=_by_shot(table, allocations, shots),
         generations=len(table),
         outputs=int(table["outputs_count"].sum()) if len(table) else 0,
@@ -128,16 +111,16 @@ def aggregate(
 
 
 def _in_cut_share(
-    table: pd.DataFrame, in_cut: pd.DataFrame, totals: dict[str, Range]
-) -> dict[str, float]:
+    table: pd.DataFrame, in_cut: pd.DataFrame, totals: dict[Impact, Range]
+) -> dict[Impact, float]:
     if in_cut.empty or not len(table):
-        return {prefix: 0.0 for prefix, _, _ in IMPACTS}
+        return dict.fromkeys(IMPACT_NAMES, 0.0)
     merged = _joined(table, in_cut, VALUE_COLUMNS)
-    share = {}
-    for prefix, _, _ in IMPACTS:
-        total = totals[prefix].central
-        part = float((merged[f"{prefix}_central"] * merged["weight"]).sum())
-        share[prefix] = part / total if total else 0.0
+    share: dict[Impact, float] = {}
+    for impact in IMPACT_NAMES:
+        total = totals[impact].central
+        part = float((merged[col.central(impact)] * merged["weight"]).sum())
+        share[impact] = part / total if total else 0.0
     return share
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from audit.base.columns import IMPACT_NAMES, STATUS, VALUE_COLUMNS, columns
 from audit.base.errors import DataError, InputError
 from audit.base.gentable import GenTable, from_generations, object_columns
 from audit.base.models import DEPARTMENT_BY_MODALITY, Generation
@@ -31,16 +32,6 @@ from estimators.errors import EstimatorError
 from estimators.impacts import Impacts, estimate_many
 from estimators.loading import load_registry
 from estimators.signature import Signature
-
-#: Impact columns of the per-generation table: (prefix, Impacts attribute, unit).
-IMPACTS: tuple[tuple[str, str, str], ...] = (
-    ("energy_wh", "energy_wh", "Wh"),
-    ("carbon_g", "carbon_g", "gCO2e"),
-    ("water_l", "water_l", "L"),
-    ("adpe_kgsbeq", "adpe_kgsbeq", "kgSbeq"),
-)
-BOUNDS = ("low", "central", "high")
-VALUE_COLUMNS = [f"{prefix}_{bound}" for prefix, _, _ in IMPACTS for bound in BOUNDS]
 
 
 def registry(folder: Path | None = None) -> Registry:
@@ -93,13 +84,10 @@ class Footprint:
 
 def _impact_row(impacts: Impacts) -> dict[str, object]:
     row: dict[str, object] = {}
-    for prefix, attr, _ in IMPACTS:
-        est = getattr(impacts, attr)
-        row.update(
-            {f"{prefix}_low": est.low, f"{prefix}_central": est.central, f"{prefix}_high": est.high}
-        )
+    for impact in IMPACT_NAMES:  # each impact column is named after its Impacts attribute
+        row.update(zip(columns(impact), getattr(impacts, impact).range.corners, strict=True))
     row.update(
-        estimate_status=impacts.status.value,
+        {STATUS: impacts.status.value},
         method=impacts.method,
         run=impacts.run,
         region=impacts.region,

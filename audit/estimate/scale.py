@@ -21,11 +21,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from audit.base.columns import IMPACT_NAMES, VALUE_COLUMNS, Impact, range_of
 from audit.base.errors import ConfigError
 from audit.base.gentable import COLUMNS, NUMBERS, GenTable, side_frame
 from audit.base.production import Production
-from audit.estimate.aggregate import Range
-from audit.estimate.footprint import BOUNDS, IMPACTS, TABLE_COLUMNS, VALUE_COLUMNS, estimate_table
+from audit.estimate.footprint import TABLE_COLUMNS, estimate_table
+from estimators.ranges import Range
 
 #: The groups the aggregate sums by (as the report's own aggregate does).
 GROUPS = ("platform", "modality", "department", "estimate_status", "shot_id")
@@ -129,7 +130,7 @@ class ScaleResult:
     """What the scale path returns: totals and the group sums (central, low, high of each)."""
 
     generations: int
-    totals: dict[str, Range]
+    totals: dict[Impact, Range]
     groups: dict[str, pd.DataFrame]
 
 
@@ -143,10 +144,7 @@ def estimate_parquet(source: Path, target: Path, production: Production) -> Scal
     footprint.to_parquet(str(target), write_index=False)
     written = dd.read_parquet(str(target))
     sums = written[VALUE_COLUMNS].sum().compute()
-    totals = {
-        prefix: Range(*(float(sums[f"{prefix}_{bound}"]) for bound in BOUNDS))
-        for prefix, _, _ in IMPACTS
-    }
+    totals = {impact: range_of(sums, impact) for impact in IMPACT_NAMES}
     groups = {
         key: written.groupby(key)[[*VALUE_COLUMNS, "outputs_count"]].sum().compute().sort_index()
         for key in GROUPS

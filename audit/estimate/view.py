@@ -6,9 +6,12 @@ from typing import Any
 
 import pandas as pd
 
+from audit.base.columns import ENERGY, STATUS, central, columns
+
 #: Columns naming how a generation was estimated.
-METHOD_COLUMNS = ("method", "estimate_status", "run", "coefficient_ids", "route_note")
-_GROUP = ["platform", "method", "estimate_status", "run", "coefficient_ids", "route_note"]
+METHOD_COLUMNS = ("method", STATUS, "run", "coefficient_ids", "route_note")
+_GROUP = ["platform", "method", STATUS, "run", "coefficient_ids", "route_note"]
+_ENERGY = central(ENERGY)
 
 
 def by_method(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -18,10 +21,10 @@ def by_method(table: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     grouped = (
         table.groupby(_GROUP, sort=False, dropna=False)
-        .agg(generations=("id", "size"), energy_wh_central=("energy_wh_central", "sum"))
+        .agg(generations=("id", "size"), **{_ENERGY: (_ENERGY, "sum")})
         .reset_index()
         .sort_values(
-            ["platform", "energy_wh_central", "method"],
+            ["platform", _ENERGY, "method"],
             ascending=[True, False, True],
             kind="stable",
         )
@@ -34,9 +37,8 @@ def by_method(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 def per_generation(table: pd.DataFrame) -> list[dict[str, Any]]:
     """Each generation's id, method, status, run, coefficient ids and central energy."""
-    columns = ["id", "platform", "model", "region", *METHOD_COLUMNS, "energy_wh_low", "energy_wh_central",
-               "energy_wh_high"]  # fmt: skip
-    rows = [{str(k): v for k, v in row.items()} for row in table[columns].to_dict(orient="records")]
+    shown = ["id", "platform", "model", "region", *METHOD_COLUMNS, *columns(ENERGY)]
+    rows = [{str(k): v for k, v in row.items()} for row in table[shown].to_dict(orient="records")]
     for row in rows:
         row["coefficient_ids"] = [c for c in str(row["coefficient_ids"]).split(";") if c]
     return rows

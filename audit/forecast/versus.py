@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from audit.base.columns import CARBON, ENERGY, central
 from audit.base.errors import PlanError
 from audit.base.gentable import NUMBERS, GenTable, from_generations
 from audit.base.production import Production
@@ -191,14 +192,11 @@ def _sums(table: pd.DataFrame, key: str) -> dict[str, tuple[int, float, float]]:
     if not len(table):
         return {}
     grouped = table.groupby(key, sort=True)
-    sums = grouped[["energy_wh_central", "carbon_g_central"]].sum()
+    energy, carbon = central(ENERGY), central(CARBON)
+    sums = grouped[[energy, carbon]].sum()
     counts = grouped.size()
     return {
-        str(k): (
-            int(counts[k]),
-            float(sums.loc[k, "energy_wh_central"]),
-            float(sums.loc[k, "carbon_g_central"]),
-        )
+        str(k): (int(counts[k]), float(sums.loc[k, energy]), float(sums.loc[k, carbon]))
         for k in counts.index
     }
 

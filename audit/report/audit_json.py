@@ -17,10 +17,12 @@ import pandas as pd
 from pydantic import TypeAdapter
 
 from audit import __version__
+from audit.base.columns import Impact
 from audit.base.models import COLUMNS, JSON_COLUMNS, Generation
 from audit.report.equivalents import cited_ids
 from audit.report.forecast_doc import comparison_document
 from audit.report.linking import linking_document
+from estimators.ranges import Range
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -42,7 +44,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return records
 
 
-def _ranges(values: dict[str, Any]) -> dict[str, dict[str, float]]:
+def _ranges(values: dict[Impact, Range]) -> dict[str, dict[str, float]]:
     return {k: {"low": v.low, "central": v.central, "high": v.high} for k, v in values.items()}
 
 

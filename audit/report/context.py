@@ -3,31 +3,43 @@ way, units chosen, ranges printed); templates only lay it out."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from audit import __version__
+from audit.base import columns as col
 from audit.base.gentable import attribute_values
 from audit.base.i18n import N_, Formatter, gettext
-from audit.base.labels import (
-    DISTRIBUTION_LABELS,
-    FIGURES,
-    MODALITY_LABELS,
-    SEVERITIES,
-)
-from audit.estimate.aggregate import Range
+from audit.base.labels import DISTRIBUTION_LABELS, FIGURES, MODALITY_LABELS, SEVERITIES
 from audit.ingest.registry import platforms as platform_index
 from audit.report import charts
+from audit.report.contract import (
+    BreakdownBlock,
+    BreakdownRow,
+    Charts,
+    FindingCard,
+    FindingGroup,
+    ForecastComparison,
+    LabelledValue,
+    Meta,
+    RangeText,
+    ReportContext,
+    ShotRow,
+    Shots,
+    Summary,
+)
 from audit.report.credits import DEPARTMENT_LABELS, credits_context
 from audit.report.cues import cue_label, cue_labels
 from audit.report.equivalents import context_rows, equivalents
 from audit.report.forecast_doc import comparison_context
+from audit.report.generations import attached
 from audit.report.linking import linking_context
 from audit.report.quality import data_quality
 from audit.report.sections import appendix, methodology, provenance
-from audit.report.units import quantity, ranged
+from audit.report.units import figure, quantity, ranged
 from audit.rights.clearance import local_name_label
 
 if TYPE_CHECKING:
@@ -37,97 +49,98 @@ if TYPE_CHECKING:
 MAX_SHOTS_IN_PDF = 200
 
 
-def _meta(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+def _meta(run: AuditRun, fmt: Formatter) -> Meta:
     prod = run.production
     minutes, seconds = divmod(round(prod.runtime_s), 60)
-    return {
-        "title": prod.title,
-        "original_title": prod.original_title,
-        "company": prod.company,
-        "directors": ", ".join(prod.directors),
-        "runtime": f"{minutes} min {seconds:02d} s",
-        "release_date": fmt.date(prod.release_date),
-        "distribution": ", ".join(
+    return Meta(
+        title=prod.title,
+        original_title=prod.original_title,
+        company=prod.company,
+        directors=", ".join(prod.directors),
+        runtime=f"{minutes} min {seconds:02d} s",
+        release_date=fmt.date(prod.release_date),
+        distribution=", ".join(
             gettext(fmt.lang, DISTRIBUTION_LABELS[d.value]) for d in prod.distribution
         ),
-        "territories": ", ".join(fmt.territory(t, world=N_("Worldwide")) for t in prod.territories),
-        "as_of": fmt.date(run.options.as_of),
-        "as_of_iso": run.options.as_of.isoformat(),
-        "version": __version__,
-        "data_version": run.footprint.registry.data_version,
-        "inputs_sha256": run.inputs_sha256,
-        "synthetic": "examples" in run.root.resolve().parts,
-    }
+        territories=", ".join(fmt.territory(t, world=N_("Worldwide")) for t in prod.territories),
+        as_of=fmt.date(run.options.as_of),
+        as_of_iso=run.options.as_of.isoformat(),
+        version=__version__,
+        data_version=run.footprint.registry.data_version,
+        inputs_sha256=run.inputs_sha256,
+        synthetic="examples" in run.root.resolve().parts,
+    )
 
 
-def _equivalents(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
+def _equivalents(run: AuditRun, fmt: Formatter) -> list[LabelledValue]:
     """Everyday equivalents, each from a cited coefficient of the registry."""
     return equivalents(run, fmt)
 
 
-def _summary(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+def _summary(run: AuditRun, fmt: Formatter) -> Summary:
     agg = run.aggregates
-    figures = []
-    for key, label in FIGURES:
-        shown = ranged(fmt, key, agg.totals[key])
-        figures.append(
-            {
-                "label": gettext(fmt.lang, label),
-                **shown,
-                "per_minute": ranged(fmt, key, agg.per_minute[key])["central"],
-            }
-        )
-    by_status = agg.by_status.set_index("estimate_status")
-    measured = float(by_status["energy_wh_central"].get("measured", 0.0))
+    figures = [
+        figure(fmt, key, label, agg.totals[key], agg.per_minute[key]) for key, label in FIGURES
+    ]
+    by_status = agg.by_status.set_index(col.STATUS)
+    measured = float(by_status[col.central(col.ENERGY)].get("measured", 0.0))
     modelled = _codecarbon_modelled_wh(run)
-    total_energy = agg.totals["energy_wh"].central
+    total_energy = agg.totals[col.ENERGY].central
     counts = {sev: sum(1 for f in run.findings if f.severity == sev) for sev, _ in SEVERITIES}
-    in_cut = agg.in_cut_share.get("energy_wh", 0.0)
-    return {
-        "generations": fmt.number(agg.generations, 0),
-        "outputs": fmt.number(agg.outputs, 0),
-        "kept_outputs": fmt.number(agg.kept_outputs, 0),
-        "figures": figures,
-        "discard_ratio": fmt.number(agg.discard_ratio, 1),
-        "in_cut_energy": fmt.percent(in_cut),
-        "discarded_energy": fmt.percent(1 - in_cut),
-        "measured_energy": quantity(fmt, "energy_wh", measured)
+    in_cut = agg.in_cut_share.get(col.ENERGY, 0.0)
+    return Summary(
+        generations=fmt.number(agg.generations, 0),
+        outputs=fmt.number(agg.outputs, 0),
+        kept_outputs=fmt.number(agg.kept_outputs, 0),
+        figures=figures,
+        discard_ratio=fmt.number(agg.discard_ratio, 1),
+        in_cut_energy=fmt.percent(in_cut),
+        discarded_energy=fmt.percent(1 - in_cut),
+        measured_energy=quantity(fmt, col.ENERGY, measured)
         + f" ({fmt.percent(measured / total_energy if total_energy else 0.0, 1)})",
-        "measured_modelled": quantity(fmt, "energy_wh", modelled) if modelled else "",
-        "blockers": counts["blocker"],
-        "warnings": counts["warning"],
-        "infos": counts["info"],
-        "equivalents": _equivalents(run, fmt),
-        "context": context_rows(run, fmt),
-    }
+        measured_modelled=quantity(fmt, col.ENERGY, modelled) if modelled else "",
+        blockers=counts["blocker"],
+        warnings=counts["warning"],
+        infos=counts["info"],
+        equivalents=_equivalents(run, fmt),
+        context=context_rows(run, fmt),
+    )
 
 
 def _codecarbon_modelled_wh(run: AuditRun) -> float:
     """Energy of "measured" runs that codecarbon in fact modelled (no RAPL/NVML on that machine)."""
     table = run.footprint.table
-    measured = table[table["estimate_status"] == "measured"]
+    measured = table[table[col.STATUS] == "measured"]
     gens = run.link.table
     rows = gens.id_index().get_indexer(pd.Index(measured["id"]))
     found = np.asarray(attribute_values(gens, "energy_source", rows[rows >= 0]), dtype=object)
     modelled = np.zeros(len(rows), dtype=bool)
     modelled[rows >= 0] = found == "modelled"
-    return float(measured["energy_wh_central"].to_numpy()[modelled].sum())
+    return float(measured[col.central(col.ENERGY)].to_numpy()[modelled].sum())
 
 
-def _impact_cells(fmt: Formatter, row: pd.Series) -> dict[str, str]:
-    cells = {}
-    for key, short in (("energy_wh", "energy"), ("carbon_g", "carbon"), ("water_l", "water")):
-        rng = ranged(fmt, key, _range(row, key))
-        cells[short] = rng["central"]
-        cells[f"{short}_range"] = rng["range"]
-    return cells
+def _impact_cells(fmt: Formatter, row: pd.Series) -> dict[str, RangeText]:
+    """Energy, carbon and water of a row of sums, printed with their ranges."""
+    return {key: ranged(fmt, key, col.range_of(row, key)) for key in col.SHOWN_IN_TABLES}
 
 
-def _range(row: pd.Series, key: str) -> Any:
-    return Range(float(row[f"{key}_low"]), float(row[f"{key}_central"]), float(row[f"{key}_high"]))
+def _breakdown_row(fmt: Formatter, name: str, r: pd.Series) -> BreakdownRow:
+    cells = _impact_cells(fmt, r)
+    energy, carbon, water = (cells[key] for key in col.SHOWN_IN_TABLES)
+    return BreakdownRow(
+        name=name,
+        generations=fmt.number(r["generations"], 0),
+        outputs=fmt.number(r["outputs"], 0),
+        energy=energy.central,
+        energy_range=energy.range,
+        carbon=carbon.central,
+        carbon_range=carbon.range,
+        water=water.central,
+        water_range=water.range,
+    )
 
 
-def _breakdown(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
+def _breakdown(run: AuditRun, fmt: Formatter) -> list[BreakdownBlock]:
     agg = run.aggregates
     blocks = []
     titles = platform_index().titles(fmt.lang)
@@ -137,178 +150,171 @@ def _breakdown(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
         (agg.by_department, "department", N_("By department"), N_("Department"), DEPARTMENT_LABELS),
     ):
         rows = [
-            {
-                "name": gettext(fmt.lang, names.get(r[key], str(r[key]))),
-                "generations": fmt.number(r["generations"], 0),
-                "outputs": fmt.number(r["outputs"], 0),
-                **_impact_cells(fmt, r),
-            }
+            _breakdown_row(fmt, gettext(fmt.lang, names.get(r[key], str(r[key]))), r)
             for _, r in frame.iterrows()
         ]
         blocks.append(
-            {
-                "title": gettext(fmt.lang, title),
-                "key_label": gettext(fmt.lang, key_label),
-                "rows": rows,
-            }
+            BreakdownBlock(
+                title=gettext(fmt.lang, title),
+                key_label=gettext(fmt.lang, key_label),
+                rows=rows,
+            )
         )
     return _one_table_when_alike(blocks, fmt)
 
 
-def _one_table_when_alike(blocks: list[dict[str, Any]], fmt: Formatter) -> list[dict[str, Any]]:
+def _one_table_when_alike(blocks: list[BreakdownBlock], fmt: Formatter) -> list[BreakdownBlock]:
     """Departments and modalities in one table when they split the work alike (each department
     one modality, as when nothing was edited or lip-synced): ``Animation (vidéo)``."""
     platform, modality, department = blocks
 
-    def figures(block: dict[str, Any]) -> list[tuple[str, ...]]:
-        return [(r["generations"], r["outputs"], r["energy"], r["carbon"]) for r in block["rows"]]
+    def figures(block: BreakdownBlock) -> list[tuple[str, ...]]:
+        return [(r.generations, r.outputs, r.energy, r.carbon) for r in block.rows]
 
     if figures(modality) != figures(department):
         return blocks
     rows = [
-        d | {"name": f"{d['name']} ({m['name'].lower()})"}
-        for d, m in zip(department["rows"], modality["rows"], strict=True)
+        replace(d, name=f"{d.name} ({m.name.lower()})")
+        for d, m in zip(department.rows, modality.rows, strict=True)
     ]
     title = gettext(fmt.lang, "By department and modality")
     label = gettext(fmt.lang, "Department (modality)")
-    return [platform, {"title": title, "key_label": label, "rows": rows}]
+    return [platform, BreakdownBlock(title=title, key_label=label, rows=rows)]
 
 
-def _shot_rows(fmt: Formatter, frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _shot_rows(fmt: Formatter, frame: pd.DataFrame) -> list[ShotRow]:
     rows = []
     for _, r in frame.iterrows():
-        cells = _impact_cells(fmt, r)
+        energy, carbon, water = (c.central for c in _impact_cells(fmt, r).values())
         rows.append(
-            {
-                "shot_id": r["shot_id"],
-                "duration": fmt.number(r["duration_s"], 1) + " s",
-                "kept": int(r["kept"]),
-                "ancestors": int(r["ancestors"]),
-                "attempts": int(r["attempts"]),
-                "platforms": ", ".join(
+            ShotRow(
+                shot_id=r["shot_id"],
+                duration=fmt.number(r["duration_s"], 1) + " s",
+                kept=int(r["kept"]),
+                ancestors=int(r["ancestors"]),
+                attempts=int(r["attempts"]),
+                platforms=", ".join(
                     platform_index().title(key.strip(), fmt.lang)
                     for key in str(r["platforms"]).split(",")
                     if key.strip()
                 ),
-                "energy": cells["energy"],
-                "carbon": cells["carbon"],
-                "water": cells["water"],
-            }
+                energy=energy,
+                carbon=carbon,
+                water=water,
+            )
         )
     return rows
 
 
-def _cue_rows(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _cue_rows(run: AuditRun, fmt: Formatter, frame: pd.DataFrame) -> list[ShotRow]:
     """Sound cues, each named for a reader (audit/report/cues.py), not by its clip id."""
     labels = cue_labels(run, fmt.lang)
-    return [row | {"shot_id": cue_label(labels, row["shot_id"])} for row in _shot_rows(fmt, frame)]
+    return [replace(row, shot_id=cue_label(labels, row.shot_id)) for row in _shot_rows(fmt, frame)]
 
 
-def _shots(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+def _shots(run: AuditRun, fmt: Formatter) -> Shots:
     frame = run.aggregates.by_shot
     picture = frame[frame["kind"] == "picture"]
     audio = frame[frame["kind"] != "picture"]
-    top = picture.sort_values(["carbon_g_central", "shot_id"], ascending=[False, True])
+    top = picture.sort_values([col.central(col.CARBON), "shot_id"], ascending=[False, True])
     truncated = len(top) > MAX_SHOTS_IN_PDF
     shown = top.head(MAX_SHOTS_IN_PDF) if truncated else picture
     table = run.footprint.table
     orphans = table[table["id"].isin(set(run.link.not_in_cut))]
-    energy = quantity(fmt, "energy_wh", float(orphans["energy_wh_central"].sum()))
+    energy = quantity(fmt, col.ENERGY, float(orphans[col.central(col.ENERGY)].sum()))
     not_in_cut = gettext(
         fmt.lang,
         "%(count)s generations reached no shot of the final cut "
         "(research, tests, abandoned ideas): %(energy)s, counted in the totals.",
     ) % {"count": fmt.number(len(orphans), 0), "energy": energy}
-    return {
-        "rows": _shot_rows(fmt, shown),
-        "truncated": truncated,
-        "audio": _cue_rows(run, fmt, audio),
-        "not_in_cut": not_in_cut,
-        "unexplained": sorted({c.media_name or c.name for c in run.link.unexplained_clips}),
-    }
+    return Shots(
+        rows=_shot_rows(fmt, shown),
+        truncated=truncated,
+        audio=_cue_rows(run, fmt, audio),
+        not_in_cut=not_in_cut,
+        unexplained=sorted({c.media_name or c.name for c in run.link.unexplained_clips}),
+    )
 
 
-def _charts(run: AuditRun, fmt: Formatter) -> dict[str, str]:
+def _carbon_chart(fmt: Formatter, names: list[str], frame: pd.DataFrame) -> str:
+    """Carbon in kg, central value and low–high range, one bar per row of ``frame``."""
+    unit_label = gettext(fmt.lang, "Carbon, kg CO₂e (central value and low–high range)")
+    low, central, high = (frame[c] / 1e3 for c in col.columns(col.CARBON))
+    return charts.ranged_bars(
+        names, list(central), list(low), list(high), unit_label, tick=fmt.tick
+    )
+
+
+def _charts(run: AuditRun, fmt: Formatter) -> Charts:
     agg = run.aggregates
     plat = agg.by_platform
-    unit_label = gettext(fmt.lang, "Carbon, kg CO₂e (central value and low–high range)")
-    platforms = charts.ranged_bars(
-        [platform_index().title(p, fmt.lang) for p in plat["platform"]],
-        list(plat["carbon_g_central"] / 1e3),
-        list(plat["carbon_g_low"] / 1e3),
-        list(plat["carbon_g_high"] / 1e3),
-        unit_label,
-        tick=fmt.tick,
-    )
     shots = (
         agg.by_shot[agg.by_shot["kind"] == "picture"]
-        .sort_values(["carbon_g_central", "shot_id"], ascending=[False, True])
+        .sort_values([col.central(col.CARBON), "shot_id"], ascending=[False, True])
         .head(30)
     )
-    shot_chart = charts.ranged_bars(
-        list(shots["shot_id"]),
-        list(shots["carbon_g_central"] / 1e3),
-        list(shots["carbon_g_low"] / 1e3),
-        list(shots["carbon_g_high"] / 1e3),
-        unit_label,
-        tick=fmt.tick,
+    return Charts(
+        platforms=_carbon_chart(
+            fmt, [platform_index().title(p, fmt.lang) for p in plat["platform"]], plat
+        ),
+        shots=_carbon_chart(fmt, list(shots["shot_id"]), shots),
     )
-    return {"platforms": platforms, "shots": shot_chart}
 
 
 #: Between evidence items: French typography puts a no-break space before the semicolon.
 _LIST_SEPARATOR = {"fr": "\u00a0; "}
 
 
-def _finding(item: Finding, fmt: Formatter) -> dict[str, Any]:
+def finding_card(item: Finding, fmt: Formatter) -> FindingCard:
     """One finding for the reader: message and fix translated (``gettext(lang, message_id) %
     params``, numbers and dates written the reader's way); the evidence as recorded but for the
     curated notes of data/ it quotes, in the reader's language."""
     message, fix = local_name_label(item, fmt).localised(fmt)
     evidence = item.local_evidence(fmt)
-    return {
-        "severity": item.severity,
-        "code": item.code,
-        "name": item.name,
-        "message": message,
-        "evidence": _LIST_SEPARATOR.get(fmt.lang, "; ").join(evidence[:8])
+    return FindingCard(
+        severity=item.severity,
+        code=item.code,
+        name=item.name,
+        message=message,
+        evidence=_LIST_SEPARATOR.get(fmt.lang, "; ").join(evidence[:8])
         + (" …" if len(evidence) > 8 else ""),
-        "fix": fix,
-    }
+        fix=fix,
+    )
 
 
-def _findings(run: AuditRun, fmt: Formatter) -> list[dict[str, Any]]:
-    """Findings by severity, each written for the reader (:func:`_finding`)."""
+def _findings(run: AuditRun, fmt: Formatter) -> list[FindingGroup]:
+    """Findings by severity, each written for the reader (:func:`finding_card`)."""
     groups = []
     for severity, label in SEVERITIES:
-        items = [_finding(f, fmt) for f in run.findings if f.severity == severity]
+        items = [finding_card(f, fmt) for f in run.findings if f.severity == severity]
         if items:
-            groups.append({"label": gettext(fmt.lang, label), "findings": items})
+            groups.append(FindingGroup(label=gettext(fmt.lang, label), findings=items))
     return groups
 
 
-def build_context(run: AuditRun, lang: str) -> dict[str, Any]:
+def build_context(run: AuditRun, lang: str) -> ReportContext:
     """Everything the report templates print, formatted for ``lang``."""
     fmt = Formatter(lang)
-    return {
-        "lang": lang,
-        "meta": _meta(run, fmt),
-        "summary": _summary(run, fmt),
-        "quality": data_quality(run, fmt),
-        "breakdown": _breakdown(run, fmt),
-        "shots": _shots(run, fmt),
-        "linking": linking_context(run, fmt),
-        "charts": _charts(run, fmt),
-        "findings": _findings(run, fmt),
-        "provenance": provenance(run, fmt),
-        "methodology": methodology(run, fmt),
-        "appendix": appendix(run, fmt),
-        "credits": credits_context(run, lang),
-        "forecast": _forecast(run, lang),
-    }
+    return ReportContext(
+        lang=lang,
+        meta=_meta(run, fmt),
+        summary=_summary(run, fmt),
+        quality=data_quality(run, fmt),
+        breakdown=_breakdown(run, fmt),
+        shots=_shots(run, fmt),
+        linking=linking_context(run, fmt),
+        charts=_charts(run, fmt),
+        findings=_findings(run, fmt),
+        provenance=provenance(run, fmt),
+        methodology=methodology(run, fmt),
+        appendix=appendix(run, fmt),
+        credits=credits_context(run, lang),
+        forecast=_forecast(run, lang),
+        attached=attached(run, lang),
+    )
 
 
-def _forecast(run: AuditRun, lang: str) -> dict[str, Any] | None:
+def _forecast(run: AuditRun, lang: str) -> ForecastComparison | None:
     if run.forecast is None:
         return None
     return comparison_context(run.forecast.gaps, lang)

@@ -10,16 +10,18 @@ image or words. The statement names every person whose voice or likeness was rep
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from audit import __version__
+from audit.base import columns as col
 from audit.base.errors import ConfigError
 from audit.base.i18n import N_, Formatter, gettext
 from audit.base.models import Generation
 from audit.ingest.registry import platforms
+from audit.report.contract import Credits, HumanCredit, ToolCredit
 from audit.report.render import render_template
 from audit.report.roles import credit_role
 from audit.report.units import ranged
@@ -111,17 +113,17 @@ def _tool(gen: Generation, lang: str) -> str:
     return f"{label} {version}".strip()
 
 
-def tools_by_department(generations: list[Generation], lang: str) -> list[dict[str, str]]:
+def tools_by_department(generations: list[Generation], lang: str) -> list[ToolCredit]:
     """Tools whose outputs reached the final cut (or, if nothing is linked, all tools used)."""
     used = [g for g in generations if g.kept] or generations
     tools: dict[str, set[str]] = defaultdict(set)
     for gen in used:
         tools[gen.department].add(_tool(gen, lang))
     return [
-        {
-            "department": gettext(lang, DEPARTMENT_LABELS[dept]),
-            "tools": ", ".join(sorted(tools[dept])),
-        }
+        ToolCredit(
+            department=gettext(lang, DEPARTMENT_LABELS[dept]),
+            tools=", ".join(sorted(tools[dept])),
+        )
         for dept in DEPARTMENT_ORDER
         if dept in tools
     ]
@@ -175,35 +177,35 @@ def footprint_line(run: AuditRun, lang: str) -> str:
     and data versions."""
     fmt = Formatter(lang)
     totals = run.aggregates.totals
-    carbon = ranged(fmt, "carbon_g", totals["carbon_g"])
-    energy = ranged(fmt, "energy_wh", totals["energy_wh"])
-    water = ranged(fmt, "water_l", totals["water_l"])
+    carbon = ranged(fmt, col.CARBON, totals[col.CARBON])
+    energy = ranged(fmt, col.ENERGY, totals[col.ENERGY])
+    water = ranged(fmt, col.WATER, totals[col.WATER])
     return gettext(
         lang,
         "Estimated footprint of the generative-AI work: %(carbon)s (range "
         "%(crange)s), %(energy)s, %(water)s of water — Empreinte %(version)s, data "
         "%(data)s.",
     ) % {
-        "carbon": carbon["central"],
-        "crange": carbon["range"],
-        "energy": energy["central"],
-        "water": water["central"],
+        "carbon": carbon.central,
+        "crange": carbon.range,
+        "energy": energy.central,
+        "water": water.central,
         "version": __version__,
         "data": run.footprint.registry.data_version,
     }
 
 
-def credits_context(run: AuditRun, lang: str) -> dict[str, Any]:
+def credits_context(run: AuditRun, lang: str) -> Credits:
     """What credits.md shows: human credits with their roles in ``lang``, AI tools by department,
     the disclosure and the footprint line."""
-    return {
-        "humans": [
-            {"role": credit_role(c.role, lang), "name": c.name} for c in run.production.credits
+    return Credits(
+        humans=[
+            HumanCredit(role=credit_role(c.role, lang), name=c.name) for c in run.production.credits
         ],
-        "tools": tools_by_department(_tool_generations(run), lang),
-        "disclosure": run.production.ai_disclosure or disclosure(run, lang),
-        "footprint_line": footprint_line(run, lang),
-    }
+        tools=tools_by_department(_tool_generations(run), lang),
+        disclosure=run.production.ai_disclosure or disclosure(run, lang),
+        footprint_line=footprint_line(run, lang),
+    )
 
 
 def render_credits(run: AuditRun, lang: str, fmt: str) -> str:

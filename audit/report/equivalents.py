@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from audit.base import columns as col
 from audit.base.i18n import N_, Formatter, gettext
 from audit.report.context_util import ref_numbers, short_citation
+from audit.report.contract import LabelledValue
 from audit.report.units import quantity
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
 
 #: (coefficient id, total it divides, label); the coefficient's unit matches the total's base unit.
-EQUIVALENTS = (
-    ("equiv.car_km", "carbon_g", N_("kilometres by petrol or diesel car")),
-    ("equiv.streaming_hour", "carbon_g", N_("hours of video streaming")),
-    ("equiv.smartphone_charge", "energy_wh", N_("full smartphone charges")),
-    ("equiv.shower", "water_l", N_("short showers")),
+EQUIVALENTS: tuple[tuple[str, col.Impact, str], ...] = (
+    ("equiv.car_km", col.CARBON, N_("kilometres by petrol or diesel car")),
+    ("equiv.streaming_hour", col.CARBON, N_("hours of video streaming")),
+    ("equiv.smartphone_charge", col.ENERGY, N_("full smartphone charges")),
+    ("equiv.shower", col.WATER, N_("short showers")),
 )
 #: (coefficient id, unit of time in seconds, label)
 BASELINES = (
@@ -42,7 +44,7 @@ def _source(run: AuditRun, cid: str) -> str:
     return f"{short_citation(source)} [{refs[source.id]}]"
 
 
-def equivalents(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
+def equivalents(run: AuditRun, fmt: Formatter) -> list[LabelledValue]:
     """The film's totals expressed in everyday quantities, central value and range."""
     rows = []
     for cid, total_key, label in EQUIVALENTS:
@@ -53,26 +55,26 @@ def equivalents(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
             f"({fmt.sig(total.low / per_unit, 2)}–{fmt.sig(total.high / per_unit, 2)})"
         )
         rows.append(
-            {"label": gettext(fmt.lang, label), "value": value, "source": _source(run, cid)}
+            LabelledValue(label=gettext(fmt.lang, label), value=value, source=_source(run, cid))
         )
     return rows
 
 
-def context_rows(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
+def context_rows(run: AuditRun, fmt: Formatter) -> list[LabelledValue]:
     """Conventional production of the same runtime, and the AI footprint's share of it."""
     rows = []
-    carbon = run.aggregates.totals["carbon_g"].central
+    carbon = run.aggregates.totals[col.CARBON].central
     for cid, period_s, label in BASELINES:
         per_period_t = run.footprint.registry.get(cid).value
         baseline_g = per_period_t * GRAMS_PER_TONNE * run.production.runtime_s / period_s
         share = carbon / baseline_g if baseline_g else 0.0
         value = (
-            quantity(fmt, "carbon_g", baseline_g)
+            quantity(fmt, col.CARBON, baseline_g)
             + " · "
             + gettext(fmt.lang, "this film's AI work: %(share)s of that figure")
             % {"share": fmt.percent(share, 1)}
         )
         rows.append(
-            {"label": gettext(fmt.lang, label), "value": value, "source": _source(run, cid)}
+            LabelledValue(label=gettext(fmt.lang, label), value=value, source=_source(run, cid))
         )
     return rows

@@ -12,17 +12,30 @@ from typing import Any
 import pandas as pd
 
 from audit import __version__
+from audit.base import columns as col
 from audit.base.errors import RenderError
 from audit.base.i18n import N_, Formatter, gettext
 from audit.base.outputs import OutputSet
-from audit.estimate.aggregate import Range
 from audit.forecast.plan import HISTORY_LOCATOR
 from audit.forecast.versus import Forecast, Gap, total_gap
+from audit.report.contract import Figure, ForecastComparison, GapRow
+from audit.report.contract_forecast import (
+    ForecastMeta,
+    ForecastReport,
+    ForecastRow,
+    Origin,
+    SourceLine,
+)
 from audit.report.render import Attachment, render_template, write_pdf
-from audit.report.units import quantity, ranged
+from audit.report.units import figure, quantity, ranged
+from estimators.ranges import Range
 
-FIGURES = (("energy_wh", N_("Energy")), ("carbon_g", N_("Carbon")), ("water_l", N_("Water")),
-           ("adpe_kgsbeq", N_("Abiotic resources (ADPe)")))  # fmt: skip
+FIGURES: tuple[tuple[col.Impact, str], ...] = (
+    (col.ENERGY, N_("Energy")),
+    (col.CARBON, N_("Carbon")),
+    (col.WATER, N_("Water")),
+    (col.ADPE, N_("Abiotic resources (ADPe)")),
+)
 ORIGIN_LABELS = {
     "plan": N_("given in the plan"),
     "history": N_("the production's own history"),
@@ -43,7 +56,7 @@ LISTED_CELLS: dict[str, tuple[str, ...]] = {
 SHOT_ROWS = 60
 
 
-def _ranges(totals: dict[str, Range]) -> dict[str, dict[str, float]]:
+def _ranges(totals: dict[col.Impact, Range]) -> dict[str, dict[str, float]]:
     return {k: {"low": v.low, "central": v.central, "high": v.high} for k, v in totals.items()}
 
 
@@ -148,70 +161,64 @@ def comparison_document(gaps: dict[str, list[Gap]]) -> dict[str, Any]:
 
 
 def _figures(
-    fmt: Formatter, agg_totals: dict[str, Range], per_minute: dict[str, Range]
-) -> list[dict[str, str]]:
-    return [
-        {
-            "label": gettext(fmt.lang, label),
-            **ranged(fmt, key, agg_totals[key]),
-            "per_minute": ranged(fmt, key, per_minute[key])["central"],
-        }
-        for key, label in FIGURES
-    ]
+    fmt: Formatter, agg_totals: dict[col.Impact, Range], per_minute: dict[col.Impact, Range]
+) -> list[Figure]:
+    return [figure(fmt, key, label, agg_totals[key], per_minute[key]) for key, label in FIGURES]
 
 
-def _table(fmt: Formatter, frame: pd.DataFrame, key: str, limit: int) -> list[dict[str, Any]]:
+def _table(fmt: Formatter, frame: pd.DataFrame, key: str, limit: int) -> list[ForecastRow]:
     rows = []
     for _, row in frame.head(limit).iterrows():
-        energy = Range(*(float(row[f"energy_wh_{b}"]) for b in ("low", "central", "high")))
-        carbon = Range(*(float(row[f"carbon_g_{b}"]) for b in ("low", "central", "high")))
+        energy = col.range_of(row, col.ENERGY)
+        carbon = col.range_of(row, col.CARBON)
         rows.append(
-            {
-                "key": str(row[key]),
-                "generations": fmt.number(row["generations"], 0),
-                "energy": ranged(fmt, "energy_wh", energy),
-                "carbon": ranged(fmt, "carbon_g", carbon),
-            }
+            ForecastRow(
+                key=str(row[key]),
+                generations=fmt.number(row["generations"], 0),
+                energy=ranged(fmt, col.ENERGY, energy),
+                carbon=ranged(fmt, col.CARBON, carbon),
+            )
         )
     return rows
 
 
-def forecast_context(result: Forecast, lang: str, as_of: str) -> dict[str, Any]:
+def forecast_context(result: Forecast, lang: str, as_of: str) -> ForecastReport:
     """Everything forecast.html.j2 prints, formatted for ``lang``."""
     fmt = Formatter(lang)
     agg = result.aggregates
-    shots = agg.by_shot.sort_values(["energy_wh_central", "shot_id"], ascending=[False, True])
-    return {
-        "lang": lang,
-        "meta": {
-            "version": __version__,
-            "data_version": result.footprint.registry.data_version,
-            "as_of": as_of,
-            "title": result.production.title,
-            "company": result.production.company,
-            "plan": result.plan.path,
-        },
-        "figures": _figures(fmt, agg.totals, agg.per_minute),
-        "generations": fmt.number(agg.generations, 0),
-        "outputs": fmt.number(agg.outputs, 0),
-        "rows": fmt.number(len(result.plan.rows), 0),
-        "platforms": _table(fmt, agg.by_platform, "platform", 100),
-        "shots": _table(fmt, shots, "shot_id", SHOT_ROWS),
-        "more_shots": max(0, len(shots) - SHOT_ROWS),
-        "origins": [
-            {
-                **item,
-                "origin": gettext(lang, ORIGIN_LABELS[item["origin"]]),
-                "locator": gettext(lang, LOCATOR_LABELS.get(item["locator"], item["locator"])),
-                "rows": fmt.number(item["rows"], 0),
-            }
+    shots = agg.by_shot.sort_values([col.central(col.ENERGY), "shot_id"], ascending=[False, True])
+    return ForecastReport(
+        lang=lang,
+        meta=ForecastMeta(
+            version=__version__,
+            data_version=result.footprint.registry.data_version,
+            as_of=as_of,
+            title=result.production.title,
+            company=result.production.company,
+            plan=result.plan.path,
+        ),
+        figures=_figures(fmt, agg.totals, agg.per_minute),
+        generations=fmt.number(agg.generations, 0),
+        outputs=fmt.number(agg.outputs, 0),
+        rows=fmt.number(len(result.plan.rows), 0),
+        platforms=_table(fmt, agg.by_platform, "platform", 100),
+        shots=_table(fmt, shots, "shot_id", SHOT_ROWS),
+        more_shots=max(0, len(shots) - SHOT_ROWS),
+        origins=[
+            Origin(
+                cell=item["cell"],
+                origin=gettext(lang, ORIGIN_LABELS[item["origin"]]),
+                source=item["source"],
+                locator=gettext(lang, LOCATOR_LABELS.get(item["locator"], item["locator"])),
+                rows=fmt.number(item["rows"], 0),
+            )
             for item in _origins(result)
         ],
-        "sources": _sources(result),
-    }
+        sources=_sources(result),
+    )
 
 
-def _sources(result: Forecast) -> list[dict[str, str]]:
+def _sources(result: Forecast) -> list[SourceLine]:
     """The bibliography: sources of the coefficients used and of the plan's defaults."""
     registry = result.footprint.registry
     cited = {s.id: s for s in registry.cited(result.footprint.coefficient_ids())}
@@ -220,36 +227,36 @@ def _sources(result: Forecast) -> list[dict[str, str]]:
             if cell.origin == "default" and cell.source in registry.sources:
                 cited[cell.source] = registry.sources[cell.source]
     return [
-        {"authors": s.authors, "year": str(s.year), "title": s.title, "url": s.url or ""}
+        SourceLine(authors=s.authors, year=str(s.year), title=s.title, url=s.url or "")
         for s in sorted(cited.values(), key=lambda s: (s.authors.lower(), s.year, s.title))
     ]
 
 
-def comparison_context(gaps: dict[str, list[Gap]], lang: str) -> dict[str, Any]:
+def comparison_context(gaps: dict[str, list[Gap]], lang: str) -> ForecastComparison:
     """The report's "forecast against final" section, formatted for ``lang``."""
     fmt = Formatter(lang)
 
-    def row(gap: Gap) -> dict[str, str]:
-        return {
-            "key": gap.key,
-            "planned": fmt.number(gap.planned, 0),
-            "actual": fmt.number(gap.actual, 0),
-            "energy_planned": quantity(fmt, "energy_wh", gap.energy_planned_wh),
-            "energy_actual": quantity(fmt, "energy_wh", gap.energy_actual_wh),
-            "carbon_planned": quantity(fmt, "carbon_g", gap.carbon_planned_g),
-            "carbon_actual": quantity(fmt, "carbon_g", gap.carbon_actual_g),
-            "gap": _signed(fmt, gap.carbon_gap_g),
-            "attempts": _signed(fmt, gap.from_attempts_g),
-            "per_generation": _signed(fmt, gap.from_per_generation_g),
-            "grid": _signed(fmt, gap.from_grid_g),
-        }
+    def row(gap: Gap) -> GapRow:
+        return GapRow(
+            key=gap.key,
+            planned=fmt.number(gap.planned, 0),
+            actual=fmt.number(gap.actual, 0),
+            energy_planned=quantity(fmt, col.ENERGY, gap.energy_planned_wh),
+            energy_actual=quantity(fmt, col.ENERGY, gap.energy_actual_wh),
+            carbon_planned=quantity(fmt, col.CARBON, gap.carbon_planned_g),
+            carbon_actual=quantity(fmt, col.CARBON, gap.carbon_actual_g),
+            gap=_signed(fmt, gap.carbon_gap_g),
+            attempts=_signed(fmt, gap.from_attempts_g),
+            per_generation=_signed(fmt, gap.from_per_generation_g),
+            grid=_signed(fmt, gap.from_grid_g),
+        )
 
-    return {
-        "film": row(total_gap(gaps["platforms"])),
-        "platforms": [row(g) for g in gaps["platforms"]],
-        "shots": [row(g) for g in gaps["shots"][:SHOT_ROWS]],
-        "more_shots": max(0, len(gaps["shots"]) - SHOT_ROWS),
-    }
+    return ForecastComparison(
+        film=row(total_gap(gaps["platforms"])),
+        platforms=[row(g) for g in gaps["platforms"]],
+        shots=[row(g) for g in gaps["shots"][:SHOT_ROWS]],
+        more_shots=max(0, len(gaps["shots"]) - SHOT_ROWS),
+    )
 
 
 #: A gap part smaller than this is rounding, printed as zero.
@@ -259,7 +266,7 @@ ZERO_G = 0.005
 def _signed(fmt: Formatter, grams: float) -> str:
     if abs(grams) < ZERO_G:
         grams = 0.0
-    text = quantity(fmt, "carbon_g", abs(grams))
+    text = quantity(fmt, col.CARBON, abs(grams))
     return ("+" if grams > 0 else "\u2212" if grams < 0 else "") + text
 
 
@@ -276,7 +283,7 @@ def write_forecast(
         outputs.write("forecast.json", document)
         for index, lang in enumerate(langs):
             context = forecast_context(result, lang, as_of.isoformat())
-            html = render_template("forecast.html.j2", lang, {**context, "inline_css": None})
+            html = render_template("forecast.html.j2", lang, context, inline_css=None)
             name = "forecast.pdf" if index == 0 else f"forecast.{lang}.pdf"
             warnings = write_pdf(html, outputs.path(name), [attachment], as_of, identifier)
             if warnings:
@@ -290,7 +297,7 @@ def summary_lines(result: Forecast, lang: str) -> list[str]:
     lines = [f"{result.plan.path}: {len(result.plan.rows)} rows, {agg.generations} generations"]
     for key, label in FIGURES:
         shown = ranged(fmt, key, agg.totals[key])
-        lines.append(f"  {gettext(lang, label)}: {shown['central']} ({shown['range']})")
+        lines.append(f"  {gettext(lang, label)}: {shown.central} ({shown.range})")
     for row in _table(fmt, agg.by_platform, "platform", 100):
-        lines.append(f"  {row['key']}: {row['generations']} × {row['energy']['central']}")
+        lines.append(f"  {row.key}: {row.generations} × {row.energy.central}")
     return lines

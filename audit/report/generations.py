@@ -32,6 +32,7 @@ from audit.base.i18n import Formatter
 from audit.base.models import COLUMNS
 from audit.link.model import USE_NAMES
 from audit.report.audit_json import REPEATED, canonical_frame, field_kind, whole_numbers
+from audit.report.contract import Attached
 from audit.report.csvout import csv_bytes
 from audit.rights.base import redact_text
 
@@ -55,12 +56,12 @@ def archive(run: AuditRun) -> bool:
     return len(run.link.table) > ARCHIVE_GENERATIONS
 
 
-def attached(run: AuditRun, lang: str) -> dict[str, Any]:
+def attached(run: AuditRun, lang: str) -> Attached:
     """What the report's appendix says of the per-generation file: its name, and at archive
     scale the rule (the threshold, in ``lang``'s numbers)."""
     name = "generations.parquet" if archive(run) else "generations.csv"
     limit = Formatter(lang).number(ARCHIVE_GENERATIONS, 0)
-    return {"name": name, "parquet": archive(run), "limit": limit}
+    return Attached(name=name, parquet=archive(run), limit=limit)
 
 
 def csv_order(link: LinkResult) -> np.ndarray:

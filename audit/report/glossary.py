@@ -4,6 +4,7 @@ engineer (producers, schools); English ids, translated through the message catal
 from __future__ import annotations
 
 from audit.base.i18n import N_, gettext
+from audit.report.contract_method import GlossaryEntry
 
 GLOSSARY = (
     (N_("Generation"),
@@ -39,8 +40,9 @@ GLOSSARY = (
 )  # fmt: skip
 
 
-def glossary(lang: str) -> list[dict[str, str]]:
+def glossary(lang: str) -> list[GlossaryEntry]:
     """The report's glossary, terms and definitions in ``lang``."""
     return [
-        {"term": gettext(lang, term), "definition": gettext(lang, text)} for term, text in GLOSSARY
+        GlossaryEntry(term=gettext(lang, term), definition=gettext(lang, text))
+        for term, text in GLOSSARY
     ]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from audit.base.i18n import N_, Formatter, gettext
 from audit.link.model import USE_NAMES
 from audit.link.status import ADVICE_UNRESOLVED, link_quality
+from audit.report.contract import Linking, UnexplainedClip
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -43,7 +44,7 @@ USE_LABELS = {
 }
 
 
-def linking_context(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+def linking_context(run: AuditRun, fmt: Formatter) -> Linking:
     """Everything the linking-quality block prints, formatted for ``fmt.lang``."""
     quality = link_quality(run.link)
     colon, sep = _PUNCTUATION.get(fmt.lang, (": ", "; "))
@@ -56,8 +57,8 @@ def linking_context(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         name: int((use == code).sum()) if use is not None else 0
         for code, name in enumerate(USE_NAMES)
     }
-    return {
-        "explained": gettext(
+    return Linking(
+        explained=gettext(
             fmt.lang,
             "%(share)s of the cut's picture (%(explained)s s of %(total)s s) is explained by a "
             "generation.",
@@ -67,24 +68,24 @@ def linking_context(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
             "explained": fmt.number(quality.explained_s, 1),
             "total": fmt.number(quality.picture_s, 1),
         },
-        "by_key": keys,
-        "use": sep.join(
+        by_key=keys,
+        use=sep.join(
             f"{gettext(fmt.lang, USE_LABELS[name])}{colon}{fmt.number(counts[name], 0)}"
             for name in USE_NAMES
         ),
-        "unresolved": ", ".join(quality.unresolved_shots),
-        "unexplained": [
-            {
-                "clip": item.clip.media_name or item.clip.name,
-                "shot": item.shot_id,
-                "seconds": fmt.number(item.seconds, 1),
-                "advice": gettext(fmt.lang, ADVICE[item.advice])
+        unresolved=", ".join(quality.unresolved_shots),
+        unexplained=[
+            UnexplainedClip(
+                clip=item.clip.media_name or item.clip.name,
+                shot=item.shot_id,
+                seconds=fmt.number(item.seconds, 1),
+                advice=gettext(fmt.lang, ADVICE[item.advice])
                 % {"count": fmt.number(item.candidates, 0)},
-            }
+            )
             for item in quality.unexplained
         ],
-        "audio_unchecked": quality.audio_unchecked,
-    }
+        audio_unchecked=quality.audio_unchecked,
+    )
 
 
 def linking_document(run: AuditRun) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import hashlib
 import logging
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -25,6 +25,7 @@ from audit.base.errors import RenderError
 from audit.base.i18n import translations
 from audit.base.resources import templates_dir
 from audit.base.safetext import for_markdown, has_bidi, one_line, strip_bidi
+from audit.report.contract import template_names
 from audit.rights.base import redact_text
 
 #: Content types of our own assets, fixed here rather than read from the system's mime.types:
@@ -79,11 +80,13 @@ def _without_bidi(value: Any) -> Any:
     return Markup(cleaned) if isinstance(value, Markup) else cleaned
 
 
-def render_template(name: str, lang: str, context: dict[str, Any]) -> str:
-    """One template rendered with ``context``; a template error becomes a RenderError naming the
-    template."""
+def render_template(name: str, lang: str, context: Any, **extra: Any) -> str:
+    """One template rendered with the fields of ``context`` (a record of
+    :mod:`audit.report.contract`, or a mapping) and ``extra`` as its top-level names; a template
+    error becomes a RenderError naming the template."""
+    names = dict(context) if isinstance(context, Mapping) else template_names(context)
     try:
-        return environment(lang).get_template(name).render(**context)
+        return environment(lang).get_template(name).render(**names, **extra)
     except jinja2.TemplateError as exc:
         raise RenderError(f"template {name}: {exc}") from exc
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from audit.base import columns as col
 from audit.base.i18n import N_, Formatter, gettext
 from audit.base.labels import STATUS_LABELS
 from audit.ingest.registry import platforms
 from audit.report.context_util import citation, is_web_link, public_locator, ref_numbers
+from audit.report.contract import AdapterRow, Appendix, Provenance, ProvenanceRow
+from audit.report.contract_method import (
+    BibliographyEntry,
+    CoefficientRow,
+    Methodology,
+    RegionRow,
+    StatusRow,
+    Validation,
+)
 from audit.report.equivalents import cited_ids
 from audit.report.glossary import glossary
 from audit.report.units import quantity, typeset_unit
@@ -34,20 +44,18 @@ CLASS_LABELS = {
 }
 
 
-def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+def methodology(run: AuditRun, fmt: Formatter) -> Methodology:
     """The methodology section: how each figure is estimated, the status labels with their counts,
     and the numbered references used."""
     registry = run.footprint.registry
     used = sorted({*run.footprint.coefficient_ids(), *cited_ids()})
     refs = ref_numbers(registry, used)
     status = [
-        {
-            "label": gettext(
-                fmt.lang, STATUS_LABELS.get(r["estimate_status"], r["estimate_status"])
-            ),
-            "generations": fmt.number(r["generations"], 0),
-            "energy": quantity(fmt, "energy_wh", r["energy_wh_central"]),
-        }
+        StatusRow(
+            label=gettext(fmt.lang, STATUS_LABELS.get(r[col.STATUS], r[col.STATUS])),
+            generations=fmt.number(r["generations"], 0),
+            energy=quantity(fmt, col.ENERGY, r[col.central(col.ENERGY)]),
+        )
         for _, r in run.aggregates.by_status.iterrows()
     ]
     regions = region_rows(run, fmt)
@@ -55,63 +63,65 @@ def methodology(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
     for cid in used:
         c = registry.get(cid)
         coefficients.append(
-            {
-                "id": c.id,
-                "id_parts": c.id.split("."),
-                "low": fmt.compact(c.low),
-                "value": fmt.compact(c.value),
-                "high": fmt.compact(c.high),
-                "unit": typeset_unit(c.unit, fmt.lang),
-                "ref": refs[c.source_id],
-                "locator": gettext(fmt.lang, public_locator(c.locator)),
-            }
+            CoefficientRow(
+                id=c.id,
+                id_parts=c.id.split("."),
+                low=fmt.compact(c.low),
+                value=fmt.compact(c.value),
+                high=fmt.compact(c.high),
+                unit=typeset_unit(c.unit, fmt.lang),
+                ref=refs[c.source_id],
+                locator=gettext(fmt.lang, public_locator(c.locator)),
+            )
         )
     validation_held, validation_total = held(validate(registry))
-    return {
-        "status": status,
-        "region_hints": region_hints(run, fmt),
-        "validation": {"held": validation_held, "total": validation_total},
-        "coefficients": coefficients,
-        "regions": regions,
-        "bibliography": (bibliography := _bibliography(registry, used, refs, fmt)),
-        "accessed_note": _accessed_note(registry, bibliography, fmt),
-        "glossary": glossary(fmt.lang),
-    }
+    bibliography = _bibliography(registry, used, refs, fmt)
+    return Methodology(
+        status=status,
+        region_hints=region_hints(run, fmt),
+        validation=Validation(held=validation_held, total=validation_total),
+        coefficients=coefficients,
+        regions=regions,
+        bibliography=bibliography,
+        accessed_note=_accessed_note(registry, bibliography, fmt),
+        glossary=glossary(fmt.lang),
+    )
 
 
 def _bibliography(
     registry: Any, used: list[str], refs: dict[str, int], fmt: Formatter
-) -> list[dict[str, Any]]:
+) -> list[BibliographyEntry]:
     """One entry per cited source, by reference number: citation, link, date consulted."""
+    cited = list(registry.cited(used))
+    common = Counter(s.accessed for s in cited).most_common(1)
+    usual = common[0][0] if common else None
     entries = []
-    for s in registry.cited(used):
+    for s in cited:
         link = s.link
         entries.append(
-            {
-                "id": s.id,
-                "ref": refs[s.id],
-                "citation": citation(s, fmt.lang),
-                "url": link if is_web_link(link) else "",
+            BibliographyEntry(
+                id=s.id,
+                ref=refs[s.id],
+                citation=citation(s, fmt.lang),
+                url=link if is_web_link(link) else "",
                 # Our own assumptions: stated in the report itself, beside each coefficient.
-                "document": ""
+                document=""
                 if is_web_link(link)
                 else gettext(
                     fmt.lang,
                     "Each assumption is stated with its coefficient in the table of coefficients",
                 ),
-                "accessed": gettext(fmt.lang, "consulted %(date)s")
-                % {"date": fmt.date(s.accessed)},
-            }
+                accessed=gettext(fmt.lang, "consulted %(date)s") % {"date": fmt.date(s.accessed)},
+                # the usual date is said once, above the entries
+                accessed_shown=s.accessed != usual,
+            )
         )
-    common = Counter(registry.sources[e["id"]].accessed for e in entries).most_common(1)
-    for entry in entries:  # the usual date is said once, above the entries
-        entry["accessed_shown"] = registry.sources[entry["id"]].accessed != common[0][0]
-    return sorted(entries, key=lambda b: b["ref"])
+    return sorted(entries, key=lambda b: b.ref)
 
 
-def _accessed_note(registry: Any, entries: list[dict[str, Any]], fmt: Formatter) -> str:
+def _accessed_note(registry: Any, entries: list[BibliographyEntry], fmt: Formatter) -> str:
     """ "Sources consulted on 20 November 2026 unless stated otherwise." (the usual date)."""
-    dates = [registry.sources[e["id"]].accessed for e in entries if not e["accessed_shown"]]
+    dates = [registry.sources[e.id].accessed for e in entries if not e.accessed_shown]
     if not dates:
         return ""
     return gettext(fmt.lang, "Sources consulted on %(date)s unless stated otherwise.") % {
@@ -119,7 +129,7 @@ def _accessed_note(registry: Any, entries: list[dict[str, Any]], fmt: Formatter)
     }
 
 
-def region_rows(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
+def region_rows(run: AuditRun, fmt: Formatter) -> list[RegionRow]:
     """Which platforms computed on which grid: the region named in the reader's language with
     its code, the one of the coefficient ids (``Chine (CHN)``), and the platforms' titles."""
     pairs = run.footprint.table[["region", "platform"]].drop_duplicates()
@@ -127,29 +137,29 @@ def region_rows(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
     for region, platform in pairs.itertuples(index=False):
         by_region.setdefault(str(region), set()).add(platforms().title(platform, fmt.lang))
     return [
-        {"region": f"{fmt.territory(code)} ({code})", "platforms": ", ".join(sorted(names))}
+        RegionRow(region=f"{fmt.territory(code)} ({code})", platforms=", ".join(sorted(names)))
         for code, names in sorted(by_region.items(), key=lambda item: fmt.territory(item[0]))
     ]
 
 
-def provenance(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+def provenance(run: AuditRun, fmt: Formatter) -> Provenance:
     """The provenance section: each media file's C2PA state, classification and detail."""
     rows = []
     for p in run.provenance:
         state, cls = p.state.value, p.classification.value
         detail = ", ".join(x for x in (p.signer, p.claim_generator, *p.reasons) if x)
         rows.append(
-            {
-                "file": p.path,
-                "state": gettext(fmt.lang, STATE_LABELS.get(state, state)),
-                "classification": gettext(fmt.lang, CLASS_LABELS.get(cls, cls)),
-                "detail": detail,
-            }
+            ProvenanceRow(
+                file=p.path,
+                state=gettext(fmt.lang, STATE_LABELS.get(state, state)),
+                classification=gettext(fmt.lang, CLASS_LABELS.get(cls, cls)),
+                detail=detail,
+            )
         )
-    return {"rows": rows}
+    return Provenance(rows=rows)
 
 
-def appendix(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
+def appendix(run: AuditRun, fmt: Formatter) -> Appendix:
     """The data appendix: the timeline read (format, rate, shots, seconds of picture) and the
     inventory of the inputs read."""
     tl = run.timeline
@@ -177,16 +187,16 @@ def appendix(run: AuditRun, fmt: Formatter) -> dict[str, Any]:
         "size": _size(fmt, sum(f.size_bytes for f in run.ingest.files)),
         **{k: fmt.number(totals[k], 0) for k in ("records", "accepted", "merged", "rejected")},
     }
-    return {
-        "inventory": inventory,
-        "by_adapter": _by_adapter(run, fmt),
-        "inputs_sha256": run.inputs_sha256,
-        "totals": {k: fmt.number(v, 0) for k, v in totals.items()},
-        "rejects": [r.line() for r in run.ingest.rejects],
-        "unclaimed": run.ingest.unclaimed_lines() + [f.line() for f in run.rights_files.unread],
-        "skipped": [s.line() for s in [*run.ingest.skipped, *run.rights_files.skipped]],
-        "timeline": timeline,
-    }
+    return Appendix(
+        inventory=inventory,
+        by_adapter=_by_adapter(run, fmt),
+        inputs_sha256=run.inputs_sha256,
+        totals=_counts(fmt, "", *(totals[k] for k in _COUNTS)),
+        rejects=[r.line() for r in run.ingest.rejects],
+        unclaimed=run.ingest.unclaimed_lines() + [f.line() for f in run.rights_files.unread],
+        skipped=[s.line() for s in [*run.ingest.skipped, *run.rights_files.skipped]],
+        timeline=timeline,
+    )
 
 
 def _size(fmt: Formatter, size: int) -> str:
@@ -200,17 +210,28 @@ def _size(fmt: Formatter, size: int) -> str:
     return f"{fmt.sig(value, 2)}\u00a0{unit}"
 
 
-def _by_adapter(run: AuditRun, fmt: Formatter) -> list[dict[str, str]]:
+def _by_adapter(run: AuditRun, fmt: Formatter) -> list[AdapterRow]:
     """Files and records per adapter: the inventory in a few rows (the file list is attached)."""
     rows: dict[str, list[int]] = {}
     for f in run.ingest.files:
         counts = rows.setdefault(f.adapter or "—", [0, 0, 0, 0])
         for i, n in enumerate((1, f.accepted, f.merged, f.rejected)):
             counts[i] += n
-    return [
-        {"adapter": name, **{k: fmt.number(n, 0) for k, n in zip(_COUNTS, counts, strict=True)}}
-        for name, counts in sorted(rows.items())
-    ]
+    return [_counts(fmt, name, *counts) for name, counts in sorted(rows.items())]
+
+
+def _counts(
+    fmt: Formatter, adapter: str, files: int, accepted: int, merged: int, rejected: int
+) -> AdapterRow:
+    """Files and records counted, written the reader's way (the total row has no adapter)."""
+    number = fmt.number
+    return AdapterRow(
+        adapter=adapter,
+        files=number(files, 0),
+        accepted=number(accepted, 0),
+        merged=number(merged, 0),
+        rejected=number(rejected, 0),
+    )
 
 
 _COUNTS = ("files", "accepted", "merged", "rejected")

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from audit.base.i18n import Formatter
-from audit.estimate.aggregate import Range
+from audit.base.columns import ADPE, CARBON, ENERGY, WATER, Impact
+from audit.base.i18n import Formatter, gettext
+from audit.report.contract import Figure, RangeText
+from estimators.ranges import Range
 
 #: base unit → ladder of (threshold in base unit, display unit, divisor)
-LADDERS: dict[str, tuple[tuple[float, str, float], ...]] = {
-    "energy_wh": ((1e6, "MWh", 1e6), (1e3, "kWh", 1e3), (0.0, "Wh", 1.0)),
-    "carbon_g": ((1e6, "t CO₂e", 1e6), (1e3, "kg CO₂e", 1e3), (0.0, "g CO₂e", 1.0)),
-    "water_l": ((1e4, "m³", 1e3), (0.0, "L", 1.0)),
-    "adpe_kgsbeq": ((1e-3, "g Sb éq.", 1e-3), (0.0, "mg Sb éq.", 1e-6)),
+LADDERS: dict[Impact, tuple[tuple[float, str, float], ...]] = {
+    ENERGY: ((1e6, "MWh", 1e6), (1e3, "kWh", 1e3), (0.0, "Wh", 1.0)),
+    CARBON: ((1e6, "t CO₂e", 1e6), (1e3, "kg CO₂e", 1e3), (0.0, "g CO₂e", 1.0)),
+    WATER: ((1e4, "m³", 1e3), (0.0, "L", 1.0)),
+    ADPE: ((1e-3, "g Sb éq.", 1e-3), (0.0, "mg Sb éq.", 1e-6)),
 }
 ADPE_EN = {"g Sb éq.": "g Sb eq.", "mg Sb éq.": "mg Sb eq."}
 
 
-def unit_for(kind: str, value: float) -> tuple[str, float]:
+def unit_for(kind: Impact, value: float) -> tuple[str, float]:
     """The display unit and divisor for a value of ``kind`` (energy_wh, carbon_g...)."""
     for threshold, unit, divisor in LADDERS[kind]:
         if abs(value) >= threshold:
@@ -24,7 +26,7 @@ def unit_for(kind: str, value: float) -> tuple[str, float]:
     return unit, divisor
 
 
-def quantity(fmt: Formatter, kind: str, value: float) -> str:
+def quantity(fmt: Formatter, kind: Impact, value: float) -> str:
     """``value`` of ``kind`` in the unit that reads best for its size (kWh beyond 1,000 Wh…), with
     three significant figures."""
     unit, divisor = unit_for(kind, value)
@@ -33,18 +35,32 @@ def quantity(fmt: Formatter, kind: str, value: float) -> str:
     return f"{fmt.sig(value / divisor, 3)}\u00a0{unit}"
 
 
-def ranged(fmt: Formatter, kind: str, rng: Range) -> dict[str, str]:
+def ranged(fmt: Formatter, kind: Impact, rng: Range) -> RangeText:
     """Central value with unit, and the low–high range in the same unit."""
     unit, divisor = unit_for(kind, rng.central)
     if fmt.lang == "en":
         unit = ADPE_EN.get(unit, unit)
-    return {
-        "central": f"{fmt.sig(rng.central / divisor, 3)}\u00a0{unit}",
-        "range": f"{fmt.sig(rng.low / divisor, 2)}\u2013{fmt.sig(rng.high / divisor, 2)}\u00a0{unit}",
-        "low": fmt.sig(rng.low / divisor, 2),
-        "high": fmt.sig(rng.high / divisor, 2),
-        "unit": unit,
-    }
+    return RangeText(
+        central=f"{fmt.sig(rng.central / divisor, 3)}\u00a0{unit}",
+        range=f"{fmt.sig(rng.low / divisor, 2)}\u2013{fmt.sig(rng.high / divisor, 2)}\u00a0{unit}",
+        low=fmt.sig(rng.low / divisor, 2),
+        high=fmt.sig(rng.high / divisor, 2),
+        unit=unit,
+    )
+
+
+def figure(fmt: Formatter, key: Impact, label: str, total: Range, per_minute: Range) -> Figure:
+    """A headline quantity: its label translated, central value and range, per finished minute."""
+    shown = ranged(fmt, key, total)
+    return Figure(
+        label=gettext(fmt.lang, label),
+        central=shown.central,
+        range=shown.range,
+        low=shown.low,
+        high=shown.high,
+        unit=shown.unit,
+        per_minute=ranged(fmt, key, per_minute).central,
+    )
 
 
 #: Registry units (ASCII, as written in data/) → the unit a reader expects, per language.

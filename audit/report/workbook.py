@@ -205,10 +205,10 @@ def _findings(run: AuditRun, fmt: Formatter) -> Sheet:
     labels = {severity: gettext(fmt.lang, label) for severity, label in SEVERITIES}
     rows = []
     for item in run.findings:
-        shown = context._finding(item, fmt)
+        shown = context.finding_card(item, fmt)
         evidence = context._LIST_SEPARATOR.get(fmt.lang, "; ").join(item.local_evidence(fmt))
         rows.append(
-            [labels[item.severity], item.code, item.name, shown["message"], evidence, shown["fix"]]
+            [labels[item.severity], item.code, item.name, shown.message, evidence, shown.fix]
         )
     return Sheet(N_("Findings"), columns, rows)
 
@@ -237,7 +237,7 @@ def _platforms(run: AuditRun, fmt: Formatter) -> Sheet:
 
 def _sources(run: AuditRun, fmt: Formatter) -> Sheet:
     method = methodology(run, fmt)
-    entries = {entry["ref"]: entry for entry in method["bibliography"]}
+    entries = {entry.ref: entry for entry in method.bibliography}
     registry = run.footprint.registry
     columns = [
         Column(N_("Coefficient"), width=30), Column(N_("Low"), "General", 10),
@@ -247,20 +247,20 @@ def _sources(run: AuditRun, fmt: Formatter) -> Sheet:
         Column(N_("Where in the source"), width=50),
     ]  # fmt: skip
     rows = []
-    for c in method["coefficients"]:
-        value = registry.get(c["id"])
-        entry = entries[c["ref"]]
+    for c in method.coefficients:
+        value = registry.get(c.id)
+        entry = entries[c.ref]
         rows.append(
             [
-                c["id"],
+                c.id,
                 value.low,
                 value.value,
                 value.high,
-                c["unit"],
-                c["ref"],
-                entry["citation"],
-                entry["url"] or entry["document"],
-                c["locator"],
+                c.unit,
+                c.ref,
+                entry.citation,
+                entry.url or entry.document,
+                c.locator,
             ]
         )
     return Sheet(N_("Sources"), columns, rows)

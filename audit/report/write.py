@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -24,6 +24,7 @@ from audit.base.resources import templates_dir
 from audit.report import generations
 from audit.report.audit_json import audit_json, findings_frame
 from audit.report.context import build_context
+from audit.report.contract import ReportContext
 from audit.report.credits import render_credits
 from audit.report.csvout import csv_bytes
 from audit.report.generations import (
@@ -31,7 +32,6 @@ from audit.report.generations import (
     Background,
     Written,
     archive,
-    attached,
     hidden,
     write_generations,
 )
@@ -51,12 +51,12 @@ def _name(stem: str, suffix: str, lang: str, first: bool) -> str:
 
 def render_html(run: AuditRun, lang: str, *, standalone: bool = False) -> str:
     """The report as HTML; ``standalone`` inlines our stylesheet for report.html (screens)."""
-    return _render({**build_context(run, lang), "attached": attached(run, lang)}, lang, standalone)
+    return _render(build_context(run, lang), lang, standalone)
 
 
-def _render(context: dict[str, Any], lang: str, standalone: bool) -> str:
+def _render(context: ReportContext, lang: str, standalone: bool) -> str:
     inline_css = stylesheet() if standalone else None
-    return render_template("report.html.j2", lang, {**context, "inline_css": inline_css})
+    return render_template("report.html.j2", lang, context, inline_css=inline_css)
 
 
 def stylesheet() -> Markup:
@@ -160,7 +160,7 @@ def _pages(
         attachments = _attachments(pool, data_json, rows, inputs_csv, later)
         for index, lang in enumerate(langs):
             first = index == 0
-            context = {**build_context(run, lang), "attached": attached(run, lang)}
+            context = build_context(run, lang)
             html = _render(context, lang, standalone=False)
             standalone = _render(context, lang, standalone=True)
             outputs.write(_name("report", ".html", lang, first), standalone.encode("utf-8"))

@@ -15,18 +15,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from audit.base.columns import SHOWN_IN_TABLES, Impact
 from audit.base.errors import ConfigError, InputError
 from audit.base.limits import MAX_LOG_FILE_BYTES, check_json_depth, check_size
 from audit.base.safetext import clip
-from audit.estimate.aggregate import Range
-from audit.tools.whatif import ranges_overlap
+from estimators.ranges import Range
 
 SCHEMA = "empreinte.audit"
 #: MAJOR versions of audit.json this Empreinte reads (every MINOR of each).
 SUPPORTED_MAJORS = (1,)
 #: audit.json, and forecast.json (its footprint laid out the same: a forecast compares too)
 SCHEMAS = (SCHEMA, "empreinte.forecast")
-QUANTITIES = ("energy_wh", "carbon_g", "water_l")
+#: The quantities compared: the impacts the report's tables print.
+QUANTITIES: tuple[Impact, ...] = SHOWN_IN_TABLES
 SEVERITIES = ("blocker", "warning", "info")
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -50,9 +51,9 @@ class Entry:
     kept_outputs: int
     kept_shots: int
     generations_per_kept_shot: float | None
-    totals: dict[str, Range]
-    per_minute: dict[str, Range]
-    per_kept_second: dict[str, Range]
+    totals: dict[Impact, Range]
+    per_minute: dict[Impact, Range]
+    per_kept_second: dict[Impact, Range]
     platform_mix: dict[str, float]
     modality_mix: dict[str, float]
     severities: dict[str, int]
@@ -296,9 +297,7 @@ def overlaps(entries: list[Entry], scope: str = "per_minute") -> list[Overlap]:
             for q in QUANTITIES:
                 a, b = getattr(first, scope)[q], getattr(second, scope)[q]
                 ratio = b.central / a.central if a.central else None
-                out.append(
-                    Overlap(first.label, second.label, q, scope, ranges_overlap(a, b), ratio)
-                )
+                out.append(Overlap(first.label, second.label, q, scope, a.overlaps(b), ratio))
     return out
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from audit import __version__
+from audit.base.columns import CARBON, ENERGY, Impact
 from audit.base.errors import RenderError
 from audit.base.i18n import N_, Formatter, gettext
 from audit.base.labels import FIGURES, MODALITY_LABELS
 from audit.base.outputs import OutputSet
-from audit.estimate.aggregate import Range
 from audit.ingest.registry import platforms
 from audit.report import charts
 from audit.report.csvout import neutralised
@@ -27,6 +27,7 @@ from audit.report.render import Attachment, render_template, write_pdf
 from audit.report.units import ADPE_EN, unit_for
 from audit.report.write import stylesheet
 from audit.tools.compare import QUANTITIES, SEVERITIES, Entry, csv_rows, overlaps
+from estimators.ranges import Range
 
 SCOPES = ("per_minute", "per_kept_second")
 CHART_TITLES = {
@@ -39,13 +40,13 @@ def _labels() -> dict[str, str]:
     return dict(FIGURES)
 
 
-def common_unit(fmt: Formatter, kind: str, ranges: Sequence[Range]) -> tuple[str, float]:
+def common_unit(fmt: Formatter, kind: Impact, ranges: Sequence[Range]) -> tuple[str, float]:
     """One display unit for every production (the largest central picks it)."""
     unit, divisor = unit_for(kind, max((abs(r.central) for r in ranges), default=0.0))
     return (ADPE_EN.get(unit, unit) if fmt.lang == "en" else unit), divisor
 
 
-def _figure(fmt: Formatter, entries: list[Entry], scope: str, kind: str) -> dict[str, Any]:
+def _figure(fmt: Formatter, entries: list[Entry], scope: str, kind: Impact) -> dict[str, Any]:
     ranges = [getattr(e, scope)[kind] for e in entries]
     unit, divisor = common_unit(fmt, kind, ranges)
     rows = [
@@ -122,7 +123,7 @@ def _overlaps(fmt: Formatter, entries: list[Entry]) -> list[dict[str, Any]]:
     ]
 
 
-def _chart(fmt: Formatter, entries: list[Entry], scope: str, kind: str, title: str) -> str:
+def _chart(fmt: Formatter, entries: list[Entry], scope: str, kind: Impact, title: str) -> str:
     ranges = [getattr(e, scope)[kind] for e in entries]
     unit, divisor = common_unit(fmt, kind, ranges)
     return charts.ranged_bars(
@@ -156,8 +157,8 @@ def build_context(entries: list[Entry], lang: str, anonymize: bool) -> dict[str,
         "platform_mix": _mix(fmt, entries, "platform_mix", platform),
         "modality_mix": _mix(fmt, entries, "modality_mix", modality),
         "charts": {
-            "carbon": _chart(fmt, entries, "per_minute", "carbon_g", CHART_TITLES["carbon"]),
-            "energy": _chart(fmt, entries, "per_kept_second", "energy_wh", CHART_TITLES["energy"]),
+            "carbon": _chart(fmt, entries, "per_minute", CARBON, CHART_TITLES["carbon"]),
+            "energy": _chart(fmt, entries, "per_kept_second", ENERGY, CHART_TITLES["energy"]),
         },
     }
 

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from audit.base import columns as col
 from audit.base.errors import ConfigError
 from audit.base.i18n import N_, gettext
 from audit.base.safetext import neutralise_row
@@ -21,8 +22,9 @@ from audit.report.credits import DEPARTMENT_LABELS
 
 if TYPE_CHECKING:
     from audit.base.production import Production
-    from audit.estimate.aggregate import Aggregates, Range
+    from audit.estimate.aggregate import Aggregates
     from audit.estimate.footprint import Footprint
+    from estimators.ranges import Range
 
 
 class Footprinted(Protocol):
@@ -51,8 +53,7 @@ SOURCES = {
 }
 #: The calculators' section where the AI line goes (their published category names).
 SECTIONS = {"carbonclap": "Post-production", "albert": "Post-production"}
-BOUNDS = ("low", "central", "high")
-UNITS = {"energy_wh": "Wh", "carbon_g": "gCO2e", "water_l": "L", "adpe_kgsbeq": "kgSbeq"}
+UNITS = col.UNITS
 ITEM = N_("Generative AI: purchased computation, every attempt included")
 DETAIL = N_("Generative AI, detail by department (included in the line above)")
 ENERGY_ITEM = N_("Generative AI: electricity of the computation (for information)")
@@ -117,7 +118,7 @@ def calculator_lines(agg: Aggregates, fmt: str, lang: str, forecast: bool = Fals
     for _, row in agg.by_department.sort_values("department").iterrows():
         dept = str(row["department"])
         label = gettext(lang, DEPARTMENT_LABELS.get(dept, dept))
-        low, central, high = (float(row[f"carbon_g_{b}"]) / divisor for b in BOUNDS)
+        low, central, high = (v / divisor for v in col.range_of(row, col.CARBON).corners)
         colon = "\u00a0: " if lang == "fr" else ": "  # French puts a space before the colon
         item = f"{gettext(lang, DETAIL)}{colon}{label}"
         lines.append(Line("detail", section, item, unit, low, central, high, None, ""))

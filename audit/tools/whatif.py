@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from audit.base.columns import IMPACT_NAMES, Impact
 from audit.base.countries import alpha3
 from audit.base.errors import ConfigError
 from audit.base.gentable import GenTable, edited
-from audit.estimate.aggregate import Range
 from audit.ingest.registry import platforms
 from audit.link.linker import link
 from audit.pipeline import instance_ids, run_aggregate, run_estimate
 from audit.report.audit_json import audit_document
+from estimators.ranges import Range
 
 if TYPE_CHECKING:
     from audit.link.result import LinkResult
@@ -35,7 +36,7 @@ KEPT_CHAIN = ("kept", "ancestor")
 VIDEO_MODALITIES = ("video", "video_edit", "lipsync")
 #: ``--resolution`` values: the short side of the frame, in pixels.
 RESOLUTIONS = {"480p": 480, "540p": 540, "720p": 720, "1080p": 1080, "1440p": 1440, "2160p": 2160}
-QUANTITIES = ("energy_wh", "carbon_g", "water_l", "adpe_kgsbeq")
+QUANTITIES: tuple[Impact, ...] = IMPACT_NAMES
 
 
 @dataclass(frozen=True)
@@ -339,12 +340,7 @@ class Delta:
     @property
     def overlap(self) -> bool:
         """True when the two ranges overlap: the difference cannot be told apart."""
-        return ranges_overlap(self.baseline, self.variant)
-
-
-def ranges_overlap(a: Range, b: Range) -> bool:
-    """low_a ≤ high_b and low_b ≤ high_a."""
-    return a.low <= b.high and b.low <= a.high
+        return self.baseline.overlaps(self.variant)
 
 
 def deltas(baseline: AuditRun, changed: AuditRun) -> list[Delta]:

@@ -14,9 +14,9 @@ from pypdf import PdfReader
 
 from audit.base.errors import ConfigError
 from audit.base.i18n import gettext
-from audit.estimate.aggregate import Range
 from audit.tools.compare import anonymized, entry, load_entries, overlaps, read_audit
 from audit.tools.compare_report import build_context, render_html
+from estimators.ranges import Range
 from tests.compare.cli_support import empreinte
 
 

@@ -10,7 +10,6 @@ import pytest
 from audit.base.errors import ConfigError
 from audit.base.gentable import from_generations
 from audit.base.models import Generation, Modality
-from audit.estimate.aggregate import Range
 from audit.estimate.footprint import estimate_generations, registry
 from audit.ingest.registry import platforms
 from audit.pipeline import AuditRun
@@ -27,11 +26,11 @@ from audit.tools.whatif import (
     parse_ratio,
     parse_region,
     parse_resolution,
-    ranges_overlap,
     remapped_columns,
     variant,
     whatif_document,
 )
+from estimators.ranges import Range
 
 #: The example: 591 generations, 59 of them in the kept chain (22 kept, 37 ancestors).
 GENERATIONS, CHAIN = 591, 59
@@ -189,9 +188,9 @@ def test_delta_is_taken_at_equal_coefficients() -> None:
 
 
 def test_overlap_rule() -> None:
-    assert ranges_overlap(Range(1, 2, 3), Range(3, 4, 5))  # touching counts as overlapping
-    assert not ranges_overlap(Range(1, 2, 3), Range(3.1, 4, 5))
-    assert not ranges_overlap(Range(3.1, 4, 5), Range(1, 2, 3))
+    assert Range(1, 2, 3).overlaps(Range(3, 4, 5))  # touching counts as overlapping
+    assert not Range(1, 2, 3).overlaps(Range(3.1, 4, 5))
+    assert not Range(3.1, 4, 5).overlaps(Range(1, 2, 3))
 
 
 def test_variant_document_names_its_assumptions(baseline: AuditRun) -> None:

@@ -182,4 +182,4 @@ def test_linking_quality_names_what_is_unexplained(made_run: tuple[Made, AuditRu
     assert doc["audio_unchecked"]
     assert doc["use_status"]["possibly_in_film"] > 0
     french = linking_context(result, Formatter("fr"))
-    assert "ses candidates" in french["unexplained"][0]["advice"]
+    assert "ses candidates" in french.unexplained[0].advice

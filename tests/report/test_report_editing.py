@@ -33,9 +33,9 @@ def test_credit_roles_from_the_vocabulary(written: str, fr: str, en: str) -> Non
 
 
 def test_english_credits_have_english_roles(example_run: AuditRun) -> None:
-    roles = [h["role"] for h in build_context(example_run, "en")["credits"]["humans"]]
+    roles = [h.role for h in build_context(example_run, "en").credits.humans]
     assert roles[:4] == ["Directed by", "Directed by", "Screenplay", "Editing"]
-    french = [h["role"] for h in build_context(example_run, "fr")["credits"]["humans"]]
+    french = [h.role for h in build_context(example_run, "fr").credits.humans]
     assert french[:4] == ["Réalisation", "Réalisation", "Scénario", "Montage"]
 
 
@@ -59,11 +59,11 @@ def no_region(tmp_path_factory: pytest.TempPathFactory) -> AuditRun:
 
 
 def test_local_run_on_the_world_grid_is_named(no_region: AuditRun, example_run: AuditRun) -> None:
-    hints = build_context(no_region, "fr")["methodology"]["region_hints"]
+    hints = build_context(no_region, "fr").methodology.region_hints
     assert len(hints) == 1
     assert hints[0].startswith("comfyui a tourné sur la machine de la production")
     assert "compute_regions: {comfyui: FRA}" in hints[0]
-    assert build_context(example_run, "fr")["methodology"]["region_hints"] == []
+    assert build_context(example_run, "fr").methodology.region_hints == []
 
 
 def test_example_folder_untouched(example_run: AuditRun) -> None:

@@ -48,10 +48,10 @@ def test_counts_of_a_production_with_gaps(tmp_path: Path) -> None:
     (logs / ".DS_Store").write_bytes(b"\x00")
     done = run(tmp_path, Options(as_of=date(2026, 11, 20), lenient=True, require_timeline=False))
     box = data_quality(done, Formatter("en"))
-    assert (box["files_read"], box["unclaimed"], box["skipped"]) == ("5", "1", "2")
-    assert (box["rejected"], box["pending"]) == ("1", "1")
-    assert box["pending_energy"].endswith("Wh")
-    assert box["unread_lines"] == ["logs/x.json: JSON of no known shape (keys: code, data)"]
-    assert box["incomplete"] is True
-    shares = [box["measured"], box["model"], box["band"]]
+    assert (box.files_read, box.unclaimed, box.skipped) == ("5", "1", "2")
+    assert (box.rejected, box.pending) == ("1", "1")
+    assert box.pending_energy.endswith("Wh")
+    assert box.unread_lines == ["logs/x.json: JSON of no known shape (keys: code, data)"]
+    assert box.incomplete is True
+    shares = [box.measured, box.model, box.band]
     assert all(share.endswith("%") for share in shares)

@@ -12,6 +12,7 @@ from audit.base.i18n import Formatter
 from audit.base.resources import example_dir
 from audit.pipeline import AuditRun, Options, run
 from audit.report.context import build_context
+from audit.report.contract import FindingCard, ReportContext
 from audit.rights.messages import NP_, english, local_value, localise
 
 NBSP = "\u00a0"
@@ -87,28 +88,28 @@ def example_run() -> AuditRun:
     return run(example_dir(), Options(as_of=date(2026, 11, 20)))
 
 
-def _printed(context: dict[str, Any], code: str) -> list[dict[str, Any]]:
-    return [f for group in context["findings"] for f in group["findings"] if f["code"] == code]
+def _printed(context: ReportContext, code: str) -> list[FindingCard]:
+    return [f for group in context.findings for f in group.findings if f.code == code]
 
 
 def test_french_report_prints_the_planted_findings_in_french(example_run: AuditRun) -> None:
     context = build_context(example_run, "fr")
     (consent,) = _printed(context, "CONSENT003")
-    assert consent["message"] == (
+    assert consent.message == (
         "Le consentement de Yann Le Goff (voix, rights/consents.csv:2) prend fin le "
         "31 janvier 2027, avant la sortie du 15 mars 2027."
     )
-    assert consent["fix"] == (
+    assert consent.fix == (
         "Faites prolonger le consentement jusqu’à la sortie et pour toute la durée "
         "d’exploitation, ou remplacez les éléments concernés avant la sortie."
     )
-    (terms,) = [f for f in _printed(context, "TERMS001") if f["severity"] == "blocker"]
-    assert terms["message"].startswith(
+    (terms,) = [f for f in _printed(context, "TERMS001") if f.severity == "blocker"]
+    assert terms.message.startswith(
         "1 génération Suno utilisée dans le film a été faite avec l’offre Free "
         "(rights/plans.csv:5, du 1er juin 2026 au 10 septembre 2026)"
     )
-    assert terms["message"].endswith("destiné à une diffusion publique (festivals, en ligne).")
-    assert [group["label"] for group in context["findings"]] == [
+    assert terms.message.endswith("destiné à une diffusion publique (festivals, en ligne).")
+    assert [group.label for group in context.findings] == [
         "Bloquant",
         "Avertissement",
         "Information",
@@ -117,7 +118,7 @@ def test_french_report_prints_the_planted_findings_in_french(example_run: AuditR
 
 def test_english_report_writes_dates_out_and_audit_json_keeps_iso(example_run: AuditRun) -> None:
     (consent,) = _printed(build_context(example_run, "en"), "CONSENT003")
-    assert consent["message"] == (
+    assert consent.message == (
         "The consent of Yann Le Goff (voice, rights/consents.csv:2) ends on 31 January 2027, "
         "before the release on 15 March 2027."
     )

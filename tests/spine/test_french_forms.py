@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
 
 import pytest
 
@@ -14,6 +13,7 @@ from audit.base.resources import example_dir
 from audit.pipeline import AuditRun, Options, run
 from audit.report.audit_json import audit_document, findings_frame
 from audit.report.context import build_context
+from audit.report.contract import FindingCard, ReportContext
 from audit.rights.base import local_labels, redact_text
 
 NBSP = "\u00a0"
@@ -68,18 +68,18 @@ def redacted_run() -> AuditRun:
     return run(example_dir(), Options(as_of=date(2026, 11, 20), redact=True))
 
 
-def _printed(context: dict[str, Any], code: str) -> list[dict[str, Any]]:
-    return [f for group in context["findings"] for f in group["findings"] if f["code"] == code]
+def _printed(context: ReportContext, code: str) -> list[FindingCard]:
+    return [f for group in context.findings for f in group.findings if f.code == code]
 
 
 def test_french_report_names_the_redacted_person_in_french(redacted_run: AuditRun) -> None:
     (consent,) = _printed(build_context(redacted_run, "fr"), "CONSENT003")
-    assert consent["message"] == (
+    assert consent.message == (
         f"Le consentement de la personne n°{NBSP}1 (voix, rights/consents.csv:2) prend fin le "
         "31 janvier 2027, avant la sortie du 15 mars 2027."
     )
     (english,) = _printed(build_context(redacted_run, "en"), "CONSENT003")
-    assert english["message"] == (
+    assert english.message == (
         "The consent of person #1 (voice, rights/consents.csv:2) ends on 31 January 2027, "
         "before the release on 15 March 2027."
     )

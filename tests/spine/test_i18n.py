@@ -7,8 +7,8 @@ from babel.messages.pofile import read_po
 
 from audit.base.i18n import Formatter, translations
 from audit.base.resources import templates_dir
-from audit.estimate.aggregate import Range
 from audit.report.units import quantity, ranged
+from estimators.ranges import Range
 from tests.spine.i18n_extract import message_ids
 
 
@@ -36,8 +36,8 @@ def test_french_numbers_and_dates() -> None:
     assert fr.percent(0.183) == "18\u00a0%"
     assert quantity(fr, "energy_wh", 1234.5) == "1,23\u00a0kWh"
     shown = ranged(fr, "carbon_g", Range(1_200.0, 4_560.0, 12_000.0))
-    assert shown["central"] == "4,56\u00a0kg CO₂e"
-    assert shown["range"] == "1,2–12\u00a0kg CO₂e"
+    assert shown.central == "4,56\u00a0kg CO₂e"
+    assert shown.range == "1,2–12\u00a0kg CO₂e"
 
 
 def test_plural_forms_follow_french_rules() -> None:
