@@ -102,9 +102,9 @@ def test_plugin_platform_reaches_credits_tables_and_estimators(site: Path, tmp_p
     )
     audit_run = run(film, Options(as_of=date(2026, 11, 20), require_timeline=False))
     assert [g.platform for g in audit_run.link.generations] == ["acme", "acme"]
-    tools = {lang: credits_context(audit_run, lang)["tools"] for lang in ("en", "fr")}
-    assert tools["en"][0]["tools"] == "Acme Motion (acme-still-2)"
-    assert tools["fr"][0]["tools"] == "Acme Mouvement (acme-still-2)"
+    tools = {lang: credits_context(audit_run, lang).tools for lang in ("en", "fr")}
+    assert tools["en"][0].tools == "Acme Motion (acme-still-2)"
+    assert tools["fr"][0].tools == "Acme Mouvement (acme-still-2)"
     reg = audit_run.footprint.registry
     assert reg.platform("acme-ai").key == "acme"
     assert reg.platform("acme").pue.central == 1.2

@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 import pytest
-from jinja2 import nodes
+from jinja2 import meta, nodes
 
 from audit.base.resources import templates_dir
 from audit.report.contract import Credits, ReportContext
@@ -109,6 +109,25 @@ def _checked(name: str, scope: dict[str, Any]) -> Checker:
     checker = Checker(environment("en"))
     checker.template(name, scope)
     return checker
+
+
+#: Names the report's Jinja environment gives every template (i18n extension, loop variables).
+GLOBALS = {"_", "gettext", "ngettext", "range", "loop"}
+
+
+def _undeclared(name: str) -> set[str]:
+    """Top-level names ``name`` and the templates it includes read without defining them."""
+    env = environment("en")
+    tree = env.parse(env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
+    names = meta.find_undeclared_variables(tree)
+    for child in meta.find_referenced_templates(tree):
+        names |= _undeclared(child) if child else set()
+    return names
+
+
+@pytest.mark.parametrize("name", sorted(ROOTS))
+def test_every_name_a_template_reads_is_in_its_context(name: str) -> None:
+    assert _undeclared(name) - set(ROOTS[name]) - GLOBALS == set()
 
 
 @pytest.mark.parametrize("name", sorted(ROOTS))
