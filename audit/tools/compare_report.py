@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from audit import __version__
 from audit.base.columns import CARBON, ENERGY, Impact
@@ -27,6 +26,17 @@ from audit.report.render import Attachment, render_template, write_pdf
 from audit.report.units import ADPE_EN, unit_for
 from audit.report.write import stylesheet
 from audit.tools.compare import QUANTITIES, SEVERITIES, Entry, csv_rows, overlaps
+from audit.tools.compare_contract import (
+    CompareCharts,
+    CompareContext,
+    CompareFigure,
+    CompareFigures,
+    CompareMeta,
+    FigureCell,
+    MixRow,
+    OverlapLine,
+    ProductionRow,
+)
 from estimators.ranges import Range
 
 SCOPES = ("per_minute", "per_kept_second")
@@ -46,56 +56,56 @@ def common_unit(fmt: Formatter, kind: Impact, ranges: Sequence[Range]) -> tuple[
     return (ADPE_EN.get(unit, unit) if fmt.lang == "en" else unit), divisor
 
 
-def _figure(fmt: Formatter, entries: list[Entry], scope: str, kind: Impact) -> dict[str, Any]:
+def _figure(fmt: Formatter, entries: list[Entry], scope: str, kind: Impact) -> CompareFigure:
     ranges = [getattr(e, scope)[kind] for e in entries]
     unit, divisor = common_unit(fmt, kind, ranges)
     rows = [
-        {
-            "label": e.label,
-            "central": fmt.sig(r.central / divisor, 3),
-            "range": f"{fmt.sig(r.low / divisor, 2)}\u2013{fmt.sig(r.high / divisor, 2)}",
-        }
+        FigureCell(
+            label=e.label,
+            central=fmt.sig(r.central / divisor, 3),
+            range=f"{fmt.sig(r.low / divisor, 2)}\u2013{fmt.sig(r.high / divisor, 2)}",
+        )
         for e, r in zip(entries, ranges, strict=True)
     ]
-    return {"kind": kind, "label": gettext(fmt.lang, _labels()[kind]), "unit": unit, "rows": rows}
+    return CompareFigure(kind=kind, label=gettext(fmt.lang, _labels()[kind]), unit=unit, rows=rows)
 
 
 def _optional(fmt: Formatter, value: float | None, digits: int = 1) -> str:
     return "–" if value is None else fmt.number(value, digits)
 
 
-def _production(fmt: Formatter, e: Entry) -> dict[str, Any]:
+def _production(fmt: Formatter, e: Entry) -> ProductionRow:
     minutes, seconds = divmod(round(e.runtime_s), 60)
-    return {
-        "label": e.label,
-        "title": e.title,
-        "company": e.company,
-        "people": ", ".join(e.people),
-        "whatif": e.whatif,
-        "runtime": f"{minutes} min {seconds:02d} s",
-        "as_of": fmt.short_date(date.fromisoformat(e.as_of)),
-        "data_version": e.data_version,
-        "schema_version": e.schema_version,
-        "generations": fmt.number(e.generations, 0),
-        "outputs": fmt.number(e.outputs, 0),
-        "kept_outputs": fmt.number(e.kept_outputs, 0),
-        "kept_shots": fmt.number(e.kept_shots, 0),
-        "per_shot": _optional(fmt, e.generations_per_kept_shot),
-        "discard_ratio": _optional(fmt, e.discard_ratio),
-        "severities": [e.severities.get(sev, 0) for sev in SEVERITIES],
-    }
+    return ProductionRow(
+        label=e.label,
+        title=e.title,
+        company=e.company,
+        people=", ".join(e.people),
+        whatif=e.whatif,
+        runtime=f"{minutes} min {seconds:02d} s",
+        as_of=fmt.short_date(date.fromisoformat(e.as_of)),
+        data_version=e.data_version,
+        schema_version=e.schema_version,
+        generations=fmt.number(e.generations, 0),
+        outputs=fmt.number(e.outputs, 0),
+        kept_outputs=fmt.number(e.kept_outputs, 0),
+        kept_shots=fmt.number(e.kept_shots, 0),
+        per_shot=_optional(fmt, e.generations_per_kept_shot),
+        discard_ratio=_optional(fmt, e.discard_ratio),
+        severities=[e.severities.get(sev, 0) for sev in SEVERITIES],
+    )
 
 
 def _mix(
     fmt: Formatter, entries: list[Entry], attr: str, name: Callable[[str], str]
-) -> list[dict[str, Any]]:
+) -> list[MixRow]:
     keys = sorted({k for e in entries for k in getattr(e, attr)})
     rows = []
     for key in keys:
         shares = [getattr(e, attr).get(key) for e in entries]
         cells = ["–" if s is None else fmt.percent(s, 1 if s < 0.1 else 0) for s in shares]
-        rows.append({"name": name(key), "cells": cells, "order": -max(s or 0.0 for s in shares)})
-    return sorted(rows, key=lambda r: (r["order"], r["name"]))
+        rows.append(MixRow(name=name(key), cells=cells, order=-max(s or 0.0 for s in shares)))
+    return sorted(rows, key=lambda r: (r.order, r.name))
 
 
 def _names(lang: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
@@ -108,17 +118,17 @@ def _names(lang: str) -> tuple[Callable[[str], str], Callable[[str], str]]:
     return platform, modality
 
 
-def _overlaps(fmt: Formatter, entries: list[Entry]) -> list[dict[str, Any]]:
+def _overlaps(fmt: Formatter, entries: list[Entry]) -> list[OverlapLine]:
     labels = _labels()
     return [
-        {
-            "first": o.first,
-            "second": o.second,
-            "quantity": gettext(fmt.lang, labels[o.quantity]),
-            "overlap": o.overlap,
-            "higher": o.ratio is not None and o.ratio > 1,
-            "ratio": "–" if o.ratio is None else fmt.sig(o.ratio, 2),
-        }
+        OverlapLine(
+            first=o.first,
+            second=o.second,
+            quantity=gettext(fmt.lang, labels[o.quantity]),
+            overlap=o.overlap,
+            higher=o.ratio is not None and o.ratio > 1,
+            ratio="–" if o.ratio is None else fmt.sig(o.ratio, 2),
+        )
         for o in overlaps(entries)
     ]
 
@@ -136,39 +146,42 @@ def _chart(fmt: Formatter, entries: list[Entry], scope: str, kind: Impact, title
     )
 
 
-def build_context(entries: list[Entry], lang: str, anonymize: bool) -> dict[str, Any]:
+def build_context(entries: list[Entry], lang: str, anonymize: bool) -> CompareContext:
     """Everything compare.html.j2 prints, formatted for ``lang``."""
     fmt = Formatter(lang)
     platform, modality = _names(lang)
     as_of = max(e.as_of for e in entries)
-    return {
-        "lang": lang,
-        "meta": {
-            "version": __version__,
-            "as_of": as_of,
-            "anonymized": anonymize,
-            "data_versions": sorted({e.data_version for e in entries}),
-        },
-        "productions": [_production(fmt, e) for e in entries],
-        "figures": {
-            scope: [_figure(fmt, entries, scope, kind) for kind in QUANTITIES] for scope in SCOPES
-        },
-        "overlaps": _overlaps(fmt, entries),
-        "platform_mix": _mix(fmt, entries, "platform_mix", platform),
-        "modality_mix": _mix(fmt, entries, "modality_mix", modality),
-        "charts": {
-            "carbon": _chart(fmt, entries, "per_minute", CARBON, CHART_TITLES["carbon"]),
-            "energy": _chart(fmt, entries, "per_kept_second", ENERGY, CHART_TITLES["energy"]),
-        },
+    figures = {
+        scope: [_figure(fmt, entries, scope, kind) for kind in QUANTITIES] for scope in SCOPES
     }
+    return CompareContext(
+        lang=lang,
+        meta=CompareMeta(
+            version=__version__,
+            as_of=as_of,
+            anonymized=anonymize,
+            data_versions=sorted({e.data_version for e in entries}),
+        ),
+        productions=[_production(fmt, e) for e in entries],
+        figures=CompareFigures(
+            per_minute=figures["per_minute"], per_kept_second=figures["per_kept_second"]
+        ),
+        overlaps=_overlaps(fmt, entries),
+        platform_mix=_mix(fmt, entries, "platform_mix", platform),
+        modality_mix=_mix(fmt, entries, "modality_mix", modality),
+        charts=CompareCharts(
+            carbon=_chart(fmt, entries, "per_minute", CARBON, CHART_TITLES["carbon"]),
+            energy=_chart(fmt, entries, "per_kept_second", ENERGY, CHART_TITLES["energy"]),
+        ),
+    )
 
 
 def render_html(entries: list[Entry], lang: str, anonymize: bool, standalone: bool) -> str:
     """The comparison as HTML in ``lang`` (names replaced by letters with ``anonymize``), its
     stylesheet inlined when ``standalone``."""
     context = build_context(entries, lang, anonymize)
-    context["inline_css"] = stylesheet() if standalone else None
-    return render_template("compare.html.j2", lang, context)
+    inline_css = stylesheet() if standalone else None
+    return render_template("compare.html.j2", lang, context, inline_css=inline_css)
 
 
 def compare_csv(entries: list[Entry]) -> bytes:

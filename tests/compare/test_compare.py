@@ -199,9 +199,9 @@ def test_compare_command_refuses_another_major(tmp_path: Path) -> None:
 
 def test_context_figures_share_one_unit(audits: dict[str, Path]) -> None:
     items = load_entries([audits["example"], audits["other"]])
-    carbon = build_context(items, "en", False)["figures"]["per_minute"][1]
-    assert carbon["unit"] == "kg CO₂e"
-    central = [float(r["central"]) for r in carbon["rows"]]
+    carbon = build_context(items, "en", False).figures.per_minute[1]
+    assert carbon.unit == "kg CO₂e"
+    central = [float(r.central) for r in carbon.rows]
     assert central[1] == pytest.approx(3 * central[0], rel=0.01)
 
 
@@ -249,6 +249,6 @@ def test_untrusted_titles_are_escaped(tmp_path: Path) -> None:
     html = render_html(items, "en", anonymize=False, standalone=False)
     assert "<script>" not in html
     assert "$5 &lt;script&gt;alert(1)&lt;/script&gt; &amp; co $" in html
-    chart = build_context(items, "en", False)["charts"]["carbon"]
+    chart = build_context(items, "en", False).charts.carbon
     svg = base64.b64decode(chart.removeprefix("data:image/svg+xml;base64,")).decode()
     assert "A · $5 &lt;script&gt;alert(1)&lt;/script&gt;</text>" in svg  # 28 characters, literal

@@ -19,6 +19,7 @@ from audit.base.resources import templates_dir
 from audit.report.contract import Credits, ReportContext
 from audit.report.contract_forecast import ForecastReport
 from audit.report.render import environment
+from audit.tools.compare_contract import CompareContext
 
 #: Names a template sees besides the record's fields (render_template's ``extra``).
 EXTRA = {"inline_css": str}
@@ -36,6 +37,7 @@ ROOTS: dict[str, dict[str, Any]] = {
         **EXTRA,
     },
     **{f"credits.{ext}.j2": {"credits": Credits, "title": str} for ext in ("txt", "md", "html")},
+    "compare.html.j2": {**typing.get_type_hints(CompareContext), **EXTRA},
 }
 
 
