@@ -100,7 +100,7 @@ def _impact_row(impacts: Impacts) -> dict[str, object]:
 #: Columns of the per-generation table, in order.
 TABLE_COLUMNS = [
     "id", "platform", "model", "modality", "department", "outputs_count", "shot_id", "kept",
-    "source_file", "source_locator", *VALUE_COLUMNS, "estimate_status", "method", "run", "region",
+    "source_file", "source_locator", *VALUE_COLUMNS, STATUS, "method", "run", "region",
     "coefficient_ids", "route_note",
 ]  # fmt: skip
 

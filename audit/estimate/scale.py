@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit.base.columns import IMPACT_NAMES, VALUE_COLUMNS, Impact, range_of
+from audit.base.columns import IMPACT_NAMES, STATUS, VALUE_COLUMNS, Impact, range_of
 from audit.base.errors import ConfigError
 from audit.base.gentable import COLUMNS, NUMBERS, GenTable, side_frame
 from audit.base.production import Production
@@ -29,7 +29,7 @@ from audit.estimate.footprint import TABLE_COLUMNS, estimate_table
 from estimators.ranges import Range
 
 #: The groups the aggregate sums by (as the report's own aggregate does).
-GROUPS = ("platform", "modality", "department", "estimate_status", "shot_id")
+GROUPS = ("platform", "modality", "department", STATUS, "shot_id")
 LINK_COLUMNS = ("shot_id", "kept")
 
 

@@ -24,6 +24,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from audit.base import columns as col
 from audit.base.i18n import N_, Formatter, gettext
 from audit.base.labels import MODALITY_LABELS, SEVERITIES, STATUS_LABELS
 from audit.base.safetext import neutralise_csv_cell
@@ -71,11 +72,13 @@ def _impact_columns() -> list[Column]:
 
 
 def _impacts(row: Any) -> list[float]:
+    """Energy and carbon (central, low, high), water and ADPe (central) of a row."""
+    energy, carbon = col.range_of(row, col.ENERGY), col.range_of(row, col.CARBON)
     return [
-        *(float(row[f"energy_wh_{k}"]) for k in ("central", "low", "high")),
-        *(float(row[f"carbon_g_{k}"]) for k in ("central", "low", "high")),
-        float(row["water_l_central"]),
-        float(row["adpe_kgsbeq_central"]) * MG_PER_KG,
+        *(energy.central, energy.low, energy.high),
+        *(carbon.central, carbon.low, carbon.high),
+        float(row[col.central(col.WATER)]),
+        float(row[col.central(col.ADPE)]) * MG_PER_KG,
     ]
 
 
@@ -132,7 +135,7 @@ def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame, total: int)
             _number(r["height"]),
             _number(r["duration_s"]),
             *_impacts(r),
-            gettext(fmt.lang, STATUS_LABELS.get(r["estimate_status"], r["estimate_status"])),
+            gettext(fmt.lang, STATUS_LABELS.get(r[col.STATUS], r[col.STATUS])),
             r["grid_region"],
             r["prompt"] or None,
             r["source_file"],
