@@ -242,20 +242,24 @@ def training_claims(ctx: AuditContext) -> Iterable[Finding]:
             np.asarray([said[m] is not None for m in column.tolist()], dtype=bool)
         )
         claim = said[claiming.source.column("model")[claiming.first()]] if claiming else None
-        subject = f"{key} ({', '.join(models)})" if models else key
-        params: dict[str, Param] = {"subject": subject}
+        # the platform's title in the reader's language; the model names as recorded
+        params: dict[str, Param] = {
+            "platform": key,
+            "models": f" ({', '.join(models)})" if models else "",
+        }
         if claim is not None:
-            message = N_("%(subject)s: %(claim)s; Empreinte does not check this claim.")
+            message = N_("%(platform)s%(models)s: %(claim)s; Empreinte does not check this claim.")
             params["claim"] = _CLAIMS.get(claim.claim, claim.claim)
             notes = [f"claim: {claim.summary}", f"caveat: {claim.caveat}"]
             sources = claim.sources
         elif key in claims.none_known.platforms:
-            message = N_("%(subject)s: no licensed-only training-data claim found.")
+            message = N_("%(platform)s%(models)s: no licensed-only training-data claim found.")
             notes = [f"note: {claims.none_known.notes.get(key, '')}"]
             sources = claims.none_known.sources
         else:
             message = N_(
-                "%(subject)s: no training-data claim recorded in data/training_claims.yaml."
+                "%(platform)s%(models)s: no training-data claim is recorded by Empreinte for "
+                "this platform."
             )
             notes, sources = [], ()
         yield finding(

@@ -19,6 +19,7 @@ from datetime import date
 
 from audit.base.errors import DataError
 from audit.base.i18n import N_, Formatter, translations
+from audit.ingest.registry import platforms
 
 Param = str | int | float
 Message = str | tuple[str, str]
@@ -27,6 +28,9 @@ Message = str | tuple[str, str]
 LABEL_PARAMS = frozenset({"checked", "claim", "kind", "laws", "name_kind", "source_kind"})
 #: Parameters holding message ids joined by ", " (distribution values), translated one by one.
 LIST_PARAMS = frozenset({"distribution", "uses"})
+#: Parameters holding a platform (registry key or name), written as the registry's title in the
+#: reader's language (``kling`` → ``Kling``; ``local`` → ``Machine de la production…`` in French).
+PLATFORM_PARAMS = frozenset({"platform"})
 #: The ``checked`` label: whether a terms or licence summary was read in the original text.
 CHECKED = {
     True: N_("source: the original text"),
@@ -66,7 +70,14 @@ def english(message: Message, params: Mapping[str, Param]) -> str:
     """The English text of a message id (plural chosen by ``count``) with plain parameters."""
     msgid, plural = split(message)
     template = msgid if plural is None or _count(params, msgid) == 1 else plural
-    return template % {key: plain(value) for key, value in params.items()}
+    return template % {key: plain(_titled(key, value, "en")) for key, value in params.items()}
+
+
+def _titled(key: str, value: Param, lang: str) -> Param:
+    """A platform parameter as its registry title in ``lang``; any other value as it is."""
+    if key in PLATFORM_PARAMS and isinstance(value, str) and value:
+        return platforms().title(value, lang)
+    return value
 
 
 def _label(lang: str, value: str, key: str) -> str:
@@ -86,6 +97,8 @@ def local_value(fmt: Formatter, key: str, value: Param) -> str:
         return fmt.number(value, 0) if float(value).is_integer() else fmt.sig(value, 3)
     if key in LABEL_PARAMS or key in LIST_PARAMS:
         return _label(fmt.lang, value, key)
+    if key in PLATFORM_PARAMS:
+        return str(_titled(key, value, fmt.lang))
     if _ISO_DAY.match(value):
         return fmt.date(date.fromisoformat(value))
     return value

@@ -83,12 +83,16 @@ def test_french_report_has_no_english_from_data(rendered: Rendered) -> None:
     text = pdf_text(rendered.pdf("fr"))
     assert _words(text, ENGLISH) == []
     assert _internal(text) == []
-    # the French TRAIN001 message says who records the claims, not our file (the English one,
-    # machine-stable in audit.json and findings.csv, still names data/training_claims.yaml)
+    # TRAIN001 says who records the claims, not our file, and names platforms by their titles
     assert "training_claims.yaml" not in text
+    assert "kling (" not in text
+    assert "elevenlabs (" not in text
 
 
 def test_english_report_has_no_french_from_data(rendered: Rendered) -> None:
     text = pdf_text(rendered.pdf("en"))
     assert _words(text, FRENCH) == []
     assert _internal(text) == []
+    assert "training_claims.yaml" not in text
+    assert "kling (" not in text
+    assert "elevenlabs (" not in text

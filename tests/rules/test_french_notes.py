@@ -37,7 +37,7 @@ SCENARIO: dict[str, Any] = {
 @pytest.fixture
 def findings(make_context: Callable[[dict[str, Any]], AuditContext]) -> dict[str, Finding]:
     """The scenario's findings by code and subject (``TERMS001 Suno``, ``CLEAR001 Omar Sy``)."""
-    subject = {"TERMS001": "platform", "MODEL001": "model", "TRAIN001": "subject"}
+    subject = {"TERMS001": "platform", "MODEL001": "model", "TRAIN001": "platform"}
     subject["CLEAR001"] = "name"
     found = run_rules(make_context(SCENARIO), only=list(subject))
     keyed = {f"{f.code} {f.params[subject[f.code]]}": f for f in found}
