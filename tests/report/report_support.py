@@ -142,6 +142,25 @@ def text_position(page: Any, needle: str) -> tuple[float, float, float]:
     return found[0]
 
 
+def header_and_body(page: Any) -> tuple[str, str]:
+    """(the running header's right-hand text, the page's text below the top margin): the top
+    margin is the @page's 18 mm; the right half holds the chapter's name, the left the title."""
+    margin, half = 18 / 25.4 * 72, float(page.mediabox.width) / 2
+    header: list[str] = []
+    body: list[str] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: Any, _size: float) -> None:
+        x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+        y = float(page.mediabox.height) - (cm[1] * tm[4] + cm[3] * tm[5] + cm[5])
+        if y >= margin:
+            body.append(text)
+        elif x > half:
+            header.append(text)
+
+    page.extract_text(visitor_text=visit)
+    return squash("".join(header)), squash("".join(body))
+
+
 # --- page images --------------------------------------------------------------------------
 
 

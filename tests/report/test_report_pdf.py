@@ -17,6 +17,7 @@ from tests.report.report_support import (
     WEASYPRINT_ICC_LEAK,
     af_files,
     fonts,
+    header_and_body,
     ink,
     page_images,
     pdf_text,
@@ -204,3 +205,28 @@ def test_first_page_shows_the_title(
     left, top, right, bottom = (round(v) for v in band)
     dark = ink(image, band, below=128)
     assert dark >= 0.25 * (right - left) * (bottom - top), "no title ink where the PDF puts it"
+
+
+#: The chapters' titles (h2), which the running header repeats.
+CHAPTERS = ["Summary", "By platform, modality and department", "By shot",
+            "Rights, consent and provenance", "Methodology and sources", "Data appendix",
+            "Credits"]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_running_header_names_the_chapter_at_the_top_of_the_page(
+    readers: dict[str, pypdf.PdfReader], lang: str
+) -> None:
+    """A page names the chapter its first line belongs to: the page where the bibliography ends
+    and the data appendix begins is still 'Methodology and sources' (it said 'Data appendix')."""
+    titles = [gettext(lang, title) for title in CHAPTERS]
+    pages = [header_and_body(page) for page in readers[lang].pages[1:]]
+    assert {header for header, _ in pages} <= set(titles)
+    chapter = ""
+    for header, body in pages:
+        opening = [title for title in titles if body.startswith(title)]
+        chapter = opening[0] if opening else chapter
+        assert header == chapter, body[:80]
+        if not opening and titles[5] in body:
+            assert header == titles[4]
+            chapter = titles[5]
