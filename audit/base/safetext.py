@@ -113,15 +113,27 @@ def strip_bidi(text: str) -> str:
     return "".join(char for char in text if char not in BIDI_CONTROLS)
 
 
-#: Notices for the user (``empreinte: warning: …``), printed by the CLI after the command.
-NOTICES: list[str] = []
+#: Notices for the user (``empreinte: warning: …``), printed by the CLI after the command: where
+#: (file and field, as written) and a fixed reason, an English message id of the command line's
+#: catalogue (cli.po), which the CLI prints in the user's language.
+NOTICES: list[tuple[str, str]] = []
+#: The reason of the notice for a text whose bidirectional controls were removed.
+BIDI_REMOVED = "bidirectional control characters removed (they reorder text)"
+#: Every fixed reason a notice is given with (tests/spine/test_cli_lang.py: each has its French).
+NOTICE_REASONS = (BIDI_REMOVED,)
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~])")
 _LINE_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
-def take_notices() -> list[str]:
-    """The notices gathered since the last call, each once, in order."""
+def notice(where: str, reason: str) -> None:
+    """Gather a notice for the user: ``where`` (file and field) and ``reason``, one of
+    :data:`NOTICE_REASONS`."""
+    NOTICES.append((where, reason))
+
+
+def take_notices() -> list[tuple[str, str]]:
+    """The notices gathered since the last call, (where, reason) each once, in order."""
     notices = list(dict.fromkeys(NOTICES))
     NOTICES.clear()
     return notices
@@ -136,7 +148,7 @@ def clean_field(value: str, where: str) -> str:
     value = unicodedata.normalize("NFC", value)
     if not has_bidi(value):
         return value
-    NOTICES.append(f"{where}: bidirectional control characters removed (they reorder text)")
+    notice(where, BIDI_REMOVED)
     return strip_bidi(value)
 
 

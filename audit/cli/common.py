@@ -101,15 +101,19 @@ def friendly(func: Callable[P, R]) -> Callable[P, R]:
             typer.echo(for_terminal(line), err=True)
             raise typer.Exit(exc.exit_code) from None
         finally:
-            notices = take_notices()
-            if notices:
-                say = translator(message_lang(kwargs.get("lang")))
-                for notice in notices:
-                    line = say("empreinte: warning: %(message)s") % {"message": notice}
-                    typer.echo(for_terminal(line), err=True)
-            _warn_glyph_gaps()
+            _warn(translator(message_lang(kwargs.get("lang"))))
 
     return wrapper
+
+
+def _warn(say: Callable[[str], str]) -> None:
+    """The notices gathered while the command ran, then the glyph gaps, one line each, in the
+    user's language (the file and field as written)."""
+    for where, reason in take_notices():
+        text = (say("%(field)s: ") % {"field": where}) + say(reason)
+        line = say("empreinte: warning: %(message)s") % {"message": text}
+        typer.echo(for_terminal(line), err=True)
+    _warn_glyph_gaps(say)
 
 
 def message_lang(lang: object = None) -> str:
@@ -136,7 +140,7 @@ def translator(lang: str) -> Callable[[str], str]:
     return lambda message: cli_gettext(lang, message)
 
 
-def _warn_glyph_gaps() -> None:
+def _warn_glyph_gaps(say: Callable[[str], str]) -> None:
     """One warning line for characters of the input that no installed font could draw."""
     if "audit.report.render" not in sys.modules:
         return
@@ -144,12 +148,19 @@ def _warn_glyph_gaps() -> None:
 
     gaps = take_glyph_gaps()
     if gaps:
-        shown = ", ".join(gaps[:12]) + (f" and {len(gaps) - 12} more" if len(gaps) > 12 else "")
-        typer.echo(
-            f"empreinte: warning: {len(gaps)} characters have no glyph in the installed fonts "
-            f"and show as boxes in the PDF: {shown} (see docs/security.md, Fonts)",
-            err=True,
-        )
+        shown = ", ".join(gaps[:12])
+        if len(gaps) > 12:
+            shown += say(" and %(count)s more") % {"count": len(gaps) - 12}
+        text = say(GLYPH_GAPS) % {"count": len(gaps), "shown": shown}
+        line = say("empreinte: warning: %(message)s") % {"message": text}
+        typer.echo(for_terminal(line), err=True)
+
+
+#: The glyph-gap warning (cli.po gives its French).
+GLYPH_GAPS = (
+    "%(count)s characters have no glyph in the installed fonts and show as boxes in the PDF: "
+    "%(shown)s (see docs/security.md, Fonts)"
+)
 
 
 def parse_as_of(value: str | None) -> date:

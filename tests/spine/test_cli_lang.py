@@ -5,15 +5,18 @@ otherwise; the one-line format (file:line: field: reason (value); choices) is th
 from __future__ import annotations
 
 import ast
+import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from audit.base import safetext
 from audit.base.errors import ConfigError, LedgerError
 from audit.base.i18n import cli_gettext
+from audit.base.safetext import BIDI_REMOVED, NOTICE_REASONS, notice
 from audit.cli import app
-from audit.cli.common import message_lang, translator
+from audit.cli.common import GLYPH_GAPS, friendly, message_lang, translator
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "data" / "examples" / "le-dernier-phare")
@@ -126,3 +129,69 @@ def test_an_unknown_reason_is_printed_as_raised() -> None:
     the French frame, rather than being dropped."""
     error = ConfigError("cannot read: [Errno 13] Permission denied", file="a.csv")
     assert error.line(translator("fr")) == "a.csv: cannot read: [Errno 13] Permission denied"
+
+
+def _notice_reasons() -> dict[str, str]:
+    """The reason of every ``notice(where, reason)`` call in audit/, with where it is given (a
+    name is one of audit.base.safetext's constants)."""
+    found = {}
+    for path in sorted((ROOT / "audit").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or len(node.args) != 2:
+                continue
+            func = node.func
+            if (func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)) != "notice":
+                continue
+            reason = node.args[1]
+            if isinstance(reason, ast.Name):
+                text = getattr(safetext, reason.id)
+            else:
+                assert isinstance(reason, ast.Constant), f"{path}:{node.lineno}: a fixed reason"
+                text = reason.value
+            found[text] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    return found
+
+
+def test_every_fixed_notice_has_its_french() -> None:
+    given = _notice_reasons()
+    assert BIDI_REMOVED in given  # the scan sees the call sites
+    assert set(given) <= set(NOTICE_REASONS), "list the new reason in NOTICE_REASONS"
+    texts = [*NOTICE_REASONS, GLYPH_GAPS, " and %(count)s more"]
+    assert [text for text in texts if cli_gettext("fr", text) == text] == []
+
+
+@friendly
+def _noticing(lang: str) -> None:
+    notice("rights/consents.csv:3: person", BIDI_REMOVED)
+
+
+def test_notice_line_follows_lang(capsys: pytest.CaptureFixture[str]) -> None:
+    _noticing(lang="fr")
+    assert capsys.readouterr().err == (
+        "empreinte : avertissement : rights/consents.csv:3: person : caractères de contrôle "
+        "bidirectionnels retirés (ils changent l’ordre de lecture du texte)\n"
+    )
+    _noticing(lang="en")
+    assert capsys.readouterr().err == (
+        "empreinte: warning: rights/consents.csv:3: person: bidirectional control characters "
+        "removed (they reorder text)\n"
+    )
+
+
+def test_notice_in_french_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A production title holding U+202E (as test_injection's hostile production does), read by
+    ``estimate`` (which has no --lang) with EMPREINTE_LANG=fr."""
+    film = tmp_path / "film"
+    shutil.copytree(EXAMPLE, film)
+    yaml_path = film / "production.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    yaml_path.write_text(text.replace('title: "Le Dernier', 'title: "Le \u202eDernier'), "utf-8")
+    monkeypatch.setenv("EMPREINTE_LANG", "fr")
+    result = runner.invoke(app, ["estimate", str(film), "--as-of", "2026-11-20"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "empreinte : avertissement : production.yaml: title : caractères de contrôle "
+        "bidirectionnels retirés" in result.stderr
+    )
