@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import typer
 
-from audit.cli import core, forecast, measure, more, tables  # noqa: F401  (register commands)
+from audit.cli import core, forecast, measure, more, records, tables  # noqa: F401  (register)
 from audit.cli.common import app
 
 __all__ = ["app", "main"]

@@ -73,6 +73,16 @@ Lang = Annotated[
     list[str] | None,
     typer.Option("--lang", help="fr or en; repeat for several (first one is the main file)."),
 ]
+#: ``--lang`` of a command whose output is in one language: its tables and lines (French words
+#: from cli.po); --json and CSV stay the machine format.
+MessageLang = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        metavar="fr|en",
+        help="Language of what is printed (default: EMPREINTE_LANG, else the locale).",
+    ),
+]
 AllowEmpty = Annotated[
     bool,
     typer.Option(
@@ -129,6 +139,14 @@ def message_lang(lang: object = None) -> str:
         if value:
             return "fr" if value.lower().startswith("fr") else "en"
     return "en"
+
+
+def printed_lang(lang: str | None) -> str:
+    """The language of a command's printed output: ``--lang`` when given (fr or en, else a
+    ConfigError with the choices), else :func:`message_lang`'s."""
+    if lang is not None and lang not in LANGUAGES:
+        raise ConfigError("unknown language", field="--lang", value=lang, choices=LANGUAGES)
+    return message_lang(lang)
 
 
 def translator(lang: str) -> Callable[[str], str]:

@@ -17,6 +17,7 @@ from audit.cli.common import (
     FolderArg,
     Lang,
     Lenient,
+    MessageLang,
     Rate,
     app,
     exit_for_findings,
@@ -24,6 +25,7 @@ from audit.cli.common import (
     friendly,
     langs_of,
     make_options,
+    printed_lang,
     run_folder,
 )
 
@@ -77,8 +79,9 @@ def demo(
 
 
 @app.command()
-def version() -> None:
+def version(lang: MessageLang = None) -> None:
     """Print Empreinte's version and the data version of the coefficient registry."""
     from audit.estimate.footprint import registry
 
+    printed_lang(lang)  # checked like everywhere; the line is the same in both languages
     typer.echo(f"empreinte {__version__} (data {registry().data_version})")

@@ -16,12 +16,15 @@ from audit.cli.common import (
     FolderArg,
     Lang,
     Lenient,
+    MessageLang,
     Rate,
     app,
     friendly,
     langs_of,
     make_options,
     parse_rate_option,
+    printed_lang,
+    translator,
 )
 
 
@@ -46,10 +49,12 @@ def plan(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing plan.csv.")] = False,
     rate: Rate = None,
+    lang: MessageLang = None,
 ) -> None:
     """Draft plan.csv: for each shot, one row per step of the recipe (other cells left empty)."""
     from audit.forecast.draft import draft_plan, shot_list
 
+    say = translator(printed_lang(lang))
     if from_timeline == (shots is not None):
         raise ConfigError("give one of --from-timeline or --shots FILE", field="--from-timeline")
     if not folder.is_dir():
@@ -64,8 +69,10 @@ def plan(
 
     text = draft_plan(listed, recipe, shots.name if shots else "timeline/")
     write_file(target, text.encode("utf-8"), folder)  # replaces a planted link, never follows it
-    typer.echo(f"{target}: {len(listed)} shots, one row per shot and step of the recipe")
-    typer.echo(f"Next: fill in what you know, then run `empreinte forecast {folder}`.")
+    line = say("%(file)s: %(count)s shots, one row per shot and step of the recipe")
+    typer.echo(line % {"file": target, "count": len(listed)})
+    line = say("Next: fill in what you know, then run `empreinte forecast %(folder)s`.")
+    typer.echo(line % {"folder": folder})
 
 
 @app.command()

@@ -9,6 +9,7 @@ cannot be started; and exits 3 when codecarbon did not measure (the row would be
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from audit.base.errors import ConfigError, MeasureError
-from audit.cli.common import app, friendly
+from audit.cli.common import MessageLang, app, friendly, printed_lang, translator
 
 if TYPE_CHECKING:  # imported when the command runs: pydantic and numpy stay out of --help (B4)
     from audit.estimate.measure import Measurement, RunInfo
@@ -53,17 +54,23 @@ def measure_command(
             raise MeasureError(f"{exc}; no row written (the command exited {code})") from exc
 
 
-def summary(done: Measurement, root: Path) -> str:
-    """One line: where the row went, the energy, and whether it was metered or modelled."""
+def summary(done: Measurement, root: Path, say: Callable[[str], str] = str) -> str:
+    """One line: where the row went, the energy, and whether it was metered or modelled (its
+    words through ``say``, the reader's language)."""
     reading = done.reading
     if reading is None:
-        return f"{done.path}: nothing measured"
+        return say("%(file)s: nothing measured") % {"file": done.path}
     where = done.path.relative_to(root) if done.path.is_relative_to(root) else done.path
     how = "metered" if reading.energy_source == "metered" else "modelled by codecarbon, not metered"
-    return (
-        f"{where}:{done.line}: {reading.energy_wh:.4g} Wh in {reading.duration_s:.1f} s, {how} "
-        f"({reading.energy_methods}); command exit code {done.exit_code}"
+    line = say(
+        "%(file)s:%(line)s: %(energy)s Wh in %(seconds)s s, %(how)s (%(methods)s); command exit "
+        "code %(code)s"
     )
+    return line % {
+        "file": where, "line": done.line, "energy": f"{reading.energy_wh:.4g}",
+        "seconds": f"{reading.duration_s:.1f}", "how": say(how),
+        "methods": reading.energy_methods, "code": done.exit_code,
+    }  # fmt: skip
 
 
 @app.command(no_args_is_help=True)
@@ -87,6 +94,7 @@ def measure(
         str | None,
         typer.Option("--id", help="Record id, e.g. comfyui:<prompt id> (default: file and line)."),
     ] = None,
+    lang: MessageLang = None,
 ) -> None:
     """Run a local generation under codecarbon; append its energy to DIR/logs/measured.csv.
 
@@ -94,7 +102,8 @@ def measure(
     """
     from audit.estimate.measure import RunInfo
 
+    say = translator(printed_lang(lang))
     info = RunInfo(shot, label, platform, modality, model, outputs, record_id)
     done = measure_command(folder, info, command)
-    typer.echo(f"empreinte: {summary(done, folder)}", err=True)
+    typer.echo(f"empreinte: {summary(done, folder, say)}", err=True)
     raise typer.Exit(done.exit_code or 0)
