@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 CLI = Path(__file__).resolve().parents[2] / "audit" / "cli"
-COMMANDS = ("core", "forecast", "measure", "more", "tables")
+COMMANDS = ("core", "forecast", "measure", "more", "records", "tables")
 
 
 def imported(module: str) -> set[str]:
