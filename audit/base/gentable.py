@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -92,11 +92,17 @@ class ObjectPart(Part):
         return [self.objects[k] for k in positions.tolist()]
 
 
+#: Each field's values of some rows, as ``Generation.model_dump(mode="json")`` gives them.
+Dumped = dict[str, list[Any]]
+
+
 @dataclass
 class FramePart(Part):
-    """Rows of a canonical CSV read column by column; ``make(rows)`` builds their records."""
+    """Rows of a canonical CSV read column by column; ``make(rows)`` builds their records,
+    ``dump(rows)`` gives their fields as the records would dump them, without building them."""
 
     make: Callable[[np.ndarray], list[Generation]]
+    dump: Callable[[np.ndarray], Dumped]
 
     def build(self, positions: np.ndarray) -> list[Generation]:
         """The records of the rows at ``positions``, made from the columns."""
@@ -190,6 +196,26 @@ class GenTable:
         if built is not None:
             return [built[k] for k in rows.tolist()]
         return self.build(rows)
+
+    def dumped(self, rows: np.ndarray) -> Dumped | None:
+        """The fields of ``rows`` as their records would dump them (``model_dump(mode="json")``),
+        read from the files' columns without a record per row; None when a row's record is not
+        from a canonical CSV read column-wise (then :meth:`records`)."""
+        parts = self.part[rows]
+        found = np.unique(parts).tolist()
+        if not all(isinstance(self.parts[p], FramePart) for p in found):
+            return None
+        dumps = [(p, np.flatnonzero(parts == p)) for p in found]
+        if len(dumps) == 1:
+            return cast(FramePart, self.parts[found[0]]).dump(self.pos[rows])
+        out: Dumped = {}
+        for p, where in dumps:
+            got = cast(FramePart, self.parts[p]).dump(self.pos[rows[where]])
+            for name, values in got.items():
+                column = out.setdefault(name, [None] * len(rows))
+                for k, value in zip(where.tolist(), values, strict=True):
+                    column[k] = value
+        return out
 
     def take(self, rows: np.ndarray) -> GenTable:
         """A table of ``rows`` only, in that order (side tables renumbered)."""

@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from audit.base.dumps import json_values
 from audit.base.errors import DataError, InputError
+from audit.base.gentable import Dumped, FramePart
 from audit.base.models import COLUMNS, Generation
 from audit.base.sheets import XLSX_SUFFIXES, header_of, read_sheet
 from audit.base.textio import did_you_mean, iter_jsonl, read_csv_rows
@@ -36,7 +38,7 @@ OUT_OF_RANGE = "date out of the years 1-9999 once in UTC"
 COLUMN_READER_MIN_BYTES = 256 * 1024
 #: The sheet of a workbook read when there is one of this name (else the first sheet).
 SHEET = "generations"
-Maker = Callable[[pd.DataFrame, list[str]], Callable[[np.ndarray], list[Generation]]]
+Maker = Callable[[pd.DataFrame, list[str]], FramePart]
 
 
 class CanonicalAdapter(Adapter):
@@ -137,12 +139,11 @@ class CanonicalAdapter(Adapter):
 
     def _maker(self, source: Source) -> Maker:
         """How rows of a column-wise read become records: the row reader's own conversions,
-        column by column, then the same validation."""
+        column by column, then the same validation; or, for generations.csv, the same fields
+        as those records would dump them (:func:`_dumped`), without the records."""
         stem = Path(source.name).stem
 
-        def maker(
-            frame: pd.DataFrame, names: list[str]
-        ) -> Callable[[np.ndarray], list[Generation]]:
+        def maker(frame: pd.DataFrame, names: list[str]) -> FramePart:
             wanted = [name for name in names if name not in _SET_BY_US]
 
             def make(rows: np.ndarray) -> list[Generation]:
@@ -158,7 +159,11 @@ class CanonicalAdapter(Adapter):
                     out.append(item)
                 return out
 
-            return make
+            def dump(rows: np.ndarray) -> Dumped:
+                given = {name: _converted(name, frame[name].to_numpy()[rows]) for name in wanted}
+                return _dumped(given, rows, (source.name, stem, self.name))
+
+            return FramePart(make, dump)
 
         return maker
 
@@ -193,6 +198,33 @@ def day_first(value: Any) -> Any:
         f"{year}-{int(month):02d}-{int(day):02d}"
         f"T{int(hour or 0):02d}:{minute or '00'}:{second or '00'}"
     )
+
+
+def _dumped(given: dict[str, list[Any]], rows: np.ndarray, names: tuple[str, str, str]) -> Dumped:
+    """The fields of records made of ``given`` (a file's converted cells of ``rows``) as
+    ``model_dump(mode="json")`` writes them: what :meth:`CanonicalAdapter._finish` would give
+    each (an id made of the line when none, a day-first date read), converted by kind."""
+    source_name, stem, adapter = names
+    lines = (rows + 2).tolist()
+    empty: list[Any] = [None] * len(lines)
+    ids = [
+        found if found is not None else f"{platform}:{stem}-{line}"
+        for found, platform, line in zip(
+            given.get("id", empty), given["platform"], lines, strict=True
+        )
+    ]
+    dates = [day_first(value) for value in given["created_at"]]
+    fixed = {
+        "id": ids,
+        "created_at": json_values("created_at", dates),
+        "source_file": [source_name] * len(lines),
+        "source_locator": list(map(str, lines)),
+        "adapter": [adapter] * len(lines),
+    }
+    return {
+        name: fixed[name] if name in fixed else json_values(name, given.get(name, empty))
+        for name in COLUMNS
+    }
 
 
 def _line(item: Item) -> int:

@@ -40,7 +40,7 @@ from audit.base.gentable import (
     typed_columns,
 )
 from audit.base.gentable import micros as micros_of
-from audit.base.models import Generation, Modality, Status
+from audit.base.models import Modality, Status
 from audit.base.schema import NUMERIC, SPECS, WHOLE, lower_bound
 from audit.base.textio import sniff_delimiter
 from audit.ingest.canonical_columns import numbers
@@ -123,11 +123,11 @@ def _parse(data: bytes, delimiter: str, header: list[str]) -> pd.DataFrame | Non
 def read_frame(
     path: Path,
     name: str,
-    make: Callable[[pd.DataFrame, list[str]], Callable[[np.ndarray], list[Generation]]],
+    make: Callable[[pd.DataFrame, list[str]], FramePart],
 ) -> FrameRead | None:
     """The canonical CSV at ``path`` as a table, or None when the row reader must read it.
 
-    ``make(frame, names)`` gives the function that builds row ``k``'s record (the adapter's)."""
+    ``make(frame, names)`` gives the part that builds row ``k``'s record (the adapter's)."""
     with path.open("rb") as handle:
         head = handle.readline()
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -272,7 +272,7 @@ def _checked(
     names: list[str],
     source_name: str,
     rows_for: Callable[[np.ndarray], list[tuple[int, dict[str, str]]]],
-    make: Callable[[np.ndarray], list[Generation]],
+    make: FramePart,
 ) -> FrameRead:
     count = len(frame)
     bad = np.zeros(count, dtype=bool)
@@ -326,7 +326,7 @@ def _table(
     lists: dict[str, Any],
     good: np.ndarray,
     source_name: str,
-    make: Callable[[np.ndarray], list[Generation]],
+    make: FramePart,
 ) -> GenTable:
     every = len(good) == len(cols["id"])  # no row left to the row reader: no copy
     picked: dict[str, Any] = {}
@@ -347,7 +347,7 @@ def _table(
         if name != "status"
     }
     return GenTable(
-        table, outputs, inputs, parents, [FramePart(make)], part, good.astype(np.int64), kept_codes
+        table, outputs, inputs, parents, [make], part, good.astype(np.int64), kept_codes
     )
 
 

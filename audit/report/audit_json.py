@@ -172,14 +172,15 @@ def _redacted(prompts: list[str | None]) -> list[str | None]:
     return [done[p] if p in done else done.setdefault(p, redact_prompt(p)) for p in prompts]
 
 
-def _json_cells(name: str, values: list[Any]) -> list[str]:
+def _json_cells(name: str, values: list[Any], dumped: bool = False) -> list[str]:
     """A JSON column's cells (:data:`~audit.base.models.JSON_COLUMNS`): each value as
     ``json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` of its
-    ``model_dump(mode="json")`` form, as ``to_row`` writes them; lists of text joined directly."""
+    ``model_dump(mode="json")`` form (``dumped``: the values are that form), as ``to_row``
+    writes them; lists of text joined directly."""
     annotation = _annotation(name)
     if annotation == list[str]:
         return ["[" + ",".join(map(encode_basestring, value)) + "]" for value in values]
-    if annotation not in _AS_IS:
+    if annotation not in _AS_IS and not dumped:
         dump = _serialiser(name).dump_python
         values = [dump(value, mode="json") if value else value for value in values]
     return [_JSON_CELL(value) if value else _EMPTY[value.__class__] for value in values]
@@ -191,13 +192,24 @@ def canonical_frame(generations: list[Generation], redact_prompts: bool) -> pd.D
     records' own values in one pass, then the few columns ``model_dump(mode="json")`` changes
     (dates, enums, the JSON lists and dicts) converted column by column."""
     raw = pd.DataFrame([vars(gen) for gen in generations], columns=COLUMNS, dtype=object)
+    return _cells({name: raw[name].tolist() for name in COLUMNS}, redact_prompts, False)
+
+
+def dumped_frame(values: dict[str, list[Any]], redact_prompts: bool) -> pd.DataFrame:
+    """The same frame as :func:`canonical_frame` of the records whose fields ``values`` holds
+    as ``model_dump(mode="json")`` writes them (:meth:`audit.base.gentable.GenTable.dumped`)."""
+    return _cells(values, redact_prompts, True)
+
+
+def _cells(values: dict[str, list[Any]], redact_prompts: bool, dumped: bool) -> pd.DataFrame:
     columns: dict[str, list[Any]] = {}
     for name in COLUMNS:
-        cells = raw[name].tolist()
+        cells = values[name]
         if name in JSON_COLUMNS:
-            cells = _json_cells(name, cells)
+            cells = _json_cells(name, cells, dumped)
         elif _annotation(name) not in _AS_IS:
-            cells = _serialiser(name, column=True).dump_python(cells, mode="json")
+            if not dumped:
+                cells = _serialiser(name, column=True).dump_python(cells, mode="json")
         elif redact_prompts and name in ("prompt", "negative_prompt", "lyrics"):
             cells = _redacted(cells)
         columns[name] = cells

@@ -31,7 +31,13 @@ from audit.base.errors import RenderError
 from audit.base.i18n import Formatter
 from audit.base.models import COLUMNS
 from audit.link.model import USE_NAMES
-from audit.report.audit_json import REPEATED, canonical_frame, field_kind, whole_numbers
+from audit.report.audit_json import (
+    REPEATED,
+    canonical_frame,
+    dumped_frame,
+    field_kind,
+    whole_numbers,
+)
 from audit.report.contract import Attached
 from audit.report.csvout import csv_bytes
 from audit.rights.base import redact_text
@@ -92,9 +98,13 @@ def _impacts(run: AuditRun) -> pd.DataFrame:
 def _block(run: AuditRun, rows: np.ndarray, impacts: pd.DataFrame, redact: bool) -> pd.DataFrame:
     """generations.csv's rows ``rows``: canonical columns, the estimate, the use status."""
     link = run.link
-    gens = link.replaced if link.replaced is not None else None
-    records = [gens[k] for k in rows.tolist()] if gens is not None else link.table.records(rows)
-    canonical = canonical_frame(records, redact)
+    dumped = link.table.dumped(rows) if link.replaced is None else None
+    if dumped is not None:  # read from the files' columns: no record per row
+        canonical = dumped_frame(dumped, redact)
+    else:
+        gens = link.replaced
+        records = [gens[k] for k in rows.tolist()] if gens is not None else link.table.records(rows)
+        canonical = canonical_frame(records, redact)
     canonical["shot_id"] = link.shot_ids[rows]
     canonical["kept"] = link.kept[rows]
     canonical = whole_numbers(canonical)
