@@ -20,6 +20,8 @@ from pydantic import TypeAdapter
 from audit.base.models import AssetRef
 from audit.base.schema import SPECS
 
+#: Each field's values of some rows, as ``Generation.model_dump(mode="json")`` gives them.
+Dumped = dict[str, list[Any]]
 _DATES: TypeAdapter[list[datetime]] = TypeAdapter(list[datetime])
 #: An input's role when its cell gives none (the record's default).
 _ROLE = AssetRef.model_fields["role"].default

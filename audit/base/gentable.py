@@ -25,6 +25,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from audit.base.dumps import Dumped
 from audit.base.models import Generation
 from audit.base.schema import ATTRIBUTES, FIELDS, SPECS, record_value
 
@@ -90,10 +91,6 @@ class ObjectPart(Part):
     def build(self, positions: np.ndarray) -> list[Generation]:
         """The adapter's own objects at ``positions``."""
         return [self.objects[k] for k in positions.tolist()]
-
-
-#: Each field's values of some rows, as ``Generation.model_dump(mode="json")`` gives them.
-Dumped = dict[str, list[Any]]
 
 
 @dataclass
@@ -199,19 +196,17 @@ class GenTable:
 
     def dumped(self, rows: np.ndarray) -> Dumped | None:
         """The fields of ``rows`` as their records would dump them (``model_dump(mode="json")``),
-        read from the files' columns without a record per row; None when a row's record is not
-        from a canonical CSV read column-wise (then :meth:`records`)."""
+        read from the files' columns; None when a row is not of a canonical CSV read column-wise."""
         parts = self.part[rows]
         found = np.unique(parts).tolist()
         if not all(isinstance(self.parts[p], FramePart) for p in found):
             return None
-        dumps = [(p, np.flatnonzero(parts == p)) for p in found]
-        if len(dumps) == 1:
+        if len(found) == 1:
             return cast(FramePart, self.parts[found[0]]).dump(self.pos[rows])
         out: Dumped = {}
-        for p, where in dumps:
-            got = cast(FramePart, self.parts[p]).dump(self.pos[rows[where]])
-            for name, values in got.items():
+        for p in found:
+            where = np.flatnonzero(parts == p)
+            for name, values in cast(FramePart, self.parts[p]).dump(self.pos[rows[where]]).items():
                 column = out.setdefault(name, [None] * len(rows))
                 for k, value in zip(where.tolist(), values, strict=True):
                     column[k] = value

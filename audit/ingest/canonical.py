@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit.base.dumps import json_values
+from audit.base.dumps import Dumped, json_values
 from audit.base.errors import DataError, InputError
-from audit.base.gentable import Dumped, FramePart
+from audit.base.gentable import FramePart
 from audit.base.models import COLUMNS, Generation
 from audit.base.sheets import XLSX_SUFFIXES, header_of, read_sheet
 from audit.base.textio import did_you_mean, iter_jsonl, read_csv_rows
