@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import typer
 
 from audit.base.errors import ConfigError
-from audit.base.i18n import N_
 from audit.cli.common import (
     AsOf,
     FolderArg,
@@ -91,6 +90,12 @@ def _whatif_spec(
             choices=["--discard-ratio", "--platform", "--region", "--resolution"],
         )
     return spec
+
+
+def N_(message: str) -> str:
+    """Mark a message id for extraction, as :func:`audit.base.i18n.N_` does, without importing
+    Babel when the command line starts (``--help``, benchmark B4)."""
+    return message
 
 
 #: The what-if table's words (message ids, French in the catalogue).

@@ -6,6 +6,7 @@ test_cli.py and test_cli_edges.py); ``--json`` stays the machine format in both.
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -142,4 +143,11 @@ def test_english_output_loads_no_catalogue() -> None:
     result = runner.invoke(app, ["platforms", "--lang", "en"])
     assert result.exit_code == 0
     assert translations.cache_info().currsize == 0
-    assert "audit.base.i18n" not in sys.modules or translations.cache_info().misses == 0
+
+
+def test_the_command_line_starts_without_babel() -> None:
+    """B4: ``empreinte --help`` imports the command modules, none of which loads Babel or the
+    catalogues (the what-if words are marked with a local ``N_``)."""
+    probe = "import sys, audit.cli; print(sorted(m for m in sys.modules if m.startswith('babel')))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
