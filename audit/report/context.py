@@ -265,6 +265,23 @@ def _charts(run: AuditRun, fmt: Formatter) -> Charts:
 _LIST_SEPARATOR = {"fr": "\u00a0; "}
 
 
+def evidence_chunks(evidence: list[str], lang: str, shown: int = 8) -> list[str]:
+    """The first ``shown`` evidence items as chunks that a line may end between: an item
+    ``id (file:pointer)`` is two chunks (the id, its location), any other item one; the
+    separator ends each item's last chunk, and "…" follows when items were left out."""
+    separator = _LIST_SEPARATOR.get(lang, "; ").rstrip()
+    chunks: list[str] = []
+    for number, item in enumerate(evidence[:shown]):
+        head, paren, location = item.rpartition(" (")
+        parts = [head, paren.lstrip() + location] if head and item.endswith(")") else [item]
+        if number:
+            chunks[-1] += separator
+        chunks += parts
+    if len(evidence) > shown:
+        chunks[-1] += " …"
+    return chunks
+
+
 def finding_card(item: Finding, fmt: Formatter) -> FindingCard:
     """One finding for the reader: message and fix translated (``gettext(lang, message_id) %
     params``, numbers and dates written the reader's way); the evidence as recorded but for the
@@ -276,8 +293,7 @@ def finding_card(item: Finding, fmt: Formatter) -> FindingCard:
         code=item.code,
         name=item.name,
         message=message,
-        evidence=_LIST_SEPARATOR.get(fmt.lang, "; ").join(evidence[:8])
-        + (" …" if len(evidence) > 8 else ""),
+        evidence=evidence_chunks(evidence, fmt.lang),
         fix=fix,
     )
 

@@ -195,7 +195,10 @@ class FindingCard:
     code: str
     name: str
     message: str
-    evidence: str
+    #: The evidence as chunks (context.evidence_chunks: an id, its file:pointer location, a
+    #: note), the reader's separator ending each item; the template keeps a short chunk on one
+    #: line, so a line breaks between chunks, never inside a JSON pointer.
+    evidence: list[str]
     fix: str
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 
 import pypdf
 import pytest
@@ -230,3 +231,17 @@ def test_running_header_names_the_chapter_at_the_top_of_the_page(
         if not opening and titles[5] in body:
             assert header == titles[4]
             chapter = titles[5]
+
+
+#: An evidence location as the rights cards print it: ``(logs/kling/tasks/1.json:/data)``.
+LOCATION = re.compile(r"\(logs/[^()\s]+\)")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_evidence_locations_are_not_broken(readers: dict[str, pypdf.PdfReader], lang: str) -> None:
+    """A location in the evidence stays on one line (it broke inside its JSON pointer:
+    ``….json:/`` then ``data)`` on the next line)."""
+    lines = "\n".join(page.extract_text() for page in readers[lang].pages)
+    whole = LOCATION.findall(lines)
+    assert len(whole) > 50  # the demo's cards cite many records
+    assert len(whole) == len(LOCATION.findall(lines.replace("\n", "")))
