@@ -229,9 +229,11 @@ def _platform_tiers(
             unknown,
             NP_(
                 "The plan recorded for %(count)s generation from %(platform)s used in the film "
-                "is not in data/platform_terms.yaml, so its terms cannot be checked.",
+                "is not among the plans whose terms Empreinte records, so its terms cannot be "
+                "checked.",
                 "The plan recorded for %(count)s generations from %(platform)s used in the film "
-                "is not in data/platform_terms.yaml, so its terms cannot be checked.",
+                "is not among the plans whose terms Empreinte records, so its terms cannot be "
+                "checked.",
             ),
             N_(
                 "Check the plan's name in rights/plans.csv and the platform's terms for it; "
@@ -283,16 +285,14 @@ def tier_permits_distribution(ctx: AuditContext) -> Iterable[Finding]:
             yield finding(
                 "TERMS001",
                 NP_(
-                    "No terms recorded for the platform %(platform)s in "
-                    "data/platform_terms.yaml; %(count)s generation used in the film cannot be "
-                    "checked against its terms.",
-                    "No terms recorded for the platform %(platform)s in "
-                    "data/platform_terms.yaml; %(count)s generations used in the film cannot be "
-                    "checked against its terms.",
+                    "No terms recorded by Empreinte for the platform %(platform)s; %(count)s "
+                    "generation used in the film cannot be checked against its terms.",
+                    "No terms recorded by Empreinte for the platform %(platform)s; %(count)s "
+                    "generations used in the film cannot be checked against its terms.",
                 ),
                 fix=N_(
                     "Check the platform's terms yourself and keep the evidence; ask for the "
-                    "platform to be added to data/platform_terms.yaml."
+                    "platform to be added to the terms Empreinte records."
                 ),
                 params={"platform": key, "count": len(gens)},
                 generations=gens,
