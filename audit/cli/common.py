@@ -53,6 +53,8 @@ AsOf = Annotated[
         help="Date of the report, YYYY-MM-DD (default: today). Fix it for reproducible output.",
     ),
 ]
+#: ``--out``: where a command writes its files (default ``DIR/out``).
+OutFolder = Annotated[Path | None, typer.Option("--out", help="Output folder (default DIR/out).")]
 Lenient = Annotated[
     bool,
     typer.Option(

@@ -18,6 +18,7 @@ from audit.cli.common import (
     Lang,
     Lenient,
     MessageLang,
+    OutFolder,
     Rate,
     app,
     exit_for_findings,
@@ -34,9 +35,7 @@ from audit.cli.common import (
 @friendly
 def report(
     folder: FolderArg,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default DIR/out).")
-    ] = None,
+    out: OutFolder = None,
     lang: Lang = None,
     as_of: AsOf = None,
     lenient: Lenient = False,

@@ -17,6 +17,7 @@ from audit.cli.common import (
     Lang,
     Lenient,
     MessageLang,
+    OutFolder,
     Rate,
     app,
     friendly,
@@ -79,9 +80,7 @@ def plan(
 @friendly
 def forecast(
     folder: FolderArg,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default DIR/out).")
-    ] = None,
+    out: OutFolder = None,
     lang: Lang = None,
     as_of: AsOf = None,
     lenient: Lenient = False,
