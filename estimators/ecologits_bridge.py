@@ -5,11 +5,20 @@ the **arithmetic mean** of the two as central (its ranges come from the 2.5th/97
 percentiles of server power, roughly symmetric around the mean power). Its energy already
 includes the PUE we pass, so it is a FACILITY figure; its embodied GWP and ADPe are kept as is.
 A call that reports ``errors`` (unknown model or zone) returns None and the caller falls back.
+
+EcoLogits also logs its warnings ("expect lower precision": an unreleased or multimodal model
+architecture, a world-default electricity mix) in English on standard error, once per message.
+We keep them with the result instead (:attr:`EcologitsResult.warnings`, their EcoLogits codes),
+so that they reach the estimate's note beside the figure (:func:`note`), and silence that
+logger during our calls only.
 """
 
 from __future__ import annotations
 
+import logging
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from statistics import fmean
@@ -23,11 +32,33 @@ PINNED_VERSION = "0.11.3"
 
 @dataclass(frozen=True)
 class EcologitsResult:
-    """Facility energy (Wh) and embodied GWP (g) and ADPe (kgSbeq) of one job."""
+    """Facility energy (Wh) and embodied GWP (g) and ADPe (kgSbeq) of one job, and the codes of
+    the warnings EcoLogits gave with it (``model-arch-not-released``…)."""
 
     energy_wh: Range
     embodied_g: Range
     embodied_adpe_kgsbeq: Range
+    warnings: tuple[str, ...] = ()
+
+
+def note(result: EcologitsResult) -> str:
+    """The estimate's note for EcoLogits' warnings (empty when none): their codes, as EcoLogits
+    documents them (https://ecologits.ai/tutorial/warnings_and_errors/)."""
+    if not result.warnings:
+        return ""
+    return f"EcoLogits warns: {', '.join(result.warnings)} (expect lower precision)"
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """EcoLogits' logger off for one call (its warnings are kept with the result instead)."""
+    logger = logging.getLogger("ecologits")
+    before = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = before
 
 
 def _band(value: Any, factor: float) -> Range:
@@ -51,6 +82,7 @@ def _result(out: Any) -> EcologitsResult | None:
         energy_wh=_band(out.energy.value, WH_PER_KWH),
         embodied_g=_band(out.embodied.gwp.value, G_PER_KG),
         embodied_adpe_kgsbeq=_band(out.embodied.adpe.value, ONE),
+        warnings=tuple(dict.fromkeys(str(w.code) for w in out.warnings or ())),
     )
 
 
@@ -68,15 +100,16 @@ def video(
     """EcoLogits ``video_impacts`` for one clip, at our region, PUE (low, high) and WUE range."""
     from ecologits.estimations import video_impacts
 
-    out = video_impacts(
-        model_name,
-        f"{width_px}x{height_px}",
-        duration_s,
-        with_audio=with_audio,
-        datacenter_location=region,
-        datacenter_pue=_range(*pue),
-        datacenter_wue=_range(*wue_l_per_kwh),
-    )
+    with _quiet():
+        out = video_impacts(
+            model_name,
+            f"{width_px}x{height_px}",
+            duration_s,
+            with_audio=with_audio,
+            datacenter_location=region,
+            datacenter_pue=_range(*pue),
+            datacenter_wue=_range(*wue_l_per_kwh),
+        )
     return _result(out)
 
 
@@ -88,7 +121,9 @@ def llm(provider: str, model_name: str, tokens_out: int, region: str) -> Ecologi
 
     if models.find_model(provider=provider, model_name=model_name) is None:
         return None
-    return _result(llm_impacts(provider, model_name, tokens_out, math.inf, region))
+    with _quiet():
+        out = llm_impacts(provider, model_name, tokens_out, math.inf, region)
+    return _result(out)
 
 
 def known_video_models() -> frozenset[str]:

@@ -259,5 +259,6 @@ def text_basis(sig: Signature, registry: Registry, profile: PlatformProfile) -> 
                 (),
                 embodied_g=result.embodied_g.scale(n),
                 embodied_adpe_kgsbeq=result.embodied_adpe_kgsbeq.scale(n),
+                reason=ecologits_bridge.note(result),
             )
     return text_band_basis(sig, registry)

@@ -161,6 +161,7 @@ def ecologits_basis(sig: Signature, registry: Registry, name: str, runs_on: str)
         runs_on=runs_on,
         embodied_g=result.embodied_g.scale(n),
         embodied_adpe_kgsbeq=result.embodied_adpe_kgsbeq.scale(n),
+        reason=ecologits_bridge.note(result),
     )
 
 

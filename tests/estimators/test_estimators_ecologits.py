@@ -139,3 +139,27 @@ def test_video_band_contains_wan_gpu_at_reference(registry: Registry) -> None:
     """The closed-platform band at 5 s 720p (GPU x M) brackets WAN-14B's 360 Wh GPU x M central."""
     imp = estimate(Signature("pika", "video", width=1280, height=720, duration_s=5), registry)
     assert imp.energy_wh.low <= 364.9 * 2.0 <= imp.energy_wh.high
+
+
+def test_ecologits_warnings_reach_the_note_not_the_terminal(
+    registry: Registry, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """EcoLogits warns that GPT-4o mini's architecture is unreleased and multimodal ("expect
+    lower precision") by logging English lines on standard error. We keep the codes with the
+    estimate, where the figure is read (route_note in generations.csv, ``estimate``), and the
+    terminal stays ours; EcoLogits' logger is left enabled for other callers."""
+    import logging
+
+    ecologits_bridge.llm.cache_clear()
+    sig = Signature("openai", "text", model="gpt-4o-mini", tokens_out=400)
+    result = estimate(sig, registry)
+    assert result.status is Status.ecologits
+    assert "model-arch-not-released" in result.reason
+    assert "model-arch-multimodal" in result.reason
+    assert capfd.readouterr().err == ""
+    assert logging.getLogger("ecologits").disabled is False
+
+
+def test_note_is_empty_without_warnings() -> None:
+    quiet = ecologits_bridge.EcologitsResult(*(ecologits_bridge._band(1.0, 1.0),) * 3)
+    assert ecologits_bridge.note(quiet) == ""
