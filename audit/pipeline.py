@@ -139,7 +139,7 @@ def run_aggregate(production: Production, result: LinkResult, footprint: Footpri
     shot."""
     return aggregate(
         footprint.table,
-        result.allocation_frame(),
+        result.share_frame(),
         shots_frame(result),
         production.runtime_s,
         kept_outputs(result),

@@ -25,6 +25,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from audit.base.codes import factorized
 from audit.base.dumps import Dumped
 from audit.base.models import Generation
 from audit.base.schema import ATTRIBUTES, FIELDS, SPECS, record_value
@@ -161,11 +162,8 @@ class GenTable:
 
     def codes_of(self, name: str) -> np.ndarray:
         """Integer codes of a column (equal values, equal codes; empty: -1). Codes the reader
-        already had are reused; others are computed and not kept (a million rows, 8 MB each)."""
-        if name in self.codes:
-            return self.codes[name]
-        codes: np.ndarray = pd.factorize(self.cols[name])[0]
-        return codes
+        already had are reused; others are computed once per table (:mod:`audit.base.codes`)."""
+        return factorized(self, name)[0]
 
     def generations(self) -> list[Generation]:
         """Every row's Generation, in row order (built once, then cached)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from audit.base import columns as col
@@ -60,17 +61,57 @@ def _by_shot(table: pd.DataFrame, allocations: pd.DataFrame, shots: pd.DataFrame
     if allocations.empty:  # nothing linked: the same columns as below, every sum zero
         zeros = {col: 0.0 for col in [*VALUE_COLUMNS, "generations", "outputs"]}
         return shots.assign(**zeros, attempts=0, kept=0)
+    sums = _shot_sums(table, allocations) if "row" in allocations else _id_sums(table, allocations)
+    out = shots.merge(sums, left_on="shot_id", right_index=True, how="left")
+    return out.fillna({col: 0.0 for col in [*VALUE_COLUMNS, "generations", "outputs"]})
+
+
+def _id_sums(table: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFrame:
+    """Per shot: the impacts weighted by each share, generations and outputs (allocations by
+    generation id)."""
     merged = _joined(table, allocations, ["outputs_count", *VALUE_COLUMNS])
     weight = merged["weight"].to_numpy()
     for name in VALUE_COLUMNS:
         merged[name] = merged[name].to_numpy() * weight
     grouped = merged.groupby("shot_id", sort=True, observed=True)
     sums = grouped[VALUE_COLUMNS].sum()
-    sums["generations"] = grouped["row" if "row" in merged else "generation_id"].nunique()
+    sums["generations"] = grouped["generation_id"].nunique()
     sums["outputs"] = grouped["outputs_count"].sum()
     sums.index = sums.index.astype(object)
-    out = shots.merge(sums, left_on="shot_id", right_index=True, how="left")
-    return out.fillna({col: 0.0 for col in [*VALUE_COLUMNS, "generations", "outputs"]})
+    return sums
+
+
+def _shot_sums(table: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_id_sums` of allocations that carry each generation's ``row`` in ``table``: the
+    weighted impacts laid out as one block and grouped by the shot's code (the same rows in the
+    same order as grouping a merged frame by shot id: the same sums), without the merge."""
+    rows = allocations["row"].to_numpy()
+    weight = allocations["weight"].to_numpy()
+    codes, names = _codes(allocations["shot_id"])
+    if (codes < 0).any():  # a share of no shot is grouped nowhere, as groupby drops it
+        rows, weight, codes = rows[codes >= 0], weight[codes >= 0], codes[codes >= 0]
+    block = np.empty((len(VALUE_COLUMNS), len(rows)))
+    for k, name in enumerate(VALUE_COLUMNS):
+        np.multiply(table[name].to_numpy()[rows], weight, out=block[k])
+    frame = pd.DataFrame(block.T, columns=VALUE_COLUMNS, copy=False)
+    frame["outputs_count"] = table["outputs_count"].to_numpy()[rows]
+    sums = frame.groupby(codes, sort=True).sum()
+    width = int(rows.max()) + 1  # generations per shot: distinct (shot, row) pairs
+    pairs = pd.unique(codes.astype(np.int64) * width + rows)
+    generations = np.bincount(pairs // width, minlength=len(names))[sums.index.to_numpy()]
+    out = sums[VALUE_COLUMNS].copy()
+    out["generations"] = generations.astype(np.int64)
+    out["outputs"] = sums["outputs_count"].to_numpy()
+    out.index = pd.Index(names[sums.index.to_numpy()], dtype=object, name="shot_id")
+    return out
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, value per code) of a column, a categorical's own codes when it is one."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), np.asarray(values.cat.categories, dtype=object)
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def aggregate(
@@ -115,11 +156,17 @@ def _in_cut_share(
 ) -> dict[Impact, float]:
     if in_cut.empty or not len(table):
         return dict.fromkeys(IMPACT_NAMES, 0.0)
-    merged = _joined(table, in_cut, VALUE_COLUMNS)
+    if "row" in in_cut:  # each in-cut share's central values, read by position
+        rows = in_cut["row"].to_numpy()
+        centrals = {name: table[col.central(name)].to_numpy()[rows] for name in IMPACT_NAMES}
+    else:
+        merged = _joined(table, in_cut, VALUE_COLUMNS)
+        centrals = {name: merged[col.central(name)].to_numpy() for name in IMPACT_NAMES}
+    weight = pd.Series(in_cut["weight"].to_numpy())
     share: dict[Impact, float] = {}
     for impact in IMPACT_NAMES:
         total = totals[impact].central
-        part = float((merged[col.central(impact)] * merged["weight"]).sum())
+        part = float((pd.Series(centrals[impact]) * weight).sum())
         share[impact] = part / total if total else 0.0
     return share
 

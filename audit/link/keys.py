@@ -18,7 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from audit.base.codes import factorized
 from audit.base.gentable import GenTable, from_generations
 from audit.base.models import Generation
 from audit.link.lookup import Lookup
@@ -132,9 +135,16 @@ def _with_prompt_shots(
     return full, np.asarray(keys, dtype=object)
 
 
-def _pids(ids: np.ndarray) -> np.ndarray:
+def _pids(ids: np.ndarray) -> np.ndarray | pa.Array:
     """Lower-case platform ids (``kling:8F3A…`` → ``8f3a…``, the part after the first colon; the
-    whole id without one) of at least :data:`MIN_PID_CHARS` characters (else None)."""
+    whole id without one) of at least :data:`MIN_PID_CHARS` characters (else None/null). ASCII
+    ids (all platforms' ids) are cut in Arrow and stay an Arrow array (a lookup matches them
+    there); others are cut by Python's own ``str.lower``."""
+    arrow = pa.array(ids, type=pa.string())
+    if not arrow.null_count and pc.all(pc.string_is_ascii(arrow)).as_py() is not False:
+        parts = pc.split_pattern(pc.ascii_lower(arrow), ":", max_splits=1)
+        last = parts.values.take(pa.array(parts.offsets.to_numpy()[1:] - 1))
+        return pc.if_else(pc.less(pc.binary_length(last), MIN_PID_CHARS), None, last)
     out = np.empty(len(ids), dtype=object)
     out[:] = [i[i.find(":") + 1 :].lower() for i in ids.tolist()]
     lengths = np.fromiter(map(len, out), dtype=np.int64, count=len(out))
@@ -173,10 +183,10 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
     content = inputs[~inputs["role"].isin(REFERENCE_ROLES) & ~inputs["uri"].str.startswith("gen:")][
         ["row", "uri"]
     ].reset_index(drop=True)
-    prompts = pd.factorize(table.column("prompt"))
+    prompts = factorized(table, "prompt")
     prompt_codes, prompt_keys = _keyed(prompts, normalise_prompt)
     by_prompt = Lookup(None, rows, (prompt_codes, prompt_keys))
-    tags = pd.factorize(table.column("shot_tag"))
+    tags = factorized(table, "shot_tag")
     shots = _keyed(tags, tag_key)
     untagged = np.unique(prompts[0][(shots[0] < 0) & (prompts[0] >= 0)])
     tag_codes, tag_keys = _with_prompt_shots(shots, _keyed(prompts, prompt_shot, untagged))

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 import pandas as pd
 
+from audit.base.codes import stable_order
 from audit.base.gentable import GenTable
 from audit.link.keys import MIN_PID_CHARS, REFERENCE_ROLES, Index
 from audit.link.names import basename
@@ -44,7 +45,7 @@ class Csr:
     @classmethod
     def from_pairs(cls, sources: np.ndarray, targets: np.ndarray, count: int) -> Csr:
         """Lists of ``targets`` by source, in the order the pairs are given."""
-        order = np.argsort(sources, kind="stable")
+        order = stable_order(sources)
         indptr = np.concatenate([[0], np.cumsum(np.bincount(sources, minlength=count))])
         return cls(indptr.astype(np.int64), targets[order].astype(np.int64))
 

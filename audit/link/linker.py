@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from audit.base.codes import factorized, stable_order
 from audit.base.gentable import GenTable
 from audit.base.models import Generation
 from audit.link.coverage import union_seconds
@@ -111,7 +112,7 @@ def _use(
 ) -> tuple[np.ndarray, bool]:
     """Use status of every row (docs/linking.md, "Use status"), and whether the cut has no
     audio track to check the production's sound generations against."""
-    codes, kinds = pd.factorize(index.table.column("modality"))
+    codes, kinds = factorized(index.table, "modality")
     sound = np.append(np.isin(np.asarray(kinds, dtype=object), list(AUDIO_MODALITIES)), False)
     sound = sound[codes]  # code -1 (no modality): the appended False
     audio_unchecked = bool(timeline.shots) and not timeline.audio and bool(sound.any())
@@ -255,7 +256,7 @@ def _allocate(shares: list[np.ndarray]) -> pd.DataFrame:
         empty = np.zeros(0, dtype=np.int64)
         return pd.DataFrame({"row": empty, "unit": empty, "rank": empty, "weight": empty * 1.0})
     rows, units, ranks = np.concatenate(shares, axis=1)
-    order = np.argsort(rows * (int(units.max()) + 1) + units)  # pairs are distinct: no ties
+    order = stable_order(rows * (int(units.max()) + 1) + units)  # pairs are distinct: no ties
     rows, units, ranks = rows[order], units[order], ranks[order]
     strong = np.zeros(int(rows.max()) + 1, dtype=bool)
     strong[rows[ranks < 2]] = True

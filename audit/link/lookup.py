@@ -11,6 +11,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from audit.base.codes import stable_order
 
 
 class Lookup:
@@ -41,7 +45,7 @@ class Lookup:
         not: a key tried last costs nothing when earlier keys explain every clip)."""
         self._deferred = [q for q in queries if q]
 
-    def _keys_of(self, part: slice) -> np.ndarray:
+    def _keys_of(self, part: slice) -> np.ndarray | pa.Array:
         keys = self._keys
         if keys is None:
             raise ValueError("a Lookup without keys needs its factorization")
@@ -58,8 +62,13 @@ class Lookup:
         for start in range(0, len(self._rows) if len(wanted) else 0, _PART):
             part = slice(start, start + _PART)
             block = self._keys_of(part)
-            keep = wanted.get_indexer(pd.Index(block, dtype=object)) >= 0
-            keys.append(block[keep])
+            if isinstance(block, pa.Array):  # matched in Arrow: only the few kept are converted
+                mask = pc.fill_null(pc.is_in(block, value_set=pa.array(wanted, pa.string())), False)
+                keep = mask.to_numpy(zero_copy_only=False)
+                keys.append(block.filter(mask).to_numpy(zero_copy_only=False).astype(object))
+            else:
+                keep = wanted.get_indexer(pd.Index(block, dtype=object)) >= 0
+                keys.append(block[keep])
             rows.append(self._rows[part][keep])
         self._group(np.concatenate(keys), np.concatenate(rows), None)
         self._only = set(wanted.tolist())
@@ -67,7 +76,7 @@ class Lookup:
     def _build(self) -> None:
         if callable(self._factorized):
             self._factorized = self._factorized()
-        keys = None if self._factorized is not None else self._keys_of(slice(None))
+        keys = None if self._factorized is not None else _objects(self._keys_of(slice(None)))
         self._group(keys, self._rows, self._factorized)
         self._only = None
 
@@ -85,7 +94,7 @@ class Lookup:
             if not given.all():
                 keys, rows = keys[given], rows[given]
             codes, uniques = pd.factorize(keys)
-        order = np.argsort(codes, kind="stable")
+        order = stable_order(codes)
         self.rows = rows[order]
         self.starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))])
         self.keys = pd.Index(uniques, dtype=object)
@@ -134,6 +143,13 @@ _EMPTY = np.zeros(0, dtype=np.int64)
 _OBJECTS = np.zeros(0, dtype=object)
 #: Rows per block when keys are made a block at a time.
 _PART = 1 << 17
+
+
+def _objects(keys: np.ndarray | pa.Array) -> np.ndarray:
+    """Keys as a NumPy object array (an Arrow array's nulls as None)."""
+    if isinstance(keys, pa.Array):
+        return np.asarray(keys.to_numpy(zero_copy_only=False), dtype=object)
+    return keys
 
 
 def _repeated(codes: np.ndarray, rows: np.ndarray) -> set[int]:

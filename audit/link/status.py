@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from audit.base.codes import unique_rows
 from audit.link.lineage import Csr
 from audit.link.model import IN_FILM, NOT_IN_FILM, POSSIBLY, Clip
 
@@ -34,11 +35,12 @@ ADVICE_UNTAGGED = "untagged"
 
 def ancestors_of(rows: np.ndarray, parents: Csr) -> np.ndarray:
     """Every row reachable from ``rows`` through parents (``rows`` included), as a mask."""
-    seen = np.zeros(len(parents.indptr) - 1, dtype=bool)
-    frontier = np.unique(rows)
+    count = len(parents.indptr) - 1
+    seen = np.zeros(count, dtype=bool)
+    frontier = unique_rows(rows, count)
     seen[frontier] = True
     while len(frontier):
-        found = np.unique(parents.neighbours(frontier))
+        found = unique_rows(parents.neighbours(frontier), count)
         frontier = found[~seen[found]]
         seen[frontier] = True
     return seen

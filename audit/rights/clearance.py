@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 
 import numpy as np
-import pandas as pd
 
+from audit.base.codes import factorized
 from audit.base.i18n import N_, Formatter, gettext
 from audit.rights.base import AuditContext, Finding, finding, rule
 from audit.rights.folding import fold
@@ -156,7 +156,10 @@ def _prompt_hits(ctx: AuditContext) -> Iterator[tuple[tuple[str, str, str], Gens
     screen = _Screen(ctx.lists)
     used = used_generations(ctx)
     prompts, lyrics = used.source.column("prompt"), used.source.column("lyrics")
-    codes = used.source.memo("text_codes", lambda: _text_codes(prompts, lyrics))
+    table = used.source.table
+    codes = used.source.memo(
+        "text_codes", lambda: _text_codes(factorized(table, "prompt"), table.codes_of("lyrics"))
+    )
     for _, rows in group_rows(used.rows, codes[used.rows]):
         first = int(rows[0])
         text = "\n".join(part for part in (_clean(prompts[first]), _clean(lyrics[first])) if part)
@@ -172,10 +175,9 @@ def _clean(cell: object) -> str | None:
     return (cell.strip() or None) if isinstance(cell, str) else None
 
 
-def _text_codes(prompts: np.ndarray, lyrics: np.ndarray) -> np.ndarray:
-    """Per row: one code per distinct (prompt, lyrics) pair of cells."""
-    prompt_codes, prompt_values = pd.factorize(prompts)
-    lyric_codes = pd.factorize(lyrics)[0]
+def _text_codes(prompts: tuple[np.ndarray, np.ndarray], lyric_codes: np.ndarray) -> np.ndarray:
+    """Per row: one code per distinct (prompt, lyrics) pair of cells, from the codes of each."""
+    prompt_codes, prompt_values = prompts
     codes: np.ndarray = (lyric_codes + 1) * (len(prompt_values) + 1) + prompt_codes + 1
     return codes
 

@@ -15,7 +15,7 @@ from audit.base.safetext import name_key
 from audit.ingest.ledgers import ConsentRow, Ledgers, SourceRow
 from audit.ingest.registry import platforms
 from audit.rights.base import AuditContext
-from audit.rights.table import Attributes, Gens, RightsTable, group_by
+from audit.rights.table import Attributes, Gens, RightsTable, group_rows
 
 #: EU member states (ISO 3166 alpha-2); the AI Act applies to releases in these territories.
 EU_MEMBERS = frozenset({
@@ -263,7 +263,11 @@ def by_platform(ctx: AuditContext) -> dict[str, Gens]:
         used = used_generations(ctx)
         codes, names = used.source.platforms()
         keys = [ctx.terms.platform_key(name) or _own_key(name) for name in names.tolist()]
-        groups = group_by(used.rows, np.asarray(keys, dtype=object)[codes[used.rows]])
+        key_codes, distinct = pd.factorize(np.asarray(keys, dtype=object))  # per platform code
+        groups = {
+            distinct[code]: rows
+            for code, rows in group_rows(used.rows, key_codes[codes[used.rows]])
+        }
         ctx.memo[memo] = {key: used.source.gens(groups[key]) for key in sorted(groups)}
     found: dict[str, Gens] = ctx.memo[memo]
     return dict(found)

@@ -17,7 +17,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from audit.base.codes import factorized, stable_order, unique_rows
 from audit.base.gentable import GenTable, from_generations
 from audit.base.models import Generation
 from audit.link.model import USE_NAMES
@@ -104,24 +107,33 @@ class RightsTable:
         picked: pd.DataFrame = side[mask[side["row"].to_numpy()]]
         return picked
 
+    def id_order(self) -> np.ndarray:
+        """The rows in order of their ids (equal ids in row order; sorted once, for large
+        findings)."""
+        order: np.ndarray = self.memo("id_order", lambda: sorted_positions(self.column("id")))
+        return order
+
     def id_ranks(self) -> np.ndarray:
-        """Per row: the rank of its id among all ids (sorted once, for large findings)."""
+        """Per row: the rank of its id among all ids (the inverse of :meth:`id_order`)."""
 
         def ranks() -> np.ndarray:
-            ids = self.column("id").tolist()
-            found = np.empty(len(ids), dtype=np.int64)
-            found[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+            found = np.empty(len(self), dtype=np.int64)
+            found[self.id_order()] = np.arange(len(self))
             return found
 
         ranked: np.ndarray = self.memo("id_ranks", ranks)
         return ranked
 
-    def platforms(self) -> tuple[np.ndarray, np.ndarray]:
-        """(per row a code, the platform names by code)."""
+    def shot_codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(per row the code of its first shot, -1 for none; the shot ids by code)."""
         found: tuple[np.ndarray, np.ndarray] = self.memo(
-            "platforms", lambda: pd.factorize(self.column("platform"))
+            "shot_codes", lambda: pd.factorize(self.shot_ids)
         )
         return found
+
+    def platforms(self) -> tuple[np.ndarray, np.ndarray]:
+        """(per row a code, the platform names by code)."""
+        return factorized(self.table, "platform")
 
     def in_tiers(self, tiers: set[str]) -> np.ndarray:
         """Rows whose use status is one of ``tiers`` (a status missing counts as not_in_film)."""
@@ -183,7 +195,7 @@ class Gens:
         if not self:
             return
         days = self.days()
-        codes, accounts = pd.factorize(self.column("account"))
+        codes, accounts = _local_codes(self.source.table, "account", self.rows)
         first, width = int(days.min()), len(accounts) + 1
         for code, rows in group_rows(self.rows, (days - first) * width + codes + 1):
             day, account = divmod(code, width)
@@ -199,7 +211,7 @@ def group_rows(rows: np.ndarray, codes: np.ndarray) -> list[tuple[int, np.ndarra
     order), codes ascending."""
     if not len(rows):
         return []
-    order = np.argsort(codes, kind="stable")
+    order = stable_order(codes)
     sorted_codes = codes[order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     bounds = [*starts.tolist(), len(order)]
@@ -224,11 +236,10 @@ def evidence_of(gens: Gens | None, shown: int) -> tuple[list[str], list[str], li
         return [], [], []
     source = gens.source
     column = source.column("id")
-    if len(gens.rows) > _RANKED:
+    if len(gens.rows) > _RANKED:  # marked at their id's rank, read back in id order
         given = np.zeros(len(source), dtype=bool)
-        given[gens.rows] = True  # each row once
-        rows = np.flatnonzero(given)
-        rows = rows[np.argsort(source.id_ranks()[rows], kind="stable")]
+        given[source.id_ranks()[gens.rows]] = True
+        rows = source.id_order()[np.flatnonzero(given)]
     else:
         rows = np.unique(gens.rows)
         rows = rows[sorted(range(len(rows)), key=column[rows].__getitem__)]
@@ -241,5 +252,28 @@ def evidence_of(gens: Gens | None, shown: int) -> tuple[list[str], list[str], li
     lines = [f"{ids[k]} ({files[row]}:{locators[row]})" for k, row in enumerate(rows[:shown])]
     if len(ids) > shown:
         lines.append(f"… and {len(ids) - shown} more")
-    shots = sorted({shot for shot in pd.unique(source.shot_ids[rows]).tolist() if shot})
+    codes, names = source.shot_codes()
+    found = unique_rows(codes[rows] + 1, len(names) + 1)  # code -1 (no shot) at 0
+    shots = sorted({shot for shot in names[found[found > 0] - 1].tolist() if shot})
     return ids, lines, shots
+
+
+def sorted_positions(values: np.ndarray) -> np.ndarray:
+    """Positions of ``values`` (text) in sorted order, equal values in position order: as
+    ``sorted(range(n), key=values.__getitem__)``. ASCII text without NUL (ids, as platforms
+    write them) is sorted by NumPy as bytes, in the same order; other text by Python."""
+    arrow = pa.array(values, type=pa.string())
+    plain = not arrow.null_count and pc.all(pc.string_is_ascii(arrow)).as_py() is not False
+    if plain and not pc.any(pc.match_substring(arrow, "\x00")).as_py():
+        return np.argsort(values.astype(np.bytes_), kind="stable")
+    listed = values.tolist()
+    return np.asarray(sorted(range(len(listed)), key=listed.__getitem__), dtype=np.int64)
+
+
+def _local_codes(table: GenTable, name: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of column ``name`` at ``rows`` (codes in order of first appearance among
+    them), from the table's codes of the whole column."""
+    codes, uniques = factorized(table, name)
+    picked = codes[rows]
+    local, which = pd.factorize(np.where(picked < 0, np.nan, picked))
+    return local, uniques[which.astype(np.int64)]

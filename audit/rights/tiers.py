@@ -53,7 +53,9 @@ def scoped(registered: Rule, ctx: AuditContext) -> Iterator[Finding]:
                 continue
             status = tier
             if "+" in tier:
-                rows = ctx.gens.table.id_index().get_indexer(pd.Index(item.generation_ids))
+                rows = ctx.gens.table.id_index().get_indexer(
+                    pd.Index(item.generation_ids, dtype=object)
+                )
                 proven = bool((use[rows[rows >= 0]] == USE_NAMES.index("in_film")).any())
                 status = "in_film" if proven else "possibly_in_film"
             yield _marked(item, status)

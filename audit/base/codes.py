@@ -1,0 +1,74 @@
+"""Integer codes of a table's columns, computed once per table and shared by the stages.
+
+Linking, estimation and the rights rules group a million rows by the same columns (platform,
+prompt, shot tag, account…): each column is factorized once per :class:`~audit.base.gentable.GenTable`
+(8 MB of codes each), reusing the codes the reader already had; and rows are put in order of
+their codes by a radix sort when the codes are small.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+
+
+class Coded(Protocol):
+    """A table of columns (:class:`~audit.base.gentable.GenTable`): its columns, the codes its
+    reader had, and a cache of what is computed once per table."""
+
+    cols: dict[str, np.ndarray]
+    codes: dict[str, np.ndarray]
+    _cache: dict[str, Any]
+
+_SMALL = 1 << 16
+
+
+def factorized(table: Coded, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row, the distinct values by code) of a column: equal values, equal codes;
+    an empty cell -1; computed once per table. Codes the reader had are reused (their values
+    looked up at each code's first row); others are ``pd.factorize``'s."""
+    key = f"factorized:{name}"
+    cache = table._cache
+    if key not in cache:
+        column = table.cols[name]
+        if name in table.codes:
+            codes = table.codes[name]
+            first = first_rows(codes)
+            first = first[codes[first] >= 0]
+            uniques = np.empty(int(codes.max(initial=-1)) + 1, dtype=column.dtype)
+            uniques[codes[first]] = column[first]
+        else:
+            codes, found = pd.factorize(column)
+            uniques = np.asarray(found, dtype=column.dtype)
+        cache[key] = (codes, uniques)
+    pair: tuple[np.ndarray, np.ndarray] = cache[key]
+    return pair
+
+
+def first_rows(codes: np.ndarray) -> np.ndarray:
+    """The position of the first occurrence of each distinct value of ``codes``, ascending."""
+    return np.flatnonzero(~pd.Series(codes, copy=False).duplicated().to_numpy())
+
+
+def stable_order(codes: np.ndarray) -> np.ndarray:
+    """``np.argsort(codes, kind="stable")`` for non-negative integer codes, by a radix sort of
+    16-bit digits (NumPy sorts 16-bit integers by radix, larger ones by comparison)."""
+    top = int(codes.max(initial=0))
+    if len(codes) < 1024 or codes.min(initial=0) < 0 or top >= 1 << 48:
+        return np.argsort(codes, kind="stable")
+    order = np.argsort((codes & 0xFFFF).astype(np.uint16), kind="stable")
+    shift = 16
+    while top >> shift:
+        digit = ((codes[order] >> shift) & 0xFFFF).astype(np.uint16)
+        order = order[np.argsort(digit, kind="stable")]
+        shift += 16
+    return order
+
+
+def unique_rows(rows: np.ndarray, count: int) -> np.ndarray:
+    """``np.unique(rows)`` for row positions in ``0..count-1``, by a mask instead of a sort."""
+    seen = np.zeros(count, dtype=bool)
+    seen[rows] = True
+    return np.flatnonzero(seen)
