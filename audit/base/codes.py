@@ -22,8 +22,6 @@ class Coded(Protocol):
     codes: dict[str, np.ndarray]
     _cache: dict[str, Any]
 
-_SMALL = 1 << 16
-
 
 def factorized(table: Coded, name: str) -> tuple[np.ndarray, np.ndarray]:
     """(code of each row, the distinct values by code) of a column: equal values, equal codes;
