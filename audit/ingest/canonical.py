@@ -147,7 +147,7 @@ class CanonicalAdapter(Adapter):
             wanted = [name for name in names if name not in _SET_BY_US]
 
             def make(rows: np.ndarray) -> list[Generation]:
-                columns = [_converted(name, frame[name].to_numpy()[rows]) for name in wanted]
+                columns = [_converted(name, frame[name].take(rows).to_numpy()) for name in wanted]
                 out = []
                 for k, values in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
                     fields = {n: v for n, v in zip(wanted, values, strict=True) if v is not None}

@@ -1,22 +1,21 @@
 """A large canonical CSV read straight into a :class:`~audit.base.gentable.GenTable`, column by column.
 
-pandas' C parser reads the file once (numbers typed, text as objects); each column is then checked
-at once against what :class:`~audit.base.models.Generation` accepts. A row any check is unsure of —
-a cell that is not a number, a date that is not ``YYYY-MM-DDTHH:MM:SS`` with ``Z`` or an offset,
-an unknown modality, a bound crossed, an implausible size (bounds and plausibility as
-:mod:`audit.base.schema` declares them), a JSON cell of an unexpected shape,
-a missing required cell — is handed back by line to the row-by-row reader, which stays the
-reference (its record or its reject). The other rows become table rows; their records are built
-only when asked for, by the same code as the row reader's. Files the two parsers could split
-differently are refused here (None), as in :mod:`audit.ingest.canonical_columns`.
+pandas' C parser reads the file once: numbers typed, text into Arrow arrays (no Python object
+per cell). Each column is then checked at once, with Arrow and NumPy, against what
+:class:`~audit.base.models.Generation` accepts. A row any check is unsure of — a cell that is not a
+number, a date that is not ``YYYY-MM-DDTHH:MM:SS`` with ``Z`` or an offset, an unknown modality,
+a bound crossed, an implausible size (bounds and plausibility as :mod:`audit.base.schema`
+declares them), a JSON cell of an unexpected shape, a missing required cell — is handed back by
+line to the row-by-row reader, which stays the reference (its record or its reject). The other
+rows become table rows; their records are built only when asked for, by the same code as the
+row reader's. Files the two parsers could split differently are refused here (None): a quoted
+line break, a lone CR, a cell longer than the csv module's limit, a repeated header name.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import json
-import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,25 +25,33 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from audit.base.gentable import (
     COLUMNS as TABLE_COLUMNS,
 )
 from audit.base.gentable import (
-    KEY_ATTRIBUTES,
     NUMBERS,
-    SIGNATURE_ATTRIBUTES,
     FramePart,
     GenTable,
-    key_text,
     typed_columns,
 )
 from audit.base.gentable import micros as micros_of
 from audit.base.models import Modality, Status
 from audit.base.schema import NUMERIC, SPECS, WHOLE, lower_bound
 from audit.base.textio import sniff_delimiter
-from audit.ingest.canonical_columns import numbers
-from audit.ingest.canonical_sides import lists_of, side_tables
+from audit.ingest.canonical_columns import (
+    Cells,
+    Coded,
+    coded,
+    date_micros,
+    empty_column,
+    numbers,
+    objects,
+    stripped,
+)
+from audit.ingest.canonical_sides import attribute_columns, lists_of, side_tables
 
 #: Whole numbers beyond this are left to the row reader (float and int stop agreeing).
 MAX_EXACT_INT = 2.0**53
@@ -52,13 +59,13 @@ _MODALITIES = frozenset(m.value for m in Modality)
 #: Statuses a table row may keep; a pending row goes to the row reader (the walk flags it as a
 #: full run estimated ahead of its result).
 _STATUSES = frozenset(s.value for s in Status if s != Status.pending)
-_DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
-#: ``YYYY-MM-DDTHH:MM:SS`` then ``Z`` or ``±HH:MM``, fields in range (the calendar is pandas').
-_DATE_SHAPE = re.compile(
-    r"\d{4}-[01]\d-[0-3]\dT(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
-)
 _FIRST_US = micros_of(datetime(1, 1, 1, tzinfo=UTC))
 _LAST_US = micros_of(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
+#: Text columns are read into Arrow (pandas' C parser fills them without a Python object per
+#: cell), then handed on as pandas' "str" dtype (missing: NaN).
+_ARROW_TEXT = pd.ArrowDtype(pa.large_string())
+#: Text columns kept as codes, values shared (few distinct values each).
+_CODED = ("platform", "modality", "model", "region", "hardware", "account")
 
 
 @dataclass
@@ -73,33 +80,29 @@ class FrameRead:
 
 def _lines_ok(data: bytes, rows: int) -> bool:
     """The csv module would see the same rows: no lone CR, no quoted line break, no cell over
-    its size limit (no line longer than the limit, checked block by block)."""
+    its size limit (no line longer than the limit: the last line feed of each stretch of that
+    many bytes is found, a few thousand searches for a large file)."""
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return False
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if rows + 1 != lines:
         return False
     limit = csv.field_size_limit()
-    if len(data) <= limit:
-        return True
-    last = -1
-    for start in range(0, len(data), _BLOCK):
-        count = min(_BLOCK, len(data) - start)
-        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=count, offset=start) == 10)
-        if len(ends):
-            ends += start
-            if ends[0] - last > limit or (len(ends) > 1 and np.diff(ends).max() > limit):
-                return False
-            last = int(ends[-1])
-    return len(data) - last <= limit
+    start = 0  # of a line; the next line feed must come before start + limit
+    while len(data) - start >= limit:
+        found = data.rfind(b"\n", start, start + limit)
+        if found < 0:
+            return False
+        start = found + 1
+    return True
 
 
 _BLOCK = 1 << 24
 
 
 def _parse(data: bytes, delimiter: str, header: list[str]) -> pd.DataFrame | None:
-    """The file parsed by pandas, text columns (by their header cell as written) as objects."""
-    text_columns = {name: object for name in header if name.strip() not in NUMERIC}
+    """The file parsed by pandas, text columns (by their header cell as written) into Arrow."""
+    text_columns = {name: _ARROW_TEXT for name in header if name.strip() not in NUMERIC}
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
@@ -127,7 +130,9 @@ def read_frame(
 ) -> FrameRead | None:
     """The canonical CSV at ``path`` as a table, or None when the row reader must read it.
 
-    ``make(frame, names)`` gives the part that builds row ``k``'s record (the adapter's)."""
+    ``make(frame, names)`` gives the part that builds row ``k``'s record (the adapter's); the
+    frame holds the cells as read, text as pandas' Arrow-backed "str" (missing: NaN), numbers
+    as pandas typed them."""
     with path.open("rb") as handle:
         head = handle.readline()
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -148,43 +153,35 @@ def read_frame(
         return None
     del data
     frame.columns = pd.Index(names)
+    frame = frame.astype({n: "str" for n in names if isinstance(frame[n].dtype, pd.ArrowDtype)})
 
     def rows_for(rows: np.ndarray) -> list[tuple[int, dict[str, str]]]:
         return _for_rows(path, delimiter, names, rows)
 
-    return _checked(frame, names, name, rows_for, make(frame, names))
+    return _checked(frame, names, name, rows_for, make)
 
 
-def _text(frame: pd.DataFrame, name: str, codes: dict[str, np.ndarray]) -> np.ndarray:
-    """A text column stripped, None for empty cells (each distinct cell stripped once); its
-    codes go to ``codes``."""
+def _cells(frame: pd.DataFrame, name: str) -> Cells:
+    """A text column's cells as Arrow (null: empty; all null when the file has no such
+    column)."""
     if name not in frame:
-        codes[name] = np.full(len(frame), -1, dtype=np.int64)
-        return np.full(len(frame), None, dtype=object)
-    raw_codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object))
-    clean = [(u.strip() or None) if isinstance(u, str) else None for u in uniques]
-    kept, final = pd.factorize(np.asarray([*clean, None], dtype=object))
-    codes[name] = kept[raw_codes]
-    return np.asarray([*final.tolist(), None], dtype=object)[kept][raw_codes]
+        return pa.nulls(len(frame), pa.large_string())
+    found: Cells = pa.array(frame[name].array)
+    return found
 
 
-def _strip_all(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A text column of mostly distinct cells (ids) stripped, None for empty cells."""
-    if name not in frame:
-        return np.full(len(frame), None, dtype=object)
-    cells = frame[name].to_numpy(dtype=object)
-    out = np.empty(len(cells), dtype=object)
-    out[:] = [(c.strip() or None) if c.__class__ is str else None for c in cells]
-    return out
+def _coded(frame: pd.DataFrame, name: str, strip: bool = True) -> Coded:
+    """A text column coded (stripped unless ``strip`` is false)."""
+    return coded(_cells(frame, name), strip)
 
 
 def _numbers(frame: pd.DataFrame, name: str, bad: np.ndarray) -> np.ndarray:
     """A numeric column as float64 (NaN empty); rows breaking a bound are marked bad."""
     if name not in frame:
-        return np.full(len(frame), np.nan)
+        return empty_column(len(frame), "float")
     column = frame[name]
-    if column.dtype.kind in "if":
-        values = column.to_numpy(dtype=np.float64, copy=True)
+    if column.dtype.kind in "if":  # a float column: the frame's own array, read-only
+        values = column.to_numpy(dtype=np.float64)
     else:
         cells = [_cell_text(c) for c in column.to_numpy(dtype=object)]  # e.g. True: not a number
         converted, failed = numbers(cells)
@@ -204,67 +201,12 @@ def _numbers(frame: pd.DataFrame, name: str, bad: np.ndarray) -> np.ndarray:
 
 
 def _dates(frame: pd.DataFrame, bad: np.ndarray) -> np.ndarray:
-    """created_at as microseconds since 1970 (UTC). Only cells of the exact shape
-    :data:`_DATE_SHAPE` are converted here (pandas' parser takes more than the record does, e.g.
-    a 60th second or a one-digit month); any other cell is left to the row reader."""
-    cells = frame["created_at"] if "created_at" in frame else pd.Series([None] * len(frame))
-    match = _DATE_SHAPE.fullmatch
-    shaped = np.fromiter(
-        (c.__class__ is str and match(c) is not None for c in cells.to_numpy(dtype=object)),
-        dtype=bool,
-        count=len(cells),
-    )
-    micros = np.zeros(len(cells), dtype=np.int64)
-    bad |= ~shaped
-    if shaped.any():
-        parsed = pd.to_datetime(cells[shaped], format=_DATE_FORMAT, utc=True, errors="coerce")
-        naive = parsed.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
-        micros[shaped] = naive.view(np.int64)
-        bad[np.flatnonzero(shaped)[parsed.isna().to_numpy()]] = True  # e.g. 30 February
-    bad |= (micros < _FIRST_US) | (micros > _LAST_US)  # out of years 1-9999 once in UTC
+    """created_at as microseconds since 1970 (UTC); rows the conversion is unsure of (any cell
+    not of the one shape it reads, a day not in the calendar, a year out of 1-9999 once in UTC)
+    are marked bad."""
+    micros, sure = date_micros(_cells(frame, "created_at"))
+    bad |= ~sure | (micros < _FIRST_US) | (micros > _LAST_US)
     return micros
-
-
-def _attributes(frame: pd.DataFrame, bad: np.ndarray) -> dict[str, np.ndarray]:
-    """The attribute columns the table keeps, from JSON object cells (others: row reader)."""
-    count = len(frame)
-    out = {f"attr_{n}": np.full(count, None, dtype=object) for n in SIGNATURE_ATTRIBUTES}
-    out.update({f"attr_{n}": np.full(count, None, dtype=object) for n in KEY_ATTRIBUTES})
-    out["has_attributes"] = np.zeros(count, dtype=bool)
-    out["attributes"] = np.full(count, None, dtype=object)
-    if "attributes" not in frame:
-        return out
-    cells = frame["attributes"].to_numpy(dtype=object)
-    for k in np.flatnonzero(pd.notna(cells)).tolist():
-        text = cells[k].strip()
-        attrs = _attribute_cell(text)
-        if attrs is None:
-            bad[k] = True
-            continue
-        out["has_attributes"][k] = bool(attrs)
-        out["attributes"][k] = text if attrs else None
-        for n in SIGNATURE_ATTRIBUTES:
-            out[f"attr_{n}"][k] = attrs.get(n)
-        for n in KEY_ATTRIBUTES:
-            out[f"attr_{n}"][k] = key_text(attrs.get(n))
-    return out
-
-
-_SCALARS = (str, int, float, bool, type(None))
-
-
-def _attribute_cell(raw: str) -> dict[str, Any] | None:
-    if not raw:
-        return {}
-    if not raw.startswith("{"):
-        return None
-    try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(value, dict) or not all(isinstance(v, _SCALARS) for v in value.values()):
-        return None
-    return value
 
 
 def _checked(
@@ -272,52 +214,56 @@ def _checked(
     names: list[str],
     source_name: str,
     rows_for: Callable[[np.ndarray], list[tuple[int, dict[str, str]]]],
-    make: FramePart,
+    make: Callable[[pd.DataFrame, list[str]], FramePart],
 ) -> FrameRead:
-    count = len(frame)
-    bad = np.zeros(count, dtype=bool)
-    codes: dict[str, np.ndarray] = {}
-    cols: dict[str, Any] = {
-        name: _text(frame, name, codes)
-        for name in ("platform", "modality", "model", "region", "hardware")
-    }
-    cols["status"] = _text(frame, "status", codes)
-    cols["account"] = _text(frame, "account", codes)
-    cols["model_version"] = _text(frame, "model_version", {})
-    cols["lyrics"] = _strip_all(frame, "lyrics")
-    bad |= pd.isna(cols["platform"]) | ~pd.Series(cols["modality"]).isin(_MODALITIES).to_numpy()
-    status = cols["status"]
-    status[pd.isna(status)] = Status.succeeded.value
-    bad |= ~pd.Series(status).isin(_STATUSES).to_numpy()
+    """Every column checked; the table of the rows all checks are sure of, the other rows
+    left to the row reader. Columns the table holds as the same stripped strings replace the
+    cells as read in ``frame`` (one copy of each id), before ``make`` is given it."""
+    bad = np.zeros(len(frame), dtype=bool)
+    found = {name: _coded(frame, name) for name in (*_CODED, "status", "model_version", "lyrics")}
+    found.update({name: _coded(frame, name, strip=False) for name in ("prompt", "shot_tag")})
+    cols: dict[str, Any] = {name: column.values for name, column in found.items()}
+    codes = {name: found[name].codes for name in _CODED}
+    bad |= (codes["platform"] < 0) | ~found["modality"].isin(_MODALITIES)
+    status = found["status"]
+    bad |= ~(status.isin(_STATUSES) | (status.codes < 0))
+    cols["status"] = status.filled(Status.succeeded.value)
     for name in NUMBERS:
         cols[name] = _numbers(frame, name, bad)
     for name in sorted(NUMERIC - set(NUMBERS)):
         if name in frame:
             _numbers(frame, name, bad)  # checked only: the table does not keep them
-    if "outputs_count" not in frame:
-        cols["outputs_count"][:] = 1.0
-    cols["outputs_count"][np.isnan(cols["outputs_count"])] = 1.0
+    cols["outputs_count"] = np.where(np.isnan(cols["outputs_count"]), 1.0, cols["outputs_count"])
     cols["created_us"] = _dates(frame, bad)
-    cols.update(_attributes(frame, bad))
-    lists = {name: lists_of(frame, name, bad) for name in ("outputs", "inputs", "parent_ids")}
-    cols["id"] = _ids(frame, cols["platform"], source_name)
-    cols["prompt"] = frame["prompt"].to_numpy(dtype=object) if "prompt" in frame else None
-    cols["shot_tag"] = frame["shot_tag"].to_numpy(dtype=object) if "shot_tag" in frame else None
+    cols.update(attribute_columns(_cells(frame, "attributes"), bad))
+    lists = {
+        name: lists_of(_cells(frame, name), name, bad)
+        for name in ("outputs", "inputs", "parent_ids")
+    }
+    ids = objects(stripped(_cells(frame, "id")))
+    cols["id"] = _ids(ids, cols["platform"], source_name)
+    shared = {name: items.column for name, items in lists.items() if items.column is not None}
+    for name, column in {"id": ids, **shared}.items():
+        if name in frame:
+            frame[name] = pd.Series(column, index=frame.index, dtype=object, copy=False)
     good = np.flatnonzero(~bad)
     return FrameRead(
         names,
-        _table(cols, codes, lists, good, source_name, make),
+        _table(cols, codes, lists, good, source_name, make(frame, names)),
         rows_for(np.flatnonzero(bad)),
     )
 
 
-def _ids(frame: pd.DataFrame, platform: np.ndarray, source_name: str) -> np.ndarray:
-    ids = _strip_all(frame, "id")
+def _ids(ids: np.ndarray, platform: np.ndarray, source_name: str) -> np.ndarray:
+    """Ids (stripped); an empty one is ``<platform>:<file stem>-<line>``, as the row reader
+    makes it."""
     empty = np.flatnonzero(pd.isna(ids))
-    if len(empty):
-        stem = PurePosixPath(source_name).stem
-        ids[empty] = [f"{platform[k]}:{stem}-{k + 2}" for k in empty.tolist()]
-    return ids
+    if not len(empty):
+        return ids
+    stem = PurePosixPath(source_name).stem
+    filled = ids.copy()
+    filled[empty] = [f"{platform[k]}:{stem}-{k + 2}" for k in empty.tolist()]
+    return filled
 
 
 def _table(
@@ -331,21 +277,14 @@ def _table(
     every = len(good) == len(cols["id"])  # no row left to the row reader: no copy
     picked: dict[str, Any] = {}
     for name in TABLE_COLUMNS:
-        column = cols.get(name)
-        picked[name] = column if column is None or every else column[good]
-    for name in ("prompt", "shot_tag"):
-        if picked[name] is None:
-            picked[name] = np.full(len(good), None, dtype=object)
+        if name in cols:
+            picked[name] = cols[name] if every else cols[name][good]
     picked["source_file"] = np.full(len(good), source_name, dtype=object)
-    picked["source_locator"] = np.asarray(list(map(str, (good + 2).tolist())), dtype=object)
+    picked["source_locator"] = objects(pc.cast(pa.array(good + 2), pa.string()))
     table = typed_columns(picked, len(good))
     outputs, inputs, parents = side_tables(lists, good)
     part = np.zeros(len(good), dtype=np.int64)
-    kept_codes = {
-        name: column if every else column[good]
-        for name, column in codes.items()
-        if name != "status"
-    }
+    kept_codes = {name: column if every else column[good] for name, column in codes.items()}
     return GenTable(
         table, outputs, inputs, parents, [make], part, good.astype(np.int64), kept_codes
     )

@@ -1,21 +1,29 @@
-"""List cells of a canonical CSV (``outputs``, ``inputs``, ``parent_ids``) as side-table items.
+"""List cells of a canonical CSV (``outputs``, ``inputs``, ``parent_ids``) as side-table items,
+and its ``attributes`` cells (JSON objects) as the table's attribute columns.
 
 A cell is ``a|b`` (items stripped, empty ones dropped), one item, or JSON: a list of strings
-(``outputs``, ``parent_ids``) or of ``{"uri": …, "role": …}`` objects (``inputs``). A JSON cell of
-any other shape marks its row for the row-by-row reader, whose reject is the reference.
+(``outputs``, ``parent_ids``) or of ``{"uri": …, "role": …}`` objects (``inputs``). Plain and
+``a|b`` cells are split for the whole column at once (Arrow); a JSON cell is read by itself, and
+one of any other shape marks its row for the row-by-row reader, whose reject is the reference.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from audit.base.gentable import side_frame
+from audit.base.gentable import KEY_ATTRIBUTES, SIGNATURE_ATTRIBUTES, key_text, side_frame
+from audit.ingest.canonical_columns import Cells, coded, empty_column, json_cell, objects, stripped
 
 _INPUT_KEYS = frozenset({"uri", "role"})
+#: Attributes the table keeps as columns (``attr_<name>``).
+_KEPT = (*SIGNATURE_ATTRIBUTES, *KEY_ATTRIBUTES)
+_COLUMNS = (*(f"attr_{name}" for name in _KEPT), "attributes")
 
 
 @dataclass
@@ -25,12 +33,15 @@ class Items:
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     values: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     roles: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    #: every cell stripped (None when empty), when each is its one item: the same strings as
+    #: ``values``, for the frame to hold instead of the cells as read
+    column: np.ndarray | None = None
 
 
 def _json_items(name: str, raw: str) -> list[tuple[str, str]] | None:
     try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError):
+        value = json_cell(raw)
+    except ValueError:
         return None
     if not isinstance(value, list):
         return None
@@ -47,27 +58,25 @@ def _json_items(name: str, raw: str) -> list[tuple[str, str]] | None:
     return out
 
 
-def lists_of(frame: pd.DataFrame, name: str, bad: np.ndarray) -> Items:
-    """The items of column ``name``; rows with a malformed JSON cell are marked in ``bad``.
-
-    Cells holding one plain item (the usual case) are taken as whole columns; only the others
-    (``a|b``, JSON) are split one by one."""
-    if name not in frame:
-        return Items()
-    cells = frame[name].to_numpy(dtype=object)
-    filled = np.flatnonzero(pd.notna(cells))
-    stripped = [cell.strip() for cell in cells[filled].tolist()]
-    texts = _objects(stripped)
-    special = _special_cells(stripped)
+def lists_of(cells: Cells, name: str, bad: np.ndarray) -> Items:
+    """The items of list column ``name`` (its Arrow cells as read); rows with a malformed JSON
+    cell are marked in ``bad``."""
+    clean = stripped(cells)
+    is_json = pc.fill_null(pc.match_substring_regex(clean, r"^[\[{]"), False)
+    plain = pc.and_not(pc.is_valid(clean), is_json)
     role = "input" if name == "inputs" else ""
-    plain = ~special
-    rows, values = filled[plain], texts[plain]
+    json_rows = np.flatnonzero(is_json.to_numpy(zero_copy_only=False))
+    if not len(json_rows) and not pc.any(pc.match_substring(clean, "|")).as_py():
+        column = objects(clean)  # one item a cell: the stripped cell
+        rows = np.flatnonzero(pc.is_valid(clean).to_numpy(zero_copy_only=False))
+        return Items(rows, column[rows], np.full(len(rows), role, dtype=object), column)
+    rows, values = _split(clean, plain)
     more_rows: list[int] = []
     more_values: list[str] = []
     more_roles: list[str] = []
-    for k in np.flatnonzero(special).tolist():
-        row, text = int(filled[k]), texts[k]
-        parsed = _special(name, text, role)
+    texts = clean.take(pa.array(json_rows)).to_pylist()
+    for row, text in zip(json_rows.tolist(), texts, strict=True):
+        parsed = _json_items(name, text)
         if parsed is None:
             bad[row] = True
             continue
@@ -87,30 +96,22 @@ def lists_of(frame: pd.DataFrame, name: str, bad: np.ndarray) -> Items:
     )
 
 
-def _special_cells(texts: list[str]) -> np.ndarray:
-    """Cells that are empty, JSON or ``a|b``; one search of the joined column first, since most
-    columns hold none."""
-    joined = "\x00".join(texts)
-    if not ("|" in joined or "[" in joined or "{" in joined or "" in texts):
-        return np.zeros(len(texts), dtype=bool)
-    return np.fromiter(
-        (not t or t[0] in "[{" or "|" in t for t in texts), dtype=bool, count=len(texts)
-    )
+def _split(clean: Cells, plain: Cells) -> tuple[np.ndarray, np.ndarray]:
+    """(row, item) of the ``plain`` cells, each split at ``|`` as :func:`split_list` does:
+    parts stripped, empty ones dropped."""
+    rows = np.flatnonzero(plain.to_numpy(zero_copy_only=False))
+    cells = clean.take(pa.array(rows))
+    parts = pc.split_pattern(cells, "|")
+    items = stripped(pc.list_flatten(parts))
+    owners = rows[pc.list_parent_indices(parts).to_numpy(zero_copy_only=False)]
+    given = pc.is_valid(items)
+    return owners[given.to_numpy(zero_copy_only=False)], objects(items.filter(given))
 
 
 def _objects(values: list[str]) -> np.ndarray:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array
-
-
-def _special(name: str, text: str, role: str) -> list[tuple[str, str]] | None:
-    """Items of a cell that is empty, JSON or ``a|b`` (None: a JSON cell of the wrong shape)."""
-    if not text:
-        return []
-    if text[0] in "[{":
-        return _json_items(name, text)
-    return [(part.strip(), role) for part in text.split("|") if part.strip()]
 
 
 def side_tables(
@@ -141,3 +142,47 @@ def side_tables(
     par_rows, mask = kept(lists["parent_ids"])
     parents = side_frame(par_rows, {"value": lists["parent_ids"].values[mask]})
     return outputs, inputs, parents
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def attribute_columns(cells: Cells, bad: np.ndarray) -> dict[str, np.ndarray]:
+    """The attribute columns the table keeps, from JSON object cells of scalars (a row with any
+    other cell is marked in ``bad``), each distinct cell read once."""
+    texts = coded(cells)
+    if not texts.uniques:
+        return {
+            **{name: empty_column(len(cells)) for name in _COLUMNS},
+            "has_attributes": np.zeros(len(cells), dtype=bool),
+        }
+    size = len(texts.uniques) + 1  # the last: an empty cell (code -1)
+    wrong = np.zeros(size, dtype=bool)
+    kept = {f"attr_{name}": np.full(size, None, dtype=object) for name in _KEPT}
+    kept["attributes"] = np.full(size, None, dtype=object)
+    kept["has_attributes"] = np.zeros(size, dtype=bool)
+    for code, text in enumerate(texts.uniques):
+        attrs = _attribute_cell(text)
+        if attrs is None:
+            wrong[code] = True
+            continue
+        kept["has_attributes"][code] = bool(attrs)
+        kept["attributes"][code] = text if attrs else None
+        for name in _KEPT:
+            value = attrs.get(name)
+            kept[f"attr_{name}"][code] = key_text(value) if name in KEY_ATTRIBUTES else value
+    bad |= wrong[texts.codes]
+    return {name: column[texts.codes] for name, column in kept.items()}
+
+
+def _attribute_cell(raw: str) -> dict[str, Any] | None:
+    """A stripped attributes cell as a dict of scalars, None when it is not one."""
+    if not raw.startswith("{"):
+        return None
+    try:
+        value = json_cell(raw)
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, _SCALARS) for v in value.values()):
+        return None
+    return value
