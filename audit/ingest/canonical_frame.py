@@ -59,8 +59,8 @@ _MODALITIES = frozenset(m.value for m in Modality)
 #: Statuses a table row may keep; a pending row goes to the row reader (the walk flags it as a
 #: full run estimated ahead of its result).
 _STATUSES = frozenset(s.value for s in Status if s != Status.pending)
-_FIRST_US = micros_of(datetime(1, 1, 1, tzinfo=UTC))
-_LAST_US = micros_of(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
+FIRST_US = micros_of(datetime(1, 1, 1, tzinfo=UTC))
+LAST_US = micros_of(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
 #: Text columns are read into Arrow (pandas' C parser fills them without a Python object per
 #: cell), then handed on as pandas' "str" dtype (missing: NaN).
 _ARROW_TEXT = pd.ArrowDtype(pa.large_string())
@@ -205,7 +205,7 @@ def _dates(frame: pd.DataFrame, bad: np.ndarray) -> np.ndarray:
     not of the one shape it reads, a day not in the calendar, a year out of 1-9999 once in UTC)
     are marked bad."""
     micros, sure = date_micros(_cells(frame, "created_at"))
-    bad |= ~sure | (micros < _FIRST_US) | (micros > _LAST_US)
+    bad |= ~sure | (micros < FIRST_US) | (micros > LAST_US)
     return micros
 
 
