@@ -138,10 +138,11 @@ class Coded:
         found: np.ndarray = known[self.codes]
         return found
 
-    def filled(self, default: str) -> np.ndarray:
-        """The values, ``default`` where empty."""
-        values: np.ndarray = np.asarray([*self.uniques, default], dtype=object)[self.codes]
-        return values
+    def filled(self, default: str) -> Coded:
+        """The column with ``default`` where empty."""
+        uniques = self.uniques if default in self.uniques else [*self.uniques, default]
+        codes = np.where(self.codes < 0, uniques.index(default), self.codes)
+        return Coded(np.asarray(uniques, dtype=object)[codes], codes, uniques)
 
 
 def coded(cells: Cells, strip: bool = True) -> Coded:

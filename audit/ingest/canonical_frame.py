@@ -64,8 +64,8 @@ LAST_US = micros_of(datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC))
 #: Text columns are read into Arrow (pandas' C parser fills them without a Python object per
 #: cell), then handed on as pandas' "str" dtype (missing: NaN).
 _ARROW_TEXT = pd.ArrowDtype(pa.large_string())
-#: Text columns kept as codes, values shared (few distinct values each).
-_CODED = ("platform", "modality", "model", "region", "hardware", "account")
+#: Text columns kept as codes (the stages group rows by them), values shared.
+_CODED = ("platform", "modality", "model", "region", "hardware", "account", "status", "lyrics")
 
 
 @dataclass
@@ -220,14 +220,14 @@ def _checked(
     left to the row reader. Columns the table holds as the same stripped strings replace the
     cells as read in ``frame`` (one copy of each id), before ``make`` is given it."""
     bad = np.zeros(len(frame), dtype=bool)
-    found = {name: _coded(frame, name) for name in (*_CODED, "status", "model_version", "lyrics")}
+    found = {name: _coded(frame, name) for name in (*_CODED, "model_version")}
     found.update({name: _coded(frame, name, strip=False) for name in ("prompt", "shot_tag")})
-    cols: dict[str, Any] = {name: column.values for name, column in found.items()}
-    codes = {name: found[name].codes for name in _CODED}
-    bad |= (codes["platform"] < 0) | ~found["modality"].isin(_MODALITIES)
+    bad |= (found["platform"].codes < 0) | ~found["modality"].isin(_MODALITIES)
     status = found["status"]
     bad |= ~(status.isin(_STATUSES) | (status.codes < 0))
-    cols["status"] = status.filled(Status.succeeded.value)
+    found["status"] = status.filled(Status.succeeded.value)
+    cols: dict[str, Any] = {name: column.values for name, column in found.items()}
+    codes = {name: column.codes for name, column in found.items() if name != "model_version"}
     for name in NUMBERS:
         cols[name] = _numbers(frame, name, bad)
     for name in sorted(NUMERIC - set(NUMBERS)):
@@ -284,10 +284,19 @@ def _table(
     table = typed_columns(picked, len(good))
     outputs, inputs, parents = side_tables(lists, good)
     part = np.zeros(len(good), dtype=np.int64)
-    kept_codes = {name: column if every else column[good] for name, column in codes.items()}
+    kept_codes = {
+        name: column if every else _renumbered(column[good]) for name, column in codes.items()
+    }
     return GenTable(
         table, outputs, inputs, parents, [make], part, good.astype(np.int64), kept_codes
     )
+
+
+def _renumbered(codes: np.ndarray) -> np.ndarray:
+    """Codes of some rows numbered again in order of first appearance among them (-1 kept), as
+    ``pd.factorize`` of their values would number them."""
+    found: np.ndarray = pd.factorize(np.where(codes < 0, np.nan, codes))[0]
+    return found
 
 
 def _for_rows(

@@ -4,17 +4,24 @@ dates the conversion is unsure of are exactly those it leaves to the row reader)
 
 from __future__ import annotations
 
+import csv
+import io
 import sys
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from audit.base.gentable import micros
+from audit.ingest.base import Source
+from audit.ingest.canonical import CanonicalAdapter
 from audit.ingest.canonical_columns import WHITESPACE, coded, date_micros, objects, stripped
-from audit.ingest.canonical_frame import FIRST_US, LAST_US
+from audit.ingest.canonical_frame import FIRST_US, LAST_US, read_frame
+from bench.generate import generate
 
 _DATETIME = TypeAdapter(datetime)
 
@@ -82,3 +89,24 @@ def test_dates_agree_with_the_record(chunks: int) -> None:
     refused = np.array([_record_micros(cell) is None for cell in cells])
     assert not (sure & inside & refused).any()
     assert sure[:usual].all()
+
+
+@pytest.mark.parametrize("bad_rows", [0, 3])
+def test_table_codes_are_those_of_its_columns(tmp_path: Path, bad_rows: int) -> None:
+    """The codes the reader hands on (the stages group rows by them) number each column's values
+    as ``pd.factorize`` of the table's column would, also when rows were left to the row reader
+    (a generated archive, some rows given an unknown modality)."""
+    log = generate(tmp_path / "bench", 3000, 40)
+    rows = list(csv.reader(io.StringIO(log.read_text(encoding="utf-8"))))
+    for k in range(1, 1 + bad_rows):
+        rows[k * 7][rows[0].index("modality")] = "painting"
+    with log.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out, lineterminator="\n").writerows(rows)
+    source = Source(log, "logs/generations.csv")
+    read = read_frame(log, source.name, CanonicalAdapter()._maker(source))
+    assert read is not None
+    assert len(read.for_rows) == bad_rows
+    table = read.table
+    assert {"platform", "modality", "status", "prompt", "shot_tag"} <= set(table.codes)
+    for name, codes in table.codes.items():
+        assert codes.tolist() == pd.factorize(table.cols[name])[0].tolist(), name
