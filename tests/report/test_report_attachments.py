@@ -1,6 +1,7 @@
 """The PDF's attachments are compressed ahead, in another thread, while the report is laid out
 (audit/report/render.py ``deflate``): the PDF is the same, byte for byte, as when pydyf compresses
-them itself."""
+them itself, but for attachments above ``LARGE`` bytes, deflated at a faster level; each
+attachment reads back whole."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from audit.report.render import ZLIB_LEVEL, Attachment, deflate, write_pdf
+from audit.report.render import LARGE, LARGE_LEVEL, ZLIB_LEVEL, Attachment, deflate, write_pdf
 from tests.report.report_support import WEASYPRINT_ICC_LEAK
 
 pytestmark = [pytest.mark.slow, WEASYPRINT_ICC_LEAK]
@@ -41,7 +42,23 @@ def _pdf(path: Path, attachments: list[Attachment]) -> bytes:
 def test_deflate_is_what_pydyf_does() -> None:
     compressor = zlib.compressobj(level=9)
     assert ZLIB_LEVEL == 9
+    assert len(DATA) <= LARGE
     assert deflate(DATA) == compressor.compress(DATA) + compressor.flush()
+
+
+def test_large_attachment_deflated_faster_and_whole(tmp_path: Path) -> None:
+    """Above LARGE bytes, zlib's default level (a third of level 9's time on audit.json), not
+    pydyf's; the PDF's attachment decompresses to the very bytes."""
+    large = DATA * (LARGE // len(DATA) + 1)
+    compressor = zlib.compressobj(level=LARGE_LEVEL)
+    deflated = deflate(large)
+    assert deflated == compressor.compress(large) + compressor.flush()
+    assert zlib.decompress(deflated) == large
+    future: Future[bytes] = Future()
+    future.set_result(deflated)
+    _pdf(tmp_path / "large.pdf", [Attachment("generations.csv", large, "rows", "text/csv", future)])
+    reader = pypdf.PdfReader(tmp_path / "large.pdf")
+    assert reader.attachments == {"generations.csv": [large]}
 
 
 def test_attachments_deflated_ahead_give_the_same_pdf(tmp_path: Path) -> None:
