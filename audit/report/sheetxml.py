@@ -90,6 +90,8 @@ def _escape(text: str) -> str:
 
 def _cell(ref: str, style: str, value: Any) -> str:
     kind = type(value)
+    if kind is float:  # the most frequent (impacts), first
+        return f'<c r="{ref}"{style} t="n">{_number(value)}</c>'
     if kind is str:
         if value in ERROR_CODES:
             return f'<c r="{ref}"{style} t="e"><v>{value}</v></c>'
@@ -109,11 +111,15 @@ def _cell(ref: str, style: str, value: Any) -> str:
 def rows_xml(rows: Sequence[Sequence[Any]], styles: list[str], first_row: int) -> Iterator[str]:
     """The ``<row>`` elements of ``rows``, numbered from ``first_row`` (cells beyond ``styles``
     unstyled: the note under a sheet)."""
-    letters = [get_column_letter(k + 1) for k in range(max(len(styles), 1))]
+    width = max(len(styles), 1, *map(len, rows))
+    letters = [get_column_letter(k + 1) for k in range(width)]
+    padded = [*styles, *[""] * (width - len(styles))]
     for number, row in enumerate(rows, start=first_row):
         cells = "".join(
-            _cell(f"{letters[k]}{number}", styles[k] if k < len(styles) else "", value)
-            for k, value in enumerate(row)
-            if value is not None
+            [
+                _cell(f"{letters[k]}{number}", padded[k], value)
+                for k, value in enumerate(row)
+                if value is not None
+            ]
         )
         yield f'<row r="{number}">{cells}</row>'

@@ -120,30 +120,50 @@ def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame, total: int)
         Column(N_("Source file"), width=34),
         Column(N_("Line or pointer"), width=14),
     ]
-    rows = [
-        [
-            r["id"],
-            platforms().title(r["platform"], fmt.lang),
-            r["model"],
-            gettext(fmt.lang, MODALITY_LABELS.get(r["modality"], r["modality"])),
-            _timestamp(r["created_at"]),
-            r["shot_id"] or None,
-            bool(r["kept"]),
-            _status(fmt, r["status"]),
-            _number(r["outputs_count"]),
-            _number(r["width"]),
-            _number(r["height"]),
-            _number(r["duration_s"]),
-            *_impacts(r),
-            gettext(fmt.lang, STATUS_LABELS.get(r[col.STATUS], r[col.STATUS])),
-            r["grid_region"],
-            r["prompt"] or None,
-            r["source_file"],
-            r["source_locator"],
-        ]
-        for r in frame.to_dict("records")
-    ]
+    rows = [list(row) for row in zip(*_generation_columns(fmt, frame), strict=True)]
     return Sheet(N_("Generations"), columns, rows, _capped(fmt, len(rows), total))
+
+
+def _generation_columns(fmt: Formatter, frame: pd.DataFrame) -> list[list[Any]]:
+    """The generations sheet's cells column by column, each value as a row of
+    ``frame.to_dict("records")`` would give it; labels translated once per distinct value."""
+
+    def values(name: str) -> list[Any]:
+        return list(frame[name].tolist())
+
+    def labelled(name: str, label: Any) -> list[Any]:
+        done: dict[Any, Any] = {}
+        return [done[v] if v in done else done.setdefault(v, label(v)) for v in values(name)]
+
+    def numbers(name: str) -> list[Any]:
+        return [_number(v) for v in values(name)]
+
+    def floats(name: str, scale: float = 1.0) -> list[float]:
+        if scale == 1.0:
+            return [float(v) for v in values(name)]
+        return [float(v) * scale for v in values(name)]
+
+    energy, carbon = col.columns(col.ENERGY), col.columns(col.CARBON)
+    return [
+        values("id"),
+        labelled("platform", lambda key: platforms().title(key, fmt.lang)),
+        values("model"),
+        labelled("modality", lambda m: gettext(fmt.lang, MODALITY_LABELS.get(m, m))),
+        [_timestamp(v) for v in values("created_at")],
+        [v or None for v in values("shot_id")],
+        [bool(v) for v in values("kept")],
+        labelled("status", lambda status: _status(fmt, status)),
+        *(numbers(name) for name in ("outputs_count", "width", "height", "duration_s")),
+        *(floats(name) for name in (energy[1], energy[0], energy[2])),
+        *(floats(name) for name in (carbon[1], carbon[0], carbon[2])),
+        floats(col.central(col.WATER)),
+        floats(col.central(col.ADPE), MG_PER_KG),
+        labelled(col.STATUS, lambda s: gettext(fmt.lang, STATUS_LABELS.get(s, s))),
+        values("grid_region"),
+        [v or None for v in values("prompt")],
+        values("source_file"),
+        values("source_locator"),
+    ]
 
 
 def _capped(fmt: Formatter, shown: int, total: int) -> str | None:
@@ -308,7 +328,7 @@ def _fill(ws: Any, sheet: Sheet, lang: str, fast: bool = True) -> str | None:
         header.append(cell)
     ws.append(header)
     formats = [column.number_format for column in sheet.columns]
-    rows = [[_cell(v) for v in row] for row in sheet.rows]
+    rows = [[_cell(v) if isinstance(v, str) else v for v in row] for row in sheet.rows]
     notes = [[], [sheet.note]] if sheet.note is not None else []
     if fast and sheetxml.handles(rows, formats):
         styles = sheetxml.register_styles(ws, rows, formats)

@@ -8,14 +8,20 @@ import datetime as dt
 import io
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 
+from audit.base import columns as col
+from audit.base.i18n import Formatter, gettext
+from audit.base.labels import MODALITY_LABELS, STATUS_LABELS
 from audit.base.resources import example_dir
 from audit.base.safetext import neutralise_csv_cell
+from audit.ingest.registry import platforms
 from audit.pipeline import AuditRun, Options, run
-from audit.report import sheetxml
+from audit.report import sheetxml, workbook
 from audit.report.generations import generations_frame
 from audit.report.workbook import workbook_bytes
 from tests.report.conftest import Rendered
@@ -132,3 +138,44 @@ def test_fast_rows_are_the_bytes_openpyxl_writes(example_run: AuditRun, lang: st
     assert sheetxml.handles([[neutralise_csv_cell(v)] for v in EDGES], [None])  # the fast way
     values = {cell.value for row in sheet.iter_rows(min_row=2) for cell in row}
     assert {" leading space", "trailing space ", "a <b> & c", "#N/A", "'=SUM(A1)"} <= values
+
+
+def _rows_by_record(fmt: Formatter, frame: pd.DataFrame) -> list[list[Any]]:
+    """The generations sheet's rows built a record at a time, as workbook.py built them before
+    it read the frame column by column."""
+    return [
+        [
+            r["id"],
+            platforms().title(r["platform"], fmt.lang),
+            r["model"],
+            gettext(fmt.lang, MODALITY_LABELS.get(r["modality"], r["modality"])),
+            workbook._timestamp(r["created_at"]),
+            r["shot_id"] or None,
+            bool(r["kept"]),
+            workbook._status(fmt, r["status"]),
+            *(workbook._number(r[k]) for k in ("outputs_count", "width", "height", "duration_s")),
+            *workbook._impacts(r),
+            gettext(fmt.lang, STATUS_LABELS.get(r[col.STATUS], r[col.STATUS])),
+            r["grid_region"],
+            r["prompt"] or None,
+            r["source_file"],
+            r["source_locator"],
+        ]
+        for r in frame.to_dict("records")
+    ]
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_generation_columns_are_the_records_cells(example_run: AuditRun, lang: str) -> None:
+    """Column by column, the same cells (values and types) as a record at a time, missing
+    values and an unknown platform, modality and status included."""
+    fmt = Formatter(lang)
+    frame = generations_frame(example_run, redact_prompts=False)
+    edged = frame.copy()
+    edged.loc[edged.index[:3], ["width", "duration_s"]] = float("nan")
+    edged.loc[edged.index[3], ["shot_id", "prompt"]] = ""
+    edged.loc[edged.index[4], ["platform", "modality", "status"]] = "unheard-of"
+    for table in (frame, edged):
+        columns = workbook._generation_columns(fmt, table)
+        rows = [list(row) for row in zip(*columns, strict=True)]
+        assert repr(rows) == repr(_rows_by_record(fmt, table))
