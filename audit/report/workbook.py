@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -131,7 +132,7 @@ def _generation_columns(fmt: Formatter, frame: pd.DataFrame) -> list[list[Any]]:
     def values(name: str) -> list[Any]:
         return list(frame[name].tolist())
 
-    def labelled(name: str, label: Any) -> list[Any]:
+    def labelled(name: str, label: Callable[[Any], Any]) -> list[Any]:
         done: dict[Any, Any] = {}
         return [done[v] if v in done else done.setdefault(v, label(v)) for v in values(name)]
 
