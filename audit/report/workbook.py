@@ -102,49 +102,38 @@ def _number(value: Any) -> Any:
 
 def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame, total: int) -> Sheet:
     columns = [
-        Column(N_("Generation"), width=28),
-        Column(N_("Platform")),
-        Column(N_("Model"), width=18),
-        Column(N_("Modality")),
-        Column(N_("Created (UTC)"), DATES[fmt.lang], 17),
-        Column(N_("Shot"), width=16),
-        Column(N_("Kept in the cut")),
-        Column(N_("Status")),
-        Column(N_("Outputs"), INTEGER, 10),
-        Column(N_("Width (px)"), INTEGER, 10),
-        Column(N_("Height (px)"), INTEGER, 10),
-        Column(N_("Duration (s)"), DECIMAL, 10),
+        Column(N_("Generation"), width=28), Column(N_("Platform")),
+        Column(N_("Model"), width=18), Column(N_("Modality")),
+        Column(N_("Created (UTC)"), DATES[fmt.lang], 17), Column(N_("Shot"), width=16),
+        Column(N_("Kept in the cut")), Column(N_("Status")),
+        Column(N_("Outputs"), INTEGER, 10), Column(N_("Width (px)"), INTEGER, 10),
+        Column(N_("Height (px)"), INTEGER, 10), Column(N_("Duration (s)"), DECIMAL, 10),
         *_impact_columns(),
-        Column(N_("Method"), width=30),
-        Column(N_("Electricity grid"), width=10),
-        Column(N_("Prompt"), width=40),
-        Column(N_("Source file"), width=34),
+        Column(N_("Method"), width=30), Column(N_("Electricity grid"), width=10),
+        Column(N_("Prompt"), width=40), Column(N_("Source file"), width=34),
         Column(N_("Line or pointer"), width=14),
-    ]
+    ]  # fmt: skip
     rows = [list(row) for row in zip(*_generation_columns(fmt, frame), strict=True)]
     return Sheet(N_("Generations"), columns, rows, _capped(fmt, len(rows), total))
 
 
+_SIZES = ("outputs_count", "width", "height", "duration_s")  #: numbers; missing ones left empty
+
+
 def _generation_columns(fmt: Formatter, frame: pd.DataFrame) -> list[list[Any]]:
-    """The generations sheet's cells column by column, each value as a row of
-    ``frame.to_dict("records")`` would give it; labels translated once per distinct value."""
+    """The sheet's cells column by column, as ``frame.to_dict("records")`` rows gave them."""
 
     def values(name: str) -> list[Any]:
-        return list(frame[name].tolist())
+        return frame[name].tolist()
 
     def labelled(name: str, label: Callable[[Any], Any]) -> list[Any]:
         done: dict[Any, Any] = {}
         return [done[v] if v in done else done.setdefault(v, label(v)) for v in values(name)]
 
-    def numbers(name: str) -> list[Any]:
-        return [_number(v) for v in values(name)]
-
-    def floats(name: str, scale: float = 1.0) -> list[float]:
-        if scale == 1.0:
-            return [float(v) for v in values(name)]
+    def floats(name: str, scale: float = 1.0) -> list[float]:  # x * 1.0 is x, exactly
         return [float(v) * scale for v in values(name)]
 
-    energy, carbon = col.columns(col.ENERGY), col.columns(col.CARBON)
+    impacts = (col.columns(col.ENERGY), col.columns(col.CARBON))
     return [
         values("id"),
         labelled("platform", lambda key: platforms().title(key, fmt.lang)),
@@ -154,9 +143,8 @@ def _generation_columns(fmt: Formatter, frame: pd.DataFrame) -> list[list[Any]]:
         [v or None for v in values("shot_id")],
         [bool(v) for v in values("kept")],
         labelled("status", lambda status: _status(fmt, status)),
-        *(numbers(name) for name in ("outputs_count", "width", "height", "duration_s")),
-        *(floats(name) for name in (energy[1], energy[0], energy[2])),
-        *(floats(name) for name in (carbon[1], carbon[0], carbon[2])),
+        *([_number(v) for v in values(name)] for name in _SIZES),
+        *(floats(names[k]) for names in impacts for k in (1, 0, 2)),  # central, low, high
         floats(col.central(col.WATER)),
         floats(col.central(col.ADPE), MG_PER_KG),
         labelled(col.STATUS, lambda s: gettext(fmt.lang, STATUS_LABELS.get(s, s))),
@@ -181,12 +169,9 @@ def _capped(fmt: Formatter, shown: int, total: int) -> str | None:
 
 
 STATUS_WORDS = {
-    "succeeded": N_("succeeded"),
-    "failed": N_("failed"),
-    "cancelled": N_("cancelled"),
-    "pending": N_("pending"),
-    "filtered": N_("filtered"),
-}
+    "succeeded": N_("succeeded"), "failed": N_("failed"), "cancelled": N_("cancelled"),
+    "pending": N_("pending"), "filtered": N_("filtered"),
+}  # fmt: skip
 
 
 def _status(fmt: Formatter, status: Any) -> str:
