@@ -113,7 +113,9 @@ def _generations(run: AuditRun, fmt: Formatter, frame: pd.DataFrame, total: int)
         Column(N_("Prompt"), width=40), Column(N_("Source file"), width=34),
         Column(N_("Line or pointer"), width=14),
     ]  # fmt: skip
-    rows = [list(row) for row in zip(*_generation_columns(fmt, frame), strict=True)]
+    rows = (
+        [list(r) for r in zip(*_generation_columns(fmt, frame), strict=True)] if len(frame) else []
+    )
     return Sheet(N_("Generations"), columns, rows, _capped(fmt, len(rows), total))
 
 

@@ -179,3 +179,5 @@ def test_generation_columns_are_the_records_cells(example_run: AuditRun, lang: s
         columns = workbook._generation_columns(fmt, table)
         rows = [list(row) for row in zip(*columns, strict=True)]
         assert repr(rows) == repr(_rows_by_record(fmt, table))
+    # no generation at all: the frame has no columns either (a cut without any record)
+    assert workbook._generations(example_run, fmt, pd.DataFrame(), 0).rows == []
