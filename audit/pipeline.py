@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from audit.base.errors import InputError
-from audit.base.gc import paused_gc
+from audit.base.gc import paused_gc, small_pages
 from audit.base.production import Production, load_production
 from audit.estimate.aggregate import Aggregates, aggregate
 from audit.estimate.footprint import Footprint, estimate_table
@@ -143,6 +143,7 @@ def run_aggregate(production: Production, result: LinkResult, footprint: Footpri
         shots_frame(result),
         production.runtime_s,
         kept_outputs(result),
+        footprint.groups,
     )
 
 
@@ -265,7 +266,7 @@ def run(root: Path, options: Options) -> AuditRun:
     """Every stage on the production folder ``root``."""
     production = load_production(root)
     digest = inputs_digest(root)
-    with paused_gc():  # ingest may build one object per record: see docs/performance.md
+    with paused_gc(), small_pages():  # see docs/performance.md
         ingested = ingest_folder(root, lenient=options.lenient)
         if not options.allow_empty:  # records given and none accepted: said before the cut is read
             require_generations(ingested, has_cut=True)

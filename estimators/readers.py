@@ -46,12 +46,26 @@ def read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, 
         return rows
 
 
+#: PyYAML's safe loader, in C when libyaml is there: ``yaml.safe_load``'s constructor (plain
+#: data only), on libyaml's parser (the same documents, ten times faster).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_yaml(text: str) -> Any:
+    """``yaml.safe_load(text)``, parsed by :data:`SAFE_LOADER`."""
+    loader = SAFE_LOADER(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def yaml_lines(path: Path) -> tuple[Any, dict[str, int]]:
     """The parsed YAML (safe) and the line of each key of its mappings, by dotted path."""
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = safe_yaml(text)
+        root = yaml.compose(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CoefficientError(

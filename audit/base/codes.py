@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 class Coded(Protocol):
@@ -38,11 +40,41 @@ def factorized(table: Coded, name: str) -> tuple[np.ndarray, np.ndarray]:
             uniques = np.empty(int(codes.max(initial=-1)) + 1, dtype=column.dtype)
             uniques[codes[first]] = column[first]
         else:
-            codes, found = pd.factorize(column)
-            uniques = np.asarray(found, dtype=column.dtype)
+            codes, uniques = _factorize(column)
         cache[key] = (codes, uniques)
     pair: tuple[np.ndarray, np.ndarray] = cache[key]
     return pair
+
+
+def _factorize(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(column)``; a large text column of many distinct cells that repeat (prompts,
+    shot tags) is dictionary-encoded by Arrow instead, twice as fast, to the same codes (in order
+    of first appearance, empty -1) and values."""
+    if _all_missing(column):  # an optional field nobody gave: no value to hash
+        return np.full(len(column), -1, dtype=np.int64), column[:0].copy()
+    sample = len(pd.unique(column[:4096])) if column.dtype == object else 0
+    if len(column) >= _LARGE and 256 < sample < 3600:  # ids, all distinct, are pandas' faster
+        try:
+            arrow = pa.array(column, type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError, UnicodeError):
+            pass  # not all text: pandas compares the objects themselves
+        else:
+            encoded = pc.dictionary_encode(arrow)
+            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            values = encoded.dictionary.to_numpy(zero_copy_only=False)
+            return codes.astype(np.int64), np.asarray(values, dtype=object)
+    codes, found = pd.factorize(column)
+    return codes, np.asarray(found, dtype=column.dtype)
+
+
+_LARGE = 1 << 16
+
+
+def _all_missing(column: np.ndarray) -> bool:
+    """Every cell empty (NaN, None): what ``pd.factorize`` codes -1 throughout."""
+    if column.dtype.kind == "f":
+        return bool(np.isnan(column).all())
+    return column.dtype == object and bool(pd.isna(column[:64]).all() and pd.isna(column).all())
 
 
 def first_rows(codes: np.ndarray) -> np.ndarray:

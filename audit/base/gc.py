@@ -1,8 +1,10 @@
-"""Pausing the cyclic garbage collector around the stages that build many objects."""
+"""Around the stages that build many objects: the cyclic garbage collector paused, NumPy's large
+arrays on ordinary pages."""
 
 from __future__ import annotations
 
 import gc
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,3 +24,27 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextmanager
+def small_pages() -> Iterator[None]:
+    """NumPy's large arrays on ordinary pages while the stages run; the previous choice restored.
+
+    NumPy asks the kernel for huge pages for every array of 4 MB or more. Where the kernel
+    compacts memory to find them on demand (``/sys/kernel/mm/transparent_hugepage/defrag``:
+    ``madvise``, a common default), the first touch of each new array costs system time — at a
+    million records a third of the CPU time of linking, estimation and aggregation, which build
+    and drop many such arrays (docs/performance.md). The switch is NumPy's own
+    (``NUMPY_MADVISE_HUGEPAGE=0`` does the same for a whole process).
+    """
+    switch = getattr(
+        importlib.import_module("numpy._core.multiarray"), "_set_madvise_hugepage", None
+    )
+    if switch is None:
+        yield
+        return
+    before = switch(False)
+    try:
+        yield
+    finally:
+        switch(before)

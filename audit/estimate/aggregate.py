@@ -49,11 +49,29 @@ def _totals(frame: pd.DataFrame) -> dict[Impact, Range]:
     return {impact: col.range_of(sums, impact) for impact in IMPACT_NAMES}
 
 
-def _group(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    grouped = frame.groupby(key, sort=True)
+#: A key column's codes: per row its code (-1: none), and the value of each code.
+Coded = tuple[np.ndarray, np.ndarray]
+
+
+def _group(frame: pd.DataFrame, key: str, coded: Coded | None = None) -> pd.DataFrame:
+    """Sums by ``key``, largest central energy first. With the key's codes, rows are grouped by
+    them (ranked as the values sort) instead of hashing a million texts: the same groups, each
+    summed over the same rows in the same order."""
+    if coded is None:
+        grouped = frame.groupby(key, sort=True)
+        index = None
+    else:
+        codes, values = coded
+        order = np.asarray(sorted(range(len(values)), key=values.__getitem__), dtype=np.int64)
+        rank = np.append(np.argsort(order), -1)  # ranked as groupby sorts keys; -1 (none) stays
+        grouped = frame.groupby(_labels(rank[codes], len(values), frame), sort=True, observed=True)
+        index = np.asarray(values, dtype=object)[order]
     out = grouped[VALUE_COLUMNS].sum()
     out.insert(0, "outputs", grouped["outputs_count"].sum())
     out.insert(0, "generations", grouped.size())
+    if index is not None:  # the ranks back to the key's values
+        named = index[np.asarray(out.index, dtype=np.int64)]
+        out.index = pd.Index(named, dtype=frame[key].dtype, name=key)
     return out.reset_index().sort_values([col.central(col.ENERGY), key], ascending=[False, True])
 
 
@@ -95,15 +113,30 @@ def _shot_sums(table: pd.DataFrame, allocations: pd.DataFrame) -> pd.DataFrame:
         np.multiply(table[name].to_numpy()[rows], weight, out=block[k])
     frame = pd.DataFrame(block.T, columns=VALUE_COLUMNS, copy=False)
     frame["outputs_count"] = table["outputs_count"].to_numpy()[rows]
-    sums = frame.groupby(codes, sort=True).sum()
-    width = int(rows.max()) + 1  # generations per shot: distinct (shot, row) pairs
-    pairs = pd.unique(codes.astype(np.int64) * width + rows)
-    generations = np.bincount(pairs // width, minlength=len(names))[sums.index.to_numpy()]
+    sums = frame.groupby(_labels(codes, len(names), frame), sort=True, observed=True).sum()
+    present = np.asarray(sums.index, dtype=np.int64)
+    generations = _distinct_rows(codes, rows, len(names))[present]
     out = sums[VALUE_COLUMNS].copy()
     out["generations"] = generations.astype(np.int64)
     out["outputs"] = sums["outputs_count"].to_numpy()
-    out.index = pd.Index(names[sums.index.to_numpy()], dtype=object, name="shot_id")
+    out.index = pd.Index(names[present], dtype=object, name="shot_id")
     return out
+
+
+def _labels(codes: np.ndarray, count: int, frame: pd.DataFrame) -> pd.Series:
+    """Group labels of ``frame``'s rows from codes ``0..count-1`` (-1: no group), taken as they
+    are (no hashing of the codes)."""
+    labels = pd.Categorical.from_codes(codes, categories=pd.RangeIndex(count))
+    return pd.Series(labels, index=frame.index, copy=False)
+
+
+def _distinct_rows(codes: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
+    """Per code, how many distinct rows it has. Pairs sorted by row then code (as linking
+    gives them) are distinct when they strictly increase; others are made distinct."""
+    key = rows.astype(np.int64) * count + codes
+    if len(key) > 1 and not (np.diff(key) > 0).all():
+        key = pd.unique(key)
+    return np.bincount(key % count, minlength=count)
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -120,12 +153,16 @@ def aggregate(
     shots: pd.DataFrame,
     runtime_s: float,
     kept_outputs: int,
+    groups: dict[str, Coded] | None = None,
 ) -> Aggregates:
     """Roll the per-generation table up.
 
-    ``allocations`` has columns generation_id, shot_id, role, weight; ``shots`` has one row per
-    shot (shot_id, sequence, kind, duration_s, attempts, kept, platforms).
+    ``allocations`` has columns generation_id (or the generation's ``row`` in ``table``),
+    shot_id, role, weight; ``shots`` has one row per shot (shot_id, sequence, kind, duration_s,
+    attempts, kept, platforms); ``groups``, the codes of key columns when known
+    (:attr:`~audit.estimate.footprint.Footprint.groups`).
     """
+    coded = groups or {}
     totals = _totals(table)
     kept_seconds = (
         float(shots.loc[shots["kind"] == "picture", "duration_s"].sum()) if len(shots) else 0.0
@@ -138,10 +175,10 @@ def aggregate(
         totals=totals,
         per_minute={k: v.per(runtime_s / 60.0) for k, v in totals.items()},
         per_kept_second={k: v.per(kept_seconds) for k, v in totals.items()},
-        by_platform=_group(table, "platform"),
-        by_modality=_group(table, "modality"),
-        by_department=_group(table, "department"),
-        by_status=_group(table, col.STATUS),
+        by_platform=_group(table, "platform", coded.get("platform")),
+        by_modality=_group(table, "modality", coded.get("modality")),
+        by_department=_group(table, "department", coded.get("department")),
+        by_status=_group(table, col.STATUS, coded.get(col.STATUS)),
         by_shot=_by_shot(table, allocations, shots),
         generations=len(table),
         outputs=int(table["outputs_count"].sum()) if len(table) else 0,

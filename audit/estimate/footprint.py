@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from audit.base.codes import factorized, first_rows
 from audit.base.columns import IMPACT_NAMES, STATUS, VALUE_COLUMNS, columns
 from audit.base.errors import DataError, InputError
 from audit.base.gentable import GenTable, from_generations, object_columns
@@ -75,6 +76,9 @@ class Footprint:
     table: pd.DataFrame
     by_signature: dict[Signature, Impacts]
     registry: Registry
+    #: per key column the aggregate groups by (platform, modality, department, estimate
+    #: status): the code of each row (-1: none) and the value of each code
+    groups: dict[str, tuple[np.ndarray, np.ndarray]] = dataclasses.field(default_factory=dict)
 
     def coefficient_ids(self) -> list[str]:
         """Every coefficient some estimate used, sorted: the ones the report cites."""
@@ -176,7 +180,9 @@ def estimate_table(
     reg = reg or registry()
     if not len(table):
         return Footprint(pd.DataFrame([], columns=TABLE_COLUMNS), {}, reg)
-    _, first = np.unique(table.codes_of("platform"), return_index=True)
+    platform_codes = table.codes_of("platform")
+    first = first_rows(platform_codes)
+    first = first[np.argsort(platform_codes[first])]  # as np.unique's return_index
     check_platforms(
         table.column("platform")[first].tolist(),
         table.column("source_file")[first].tolist(),
@@ -185,8 +191,15 @@ def estimate_table(
     )
     distinct, which = _signatures(table, production)
     modality = table.column("modality")
-    codes, modalities = pd.factorize(modality)
-    departments = np.asarray([DEPARTMENT_BY_MODALITY[m] for m in modalities], dtype=object)[codes]
+    codes, modalities = factorized(table, "modality")
+    by_modality = np.asarray([DEPARTMENT_BY_MODALITY[m] for m in modalities], dtype=object)
+    departments = by_modality[codes]
+    department_codes, department_names = pd.factorize(by_modality)
+    groups = {
+        "platform": factorized(table, "platform"),
+        "modality": (codes, modalities),
+        "department": (department_codes[codes], np.asarray(department_names, dtype=object)),
+    }
     model = table.column("model")
     shots = np.where(pd.notna(shot_ids), shot_ids, "")
     columns: dict[str, object] = {
@@ -201,7 +214,7 @@ def estimate_table(
         "source_file": table.column("source_file"),
         "source_locator": table.column("source_locator"),
     }
-    return _footprint(columns, distinct, which, reg)
+    return _footprint(columns, distinct, which, reg, groups)
 
 
 def estimate_generations(
@@ -216,7 +229,11 @@ def estimate_generations(
 
 
 def _footprint(
-    columns: dict[str, object], distinct: list[Signature], which: np.ndarray, reg: Registry
+    columns: dict[str, object],
+    distinct: list[Signature],
+    which: np.ndarray,
+    reg: Registry,
+    groups: dict[str, tuple[np.ndarray, np.ndarray]],
 ) -> Footprint:
     """Estimate each distinct signature once and join the impacts back to every row."""
     by_signature = estimate_many(distinct, reg)
@@ -235,7 +252,9 @@ def _footprint(
         ],
         axis=1,
     )
-    return Footprint(frame[TABLE_COLUMNS], by_signature, reg)
+    status_codes, statuses = pd.factorize(impacts[STATUS].to_numpy(dtype=object))
+    groups[STATUS] = (status_codes[which], np.asarray(statuses, dtype=object))
+    return Footprint(frame[TABLE_COLUMNS], by_signature, reg, groups)
 
 
 def _kept_as_is(values: object) -> pd.Series:

@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from audit.base.errors import ConfigError
 from estimators.coefficients import PlatformName, PlatformProfile, SourceRef, normalise_name
+from estimators.readers import SAFE_LOADER, safe_yaml
 
 #: What a data entry may say besides its hosting facts (read by the estimators).
 _HOSTING_FIELDS = (
@@ -149,7 +150,7 @@ class PlatformIndex:
 
 def platform_lines(text: str) -> dict[str, int]:
     """The line of each platform key and of each of its fields (``kling``, ``kling.title``)."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yaml.compose(text, Loader=SAFE_LOADER)
     lines: dict[str, int] = {}
     if not isinstance(root, yaml.MappingNode):
         return lines
@@ -206,7 +207,7 @@ def _entry(key: str, body: object, path: Path, lines: dict[str, int]) -> Platfor
 def load_platforms(path: Path) -> dict[str, Platform]:
     """``data/platforms.yaml``'s platforms, each with a title; ``runs_on`` names one of them."""
     text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = safe_yaml(text)
     lines = platform_lines(text)
     if not isinstance(data, dict) or not isinstance(data.get("platforms"), dict):
         raise ConfigError("expected a mapping 'platforms'", file=path, locator=1)

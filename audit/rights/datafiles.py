@@ -19,11 +19,12 @@ from audit.base.resources import data_file
 from audit.ingest.platforms import platform_lines
 from audit.ingest.registry import platforms
 from audit.rights.knowledge import NameList, PlatformTerms, RightsSource, Terms, TrainingClaims
+from estimators.readers import safe_yaml
 
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DataError(f"{path}: cannot read: {exc}") from exc
 

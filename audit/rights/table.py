@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from audit.base.codes import factorized, stable_order, unique_rows
 from audit.base.gentable import GenTable, from_generations
@@ -261,13 +260,42 @@ def evidence_of(gens: Gens | None, shown: int) -> tuple[list[str], list[str], li
 def sorted_positions(values: np.ndarray) -> np.ndarray:
     """Positions of ``values`` (text) in sorted order, equal values in position order: as
     ``sorted(range(n), key=values.__getitem__)``. ASCII text without NUL (ids, as platforms
-    write them) is sorted by NumPy as bytes, in the same order; other text by Python."""
-    arrow = pa.array(values, type=pa.string())
-    plain = not arrow.null_count and pc.all(pc.string_is_ascii(arrow)).as_py() is not False
-    if plain and not pc.any(pc.match_substring(arrow, "\x00")).as_py():
-        return np.argsort(values.astype(np.bytes_), kind="stable")
+    write them) is sorted by NumPy as bytes, in the same order (:func:`_byte_order`); other
+    text by Python."""
+    if _plain_ascii(values):
+        return _byte_order(values.astype(np.bytes_))
     listed = values.tolist()
     return np.asarray(sorted(range(len(listed)), key=listed.__getitem__), dtype=np.int64)
+
+
+def _plain_ascii(values: np.ndarray) -> bool:
+    """Every value is text of bytes 1-127 (no NUL, nothing beyond ASCII), read from its UTF-8."""
+    try:
+        arrow = pa.array(values, type=pa.string())
+    except (pa.ArrowException, TypeError, ValueError, UnicodeError):
+        return False
+    if arrow.null_count or not len(arrow):
+        return False
+    offsets = np.frombuffer(arrow.buffers()[1], dtype=np.int32)[: len(arrow) + 1]
+    data = np.frombuffer(arrow.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return not len(data) or (int(data.min()) > 0 and int(data.max()) < 128)
+
+
+def _byte_order(cells: np.ndarray) -> np.ndarray:
+    """Stable order of fixed-width bytes (shorter cells padded with NUL, which they do not hold:
+    a prefix comes first). Short cells are sorted two bytes at a time from the last (a stable
+    radix sort: NumPy sorts 16-bit keys by counting), long ones by comparison."""
+    width = cells.dtype.itemsize
+    if width > 48 or len(cells) < 4096:
+        return np.argsort(cells, kind="stable")
+    padded = cells.astype(f"S{width + width % 2}")
+    digits = padded.view(">u2").reshape(len(cells), -1)
+    order = np.arange(len(cells))
+    for k in range(digits.shape[1] - 1, -1, -1):
+        digit = digits[:, k].astype(np.uint16)[order]
+        if (digit != digit[0]).any():  # a digit equal in every cell orders nothing
+            order = order[np.argsort(digit, kind="stable")]
+    return order
 
 
 def _local_codes(table: GenTable, name: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
