@@ -187,16 +187,19 @@ def _numbers(frame: pd.DataFrame, name: str, bad: np.ndarray) -> np.ndarray:
         converted, failed = numbers(cells)
         values = np.array([np.nan if v is None else v for v in converted], dtype=np.float64)
         bad[list(failed)] = True
-    given = ~np.isnan(values)
+    # comparisons with NaN (an empty cell) are false: no mask of given cells needed
     bad |= np.isinf(values)
     low, strict = lower_bound(name)
     if low is not None:
-        bad |= given & ((values <= low) if strict else (values < low))
+        bad |= (values <= low) if strict else (values < low)
     if name in WHOLE:
-        bad |= given & ((np.abs(values) >= MAX_EXACT_INT) | (values != np.round(values)))
+        bad |= np.abs(values) >= MAX_EXACT_INT
+        if column.dtype.kind != "i":
+            with np.errstate(invalid="ignore"):  # inf - inf: already bad
+                bad |= values - np.floor(values) > 0
     plausible = SPECS[name].plausible
     if plausible is not None:  # the walk rejects it (audit.base.schema): the row reader names why
-        bad |= given & (values > plausible.most)
+        bad |= values > plausible.most
     return values
 
 

@@ -61,16 +61,17 @@ def _json_items(name: str, raw: str) -> list[tuple[str, str]] | None:
 def lists_of(cells: Cells, name: str, bad: np.ndarray) -> Items:
     """The items of list column ``name`` (its Arrow cells as read); rows with a malformed JSON
     cell are marked in ``bad``."""
-    clean = stripped(cells)
-    is_json = pc.fill_null(pc.match_substring_regex(clean, r"^[\[{]"), False)
-    plain = pc.and_not(pc.is_valid(clean), is_json)
     role = "input" if name == "inputs" else ""
-    json_rows = np.flatnonzero(is_json.to_numpy(zero_copy_only=False))
-    if not len(json_rows) and not pc.any(pc.match_substring(clean, "|")).as_py():
-        column = objects(clean)  # one item a cell: the stripped cell
+    if cells.null_count == len(cells):
+        return Items()
+    clean = stripped(cells)
+    if not pc.any(pc.match_substring_regex(clean, r"^[\[{]|\|")).as_py():
+        column = objects(clean)  # one item a cell, the stripped cell (the usual case)
         rows = np.flatnonzero(pc.is_valid(clean).to_numpy(zero_copy_only=False))
         return Items(rows, column[rows], np.full(len(rows), role, dtype=object), column)
-    rows, values = _split(clean, plain)
+    is_json = pc.fill_null(pc.match_substring_regex(clean, r"^[\[{]"), False)
+    json_rows = np.flatnonzero(is_json.to_numpy(zero_copy_only=False))
+    rows, values = _split(clean, pc.and_not(pc.is_valid(clean), is_json))
     more_rows: list[int] = []
     more_values: list[str] = []
     more_roles: list[str] = []
