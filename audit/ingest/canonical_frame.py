@@ -15,7 +15,6 @@ line break, a lone CR, a cell longer than the csv module's limit, a repeated hea
 from __future__ import annotations
 
 import csv
-import io
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -78,36 +77,57 @@ class FrameRead:
     for_rows: list[tuple[int, dict[str, str]]]
 
 
-def _lines_ok(data: bytes, rows: int) -> bool:
+def _lines_ok(path: Path, rows: int) -> bool:
     """The csv module would see the same rows: no lone CR, no quoted line break, no cell over
-    its size limit (no line longer than the limit: the last line feed of each stretch of that
-    many bytes is found, a few thousand searches for a large file)."""
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-        return False
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-    if rows + 1 != lines:
-        return False
+    its size limit (no line longer than the limit). The file is read a block at a time into
+    one buffer (no copy of a large file kept)."""
     limit = csv.field_size_limit()
-    start = 0  # of a line; the next line feed must come before start + limit
-    while len(data) - start >= limit:
-        found = data.rfind(b"\n", start, start + limit)
+    feeds = returns = pairs = 0
+    at = line = 0  # offsets in the file of the block, and of the line it is in
+    last = b""
+    buffer = bytearray(_BLOCK)
+    with path.open("rb") as handle:
+        while size := handle.readinto(buffer):
+            block = buffer if size == len(buffer) else buffer[:size]
+            feeds += block.count(b"\n")
+            returns += block.count(b"\r")
+            pairs += block.count(b"\r\n") + (last == b"\r" and block[:1] == b"\n")
+            last = bytes(block[-1:])
+            starts = _line_starts_ok(block, line - at, limit)
+            if starts is None:
+                return False
+            line = at + starts
+            at += size
+    lines = feeds + (0 if last == b"\n" else 1)
+    return returns == pairs and rows + 1 == lines and at - line < limit
+
+
+def _line_starts_ok(block: bytearray, start: int, limit: int) -> int | None:
+    """The offset in ``block`` of the start of its last line, given where the line it starts in
+    began (negative: in an earlier block); None when a line is ``limit`` bytes or longer. Each
+    search finds the last line feed of a stretch of ``limit`` bytes: a few per block."""
+    while True:
+        stop = start + limit
+        if stop > len(block):  # the rest of the block is shorter than a line may be
+            found = block.rfind(b"\n", max(start, 0))
+            return found + 1 if found >= 0 else start
+        found = block.rfind(b"\n", max(start, 0), stop)
         if found < 0:
-            return False
+            return None
         start = found + 1
-    return True
 
 
 _BLOCK = 1 << 24
 
 
-def _parse(data: bytes, delimiter: str, header: list[str]) -> pd.DataFrame | None:
+def _parse(path: Path, delimiter: str, header: list[str]) -> pd.DataFrame | None:
     """The file parsed by pandas, text columns (by their header cell as written) into Arrow."""
     text_columns = {name: _ARROW_TEXT for name in header if name.strip() not in NUMERIC}
     with warnings.catch_warnings():
         warnings.simplefilter("error", pd.errors.ParserWarning)
         try:
             return pd.read_csv(
-                io.BytesIO(data),
+                path,
                 sep=delimiter,
                 dtype=text_columns,
                 keep_default_na=False,
@@ -145,13 +165,11 @@ def read_frame(
     names = [n.strip() for n in header]
     if len(set(names)) != len(names):
         return None
-    data = path.read_bytes()
-    frame = _parse(data, delimiter, header)
+    frame = _parse(path, delimiter, header)
     if frame is None or not isinstance(frame.index, pd.RangeIndex):
         return None  # unreadable here, or more cells than the header on every row
-    if [str(c).strip() for c in frame.columns] != names or not _lines_ok(data, len(frame)):
+    if [str(c).strip() for c in frame.columns] != names or not _lines_ok(path, len(frame)):
         return None
-    del data
     frame.columns = pd.Index(names)
     frame = frame.astype({n: "str" for n in names if isinstance(frame[n].dtype, pd.ArrowDtype)})
 

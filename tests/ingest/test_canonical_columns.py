@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -14,9 +15,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
 from audit.base.gentable import micros
+from audit.ingest import canonical_frame
 from audit.ingest.base import Source
 from audit.ingest.canonical import CanonicalAdapter
 from audit.ingest.canonical_columns import WHITESPACE, coded, date_micros, objects, stripped
@@ -110,3 +114,28 @@ def test_table_codes_are_those_of_its_columns(tmp_path: Path, bad_rows: int) -> 
     assert {"platform", "modality", "status", "prompt", "shot_tag"} <= set(table.codes)
     for name, codes in table.codes.items():
         assert codes.tolist() == pd.factorize(table.cols[name])[0].tolist(), name
+
+
+def _longest_ok(data: bytes, limit: int) -> bool:
+    """No line (with its line feed) longer than ``limit``: the csv module's field limit."""
+    ends = [-1, *(k for k, byte in enumerate(data) if byte == 10), len(data)]
+    return all(b - a <= limit for a, b in itertools.pairwise(ends))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=60).map(lambda b: bytes(10 if x % 3 == 0 else 97 for x in b)),
+       st.integers(2, 9), st.integers(1, 11))  # fmt: skip
+def test_line_lengths_are_checked_across_blocks(data: bytes, limit: int, block: int) -> None:
+    """The file is read a block at a time: a line split between blocks is measured whole."""
+    at, line = 0, 0
+    ok = True
+    for start in range(0, len(data), block):
+        part = bytearray(data[start : start + block])
+        starts = canonical_frame._line_starts_ok(part, line - at, limit)
+        if starts is None:
+            ok = False
+            break
+        line = at + starts
+        at += len(part)
+    ok = ok and at - line < limit
+    assert ok == _longest_ok(data, limit)
