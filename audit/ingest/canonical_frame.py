@@ -15,6 +15,7 @@ line break, a lone CR, a cell longer than the csv module's limit, a repeated hea
 from __future__ import annotations
 
 import csv
+import mmap
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -79,39 +80,41 @@ class FrameRead:
 
 def _lines_ok(path: Path, rows: int) -> bool:
     """The csv module would see the same rows: no lone CR, no quoted line break, no cell over
-    its size limit (no line longer than the limit). The file is read a block at a time into
-    one buffer (no copy of a large file kept)."""
-    limit = csv.field_size_limit()
-    feeds = returns = pairs = 0
-    at = line = 0  # offsets in the file of the block, and of the line it is in
-    last = b""
-    buffer = bytearray(_BLOCK)
-    with path.open("rb") as handle:
-        while size := handle.readinto(buffer):
-            block = buffer if size == len(buffer) else buffer[:size]
-            feeds += block.count(b"\n")
-            returns += block.count(b"\r")
-            pairs += block.count(b"\r\n") + (last == b"\r" and block[:1] == b"\n")
-            last = bytes(block[-1:])
-            starts = _line_starts_ok(block, line - at, limit)
-            if starts is None:
-                return False
-            line = at + starts
-            at += size
-    lines = feeds + (0 if last == b"\n" else 1)
-    return returns == pairs and rows + 1 == lines and at - line < limit
+    its size limit (no line longer than the limit). The file is mapped, not copied."""
+    if path.stat().st_size == 0:
+        return rows == 0
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if data.find(b"\r") >= 0 and _count(data, b"\r") != _count(data, b"\r\n"):
+            return False
+        lines = _count(data, b"\n") + (0 if data[-1:] == b"\n" else 1)
+        last = _line_starts_ok(data, 0, csv.field_size_limit())
+        return rows + 1 == lines and last is not None and len(data) - last < csv.field_size_limit()
 
 
-def _line_starts_ok(block: bytearray, start: int, limit: int) -> int | None:
-    """The offset in ``block`` of the start of its last line, given where the line it starts in
-    began (negative: in an earlier block); None when a line is ``limit`` bytes or longer. Each
-    search finds the last line feed of a stretch of ``limit`` bytes: a few per block."""
+def _count(data: mmap.mmap, pattern: bytes) -> int:
+    """Occurrences of a one- or two-byte ``pattern`` in ``data``, a block at a time."""
+    found = 0
+    for at in range(0, len(data), _BLOCK):
+        size = min(_BLOCK + len(pattern) - 1, len(data) - at)  # a pair may straddle blocks
+        block = np.frombuffer(data, dtype=np.uint8, count=size, offset=at)
+        hits = block[: len(block) - len(pattern) + 1] == pattern[0]
+        if len(pattern) == 2:
+            hits &= block[1:] == pattern[1]
+        found += int(np.count_nonzero(hits))
+        del block, hits  # no view of the map left when it closes
+    return found
+
+
+def _line_starts_ok(data: mmap.mmap | bytes, start: int, limit: int) -> int | None:
+    """The offset of the start of the last line of ``data`` from a line starting at ``start``;
+    None when a line (with its line feed) is longer than ``limit`` bytes. Each search finds the
+    last line feed of a stretch of ``limit`` bytes: a few thousand for a large file."""
     while True:
         stop = start + limit
-        if stop > len(block):  # the rest of the block is shorter than a line may be
-            found = block.rfind(b"\n", max(start, 0))
+        if stop > len(data):  # the rest is shorter than a line may be
+            found = data.rfind(b"\n", start)
             return found + 1 if found >= 0 else start
-        found = block.rfind(b"\n", max(start, 0), stop)
+        found = data.rfind(b"\n", start, stop)
         if found < 0:
             return None
         start = found + 1
@@ -128,6 +131,7 @@ def _parse(path: Path, delimiter: str, header: list[str]) -> pd.DataFrame | None
         try:
             return pd.read_csv(
                 path,
+                memory_map=True,
                 sep=delimiter,
                 dtype=text_columns,
                 keep_default_na=False,
