@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import Any, TypeAlias
 
@@ -145,24 +147,31 @@ class Coded:
         return Coded(np.asarray(uniques, dtype=object)[codes], codes, uniques)
 
 
+def distinct(cells: Cells) -> tuple[list[Any], np.ndarray]:
+    """The distinct values of a column in order of first appearance, and each row's index
+    among them (``len(values)`` for a null): Arrow's dictionary encoding."""
+    encoded = pc.dictionary_encode(cells)
+    if isinstance(encoded, pa.ChunkedArray):  # chunks share one dictionary once unified
+        encoded = encoded.unify_dictionaries()
+        chunks = encoded.chunks or [pa.array([], pa.dictionary(pa.int32(), cells.type))]
+        dictionary = chunks[0].dictionary
+        indices = pa.chunked_array([chunk.indices for chunk in chunks], pa.int32())
+    else:
+        dictionary, indices = encoded.dictionary, encoded.indices
+    values: list[Any] = dictionary.to_pylist()
+    rows: np.ndarray = indices.fill_null(len(values)).to_numpy()
+    return values, rows
+
+
 def coded(cells: Cells, strip: bool = True) -> Coded:
     """A text column coded (stripped unless ``strip`` is false), each distinct cell converted
     once: few distinct values are shared, not one string per row."""
     if cells.null_count == len(cells):  # no such column, or every cell empty
         return Coded(empty_column(len(cells)), empty_column(len(cells), "code"), [])
-    encoded = pc.dictionary_encode(cells)
-    if isinstance(encoded, pa.ChunkedArray):  # chunks share one dictionary once unified
-        encoded = encoded.unify_dictionaries()
-        chunks = encoded.chunks or [pa.array([], pa.dictionary(pa.int32(), pa.large_string()))]
-        dictionary = chunks[0].dictionary
-        indices = pa.chunked_array([chunk.indices for chunk in chunks], pa.int32())
-    else:
-        dictionary, indices = encoded.dictionary, encoded.indices
-    uniques: list[Any] = dictionary.to_pylist()
+    uniques, raw = distinct(cells)
     if strip:
         uniques = [text.strip() or None for text in uniques]
     kept, final = pd.factorize(np.asarray([*uniques, None], dtype=object))
-    raw = indices.fill_null(len(uniques)).to_numpy()
     codes = kept[raw].astype(np.int64, copy=False)
     values = np.asarray([*final.tolist(), None], dtype=object)[codes]
     return Coded(values, codes, final.tolist())
@@ -174,73 +183,57 @@ def objects(cells: Cells) -> np.ndarray:
     return out
 
 
-#: ``YYYY-MM-DDTHH:MM:SS`` then ``Z`` or ``±HH:MM``, time fields in range (RE2, whole cell).
-_DATE_SHAPE = (
-    r"^[0-9]{4}-[01][0-9]-[0-3][0-9]T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
-    r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
-)
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+#: ``created_at`` as this reader converts it: ``YYYY-MM-DD``, ``THH:MM:SS``, then ``Z`` or an
+#: offset ``±HH:MM`` (each part's distinct values read once; any other cell is left to the row
+#: reader, which takes more: a day-first date, a one-digit month, a 60th second…).
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_TIME = re.compile(r"T([01][0-9]|2[0-3]):([0-5][0-9]):([0-5][0-9])")
+_ZONE = re.compile(r"Z|([+-])([01][0-9]|2[0-3]):([0-5][0-9])")
 _SECOND_US = 1_000_000
-_DAY_S = 86_400
+_DAY_US = 86_400 * _SECOND_US
+_EPOCH = date(1970, 1, 1).toordinal()
+
+
+def _day(text: str) -> int | None:
+    if _DAY.fullmatch(text) is None:
+        return None
+    try:  # the calendar: Python's own (no 30 February, no year 0)
+        return (date.fromisoformat(text).toordinal() - _EPOCH) * _DAY_US
+    except ValueError:
+        return None
+
+
+def _time(text: str) -> int | None:
+    found = _TIME.fullmatch(text)
+    if found is None:
+        return None
+    hour, minute, second = map(int, found.groups())
+    return (hour * 3600 + minute * 60 + second) * _SECOND_US
+
+
+def _zone(text: str) -> int | None:
+    """What to add to a local time to make it UTC."""
+    found = _ZONE.fullmatch(text)
+    if found is None:
+        return None
+    if text == "Z":
+        return 0
+    sign, hours, minutes = found.groups()
+    offset = (int(hours) * 3600 + int(minutes) * 60) * _SECOND_US
+    return offset if sign == "-" else -offset
 
 
 def date_micros(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
-    """``created_at`` cells as microseconds since 1970 in UTC, and the rows converted here: only
-    cells of the exact shape :data:`_DATE_SHAPE` with a real calendar day (the record takes more
-    — a day-first date, a one-digit month — and refuses some: those rows are left to it)."""
-    shaped = pc.fill_null(pc.match_substring_regex(cells, _DATE_SHAPE), False)
-    rows = np.flatnonzero(shaped.to_numpy(zero_copy_only=False))
+    """``created_at`` cells as microseconds since 1970 in UTC, and the rows converted here (the
+    shape of :data:`_DAY`, :data:`_TIME`, :data:`_ZONE`, a real calendar day); the others are
+    left to the row reader. A day, a time of day, an offset: each part's few distinct values
+    are read once, then added up for every row."""
     micros = np.zeros(len(cells), dtype=np.int64)
-    sure = np.zeros(len(cells), dtype=bool)
-    if not len(rows):
-        return micros, sure
-    texts = cells.filter(shaped)
-    stamp = _fixed(pc.utf8_slice_codeunits(texts, 0, 19), 19)  # YYYY-MM-DDTHH:MM:SS
-    year, month, day = _number(stamp, 0, 4), _number(stamp, 5, 2), _number(stamp, 8, 2)
-    seconds = _number(stamp, 11, 2) * 3600 + _number(stamp, 14, 2) * 60 + _number(stamp, 17, 2)
-    del stamp
-    zone = pc.utf8_slice_codeunits(texts, 19, 25)  # Z or ±HH:MM
-    zoned = pc.not_equal(zone, "Z")
-    offset = _fixed(zone.filter(zoned), 6)
-    sign = np.where(offset[:, 0] == ord("-"), -1, 1)
-    zoned_rows = np.flatnonzero(zoned.to_numpy(zero_copy_only=False))
-    seconds[zoned_rows] -= sign * (_number(offset, 1, 2) * 3600 + _number(offset, 4, 2) * 60)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    last_day = _MONTH_DAYS[np.clip(month, 0, 12)] + (leap & (month == 2))
-    real = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= last_day)
-    micros[rows] = (_days(year, month, day) * _DAY_S + seconds) * _SECOND_US
-    sure[rows] = real
+    sure = np.ones(len(cells), dtype=bool)
+    parts = ((0, 10, _day), (10, 19, _time), (19, None, _zone))
+    for start, stop, read in parts:
+        texts, rows = distinct(pc.utf8_slice_codeunits(cells, start, stop))
+        found = [read(text) for text in texts]
+        micros += np.asarray([value or 0 for value in found] + [0], dtype=np.int64)[rows]
+        sure &= np.asarray([value is not None for value in found] + [False])[rows]
     return micros, sure
-
-
-def _fixed(texts: Cells, width: int) -> np.ndarray:
-    """ASCII cells of ``width`` bytes each as a (rows, width) matrix of bytes."""
-    if isinstance(texts, pa.ChunkedArray):
-        texts = texts.combine_chunks()
-    if not len(texts):
-        return np.zeros((0, width), dtype=np.uint8)
-    texts = pc.cast(texts, pa.large_string())
-    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset :][: len(texts) + 1]
-    data = np.frombuffer(texts.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    return data.reshape(len(texts), width)
-
-
-def _number(matrix: np.ndarray, first: int, width: int) -> np.ndarray:
-    """The decimal number written in columns ``first`` to ``first + width`` of each row."""
-    value = matrix[:, first].astype(np.int64)
-    for column in range(first + 1, first + width):
-        value *= 10
-        value += matrix[:, column]
-    value -= int("1" * width) * ord("0")  # every digit's code was added as if it were 0
-    return value
-
-
-def _days(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's ``days_from_civil``)."""
-    year = year - (month <= 2)
-    era = year // 400
-    of_era = year - era * 400
-    of_year = (153 * np.where(month > 2, month - 3, month + 9) + 2) // 5 + day - 1
-    of_cycle = of_era * 365 + of_era // 4 - of_era // 100 + of_year
-    days: np.ndarray = era * 146097 + of_cycle - 719468
-    return days
