@@ -81,8 +81,6 @@ class FrameRead:
 def _lines_ok(path: Path, rows: int) -> bool:
     """The csv module would see the same rows: no lone CR, no quoted line break, no cell over
     its size limit (no line longer than the limit). The file is mapped, not copied."""
-    if path.stat().st_size == 0:
-        return rows == 0
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         if data.find(b"\r") >= 0 and _count(data, b"\r") != _count(data, b"\r\n"):
             return False
@@ -159,6 +157,8 @@ def read_frame(
     as pandas typed them."""
     with path.open("rb") as handle:
         head = handle.readline()
+    if not head:
+        return None  # an empty file (which cannot be mapped): the row reader says so
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None  # UTF-16 (Excel's "Unicode text"): the row reader decodes it
     if head.startswith(b"\xef\xbb\xbf"):
