@@ -1,8 +1,9 @@
 """What linking found: allocations of generations to units, and the objects built from them.
 
-:class:`LinkResult` keeps the allocation as arrays (one row per generation-and-unit share) and
-builds the records with ``shot_id``/``kept`` set, the :class:`Allocation` and :class:`ShotLink`
-lists when first asked for (docs/development.md, "Stages").
+:class:`LinkResult` keeps the allocation as arrays (one row per generation-and-unit share); the
+stages read those and the table's columns. It builds the records of some rows with
+``shot_id``/``kept`` set (for what a person reads), and the :class:`Allocation` and
+:class:`ShotLink` lists, when asked for (docs/development.md, "Stages").
 """
 
 from __future__ import annotations
@@ -82,8 +83,8 @@ class LinkResult:
 
     ``allocation_rows`` has one row per (generation row, unit) share: ``row``, ``unit``, ``rank``
     (0 kept, 1 ancestor, 2 attempt) and ``weight``, sorted by row then unit. Objects — the
-    generations with ``shot_id``/``kept`` set, :class:`Allocation` and :class:`ShotLink` lists —
-    are built when first asked for.
+    records of some rows with ``shot_id``/``kept`` set (:meth:`objects`), :class:`Allocation` and
+    :class:`ShotLink` lists — are built when asked for.
     """
 
     table: GenTable
@@ -92,7 +93,6 @@ class LinkResult:
     join_keys: list[tuple[str, ...]]
     unexplained_clips: list[Clip]
     warnings: list[str]
-    replaced: list[Generation] | None = None
     #: per row: use status code (:data:`~audit.link.model.USE_NAMES`); None: not computed
     use: np.ndarray | None = None
     #: per unit, per clip: the join key that explained it (None: unexplained)
@@ -154,21 +154,12 @@ class LinkResult:
         order) and ``kept`` set, built for what a person reads (a page, a cue's label): the
         stages themselves read columns."""
         rows = np.asarray(rows, dtype=np.int64)
-        if self.replaced is not None:
-            gens = [self.replaced[k] for k in rows.tolist()]
-        else:
-            gens = self.table.build(rows)
+        gens = self.table.build(rows)
         shots, kept = self.shot_ids[rows].tolist(), self.kept[rows].tolist()
         return [
             gen.model_copy(update={"shot_id": shot, "kept": flag})
             for gen, shot, flag in zip(gens, shots, kept, strict=True)
         ]
-
-    @property
-    def generations(self) -> list[Generation]:
-        """Every record as :meth:`objects` builds it: for ``whatif`` and tests on small
-        productions (a million records are a million objects; the pipeline never asks)."""
-        return self._memo("generations", lambda: self.objects(np.arange(len(self.table))))
 
     def allocation_frame(self) -> pd.DataFrame:
         """generation_id, shot_id, role, weight (and the generation's row in the table): one

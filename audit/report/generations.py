@@ -98,13 +98,11 @@ def _impacts(run: AuditRun) -> pd.DataFrame:
 def _block(run: AuditRun, rows: np.ndarray, impacts: pd.DataFrame, redact: bool) -> pd.DataFrame:
     """generations.csv's rows ``rows``: canonical columns, the estimate, the use status."""
     link = run.link
-    dumped = link.table.dumped(rows) if link.replaced is None else None
+    dumped = link.table.dumped(rows)
     if dumped is not None:  # read from the files' columns: no record per row
         canonical = dumped_frame(dumped, redact)
     else:
-        gens = link.replaced
-        records = [gens[k] for k in rows.tolist()] if gens is not None else link.table.records(rows)
-        canonical = canonical_frame(records, redact)
+        canonical = canonical_frame(link.table.records(rows), redact)
     canonical["shot_id"] = link.shot_ids[rows]
     canonical["kept"] = link.kept[rows]
     canonical = whole_numbers(canonical)

@@ -114,9 +114,17 @@ def test_discard_ratio_bounds(baseline: AuditRun) -> None:
 def test_resolution_cap_lowers_video_energy(baseline: AuditRun) -> None:
     changed, changes = variant(baseline, WhatIf(resolution="720p"))
     assert (changes.resized, changes.unknown_size) == (97, 0)  # 97 Kling clips at 1920×1080
-    sizes = {(g.width, g.height) for g in changed.link.generations if g.platform == "kling"}
+    sizes = {
+        (g.width, g.height)
+        for g in changed.link.objects(np.arange(len(changed.link.table)))
+        if g.platform == "kling"
+    }
     assert sizes == {(1280, 720)}
-    wan = [g for g in changed.link.generations if g.platform == "comfyui" and g.modality == "video"]
+    wan = [
+        g
+        for g in changed.link.objects(np.arange(len(changed.link.table)))
+        if g.platform == "comfyui" and g.modality == "video"
+    ]
     assert [(g.width, g.height) for g in wan] == [(832, 480)]  # already below the cap
     assert (
         changed.aggregates.totals["energy_wh"].high < baseline.aggregates.totals["energy_wh"].high

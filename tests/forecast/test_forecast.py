@@ -9,6 +9,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from audit.base.errors import PlanError
@@ -33,7 +34,7 @@ def plan_of(final: AuditRun) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS)
     writer.writeheader()
-    for gen in final.link.generations:
+    for gen in final.link.objects(np.arange(len(final.link.table))):
         cells = {
             "shot_id": shots[gen.id], "platform": gen.platform, "modality": gen.modality.value,
             "attempts": 1, "outputs": gen.outputs_count, "model": gen.model or "-",
@@ -60,7 +61,7 @@ def production_with_plan(tmp_path: Path, plan: str, logs: bool = True) -> Path:
 def test_plan_matching_logs_gives_final_figures(tmp_path: Path, final: AuditRun) -> None:
     root = production_with_plan(tmp_path, plan_of(final))
     result = run_forecast(root, OPTIONS)
-    assert result.plan.records == len(final.link.generations)
+    assert result.plan.records == len(final.link.table)
     for name, rng in final.aggregates.totals.items():
         got = result.aggregates.totals[name]
         assert (got.low, got.central, got.high) == pytest.approx(
@@ -71,7 +72,7 @@ def test_plan_matching_logs_gives_final_figures(tmp_path: Path, final: AuditRun)
     }
     assert all(abs(g.carbon_gap_g) < 1e-6 for g in by_platform.values())
     film = total_gap(list(by_platform.values()))
-    assert film.planned == film.actual == len(final.link.generations)
+    assert film.planned == film.actual == len(final.link.table)
 
 
 def test_empty_cells_take_sourced_defaults_without_history(tmp_path: Path) -> None:
@@ -93,7 +94,11 @@ def test_empty_cells_take_the_productions_history(tmp_path: Path, final: AuditRu
     plan = "shot_id,platform,modality\nSC01_SH010,kling,video\n"
     root = production_with_plan(tmp_path, plan)
     row = run_forecast(root, OPTIONS).plan.rows[0]
-    kling = [g for g in final.link.generations if g.platform == "kling" and g.modality == "video"]
+    kling = [
+        g
+        for g in final.link.objects(np.arange(len(final.link.table)))
+        if g.platform == "kling" and g.modality == "video"
+    ]
     assert row.cells["attempts"].origin == "history"
     assert row.cells["duration_s"].origin == "history"
     assert row.value("duration_s") in {g.duration_s for g in kling}

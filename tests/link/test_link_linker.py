@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from audit.base.models import Generation
@@ -141,7 +142,7 @@ def test_chain_across_three_platforms(make_gen: MakeGen, tmp_path: Path) -> None
     assert shot.join_keys == ("platform_id",)
     assert (shot.sequence, shot.duration_s, shot.clip_names) == ("SC01", 5, ("SC01_SH010",))
     assert all(weight == 1.0 for rows in by_gen(result).values() for _, _, weight in rows)
-    flags = {g.id: (g.shot_id, g.kept) for g in result.generations}
+    flags = {g.id: (g.shot_id, g.kept) for g in result.objects(np.arange(len(result.table)))}
     assert flags["midjourney:a0000000-grid"] == ("SC01_SH010", True)
     assert flags["kling:aKT0000002"] == ("SC01_SH010", False)
     assert result.not_in_cut == []
@@ -280,7 +281,9 @@ def test_audio_cues_stock_orphans_and_stray_tags(make_gen: MakeGen, tmp_path: Pa
     }
     assert [c.name for c in result.unexplained_clips] == ["stock_vagues_0412.mov", "SC07_SH010"]
     assert result.not_in_cut == ["kling:zzKT0000099", "suno:99999999-orphan"]
-    orphan = next(g for g in result.generations if g.id == "suno:99999999-orphan")
+    orphan = next(
+        g for g in result.objects(np.arange(len(result.table))) if g.id == "suno:99999999-orphan"
+    )
     assert (orphan.shot_id, orphan.kept) == (None, False)
     assert result.warnings == [
         "SC07_SH010: 1 generation(s) tagged or related, but none made the media of its clips "

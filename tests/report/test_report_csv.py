@@ -177,7 +177,9 @@ def test_example_generations_csv_is_the_record_by_record_csv(
 ) -> None:
     """The whole file: canonical columns of ``to_row`` (whole numbers as integers), then the
     estimates (their region as ``grid_region``), merged and sorted, then the use status."""
-    canonical = pd.DataFrame([to_row(gen) for gen in example_run.link.generations])
+    canonical = pd.DataFrame(
+        [to_row(gen) for gen in example_run.link.objects(np.arange(len(example_run.link.table)))]
+    )
     for name in WHOLE:
         canonical[name] = canonical[name].astype("Int64")
     impacts = example_run.footprint.table.drop(

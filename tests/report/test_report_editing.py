@@ -7,6 +7,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from audit.base.i18n import gettext
@@ -40,7 +41,11 @@ def test_english_credits_have_english_roles(example_run: AuditRun) -> None:
 
 
 def test_every_statement_translated_and_kinds_ordered(example_run: AuditRun) -> None:
-    assert media_kinds(example_run.link.generations) == ("images", "sounds", "voices")
+    assert media_kinds(example_run.link.objects(np.arange(len(example_run.link.table)))) == (
+        "images",
+        "sounds",
+        "voices",
+    )
     for message in FICTION_STATEMENTS.values():
         assert gettext("fr", message) != message
 

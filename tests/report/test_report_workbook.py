@@ -53,7 +53,7 @@ def test_generations_sheet_is_french_and_typed(rendered: Rendered, example_run: 
     header = [cell.value for cell in sheet[1]]
     assert header[:5] == ["Génération", "Plateforme", "Modèle", "Modalité", "Créée le (UTC)"]
     assert "Énergie, centrale (Wh)" in header
-    assert sheet.max_row == len(example_run.link.generations) + 1
+    assert sheet.max_row == len(example_run.link.table) + 1
     column = {name: index for index, name in enumerate(header)}
     rows = list(sheet.iter_rows(min_row=2))
     first = rows[0]
