@@ -11,8 +11,10 @@ records' own dumps.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from enum import Enum
+from json.encoder import encode_basestring
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -69,3 +71,32 @@ def json_values(name: str, values: list[Any]) -> list[Any]:
 def _input(item: dict[str, Any]) -> dict[str, Any]:
     """An input reference as :class:`~audit.base.models.AssetRef` dumps it."""
     return {"uri": item["uri"], "role": item.get("role", _ROLE)}
+
+
+_JSON_CELL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+#: The JSON cells of the empty list and dict (most generations' inputs and attributes).
+_EMPTY = {list: "[]", dict: "{}"}
+
+
+def json_texts(name: str, values: list[Any]) -> list[str]:
+    """A JSON field's dumped values (lists, dicts) as generations.csv's cells: ``json.dumps(value,
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"))``, lists of text joined directly."""
+    if SPECS[name].kind == "strings":
+        return ["[" + ",".join(map(encode_basestring, value)) + "]" for value in values]
+    return [_JSON_CELL(value) if value else _EMPTY[value.__class__] for value in values]
+
+
+#: A JSON input's text when only its ``uri`` is given: ``{"role":…,"uri":`` before the uri.
+INPUT_PREFIX = '{"role":' + encode_basestring(_ROLE) + ',"uri":'
+
+
+def default_value(name: str) -> Any:
+    """Field ``name``'s dumped value when not given (JSON fields: their cell; None for a
+    required field)."""
+    if SPECS[name].required:
+        return None
+    value = json_values(name, [None])[0]
+    return json_texts(name, [value])[0] if SPECS[name].kind in _JSON_KINDS else value
+
+
+_JSON_KINDS = ("strings", "inputs", "attributes")

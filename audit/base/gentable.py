@@ -101,6 +101,8 @@ class FramePart(Part):
 
     make: Callable[[np.ndarray], list[Generation]]
     dump: Callable[[np.ndarray], Dumped]
+    #: the same fields as typed Arrow arrays (JSON fields as their text), without ``created_at``
+    columns: Callable[[np.ndarray], dict[str, Any]] | None = None
 
     def build(self, positions: np.ndarray) -> list[Generation]:
         """The records of the rows at ``positions``, made from the columns."""

@@ -28,7 +28,8 @@ from audit.base.models import COLUMNS, Generation
 from audit.base.sheets import XLSX_SUFFIXES, header_of, read_sheet
 from audit.base.textio import did_you_mean, iter_jsonl, read_csv_rows
 from audit.ingest.base import Adapter, Batch, Item, Merged, Reject, Source, build, head_text
-from audit.ingest.canonical_columns import CONVERTED, cell
+from audit.ingest.canonical_arrow import converted, dump_columns
+from audit.ingest.canonical_columns import cell
 from audit.ingest.canonical_frame import read_frame
 
 _REQUIRED = ("platform", "modality", "created_at")
@@ -140,14 +141,15 @@ class CanonicalAdapter(Adapter):
     def _maker(self, source: Source) -> Maker:
         """How rows of a column-wise read become records: the row reader's own conversions,
         column by column, then the same validation; or, for generations.csv, the same fields
-        as those records would dump them (:func:`_dumped`), without the records."""
+        as those records would dump them (:func:`_dumped`; as Arrow columns:
+        :func:`~audit.ingest.canonical_arrow.dump_columns`), without the records."""
         stem = Path(source.name).stem
 
         def maker(frame: pd.DataFrame, names: list[str]) -> FramePart:
             wanted = [name for name in names if name not in _SET_BY_US]
 
             def make(rows: np.ndarray) -> list[Generation]:
-                columns = [_converted(name, frame[name].take(rows).to_numpy()) for name in wanted]
+                columns = [converted(name, frame[name].take(rows).to_numpy()) for name in wanted]
                 out = []
                 for k, values in zip(rows.tolist(), zip(*columns, strict=True), strict=True):
                     fields = {n: v for n, v in zip(wanted, values, strict=True) if v is not None}
@@ -160,10 +162,17 @@ class CanonicalAdapter(Adapter):
                 return out
 
             def dump(rows: np.ndarray) -> Dumped:
-                given = {name: _converted(name, frame[name].to_numpy()[rows]) for name in wanted}
+                given = {
+                    name: converted(name, frame[name].take(rows).to_numpy()) for name in wanted
+                }
                 return _dumped(given, rows, (source.name, stem, self.name))
 
-            return FramePart(make, dump)
+            coded: dict[str, Any] = {}
+
+            def columns(rows: np.ndarray) -> dict[str, Any]:
+                return dump_columns(frame, wanted, rows, (source.name, stem, self.name), coded)
+
+            return FramePart(make, dump, columns)
 
         return maker
 
@@ -231,16 +240,6 @@ def _line(item: Item) -> int:
     if isinstance(item, Generation):
         return int(item.source_locator)
     return int(item.locator) if isinstance(item, Reject | Merged) else 0
-
-
-def _converted(name: str, values: np.ndarray) -> list[Any]:
-    """A column's cells as :meth:`CanonicalAdapter.read_rows` converts them (None: empty); a
-    typed number is the float the row reader would parse."""
-    if values.dtype.kind in "if":
-        return [None if v != v else float(v) for v in values.tolist()]
-    if name in CONVERTED:
-        return [cell(name, v.strip()) if isinstance(v, str) else None for v in values.tolist()]
-    return [(v.strip() or None) if v.__class__ is str else None for v in values.tolist()]
 
 
 def _check_columns(source: Source, names: Iterable[str], header: str | int = 1) -> None:

@@ -11,7 +11,6 @@ import json
 import re
 from datetime import datetime
 from functools import cache
-from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -19,6 +18,7 @@ from pydantic import TypeAdapter
 
 from audit import __version__
 from audit.base.columns import Impact
+from audit.base.dumps import json_texts
 from audit.base.models import COLUMNS, JSON_COLUMNS, Generation
 from audit.report.equivalents import cited_ids
 from audit.report.forecast_doc import comparison_document
@@ -191,9 +191,6 @@ def _lifted(value: Any, lists: list[_Texts]) -> Any:
     return value
 
 
-_JSON_CELL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
-#: The JSON cells of the empty list and dict (most generations' inputs and attributes).
-_EMPTY = {list: "[]", dict: "{}"}
 #: Impact-table columns that repeat a canonical column (``id`` is the join key).
 REPEATED = [
     "platform",
@@ -238,14 +235,11 @@ def _json_cells(name: str, values: list[Any], dumped: bool = False) -> list[str]
     """A JSON column's cells (:data:`~audit.base.models.JSON_COLUMNS`): each value as
     ``json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` of its
     ``model_dump(mode="json")`` form (``dumped``: the values are that form), as ``to_row``
-    writes them; lists of text joined directly."""
-    annotation = _annotation(name)
-    if annotation == list[str]:
-        return ["[" + ",".join(map(encode_basestring, value)) + "]" for value in values]
-    if annotation not in _AS_IS and not dumped:
+    writes them (:func:`audit.base.dumps.json_texts`)."""
+    if _annotation(name) not in _AS_IS and not dumped:
         dump = _serialiser(name).dump_python
         values = [dump(value, mode="json") if value else value for value in values]
-    return [_JSON_CELL(value) if value else _EMPTY[value.__class__] for value in values]
+    return json_texts(name, values)
 
 
 def canonical_frame(generations: list[Generation], redact_prompts: bool) -> pd.DataFrame:

@@ -6,7 +6,7 @@ cells the same way — floats as ``repr`` (what numpy's ``astype(str)`` gives: s
 digits, ``1e-05``, ``1e+16``), integers and booleans as ``str``, text as it is, missing values as
 empty cells, other objects as :mod:`csv` writes them — each distinct number once, then quote
 and join them ourselves: a cell is quoted, its quotes doubled, when it holds a character that
-makes the standard library's writer (same dialect) quote it, which :data:`_UNSAFE` asks that
+makes the standard library's writer (same dialect) quote it, which :data:`UNSAFE` asks that
 writer once. A frame with another dtype (dates, categories, nullable numbers), labels that are
 not plain strings, or a single column goes through pandas itself.
 
@@ -51,14 +51,14 @@ def _unsafe() -> str:
     return found
 
 
-_UNSAFE = _unsafe()
+UNSAFE = _unsafe()
 
 
 def _quoted(cells: list[str]) -> list[str]:
     """Cells as the writer writes them: quoted, quotes doubled, when they hold an unsafe char
     (one ``in`` test per cell and unsafe character present in the column)."""
     joined = "".join(cells)
-    present = [char for char in _UNSAFE if char in joined]
+    present = [char for char in UNSAFE if char in joined]
     if not present:
         return cells
     flags = [False] * len(cells)

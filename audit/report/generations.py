@@ -31,6 +31,7 @@ from audit.base.errors import RenderError
 from audit.base.i18n import Formatter
 from audit.base.models import COLUMNS
 from audit.link.model import USE_NAMES
+from audit.report.arrowcsv import csv_lines, line_bytes, python_cells
 from audit.report.audit_json import (
     REPEATED,
     canonical_frame,
@@ -40,6 +41,7 @@ from audit.report.audit_json import (
 )
 from audit.report.contract import Attached
 from audit.report.csvout import csv_bytes
+from audit.report.generations_arrow import ArrowBlocks, Column
 from audit.rights.base import redact_text
 
 if TYPE_CHECKING:
@@ -119,6 +121,12 @@ def hidden(data: bytes, names: dict[str, str]) -> bytes:
     return redact_text(data.decode("utf-8"), names).encode("utf-8") if names else data
 
 
+def _check_overlap(impacts: pd.DataFrame) -> None:
+    overlap = set(COLUMNS) & set(impacts.columns) - {"id"}
+    if overlap:  # the estimate repeats a record field: a column would be written twice
+        raise RenderError(f"generations.csv: estimate columns repeat {sorted(overlap)}")
+
+
 def generation_blocks(
     run: AuditRun, redact_prompts: bool, rows_per_block: int = CHUNK_ROWS
 ) -> Iterator[pd.DataFrame]:
@@ -128,9 +136,7 @@ def generation_blocks(
         yield run.footprint.table.drop(columns=REPEATED).rename(columns=RENAMED)
         return
     order, impacts = csv_order(run.link), _impacts(run)
-    overlap = set(COLUMNS) & set(impacts.columns) - {"id"}
-    if overlap:  # the estimate repeats a record field: a column would be written twice
-        raise RenderError(f"generations.csv: estimate columns repeat {sorted(overlap)}")
+    _check_overlap(impacts)
     for start in range(0, len(order), rows_per_block):
         yield _block(run, order[start : start + rows_per_block], impacts, redact_prompts)
 
@@ -159,31 +165,60 @@ def write_generations(
     parquet_path: Any,
     redact_prompts: bool,
     names: dict[str, str],
+    head: bool = True,
 ) -> Written:
     """Stream generations.csv into ``csv_path`` (``names``: ``--redact``'s, replaced in every
-    text); above :data:`ARCHIVE_GENERATIONS`, write generations.parquet into ``parquet_path``."""
+    text); above :data:`ARCHIVE_GENERATIONS`, write generations.parquet into ``parquet_path``.
+    ``head``: the first rows for the workbook (:meth:`Background.written` gives them else)."""
     total = len(run.link.table)
     small: list[bytes] = []
-    heads: list[pd.DataFrame] = []
     parquet = _ParquetBlocks(run, names) if parquet_path is not None else None
     with open(csv_path, "wb") as handle:
-        for index, block in enumerate(generation_blocks(run, redact_prompts, CHUNK_ROWS)):
-            data = csv_bytes(block)
-            data = hidden(data if index == 0 else data[data.index(b"\n") + 1 :], names)
+        for index, (block, header, body) in enumerate(_csv_blocks(run, redact_prompts)):
+            data = header + bytes(body) if index == 0 else body
+            if names:
+                data = hidden(bytes(data), names)
             handle.write(data)
             if parquet is not None:
                 parquet.add(block)
             else:
-                small.append(data)
-            if sum(map(len, heads)) < WORKBOOK_ROWS:
-                heads.append(block.iloc[: WORKBOOK_ROWS - sum(map(len, heads))])
-    head = heads[0] if len(heads) == 1 else pd.concat(heads, ignore_index=True)
+                small.append(bytes(data))
+    first = next(generation_blocks(run, redact_prompts, WORKBOOK_ROWS)) if head else None
+    rows = first if first is not None else pd.DataFrame()
     if parquet is None:
-        return Written("generations.csv", b"".join(small), "text/csv", head, total)
+        return Written("generations.csv", b"".join(small), "text/csv", rows, total)
     data = parquet.close()
     with open(parquet_path, "wb") as handle:
         handle.write(data)
-    return Written("generations.parquet", data, PARQUET_MIME, head, total)
+    return Written("generations.parquet", data, PARQUET_MIME, rows, total)
+
+
+Block = pd.DataFrame | list[Column]
+
+
+def _csv_blocks(run: AuditRun, redact_prompts: bool) -> Iterator[tuple[Block, bytes, Any]]:
+    """Each block of generations.csv, its header line and its rows' bytes: built from columns
+    (:class:`~audit.report.generations_arrow.ArrowBlocks`) when the rows are a canonical CSV's,
+    else as a frame (:func:`generation_blocks`)."""
+    table = run.link.table
+    if not len(table):
+        for frame in generation_blocks(run, redact_prompts):
+            header, body = csv_bytes(frame).split(b"\n", 1)
+            yield frame, header + b"\n", body
+        return
+    order, impacts = csv_order(run.link), _impacts(run)
+    _check_overlap(impacts)
+    arrow = ArrowBlocks(run, impacts, redact_prompts)
+    for start in range(0, len(order), CHUNK_ROWS):
+        rows = order[start : start + CHUNK_ROWS]
+        columns = arrow.block(rows)
+        if columns is None:
+            frame = _block(run, rows, impacts, redact_prompts)
+            header, body = csv_bytes(frame).split(b"\n", 1)
+            yield frame, header + b"\n", body
+        else:
+            header = (",".join(c.name for c in columns) + "\n").encode("utf-8")
+            yield columns, header, line_bytes(csv_lines([c.cells for c in columns]))
 
 
 class _ParquetBlocks:
@@ -197,11 +232,17 @@ class _ParquetBlocks:
         self.estimate = run.footprint.table.dtypes.to_dict()
         self.writer: pq.ParquetWriter | None = None
 
-    def add(self, block: pd.DataFrame) -> None:
+    def add(self, block: Block) -> None:
+        labels = list(block.columns) if isinstance(block, pd.DataFrame) else [c.name for c in block]
         if self.schema is None:
-            self.schema = pa.schema([(name, self._type(name)) for name in block.columns])
+            self.schema = pa.schema([(name, self._type(name)) for name in labels])
             self.writer = pq.ParquetWriter(self.buffer, self.schema, compression="zstd")
-        arrays = [self._array(block[f.name], f.type) for f in self.schema]
+        if isinstance(block, pd.DataFrame):
+            arrays = [self._array(block[f.name], f.type) for f in self.schema]
+        else:
+            arrays = [
+                self._typed(c.values, f.type) for c, f in zip(block, self.schema, strict=True)
+            ]
         assert self.writer is not None
         self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
 
@@ -215,6 +256,12 @@ class _ParquetBlocks:
         if kind == "datetime":
             return pa.timestamp("us", tz="UTC")
         return types.get(kind or "text", pa.string())
+
+    def _typed(self, values: pa.Array, kind: pa.DataType) -> pa.Array:
+        values = values if values.type == kind else values.cast(kind)
+        if pa.types.is_string(kind) and self.names:
+            return python_cells(values, lambda text: redact_text(text, self.names))
+        return values
 
     def _array(self, column: pd.Series, kind: pa.DataType) -> pa.Array:
         if pa.types.is_timestamp(kind):
@@ -256,7 +303,7 @@ PENDING = b"empreinte: generations.parquet, written in the background"
 def _child(
     run: AuditRun, csv_path: Path, parquet_path: Path, redact_prompts: bool, names: dict[str, str]
 ) -> None:
-    write_generations(run, csv_path, parquet_path, redact_prompts, names)
+    write_generations(run, csv_path, parquet_path, redact_prompts, names, head=False)
 
 
 class Background:

@@ -1,0 +1,230 @@
+"""The fields of a canonical CSV's rows as their records would dump them, as typed Arrow columns
+straight from the file's columns (no Python object per cell): what generations.csv and
+generations.parquet are written from at archive scale (audit/report/generations_arrow.py).
+
+Each field is what :func:`converted` then :func:`audit.base.dumps.json_values` give (the row
+reader's conversions: text stripped, an empty cell not given, numbers as floats, whole numbers
+as integers, the field's default when not given), typed as generations.parquet holds it
+(:func:`arrow_type`); the JSON fields (``inputs``, ``outputs``, ``parent_ids``, ``attributes``)
+as their cells' JSON text (:func:`audit.base.dumps.json_texts`). ``created_at`` is not here: the
+table has it (``created_us``). Cells the vectorised path is unsure of (JSON written as JSON, text
+that needs escaping, a column pandas could not type) go through the same Python conversions, one
+distinct cell at a time. Text columns may be objects or pandas' Arrow-backed ``str``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from audit.base.dumps import INPUT_PREFIX, default_value, json_texts, json_values
+from audit.base.models import COLUMNS
+from audit.base.schema import SPECS
+from audit.ingest.canonical_columns import CONVERTED, cell
+
+#: The characters ``str.strip()`` removes (``str.isspace``; a test checks every code point).
+SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_TYPES = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
+#: A list cell the vectorised path writes itself: not JSON, nothing JSON must escape.
+_NOT_PLAIN = r'^[\[{]|["\\\x00-\x1f|]'
+#: Before and after a plain list cell's items, and between them.
+_LIST_PARTS = {
+    "strings": ('["', '"]', '","'),
+    "inputs": ("[" + INPUT_PREFIX + '"', '"}]', '"},' + INPUT_PREFIX + '"'),
+}
+
+
+def arrow_type(name: str) -> pa.DataType:
+    """Field ``name``'s Arrow type in generations.parquet (JSON fields: their text)."""
+    kind = SPECS[name].kind
+    if kind == "datetime":
+        return pa.timestamp("us", tz="UTC")
+    return _TYPES.get(kind, pa.string())
+
+
+def converted(name: str, values: np.ndarray) -> list[Any]:
+    """A column's cells as :meth:`CanonicalAdapter.read_rows` converts them (None: empty); a
+    typed number is the float the row reader would parse."""
+    if values.dtype.kind in "if":
+        return [None if v != v else float(v) for v in values.tolist()]
+    if name in CONVERTED:
+        return [cell(name, v.strip()) if isinstance(v, str) else None for v in values.tolist()]
+    return [(v.strip() or None) if v.__class__ is str else None for v in values.tolist()]
+
+
+def dump_columns(
+    frame: pd.DataFrame,
+    wanted: list[str],
+    positions: np.ndarray,
+    names: tuple[str, str, str],
+    coded: dict[str, Any],
+) -> dict[str, pa.Array]:
+    """Every field but ``created_at`` of the file's rows ``positions`` (``names``: the file's
+    name as shown, its stem, the adapter). A text column of few distinct cells comes as a
+    dictionary array (its codes kept in ``coded`` from one block to the next)."""
+    source_name, stem, adapter = names
+    count = len(positions)
+    out = {
+        name: _field(frame[name], name, positions, coded)
+        if name in wanted
+        else _default(name, count)
+        for name in COLUMNS
+        if name != "created_at"
+    }
+    locators = pc.cast(pa.array(positions + 2, pa.int64()), pa.string())
+    if out["id"].null_count:  # an id made of the platform and the line
+        platform = out["platform"].cast(pa.string())
+        made = pc.binary_join_element_wise(platform, f":{stem}-", locators, "")
+        out["id"] = pc.coalesce(out["id"].cast(pa.string()), made)
+    out["source_file"] = _constant(source_name, count)
+    out["source_locator"] = locators
+    out["adapter"] = _constant(adapter, count)
+    return out
+
+
+def _constant(text: str, count: int) -> pa.Array:
+    """``count`` times ``text``, as a dictionary array of one text."""
+    zeros = pa.array(np.zeros(count, dtype=np.int32))
+    return pa.DictionaryArray.from_arrays(zeros, pa.array([text], pa.string()))
+
+
+def _default(name: str, count: int) -> pa.Array:
+    value = default_value(name)
+    if value is None:
+        return pa.nulls(count, arrow_type(name))
+    if isinstance(value, str):
+        return _constant(value, count)
+    return pa.repeat(pa.scalar(value, arrow_type(name)), count)
+
+
+def _field(series: pd.Series, name: str, positions: np.ndarray, coded: dict[str, Any]) -> pa.Array:
+    kind = SPECS[name].kind
+    try:
+        if kind in ("int", "float") and series.dtype.kind in "if":
+            return _numbers(series, name, positions)
+        if kind in ("text", "enum"):
+            return _filled(stripped(series, positions, coded), name)
+        if kind in _LIST_PARTS:
+            return _decoded(_lists, name, stripped(series, positions, coded), "[]")
+        if kind == "attributes":
+            return _decoded(_json, name, stripped(series, positions, coded), "{}")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass  # cells that are not all text: the row reader's conversions below
+    values = json_values(name, converted(name, series.take(positions).to_numpy()))
+    if kind in ("strings", "inputs", "attributes"):
+        values = json_texts(name, values)
+    return pa.array(values, arrow_type(name))
+
+
+def stripped(
+    series: pd.Series, positions: np.ndarray, coded: dict[str, Any] | None = None
+) -> pa.Array:
+    """A text column's cells at ``positions``, stripped as ``str.strip`` does; empty: null.
+    An object column of few distinct cells: a dictionary array (``coded``: its codes, found
+    once for the whole column)."""
+    if coded is not None and series.dtype.kind == "O":
+        found = _codes(series, coded)
+        if found is not None:
+            codes, dictionary = found
+            at = codes[positions]
+            return pa.DictionaryArray.from_arrays(pa.array(at, mask=at < 0), dictionary)
+    if isinstance(series.dtype, pd.StringDtype | pd.ArrowDtype):
+        found = pa.array(series.take(positions))
+        text = (found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found).cast(
+            pa.string()
+        )
+    elif series.dtype.kind == "O":
+        text = pa.array(series.to_numpy()[positions], pa.string(), from_pandas=True)
+    else:
+        raise pa.ArrowTypeError(f"{series.dtype} is not a text column")
+    text = pc.utf8_trim(text, characters=SPACES)
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+
+
+#: Rows looked at to tell a column of few distinct cells (platform, model, status…).
+_SAMPLE = 20_000
+
+
+def _codes(series: pd.Series, coded: dict[str, Any]) -> tuple[np.ndarray, pa.Array] | None:
+    """The codes of an object column's stripped cells (-1: empty) and their texts, when the
+    first rows hold few distinct cells; None otherwise (remembered in ``coded``)."""
+    name = str(series.name)
+    if name not in coded:
+        coded[name] = None
+        values = series.to_numpy()
+        if len(pd.unique(values[:_SAMPLE])) * 8 <= min(len(values), _SAMPLE):
+            codes, uniques = pd.factorize(values)
+            if all(value.__class__ is str for value in uniques):
+                clean = [value.strip() for value in uniques]
+                texts = list(dict.fromkeys(text for text in clean if text))
+                index = {text: k for k, text in enumerate(texts)}
+                remap = np.asarray([index.get(text, -1) for text in clean] + [-1], np.int32)
+                coded[name] = (remap[codes], pa.array(texts, pa.string()))
+    found: tuple[np.ndarray, pa.Array] | None = coded[name]
+    return found
+
+
+def _decoded(
+    convert: Callable[[str, pa.Array], pa.Array], name: str, text: pa.Array, empty: str
+) -> pa.Array:
+    """``convert`` of text (of a dictionary array: of its texts, once each, a dictionary array
+    whose null cells are ``empty``)."""
+    if not pa.types.is_dictionary(text.type):
+        return convert(name, text)
+    texts = pa.concat_arrays([convert(name, text.dictionary), pa.array([empty], pa.string())])
+    indices = pc.fill_null(text.indices, len(text.dictionary))
+    return pa.DictionaryArray.from_arrays(indices, texts)
+
+
+def _filled(text: pa.Array, name: str) -> pa.Array:
+    default = default_value(name)
+    if default is None or not text.null_count:
+        return text
+    if pa.types.is_dictionary(text.type):
+        return _decoded(lambda _name, texts: texts, name, text, default)
+    return pc.fill_null(text, default)
+
+
+def _numbers(series: pd.Series, name: str, positions: np.ndarray) -> pa.Array:
+    values = np.asarray(series.to_numpy()[positions], dtype=np.float64)
+    found = pa.array(values, from_pandas=True).cast(arrow_type(name))
+    default = default_value(name)
+    return found if default is None else pc.fill_null(found, default)
+
+
+def _by_python(text: pa.Array, mask: np.ndarray, name: str, cells: pa.Array) -> pa.Array:
+    """``cells`` where ``mask`` is set replaced by the row reader's conversion of ``text``
+    (each distinct cell once)."""
+    if not mask.any():
+        return cells
+    picked = pc.dictionary_encode(text.filter(pa.array(mask)))
+    raw: list[str] = picked.dictionary.to_pylist()
+    done = json_texts(name, json_values(name, [cell(name, value) for value in raw]))
+    return pc.replace_with_mask(
+        cells, pa.array(mask), pa.array(done, pa.string()).take(picked.indices)
+    )
+
+
+def _lists(name: str, text: pa.Array) -> pa.Array:
+    """A list field's JSON cells: an item without ``|`` written directly, others by Python."""
+    before, after, _between = _LIST_PARTS[SPECS[name].kind]
+    cells = pc.fill_null(pc.binary_join_element_wise(before, text, after, ""), "[]")
+    return _by_python(text, _mask(pc.match_substring_regex(text, _NOT_PLAIN)), name, cells)
+
+
+def _json(name: str, text: pa.Array) -> pa.Array:
+    """The attributes' JSON cells (``{}`` when empty; others through :func:`json.loads`)."""
+    cells = pc.fill_null(text, "{}")
+    return _by_python(text, np.asarray(pc.is_valid(text)), name, cells)
+
+
+def _mask(found: pa.Array) -> np.ndarray:
+    return np.asarray(pc.fill_null(found, False), dtype=bool)

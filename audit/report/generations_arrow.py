@@ -1,0 +1,175 @@
+"""generations.csv and generations.parquet from columns, end to end (archive scale).
+
+A block of rows of a production read from canonical CSV files column-wise is built as typed
+Arrow arrays straight from the files' columns (:func:`audit.ingest.canonical_arrow.dump_columns`),
+the table's ``created_us``, the estimate frame, the linking's ``shot_id``/``kept`` and the use
+status — no Python object per row or cell. Its CSV cells are formatted by Arrow kernels
+(:mod:`audit.report.arrowcsv`) and its Parquet row group is written from the same arrays. The
+bytes are those of :func:`audit.report.generations.generation_blocks`' frames through
+:func:`audit.report.csvout.csv_bytes`, and the Parquet holds the same typed values (tests compare
+both). Rows built by other adapters (objects) have no file columns: :meth:`ArrowBlocks.block`
+gives None and the writer takes the frame path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from audit.base.gentable import FramePart, GenTable
+from audit.base.models import COLUMNS
+from audit.link.model import USE_NAMES
+from audit.report.arrowcsv import (
+    Coded,
+    cells_of,
+    coded_cells,
+    float_texts,
+    python_cells,
+    text_cells,
+)
+from audit.report.audit_json import redact_prompt
+
+if TYPE_CHECKING:
+    from audit.pipeline import AuditRun
+
+#: Fields ``--redact-prompts`` replaces by their length and hash.
+PROMPTS = ("prompt", "negative_prompt", "lyrics")
+
+
+@dataclass
+class Column:
+    """One column of a block: its values as generations.parquet types them, its CSV cells
+    (text, or by code: :data:`~audit.report.arrowcsv.Coded`)."""
+
+    name: str
+    values: pa.Array
+    cells: pa.Array | Coded
+
+
+def column(name: str, values: pa.Array, done: dict[tuple[int, ...], Any] | None = None) -> Column:
+    """A column of ``values`` and their cells (``done``: dictionaries already formatted)."""
+    coded = coded_cells(values, done)
+    return Column(name, values, coded if coded is not None else cells_of(values))
+
+
+def dumped_columns(table: GenTable, rows: np.ndarray) -> dict[str, pa.Array] | None:
+    """The canonical fields of ``rows`` as typed Arrow arrays, read from the files' columns
+    (``created_at`` from the table); None when a row is not of a canonical CSV read
+    column-wise."""
+    parts = table.part[rows]
+    found = np.unique(parts).tolist()
+    makers = [getattr(table.parts[p], "columns", None) for p in found]
+    pieces, where = [], []
+    for p, maker in zip(found, makers, strict=True):
+        if not isinstance(table.parts[p], FramePart) or maker is None:
+            return None
+        at = np.flatnonzero(parts == p) if len(found) > 1 else np.arange(len(rows))
+        pieces.append(maker(table.pos[rows[at]]))
+        where.append(at)
+    out = pieces[0]
+    if len(pieces) > 1:
+        back = np.empty(len(rows), dtype=np.int64)
+        back[np.concatenate(where)] = np.arange(len(rows))
+        order = pa.array(back)
+        out = {name: _joined([p[name] for p in pieces]).take(order) for name in out}
+    stamps = pa.array(table.column("created_us")[rows], pa.timestamp("us", tz="UTC"))
+    return {**out, "created_at": stamps}
+
+
+def _joined(arrays: list[pa.Array]) -> pa.Array:
+    """One array of several (dictionary arrays decoded)."""
+    plain = [a.dictionary.take(a.indices) if pa.types.is_dictionary(a.type) else a for a in arrays]
+    return pa.concat_arrays(plain)
+
+
+class _Estimate:
+    """One column of the estimate, prepared once for the whole table: a float or text column
+    of few distinct values has its cells by code, each distinct value formatted once."""
+
+    def __init__(self, name: str, series: pd.Series) -> None:
+        self.name = name
+        self.kind = "T" if isinstance(series.dtype, pd.StringDtype) else series.dtype.kind
+        self.values = series.to_numpy()
+        self.codes: np.ndarray | None = None
+        if self.kind == "f" and self.values.dtype == np.float64:
+            codes, distinct = pd.factorize(self.values.view(np.int64))
+            if len(distinct) * 4 < len(codes):
+                texts = float_texts(np.asarray(distinct).view(np.float64))
+                self.codes, self.texts = codes + 1, _with_empty(texts)
+        elif self.kind in "OT":
+            codes, distinct = pd.factorize(series.to_numpy(dtype=object))
+            if all(isinstance(value, str) for value in distinct.tolist()):
+                self.codes, self.kind = codes + 1, "T"
+                self.dictionary = pa.array([None, *distinct], pa.string())
+                self.texts = _with_empty(text_cells(self.dictionary[1:]))
+
+    def column(self, rows: np.ndarray) -> Column | None:
+        """Its block of ``rows``; None for a dtype left to the frame path."""
+        codes = self.codes[rows] if self.codes is not None else None
+        if self.kind == "T" and codes is not None:
+            return Column(self.name, self.dictionary.take(pa.array(codes)), (codes, self.texts))
+        if self.kind == "f" and self.values.dtype == np.float64:
+            values = pa.array(self.values[rows], from_pandas=True)
+            if codes is None:
+                return Column(self.name, values, cells_of(values))
+            return Column(self.name, values, (codes, self.texts))
+        if self.kind in "iub":
+            return column(self.name, pa.array(self.values[rows]))
+        return None
+
+
+def _with_empty(texts: pa.Array) -> pa.Array:
+    """Cells by code: the empty cell first, then ``texts`` (null: empty)."""
+    return pa.concat_arrays([pa.array([""], pa.string()), pc.fill_null(texts, "")])
+
+
+class ArrowBlocks:
+    """generations.csv's blocks as :class:`Column` lists (``impacts``: the estimate of each
+    table row, in table order, ``id`` first)."""
+
+    def __init__(self, run: AuditRun, impacts: pd.DataFrame, redact_prompts: bool) -> None:
+        self.link, self.redact_prompts = run.link, redact_prompts
+        self.estimate = [_Estimate(name, impacts[name]) for name in impacts.columns[1:]]
+        self.shots = pa.array([unit.shot_id for unit in run.link.units], pa.string())
+        self.done: dict[tuple[int, ...], Any] = {}
+
+    def block(self, rows: np.ndarray) -> list[Column] | None:
+        """The block of ``rows`` (generations.csv's order), or None: rows of objects, or an
+        estimate column of a dtype the frame path formats."""
+        link = self.link
+        dumped = dumped_columns(link.table, rows) if link.replaced is None else None
+        if dumped is None:
+            return None
+        first = link.first_unit[rows]
+        at = pa.array(first, mask=first < 0)
+        dumped["shot_id"] = pa.DictionaryArray.from_arrays(at, self.shots)
+        dumped["kept"] = pa.array(np.asarray(link.kept[rows], dtype=bool))
+        if self.redact_prompts:
+            for name in PROMPTS:
+                dumped[name] = _redacted(dumped[name])
+        columns = [column(name, dumped[name], self.done) for name in COLUMNS]
+        for estimate in self.estimate:
+            found = estimate.column(rows)
+            if found is None:
+                return None
+            columns.append(found)
+        if link.use is not None:
+            uses = pa.array(link.use[rows].astype(np.int32))
+            names = pa.DictionaryArray.from_arrays(uses, pa.array(USE_NAMES, pa.string()))
+            columns.append(column("use_status", names))
+        return columns
+
+
+def _redacted(prompts: pa.Array) -> pa.Array:
+    """Each prompt redacted (:func:`redact_prompt`), each distinct one hashed once."""
+    prompts = prompts.cast(pa.string())
+    valid = pc.is_valid(prompts)
+    if not pc.any(valid).as_py():
+        return prompts
+    done = python_cells(prompts.filter(valid), redact_prompt)
+    return pc.replace_with_mask(prompts, valid, done)
