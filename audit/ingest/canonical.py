@@ -167,7 +167,7 @@ class CanonicalAdapter(Adapter):
                 }
                 return _dumped(given, rows, (source.name, stem, self.name))
 
-            coded: dict[str, Any] = {}
+            coded: dict[Any, Any] = {}
 
             def columns(rows: np.ndarray) -> dict[str, Any]:
                 return dump_columns(frame, wanted, rows, (source.name, stem, self.name), coded)

@@ -65,7 +65,7 @@ def dump_columns(
     wanted: list[str],
     positions: np.ndarray,
     names: tuple[str, str, str],
-    coded: dict[str, Any],
+    coded: dict[Any, Any],
 ) -> dict[str, pa.Array]:
     """Every field but ``created_at`` of the file's rows ``positions`` (``names``: the file's
     name as shown, its stem, the adapter). A text column of few distinct cells comes as a
@@ -75,7 +75,7 @@ def dump_columns(
     out = {
         name: _field(frame[name], name, positions, coded)
         if name in wanted
-        else _default(name, count)
+        else _default(name, count, coded)
         for name in COLUMNS
         if name != "created_at"
     }
@@ -84,38 +84,40 @@ def dump_columns(
         platform = out["platform"].cast(pa.string())
         made = pc.binary_join_element_wise(platform, f":{stem}-", locators, "")
         out["id"] = pc.coalesce(out["id"].cast(pa.string()), made)
-    out["source_file"] = _constant(source_name, count)
+    out["source_file"] = _constant(source_name, count, coded)
     out["source_locator"] = locators
-    out["adapter"] = _constant(adapter, count)
+    out["adapter"] = _constant(adapter, count, coded)
     return out
 
 
-def _constant(text: str, count: int) -> pa.Array:
-    """``count`` times ``text``, as a dictionary array of one text."""
+def _constant(text: str, count: int, coded: dict[Any, Any]) -> pa.Array:
+    """``count`` times ``text``, as a dictionary array of one text (the same dictionary from
+    one block to the next)."""
     zeros = pa.array(np.zeros(count, dtype=np.int32))
-    return pa.DictionaryArray.from_arrays(zeros, pa.array([text], pa.string()))
+    texts = coded.setdefault(("constant", text), pa.array([text], pa.string()))
+    return pa.DictionaryArray.from_arrays(zeros, texts)
 
 
-def _default(name: str, count: int) -> pa.Array:
+def _default(name: str, count: int, coded: dict[Any, Any]) -> pa.Array:
     value = default_value(name)
     if value is None:
         return pa.nulls(count, arrow_type(name))
     if isinstance(value, str):
-        return _constant(value, count)
+        return _constant(value, count, coded)
     return pa.repeat(pa.scalar(value, arrow_type(name)), count)
 
 
-def _field(series: pd.Series, name: str, positions: np.ndarray, coded: dict[str, Any]) -> pa.Array:
+def _field(series: pd.Series, name: str, positions: np.ndarray, coded: dict[Any, Any]) -> pa.Array:
     kind = SPECS[name].kind
     try:
         if kind in ("int", "float") and series.dtype.kind in "if":
             return _numbers(series, name, positions)
         if kind in ("text", "enum"):
-            return _filled(stripped(series, positions, coded), name)
+            return _filled(stripped(series, positions, coded), name, coded)
         if kind in _LIST_PARTS:
-            return _decoded(_lists, name, stripped(series, positions, coded), "[]")
+            return _decoded(_lists, name, stripped(series, positions, coded), "[]", coded)
         if kind == "attributes":
-            return _decoded(_json, name, stripped(series, positions, coded), "{}")
+            return _decoded(_json, name, stripped(series, positions, coded), "{}", coded)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         pass  # cells that are not all text: the row reader's conversions below
     values = json_values(name, converted(name, series.take(positions).to_numpy()))
@@ -125,7 +127,7 @@ def _field(series: pd.Series, name: str, positions: np.ndarray, coded: dict[str,
 
 
 def stripped(
-    series: pd.Series, positions: np.ndarray, coded: dict[str, Any] | None = None
+    series: pd.Series, positions: np.ndarray, coded: dict[Any, Any] | None = None
 ) -> pa.Array:
     """A text column's cells at ``positions``, stripped as ``str.strip`` does; empty: null.
     An object column of few distinct cells: a dictionary array (``coded``: its codes, found
@@ -153,7 +155,7 @@ def stripped(
 _SAMPLE = 20_000
 
 
-def _codes(series: pd.Series, coded: dict[str, Any]) -> tuple[np.ndarray, pa.Array] | None:
+def _codes(series: pd.Series, coded: dict[Any, Any]) -> tuple[np.ndarray, pa.Array] | None:
     """The codes of an object column's stripped cells (-1: empty) and their texts, when the
     first rows hold few distinct cells; None otherwise (remembered in ``coded``)."""
     name = str(series.name)
@@ -162,7 +164,8 @@ def _codes(series: pd.Series, coded: dict[str, Any]) -> tuple[np.ndarray, pa.Arr
         values = series.to_numpy()
         if len(pd.unique(values[:_SAMPLE])) * 8 <= min(len(values), _SAMPLE):
             codes, uniques = pd.factorize(values)
-            if all(value.__class__ is str for value in uniques):
+            few = len(uniques) * 8 <= len(values)
+            if few and all(value.__class__ is str for value in uniques):
                 clean = [value.strip() for value in uniques]
                 texts = list(dict.fromkeys(text for text in clean if text))
                 index = {text: k for k, text in enumerate(texts)}
@@ -173,23 +176,31 @@ def _codes(series: pd.Series, coded: dict[str, Any]) -> tuple[np.ndarray, pa.Arr
 
 
 def _decoded(
-    convert: Callable[[str, pa.Array], pa.Array], name: str, text: pa.Array, empty: str
+    convert: Callable[[str, pa.Array], pa.Array],
+    name: str,
+    text: pa.Array,
+    empty: str,
+    coded: dict[Any, Any],
 ) -> pa.Array:
-    """``convert`` of text (of a dictionary array: of its texts, once each, a dictionary array
-    whose null cells are ``empty``)."""
+    """``convert`` of text (of a dictionary array: of its texts, once for the whole column, a
+    dictionary array whose null cells are ``empty``)."""
     if not pa.types.is_dictionary(text.type):
         return convert(name, text)
-    texts = pa.concat_arrays([convert(name, text.dictionary), pa.array([empty], pa.string())])
+    key = ("converted", name)
+    if key not in coded:
+        empty_text = pa.array([empty], pa.string())
+        coded[key] = pa.concat_arrays([convert(name, text.dictionary), empty_text])
+    texts = coded[key]
     indices = pc.fill_null(text.indices, len(text.dictionary))
     return pa.DictionaryArray.from_arrays(indices, texts)
 
 
-def _filled(text: pa.Array, name: str) -> pa.Array:
+def _filled(text: pa.Array, name: str, coded: dict[Any, Any]) -> pa.Array:
     default = default_value(name)
     if default is None or not text.null_count:
         return text
     if pa.types.is_dictionary(text.type):
-        return _decoded(lambda _name, texts: texts, name, text, default)
+        return _decoded(lambda _name, texts: texts, name, text, default, coded)
     return pc.fill_null(text, default)
 
 

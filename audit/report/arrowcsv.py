@@ -209,6 +209,8 @@ def cells_of(values: pa.Array) -> pa.Array:
 #: A column's cells by code: ``texts.take(codes)``, code 0 an empty cell (``texts[0] == ""``).
 Coded = tuple[np.ndarray, pa.Array]
 _EMPTY_TEXT = pa.array([""], pa.string())
+#: Numbers looked at first to tell a column of few distinct numbers.
+_PEEK = 2_000
 #: Codes of two columns are combined through a dense table up to this many pairs.
 _DENSE = 1 << 20
 
@@ -248,7 +250,10 @@ def _coded_numbers(values: pa.Array) -> Coded | None:
     formatted once; by bit pattern for floats)."""
     filled = pc.fill_null(values, 0).to_numpy()
     floats = filled.dtype.kind == "f"
-    codes, distinct = pd.factorize(filled.view(np.int64) if floats else filled)
+    keys = filled.view(np.int64) if floats else filled
+    if len(np.unique(keys[:_PEEK])) * 8 > min(len(keys), _PEEK):
+        return None  # seeds, ids: as many numbers as rows
+    codes, distinct = pd.factorize(keys)
     if len(distinct) * 8 > len(filled):
         return None
     distinct = np.asarray(distinct)
@@ -263,12 +268,12 @@ def _coded_numbers(values: pa.Array) -> Coded | None:
     return codes, pa.concat_arrays([_EMPTY_TEXT, pc.fill_null(texts, "")])
 
 
-def combined(left: Coded, right: Coded) -> Coded | None:
-    """Two adjacent coded columns as one (their cells joined by a comma, each distinct pair
-    joined once); None when the pairs are too many to gain."""
+def pairs_of(left: Coded, right: Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The distinct pairs of codes of two columns: each row's pair number, and each pair's code
+    on the left and on the right; None when the pairs are too many to gain."""
     (codes_a, texts_a), (codes_b, texts_b) = left, right
     width = len(texts_b)
-    key = codes_a * width + codes_b
+    key = codes_a.astype(np.int64) * width + codes_b
     if len(texts_a) * width <= min(_DENSE, 4 * len(key)):
         used = np.zeros(len(texts_a) * width, dtype=bool)
         used[key] = True
@@ -278,16 +283,31 @@ def combined(left: Coded, right: Coded) -> Coded | None:
         codes, pairs = pd.factorize(key)
     if len(pairs) * 8 > len(key):
         return None
-    first = texts_a.take(pa.array(pairs // width))
-    second = texts_b.take(pa.array(pairs % width))
-    return np.asarray(codes), pc.binary_join_element_wise(first, second, ",")
+    pairs = np.asarray(pairs)
+    return np.asarray(codes), pairs // width, pairs % width
 
 
-def csv_lines(columns: Sequence[pa.Array | Coded]) -> pa.Array:
+def combined(left: Coded, right: Coded) -> Coded | None:
+    """Two adjacent coded columns as one (their cells joined by a comma, each distinct pair
+    joined once); None when the pairs are too many to gain."""
+    found = pairs_of(left, right)
+    if found is None:
+        return None
+    codes, first, second = found
+    texts = pc.binary_join_element_wise(
+        left[1].take(pa.array(first)), right[1].take(pa.array(second)), ","
+    )
+    return codes, texts
+
+
+def csv_lines(columns: Sequence[pa.Array | Coded | None]) -> pa.Array:
     """Each row's line (cells joined by commas, ``\\n`` at the end) from its columns' cells:
-    text arrays (null: empty) or coded cells, adjacent coded ones joined per distinct pair."""
+    text arrays (null: empty) or coded cells, adjacent coded ones joined per distinct pair
+    (None: a column whose cells the one before already holds)."""
     pieces: list[pa.Array | Coded] = []
     for column in columns:
+        if column is None:
+            continue
         last = pieces[-1] if pieces else None
         if isinstance(column, tuple) and isinstance(last, tuple):
             joined = combined(last, column)

@@ -13,7 +13,7 @@ gives None and the writer takes the frame path.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +29,7 @@ from audit.report.arrowcsv import (
     cells_of,
     coded_cells,
     float_texts,
+    pairs_of,
     python_cells,
     text_cells,
 )
@@ -48,7 +49,7 @@ class Column:
 
     name: str
     values: pa.Array
-    cells: pa.Array | Coded
+    cells: pa.Array | Coded | None
 
 
 def column(name: str, values: pa.Array, done: dict[tuple[int, ...], Any] | None = None) -> Column:
@@ -89,38 +90,73 @@ def _joined(arrays: list[pa.Array]) -> pa.Array:
 
 class _Estimate:
     """One column of the estimate, prepared once for the whole table: a float or text column
-    of few distinct values has its cells by code, each distinct value formatted once."""
+    of few distinct values has its cells by code (0: empty), each distinct value formatted
+    once."""
 
     def __init__(self, name: str, series: pd.Series) -> None:
         self.name = name
         self.kind = "T" if isinstance(series.dtype, pd.StringDtype) else series.dtype.kind
         self.values = series.to_numpy()
-        self.codes: np.ndarray | None = None
+        self.coded: Coded | None = None
         if self.kind == "f" and self.values.dtype == np.float64:
             codes, distinct = pd.factorize(self.values.view(np.int64))
             if len(distinct) * 4 < len(codes):
                 texts = float_texts(np.asarray(distinct).view(np.float64))
-                self.codes, self.texts = codes + 1, _with_empty(texts)
+                self.coded = (codes.astype(np.int32) + 1, _with_empty(texts))
         elif self.kind in "OT":
             codes, distinct = pd.factorize(series.to_numpy(dtype=object))
             if all(isinstance(value, str) for value in distinct.tolist()):
-                self.codes, self.kind = codes + 1, "T"
+                self.kind = "T"
                 self.dictionary = pa.array([None, *distinct], pa.string())
-                self.texts = _with_empty(text_cells(self.dictionary[1:]))
+                self.coded = (
+                    codes.astype(np.int32) + 1,
+                    _with_empty(text_cells(self.dictionary[1:])),
+                )
 
-    def column(self, rows: np.ndarray) -> Column | None:
-        """Its block of ``rows``; None for a dtype left to the frame path."""
-        codes = self.codes[rows] if self.codes is not None else None
+    def column(self, rows: np.ndarray, codes: np.ndarray | None) -> Column | None:
+        """Its values of ``rows`` (``codes``: theirs, when its cells are by code), cells left
+        to its run; None for a dtype left to the frame path."""
         if self.kind == "T" and codes is not None:
-            return Column(self.name, self.dictionary.take(pa.array(codes)), (codes, self.texts))
+            return Column(self.name, self.dictionary.take(pa.array(codes)), None)
         if self.kind == "f" and self.values.dtype == np.float64:
             values = pa.array(self.values[rows], from_pandas=True)
-            if codes is None:
-                return Column(self.name, values, cells_of(values))
-            return Column(self.name, values, (codes, self.texts))
+            return Column(self.name, values, None if codes is not None else cells_of(values))
         if self.kind in "iub":
             return column(self.name, pa.array(self.values[rows]))
         return None
+
+
+@dataclass
+class _Run:
+    """Adjacent estimate columns whose cells are by code, joined once for the whole table:
+    each row's code of the run, the run's cells by code, and each member's code by run code."""
+
+    members: list[_Estimate]
+    codes: np.ndarray
+    texts: pa.Array
+    lookups: list[np.ndarray]
+
+
+def _runs(estimates: list[_Estimate]) -> list[_Run | _Estimate]:
+    """The estimate's columns, adjacent coded ones in runs (their codes dropped after)."""
+    out: list[_Run | _Estimate] = []
+    for estimate in estimates:
+        coded, last = estimate.coded, out[-1] if out else None
+        estimate.coded = None
+        if coded is None:
+            out.append(estimate)
+            continue
+        found = pairs_of((last.codes, last.texts), coded) if isinstance(last, _Run) else None
+        if isinstance(last, _Run) and found is not None:
+            codes, left, right = found
+            texts = pc.binary_join_element_wise(
+                last.texts.take(pa.array(left)), coded[1].take(pa.array(right)), ","
+            )
+            lookups = [lookup[left] for lookup in last.lookups] + [right]
+            out[-1] = _Run([*last.members, estimate], codes.astype(np.int32), texts, lookups)
+        else:
+            out.append(_Run([estimate], coded[0], coded[1], [np.arange(len(coded[1]))]))
+    return out
 
 
 def _with_empty(texts: pa.Array) -> pa.Array:
@@ -134,8 +170,9 @@ class ArrowBlocks:
 
     def __init__(self, run: AuditRun, impacts: pd.DataFrame, redact_prompts: bool) -> None:
         self.link, self.redact_prompts = run.link, redact_prompts
-        self.estimate = [_Estimate(name, impacts[name]) for name in impacts.columns[1:]]
+        self.estimate = _runs([_Estimate(name, impacts[name]) for name in impacts.columns[1:]])
         self.shots = pa.array([unit.shot_id for unit in run.link.units], pa.string())
+        self.uses = pa.array(USE_NAMES, pa.string())
         self.done: dict[tuple[int, ...], Any] = {}
 
     def block(self, rows: np.ndarray) -> list[Column] | None:
@@ -153,16 +190,32 @@ class ArrowBlocks:
             for name in PROMPTS:
                 dumped[name] = _redacted(dumped[name])
         columns = [column(name, dumped[name], self.done) for name in COLUMNS]
-        for estimate in self.estimate:
-            found = estimate.column(rows)
-            if found is None:
-                return None
-            columns.append(found)
+        estimate = self._estimate(rows)
+        if estimate is None:
+            return None
+        columns.extend(estimate)
         if link.use is not None:
             uses = pa.array(link.use[rows].astype(np.int32))
-            names = pa.DictionaryArray.from_arrays(uses, pa.array(USE_NAMES, pa.string()))
+            names = pa.DictionaryArray.from_arrays(uses, self.uses)
             columns.append(column("use_status", names))
         return columns
+
+    def _estimate(self, rows: np.ndarray) -> list[Column] | None:
+        out: list[Column] = []
+        for part in self.estimate:
+            if isinstance(part, _Estimate):
+                found = part.column(rows, None)
+                if found is None:
+                    return None
+                out.append(found)
+                continue
+            codes = part.codes[rows]
+            for k, (member, lookup) in enumerate(zip(part.members, part.lookups, strict=True)):
+                found = member.column(rows, lookup[codes])
+                if found is None:
+                    return None
+                out.append(replace(found, cells=(codes, part.texts)) if k == 0 else found)
+        return out
 
 
 def _redacted(prompts: pa.Array) -> pa.Array:
