@@ -132,17 +132,15 @@ def stripped(
     """A text column's cells at ``positions``, stripped as ``str.strip`` does; empty: null.
     An object column of few distinct cells: a dictionary array (``coded``: its codes, found
     once for the whole column)."""
-    if coded is not None and series.dtype.kind == "O":
+    arrow = isinstance(series.dtype, pd.StringDtype | pd.ArrowDtype)
+    if coded is not None and (arrow or series.dtype.kind == "O"):
         found = _codes(series, coded)
         if found is not None:
             codes, dictionary = found
             at = codes[positions]
             return pa.DictionaryArray.from_arrays(pa.array(at, mask=at < 0), dictionary)
-    if isinstance(series.dtype, pd.StringDtype | pd.ArrowDtype):
-        found = pa.array(series.take(positions))
-        text = (found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found).cast(
-            pa.string()
-        )
+    if arrow:
+        text = _arrow(series.take(positions))
     elif series.dtype.kind == "O":
         text = pa.array(series.to_numpy()[positions], pa.string(), from_pandas=True)
     else:
@@ -155,24 +153,48 @@ def stripped(
 _SAMPLE = 20_000
 
 
+def _arrow(series: pd.Series) -> pa.Array:
+    """An Arrow-backed text column as one Arrow string array."""
+    found = pa.array(series)
+    whole = found.combine_chunks() if isinstance(found, pa.ChunkedArray) else found
+    return whole.cast(pa.string())
+
+
 def _codes(series: pd.Series, coded: dict[Any, Any]) -> tuple[np.ndarray, pa.Array] | None:
-    """The codes of an object column's stripped cells (-1: empty) and their texts, when the
-    first rows hold few distinct cells; None otherwise (remembered in ``coded``)."""
+    """The codes of a text column's stripped cells (-1: empty) and their texts, when the
+    column holds few distinct cells; None otherwise (remembered in ``coded``)."""
     name = str(series.name)
     if name not in coded:
         coded[name] = None
-        values = series.to_numpy()
-        if len(pd.unique(values[:_SAMPLE])) * 8 <= min(len(values), _SAMPLE):
-            codes, uniques = pd.factorize(values)
-            few = len(uniques) * 8 <= len(values)
-            if few and all(value.__class__ is str for value in uniques):
-                clean = [value.strip() for value in uniques]
-                texts = list(dict.fromkeys(text for text in clean if text))
-                index = {text: k for k, text in enumerate(texts)}
-                remap = np.asarray([index.get(text, -1) for text in clean] + [-1], np.int32)
-                coded[name] = (remap[codes], pa.array(texts, pa.string()))
-    found: tuple[np.ndarray, pa.Array] | None = coded[name]
-    return found
+        found = _distinct(series)
+        if found is not None:
+            codes, uniques = found
+            clean = [value.strip() for value in uniques]
+            texts = list(dict.fromkeys(text for text in clean if text))
+            index = {text: k for k, text in enumerate(texts)}
+            remap = np.asarray([index.get(text, -1) for text in clean] + [-1], np.int32)
+            coded[name] = (remap[codes], pa.array(texts, pa.string()))
+    found_codes: tuple[np.ndarray, pa.Array] | None = coded[name]
+    return found_codes
+
+
+def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str]] | None:
+    """Each cell's code (-1: missing) and the distinct texts, when the first rows then the
+    whole column hold few (none but text)."""
+    count = len(series)
+    head = series.iloc[:_SAMPLE]
+    if head.nunique(dropna=False) * 8 > min(count, _SAMPLE):
+        return None
+    if isinstance(series.dtype, pd.StringDtype | pd.ArrowDtype):
+        encoded = pc.dictionary_encode(_arrow(series))
+        codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
+        uniques: list[Any] = encoded.dictionary.to_pylist()
+    else:
+        codes, found = pd.factorize(series.to_numpy())
+        uniques = list(found)
+    if len(uniques) * 8 > count or not all(value.__class__ is str for value in uniques):
+        return None
+    return codes, uniques
 
 
 def _decoded(

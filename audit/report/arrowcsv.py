@@ -245,6 +245,19 @@ def coded_cells(values: pa.Array, done: dict[tuple[int, ...], Any] | None = None
     return None
 
 
+def _factorized(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's code and the distinct values (small whole numbers through a dense table,
+    in order of value; others by hashing, in order of appearance)."""
+    if keys.dtype.kind == "i" and len(keys):
+        low, high = int(keys.min()), int(keys.max())
+        if low >= 0 and high < 4 * len(keys):
+            used = np.zeros(high + 1, dtype=bool)
+            used[keys] = True
+            return (np.cumsum(used) - 1)[keys], np.flatnonzero(used)
+    codes, distinct = pd.factorize(keys)
+    return np.asarray(codes), np.asarray(distinct)
+
+
 def _coded_numbers(values: pa.Array) -> Coded | None:
     """Integer or float cells by code when the column holds few distinct numbers (each
     formatted once; by bit pattern for floats)."""
@@ -253,10 +266,9 @@ def _coded_numbers(values: pa.Array) -> Coded | None:
     keys = filled.view(np.int64) if floats else filled
     if len(np.unique(keys[:_PEEK])) * 8 > min(len(keys), _PEEK):
         return None  # seeds, ids: as many numbers as rows
-    codes, distinct = pd.factorize(keys)
+    codes, distinct = _factorized(keys)
     if len(distinct) * 8 > len(filled):
         return None
-    distinct = np.asarray(distinct)
     texts = (
         float_texts(distinct.view(np.float64))
         if floats
