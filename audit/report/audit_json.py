@@ -11,6 +11,7 @@ import json
 import re
 from datetime import datetime
 from functools import cache
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd

@@ -179,7 +179,7 @@ class ArrowBlocks:
         """The block of ``rows`` (generations.csv's order), or None: rows of objects, or an
         estimate column of a dtype the frame path formats."""
         link = self.link
-        dumped = dumped_columns(link.table, rows) if link.replaced is None else None
+        dumped = dumped_columns(link.table, rows)
         if dumped is None:
             return None
         first = link.first_unit[rows]

@@ -98,7 +98,7 @@ def test_recipe_adapter_is_ingested_and_its_title_printed(
     write_skeleton(film)
     (film / "logs" / "day1.notes").write_text(NOTES, encoding="utf-8")
     audit_run = run(film, Options(as_of=date(2026, 11, 20), require_timeline=False))
-    gens = sorted(audit_run.link.generations, key=lambda g: g.id)
+    gens = sorted(audit_run.link.objects(range(len(audit_run.link.table))), key=lambda g: g.id)
     assert [(g.id, g.adapter, g.source_file, g.source_locator) for g in gens] == [
         ("notes:n1", "notes", "logs/day1.notes", "2"),
         ("notes:n2", "notes", "logs/day1.notes", "3"),

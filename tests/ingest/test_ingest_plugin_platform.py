@@ -101,7 +101,10 @@ def test_plugin_platform_reaches_credits_tables_and_estimators(site: Path, tmp_p
         "a1 2026-09-20T08:00:00Z acme-still-2\na2 2026-09-20T09:00:00Z acme-still-2\n"
     )
     audit_run = run(film, Options(as_of=date(2026, 11, 20), require_timeline=False))
-    assert [g.platform for g in audit_run.link.generations] == ["acme", "acme"]
+    assert [g.platform for g in audit_run.link.objects(range(len(audit_run.link.table)))] == [
+        "acme",
+        "acme",
+    ]
     tools = {lang: credits_context(audit_run, lang).tools for lang in ("en", "fr")}
     assert tools["en"][0].tools == "Acme Motion (acme-still-2)"
     assert tools["fr"][0].tools == "Acme Mouvement (acme-still-2)"

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 import pytest
 from pydantic import TypeAdapter
 
-from audit.base.gentable import micros
+from audit.base.gentable import from_generations, micros
 from audit.base.safetext import neutralise_csv_cell
 from audit.ingest import canonical_arrow
 from audit.pipeline import AuditRun, Options, run
@@ -267,14 +267,9 @@ def test_redacted_prompts_leave_the_columns(tricky_run: AuditRun, tmp_path: Path
     assert all(p is None or p.startswith("[redacted: ") for p in prompts)
 
 
-def test_rows_of_other_adapters_take_the_frame_path(tricky_run: AuditRun, tmp_path: Path) -> None:
-    """A run whose records were replaced (built by other code) has no file columns: the frame
-    path writes it, the same bytes."""
+def test_rows_of_other_adapters_take_the_frame_path(tricky_run: AuditRun) -> None:
+    """Rows an adapter built as objects have no file columns: the frame path writes them."""
     records = tricky_run.link.table.build(np.arange(len(tricky_run.link.table)))
-    replaced = replace(tricky_run, link=replace(tricky_run.link, replaced=records))
-    assert (
-        generations_arrow.ArrowBlocks(replaced, generations._impacts(replaced), False).block(
-            np.arange(10)
-        )
-        is None
-    )
+    objects = replace(tricky_run, link=replace(tricky_run.link, table=from_generations(records)))
+    blocks = generations_arrow.ArrowBlocks(objects, generations._impacts(objects), False)
+    assert blocks.block(np.arange(10)) is None
