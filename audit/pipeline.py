@@ -164,7 +164,9 @@ def run_rights(
     ledgers = load_ledgers(root)
     ctx = AuditContext(
         production=production,
-        gens=RightsTable(result.table, result.kept, result.shot_ids, result.use),
+        gens=RightsTable(
+            result.table, result.kept, result.shot_ids, result.use, result.shot_units()
+        ),
         ledgers=ledgers,
         provenance=provenance,
         as_of=options.as_of,

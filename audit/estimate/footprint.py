@@ -126,25 +126,37 @@ def check_platforms(
             )
 
 
-def _regions(table: GenTable, production: Production) -> np.ndarray:
-    """Where each generation ran: the production's setting for its platform, else its own."""
-    codes, platforms = pd.factorize(table.column("platform"))
+def _regions(table: GenTable, production: Production) -> tuple[np.ndarray, np.ndarray]:
+    """Where each generation ran: the production's setting for its platform, else its own; and
+    a code per row (equal regions, equal codes; none: -1)."""
+    codes, platforms = factorized(table, "platform")
     chosen = [production.compute_regions.get(p) or None for p in platforms.tolist()]
-    override = np.asarray([*chosen, None], dtype=object)[codes]
-    return np.where(pd.notna(override), override, table.column("region"))
+    region_codes, regions = factorized(table, "region")
+    if not any(chosen):
+        return table.column("region"), region_codes
+    known = {value: k for k, value in enumerate(regions.tolist())}
+    for value in chosen:
+        if value is not None and value not in known:
+            known[value] = len(known)
+    chosen_codes = np.asarray([-2 if c is None else known[c] for c in chosen] + [-2])[codes]
+    given = chosen_codes != -2  # the production's setting for the platform
+    where = table.column("region").copy()
+    where[given] = np.asarray([*chosen, None], dtype=object)[codes][given]
+    where_codes = region_codes.copy()
+    where_codes[given] = chosen_codes[given]
+    return where, where_codes
 
 
 def _signatures(table: GenTable, production: Production) -> tuple[list[Signature], np.ndarray]:
     """Distinct signatures, and for each row the position of its own among them."""
-    regions = _regions(table, production)
+    regions, region_codes = _regions(table, production)
     columns = {name: table.column(name) for name in ESTIMATE_COLUMNS}
     columns["region"] = regions  # where it ran: the production's choice first
     codes = [
-        pd.factorize(regions)[0] if name == "region" else table.codes_of(name)
-        for name in ESTIMATE_COLUMNS
+        region_codes if name == "region" else table.codes_of(name) for name in ESTIMATE_COLUMNS
     ]
     which = _combined(codes)
-    first = np.unique(which, return_index=True)[1]
+    first = first_rows(which)  # codes number the combinations in order of first appearance
     picked = {name: column[first].tolist() for name, column in columns.items()}
     distinct = [
         signature_of({name: values[k] for name, values in picked.items()})
@@ -200,12 +212,12 @@ def estimate_table(
         "modality": (codes, modalities),
         "department": (department_codes[codes], np.asarray(department_names, dtype=object)),
     }
-    model = table.column("model")
+    model_codes, models = factorized(table, "model")
     shots = np.where(pd.notna(shot_ids), shot_ids, "")
     columns: dict[str, object] = {
         "id": table.column("id"),
         "platform": table.column("platform"),
-        "model": np.where(pd.notna(model), model, ""),
+        "model": np.append(np.asarray(models, dtype=object), "")[model_codes],  # none: ""
         "modality": modality,
         "department": departments,
         "outputs_count": table.column("outputs_count").astype(np.int64),

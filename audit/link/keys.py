@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from audit.base.codes import factorized
+from audit.base.codes import factorized, unique_rows
 from audit.base.gentable import GenTable, from_generations
 from audit.base.models import Generation
 from audit.link.lookup import Lookup
@@ -188,7 +188,7 @@ def build_index(gens: GenTable | Sequence[Generation]) -> Index:
     by_prompt = Lookup(None, rows, (prompt_codes, prompt_keys))
     tags = factorized(table, "shot_tag")
     shots = _keyed(tags, tag_key)
-    untagged = np.unique(prompts[0][(shots[0] < 0) & (prompts[0] >= 0)])
+    untagged = unique_rows(prompts[0][(shots[0] < 0) & (prompts[0] >= 0)], len(prompts[1]))
     tag_codes, tag_keys = _with_prompt_shots(shots, _keyed(prompts, prompt_shot, untagged))
     c2pa = table.column("attr_c2pa_instance_id")
     sha = np.concatenate([table.column(f"attr_{a}") for a in SHA256_ATTRIBUTES])

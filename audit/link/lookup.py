@@ -98,6 +98,7 @@ class Lookup:
         self.rows = rows[order]
         self.starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))])
         self.keys = pd.Index(uniques, dtype=object)
+        self._positions: dict[Any, int] | None = None
         self.codes = codes
         self._repeats = _repeated(codes, rows)
         self._built = True
@@ -111,6 +112,10 @@ class Lookup:
             self._build()
         if not key:
             return -1
+        if self._positions is None and len(self.keys) <= _DICT_KEYS:  # a dict answers faster
+            self._positions = dict(zip(self.keys.tolist(), range(len(self.keys)), strict=True))
+        if self._positions is not None:
+            return self._positions.get(key, -1)
         try:
             found = self.keys.get_loc(key)
         except KeyError:
@@ -141,6 +146,8 @@ class Lookup:
 
 _EMPTY = np.zeros(0, dtype=np.int64)
 _OBJECTS = np.zeros(0, dtype=object)
+#: Lookups of at most this many keys answer from a dict (a million keys stay a pandas Index).
+_DICT_KEYS = 1 << 16
 #: Rows per block when keys are made a block at a time.
 _PART = 1 << 17
 

@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 import pandas as pd
 
-from audit.base.codes import factorized
+from audit.base.codes import factorized, first_rows
 from audit.base.gentable import GenTable
 from audit.base.models import Generation
 from audit.link.model import USE_NAMES, Clip, ClipKind
@@ -119,7 +119,7 @@ class LinkResult:
     def _first_unit(self) -> np.ndarray:
         first = np.full(len(self.table), -1, dtype=np.int64)
         rows = self.allocation_rows["row"].to_numpy()
-        at = np.unique(rows, return_index=True)[1]
+        at = first_rows(rows)  # each row's first share
         first[rows[at]] = self.allocation_rows["unit"].to_numpy()[at]
         kept = np.zeros(len(self.table), dtype=bool)
         kept[rows[at]] = self.allocation_rows["rank"].to_numpy()[at] < 2
@@ -139,6 +139,11 @@ class LinkResult:
         names = np.asarray([*(u.shot_id for u in self.units), None], dtype=object)
         picked: np.ndarray = names[self.first_unit]
         return picked
+
+    def shot_units(self) -> tuple[np.ndarray, np.ndarray]:
+        """(per row the unit it served first, -1 for none; the units' shot ids): the codes of
+        :attr:`shot_ids`."""
+        return self.first_unit, np.asarray([u.shot_id for u in self.units], dtype=object)
 
     @property
     def use_names(self) -> np.ndarray | None:

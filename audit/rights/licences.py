@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 import pandas as pd
 
+from audit.base.codes import factorized, unique_rows
 from audit.base.i18n import N_
 from audit.rights.base import AuditContext, Finding, finding, rule
 from audit.rights.folding import squash
@@ -234,13 +235,16 @@ def training_claims(ctx: AuditContext) -> Iterable[Finding]:
     if your insurer asks.
     """
     claims = ctx.training_claims
+    codes, values = factorized(ctx.gens.table, "model")
     for key, gens in by_platform(ctx).items():
-        column = gens.column("model")
-        models = sorted(m for m in pd.unique(column).tolist() if m)
-        said = {model: claims.for_generation(key, model) for model in pd.unique(column).tolist()}
-        claiming = gens.where(
-            np.asarray([said[m] is not None for m in column.tolist()], dtype=bool)
-        )
+        picked = codes[gens.rows] + 1  # 0: no model
+        present = unique_rows(picked, len(values) + 1)  # each model of these rows once
+        used = [None if code == 0 else values[code - 1] for code in present.tolist()]
+        models = sorted(m for m in used if m)
+        said = {model: claims.for_generation(key, model) for model in used}
+        flags = np.zeros(len(values) + 1, dtype=bool)
+        flags[present] = [said[model] is not None for model in used]
+        claiming = gens.where(flags[picked])
         claim = said[claiming.source.column("model")[claiming.first()]] if claiming else None
         # the platform's title in the reader's language; the model names as recorded
         params: dict[str, Param] = {

@@ -45,6 +45,9 @@ class RightsTable:
     shot_ids: np.ndarray
     #: per row: the use status code (:data:`~audit.link.model.USE_NAMES`); None: not computed
     use: np.ndarray | None = None
+    #: per row the code of its first shot (-1: none) and the shot ids by code, when linking
+    #: gave them (its units); else the shot ids are factorized when first needed
+    shot_units: tuple[np.ndarray, np.ndarray] | None = None
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -125,6 +128,8 @@ class RightsTable:
 
     def shot_codes(self) -> tuple[np.ndarray, np.ndarray]:
         """(per row the code of its first shot, -1 for none; the shot ids by code)."""
+        if self.shot_units is not None:
+            return self.shot_units
         found: tuple[np.ndarray, np.ndarray] = self.memo(
             "shot_codes", lambda: pd.factorize(self.shot_ids)
         )
