@@ -118,10 +118,11 @@ def _fetcher_class() -> type:
 
 #: pydyf's compression of PDF streams (``zlib.compressobj(level=9)``), done ahead by :func:`deflate`.
 ZLIB_LEVEL = 9
-#: zlib's default level, for attachments above :data:`LARGE`: on a 58 MB audit.json (1,000,000
-#: generations) level 9 took 2.7 s of a core and level 6 0.9 s, for 2.5 % more bytes (14.7 MB
-#: against 15.1 MB); FlateDecode reads any level.
-LARGE_LEVEL = 6
+#: zlib's fastest level, for attachments above :data:`LARGE`: on a 58 MB audit.json (1,000,000
+#: generations) level 9 took 2.7 s of a core, level 6 0.86 s and level 1 0.37 s, for 14.7, 15.1
+#: and 16.0 MB (the PDF, with its 63 MB Parquet file stored, under 2 % larger than at level 9);
+#: FlateDecode reads any level.
+LARGE_LEVEL = 1
 #: Attachments up to this size are deflated at pydyf's level (the PDF the same as pydyf's own).
 LARGE = 1 << 20
 

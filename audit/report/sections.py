@@ -129,12 +129,26 @@ def _accessed_note(registry: Any, entries: list[BibliographyEntry], fmt: Formatt
     }
 
 
+def grid_pairs(run: AuditRun) -> list[tuple[Any, Any]]:
+    """Each distinct (platform, region) of the estimates, in the order the table first has it
+    (one pass over the table: a million rows are read once, not once per platform)."""
+    pairs = run.footprint.table[["platform", "region"]].drop_duplicates()
+    return list(pairs.itertuples(index=False, name=None))
+
+
+def grids(run: AuditRun) -> dict[Any, list[str]]:
+    """Each platform's grid regions, as text, sorted."""
+    regions: dict[Any, set[str]] = {}
+    for platform, region in grid_pairs(run):
+        regions.setdefault(platform, set()).add(str(region))
+    return {platform: sorted(codes) for platform, codes in regions.items()}
+
+
 def region_rows(run: AuditRun, fmt: Formatter) -> list[RegionRow]:
     """Which platforms computed on which grid: the region named in the reader's language with
     its code, the one of the coefficient ids (``Chine (CHN)``), and the platforms' titles."""
-    pairs = run.footprint.table[["region", "platform"]].drop_duplicates()
     by_region: dict[str, set[str]] = {}
-    for region, platform in pairs.itertuples(index=False):
+    for platform, region in grid_pairs(run):
         by_region.setdefault(str(region), set()).add(platforms().title(platform, fmt.lang))
     return [
         RegionRow(region=f"{fmt.territory(code)} ({code})", platforms=", ".join(sorted(names)))
@@ -244,13 +258,13 @@ def region_hints(run: AuditRun, fmt: Formatter) -> list[str]:
     """One line per local tool (ComfyUI, AUTOMATIC1111) computed on the world grid because no
     country was given: the default changes the result tenfold for a machine in France."""
     registry = run.footprint.registry
-    table = run.footprint.table
+    regions = grids(run)
     hints = []
-    for platform in sorted(set(table["platform"])):
+    for platform in sorted(regions):
         profile = registry.platforms.get(platform)
         if profile is None or profile.kind != "local":
             continue
-        if WORLD not in set(table.loc[table["platform"] == platform, "region"]):
+        if WORLD not in regions[platform]:
             continue
         world = registry.get(f"grid.carbon.{WORLD}").value
         hints.append(

@@ -33,13 +33,14 @@ from audit.ingest.registry import platforms
 from audit.report import context, sheetxml
 from audit.report.cues import cue_label, cue_labels
 from audit.report.render import REDACTED
-from audit.report.sections import methodology
+from audit.report.sections import grids, methodology
 from audit.rights.base import redact_text
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from audit.pipeline import AuditRun
+    from audit.report.contract_method import Methodology
 
 INTEGER = "#,##0"
 DECIMAL = "#,##0.00"
@@ -225,9 +226,7 @@ def _findings(run: AuditRun, fmt: Formatter) -> Sheet:
 
 
 def _platforms(run: AuditRun, fmt: Formatter) -> Sheet:
-    regions = run.footprint.table.groupby("platform")["region"].agg(
-        lambda s: ", ".join(f"{fmt.territory(c)} ({c})" for c in sorted(set(map(str, s))))
-    )
+    regions = {p: ", ".join(f"{fmt.territory(c)} ({c})" for c in g) for p, g in grids(run).items()}
     columns = [
         Column(N_("Platform"), width=16), Column(N_("Generations"), INTEGER, 12),
         Column(N_("Outputs"), INTEGER, 10), *_impact_columns(),
@@ -246,8 +245,7 @@ def _platforms(run: AuditRun, fmt: Formatter) -> Sheet:
     return Sheet(N_("Platforms"), columns, rows)
 
 
-def _sources(run: AuditRun, fmt: Formatter) -> Sheet:
-    method = methodology(run, fmt)
+def _sources(run: AuditRun, fmt: Formatter, method: Methodology) -> Sheet:
     entries = {entry.ref: entry for entry in method.bibliography}
     registry = run.footprint.registry
     columns = [
@@ -344,17 +342,19 @@ def workbook_bytes(
     generations: pd.DataFrame,
     total: int | None = None,
     fast: bool = True,
+    method: Methodology | None = None,
 ) -> bytes:
     """report.xlsx for ``lang``; ``generations`` is generations.csv's frame (prompts redacted
     when asked), or its first rows of ``total``. ``fast=False``: every row through openpyxl
-    (the reference the tests hold the fast rows to)."""
+    (the reference the tests hold the fast rows to); ``method``: the report's methodology
+    section, when it is built already."""
     fmt = Formatter(lang)
     sheets = [
         _generations(run, fmt, generations, len(generations) if total is None else total),
         _shots(run, fmt),
         _findings(run, fmt),
         _platforms(run, fmt),
-        _sources(run, fmt),
+        _sources(run, fmt, method or methodology(run, fmt)),
     ]
     book = Workbook(write_only=True)
     rows: dict[str, str] = {}

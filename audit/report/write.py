@@ -164,7 +164,7 @@ def _pages(
             html = _render(context, lang, standalone=False)
             standalone = _render(context, lang, standalone=True)
             outputs.write(_name("report", ".html", lang, first), standalone.encode("utf-8"))
-            workbook = workbook_bytes(run, lang, rows.head, rows.total)
+            workbook = workbook_bytes(run, lang, rows.head, rows.total, method=context.methodology)
             outputs.write(_name("report", ".xlsx", lang, first), workbook)
             credits = render_credits(run, lang, "txt").encode()
             outputs.write(_name("credits", ".txt", lang, first), credits)
