@@ -208,8 +208,9 @@ def credits_context(run: AuditRun, lang: str) -> Credits:
     )
 
 
-def render_credits(run: AuditRun, lang: str, fmt: str) -> str:
-    """The credits block as plain text, Markdown or an HTML fragment (autoescaped)."""
+def render_credits(run: AuditRun, lang: str, fmt: str, credits: Credits | None = None) -> str:
+    """The credits block as plain text, Markdown or an HTML fragment (autoescaped); ``credits``:
+    :func:`credits_context` of ``run`` in ``lang``, when it is built already."""
     if fmt not in ("txt", "md", "html"):
         raise ConfigError(
             "unknown format", field="--format", value=fmt, choices=["txt", "md", "html"]
@@ -217,5 +218,5 @@ def render_credits(run: AuditRun, lang: str, fmt: str) -> str:
     return render_template(
         f"credits.{fmt}.j2",
         lang,
-        {"credits": credits_context(run, lang), "title": run.production.title},
+        {"credits": credits or credits_context(run, lang), "title": run.production.title},
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -129,11 +130,19 @@ def _accessed_note(registry: Any, entries: list[BibliographyEntry], fmt: Formatt
     }
 
 
+#: The table :func:`grid_pairs` read last (a weak reference) and its pairs.
+_PAIRS: list[Any] = [None, []]
+
+
 def grid_pairs(run: AuditRun) -> list[tuple[Any, Any]]:
     """Each distinct (platform, region) of the estimates, in the order the table first has it
-    (one pass over the table: a million rows are read once, not once per platform)."""
-    pairs = run.footprint.table[["platform", "region"]].drop_duplicates()
-    return list(pairs.itertuples(index=False, name=None))
+    (one pass over a million rows, kept for the next call on the same table: the methodology
+    and the workbook each ask)."""
+    table = run.footprint.table
+    if _PAIRS[0] is None or _PAIRS[0]() is not table:
+        pairs = table[["platform", "region"]].drop_duplicates()
+        _PAIRS[:] = [weakref.ref(table), list(pairs.itertuples(index=False, name=None))]
+    return list(_PAIRS[1])
 
 
 def grids(run: AuditRun) -> dict[Any, list[str]]:

@@ -166,7 +166,7 @@ def _pages(
             outputs.write(_name("report", ".html", lang, first), standalone.encode("utf-8"))
             workbook = workbook_bytes(run, lang, rows.head, rows.total, method=context.methodology)
             outputs.write(_name("report", ".xlsx", lang, first), workbook)
-            credits = render_credits(run, lang, "txt").encode()
+            credits = render_credits(run, lang, "txt", context.credits).encode()
             outputs.write(_name("credits", ".txt", lang, first), credits)
             name = _name("report", ".pdf", lang, first)
             warnings = write_pdf(
