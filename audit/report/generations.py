@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -168,28 +167,29 @@ def write_generations(
     head: bool = True,
 ) -> Written:
     """Stream generations.csv into ``csv_path`` (``names``: ``--redact``'s, replaced in every
-    text); above :data:`ARCHIVE_GENERATIONS`, write generations.parquet into ``parquet_path``.
-    ``head``: the first rows for the workbook (:meth:`Background.written` gives them else)."""
+    text); above :data:`ARCHIVE_GENERATIONS`, stream generations.parquet into ``parquet_path``.
+    ``head``: what the pages need, the first rows for the workbook and the attachment's bytes
+    (the forked writer leaves them to :class:`Background`)."""
     total = len(run.link.table)
     small: list[bytes] = []
-    parquet = _ParquetBlocks(run, names) if parquet_path is not None else None
+    parquet = _ParquetBlocks(run, names, parquet_path) if parquet_path is not None else None
     with open(csv_path, "wb") as handle:
         for index, (block, header, body) in enumerate(_csv_blocks(run, redact_prompts)):
-            data = header + bytes(body) if index == 0 else body
+            parts = [header, body] if index == 0 else [body]
             if names:
-                data = hidden(bytes(data), names)
-            handle.write(data)
+                parts = [hidden(b"".join(map(bytes, parts)), names)]
+            for part in parts:
+                handle.write(part)
             if parquet is not None:
                 parquet.add(block)
-            else:
-                small.append(bytes(data))
+            elif head:
+                small.append(b"".join(map(bytes, parts)))
     first = next(generation_blocks(run, redact_prompts, WORKBOOK_ROWS)) if head else None
     rows = first if first is not None else pd.DataFrame()
     if parquet is None:
         return Written("generations.csv", b"".join(small), "text/csv", rows, total)
-    data = parquet.close()
-    with open(parquet_path, "wb") as handle:
-        handle.write(data)
+    parquet.close()
+    data = Path(parquet_path).read_bytes() if head else PENDING
     return Written("generations.parquet", data, PARQUET_MIME, rows, total)
 
 
@@ -222,11 +222,11 @@ def _csv_blocks(run: AuditRun, redact_prompts: bool) -> Iterator[tuple[Block, by
 
 
 class _ParquetBlocks:
-    """generations.parquet, one row group per block, into memory (it is attached to the PDF).
-    Columns typed from the record's fields and the estimate's dtypes, the same for every block."""
+    """generations.parquet, one row group per block, streamed into ``path``. Columns typed from
+    the record's fields and the estimate's dtypes, the same for every block."""
 
-    def __init__(self, run: AuditRun, names: dict[str, str]) -> None:
-        self.buffer = io.BytesIO()
+    def __init__(self, run: AuditRun, names: dict[str, str], path: Any) -> None:
+        self.path = path
         self.names = names
         self.schema: pa.Schema | None = None
         self.estimate = run.footprint.table.dtypes.to_dict()
@@ -236,7 +236,7 @@ class _ParquetBlocks:
         labels = list(block.columns) if isinstance(block, pd.DataFrame) else [c.name for c in block]
         if self.schema is None:
             self.schema = pa.schema([(name, self._type(name)) for name in labels])
-            self.writer = pq.ParquetWriter(self.buffer, self.schema, compression="zstd")
+            self.writer = pq.ParquetWriter(str(self.path), self.schema, compression="zstd")
         if isinstance(block, pd.DataFrame):
             arrays = [self._array(block[f.name], f.type) for f in self.schema]
         else:
@@ -286,10 +286,11 @@ class _ParquetBlocks:
                 out.append(done.setdefault(text, redact_text(text, self.names)))
         return out
 
-    def close(self) -> bytes:
+    def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-        return self.buffer.getvalue()
+        else:  # no block: an empty file, as before
+            Path(self.path).write_bytes(b"")
 
 
 #: Whether this system can fork a copy of the process (Linux, macOS; not Windows): else the two
