@@ -140,7 +140,7 @@ def stripped(
             at = codes[positions]
             return pa.DictionaryArray.from_arrays(pa.array(at, mask=at < 0), dictionary)
     if arrow:
-        text = _arrow(series.take(positions))
+        text = _arrow(_rows(series, positions))
     elif series.dtype.kind == "O":
         text = pa.array(series.to_numpy()[positions], pa.string(), from_pandas=True)
     else:
@@ -151,6 +151,15 @@ def stripped(
 
 #: Rows looked at to tell a column of few distinct cells (platform, model, status…).
 _SAMPLE = 20_000
+
+
+def _rows(series: pd.Series, positions: np.ndarray) -> pd.Series:
+    """The column's cells at ``positions``: a slice when they follow each other (a file in
+    time order), else taken."""
+    count = len(positions)
+    if count and positions[-1] - positions[0] == count - 1 and (np.diff(positions) == 1).all():
+        return series.iloc[int(positions[0]) : int(positions[0]) + count]
+    return series.take(positions)
 
 
 def _arrow(series: pd.Series) -> pa.Array:

@@ -93,7 +93,7 @@ class _Estimate:
     of few distinct values has its cells by code (0: empty), each distinct value formatted
     once."""
 
-    def __init__(self, name: str, series: pd.Series) -> None:
+    def __init__(self, name: str, series: pd.Series, key: _Key | None = None) -> None:
         self.name = name
         self.kind = "T" if isinstance(series.dtype, pd.StringDtype) else series.dtype.kind
         self.values = series.to_numpy()
@@ -104,7 +104,7 @@ class _Estimate:
                 texts = float_texts(np.asarray(distinct).view(np.float64))
                 self.coded = (codes.astype(np.int32) + 1, _with_empty(texts))
         elif self.kind in "OT":
-            codes, distinct = pd.factorize(series.to_numpy(dtype=object))
+            codes, distinct = _text_codes(series.to_numpy(dtype=object), key)
             if all(isinstance(value, str) for value in distinct.tolist()):
                 self.kind = "T"
                 self.dictionary = pa.array([None, *distinct], pa.string())
@@ -135,6 +135,45 @@ class _Run:
     codes: np.ndarray
     texts: pa.Array
     lookups: list[np.ndarray]
+
+
+#: Each row's code of the estimate's float columns together (about its signature), and the
+#: first row of each code.
+_Key = tuple[np.ndarray, np.ndarray]
+
+
+def _key(impacts: pd.DataFrame) -> _Key | None:
+    """The codes of the estimate's float columns taken together (None: too many)."""
+    found: Coded | None = None
+    for name in impacts.columns:
+        values = impacts[name].to_numpy()
+        if values.dtype != np.float64:
+            continue
+        codes, distinct = pd.factorize(values.view(np.int64))
+        coded = (np.asarray(codes), pa.nulls(len(distinct), pa.string()))
+        pairs = pairs_of(found, coded) if found is not None else (codes, None, None)
+        if pairs is None:
+            return None
+        found = (pairs[0], pa.nulls(int(pairs[0].max()) + 1 if len(pairs[0]) else 0))
+    if found is None:
+        return None
+    codes = found[0]
+    first = np.full(len(found[1]), -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    return codes, first
+
+
+def _text_codes(values: np.ndarray, key: _Key | None) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of an object column; through ``key`` when the column is a function of it
+    (each key's text the same object or an equal one: the estimate of one signature)."""
+    if key is not None and len(values):
+        codes, first = key
+        picked = values[first]
+        if bool((picked[codes] == values).all()):
+            small, distinct = pd.factorize(picked)
+            return small[codes], np.asarray(distinct)
+    found, distinct = pd.factorize(values)
+    return found, np.asarray(distinct)
 
 
 def _runs(estimates: list[_Estimate]) -> list[_Run | _Estimate]:
@@ -170,7 +209,8 @@ class ArrowBlocks:
 
     def __init__(self, run: AuditRun, impacts: pd.DataFrame, redact_prompts: bool) -> None:
         self.link, self.redact_prompts = run.link, redact_prompts
-        self.estimate = _runs([_Estimate(name, impacts[name]) for name in impacts.columns[1:]])
+        key = _key(impacts)
+        self.estimate = _runs([_Estimate(name, impacts[name], key) for name in impacts.columns[1:]])
         self.shots = pa.array([unit.shot_id for unit in run.link.units], pa.string())
         self.uses = pa.array(USE_NAMES, pa.string())
         self.done: dict[tuple[int, ...], Any] = {}
