@@ -67,6 +67,9 @@ def lists_of(cells: Cells, name: str, bad: np.ndarray) -> Items:
     clean = stripped(cells)
     if not pc.any(pc.match_substring_regex(clean, r"^[\[{]|\|")).as_py():
         column = objects(clean)  # one item a cell, the stripped cell (the usual case)
+        if not clean.null_count:
+            rows = np.arange(len(column))
+            return Items(rows, column, np.full(len(rows), role, dtype=object), column)
         rows = np.flatnonzero(pc.is_valid(clean).to_numpy(zero_copy_only=False))
         return Items(rows, column[rows], np.full(len(rows), role, dtype=object), column)
     is_json = pc.fill_null(pc.match_substring_regex(clean, r"^[\[{]"), False)
@@ -128,8 +131,11 @@ def side_tables(
     )
     new_index = np.full(size, -1, dtype=np.int64)
     new_index[good] = np.arange(len(good))
+    every = size == len(good)  # every row kept: no renumbering, no copy
 
-    def kept(items: Items) -> tuple[np.ndarray, np.ndarray]:
+    def kept(items: Items) -> tuple[np.ndarray, np.ndarray | slice]:
+        if every:
+            return items.rows, slice(None)
         rows = new_index[items.rows]
         mask = rows >= 0
         return rows[mask], mask
