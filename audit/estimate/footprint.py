@@ -171,6 +171,8 @@ def _combined(codes: list[np.ndarray]) -> np.ndarray:
     span = 1
     for column in codes:
         radix = int(column.max()) + 2
+        if radix == 1:  # a column empty throughout tells no row apart (an optional field)
+            continue
         if span * radix >= 2**62:
             key = pd.factorize(key)[0].astype(np.int64)
             span = int(key.max()) + 1

@@ -21,6 +21,9 @@ _SCENE_SHOT = re.compile(
 )
 _SHOT_ONLY = re.compile(rf"(?<![a-z0-9]){_SHOT_ALONE}{_NUM}", re.IGNORECASE)
 _NORMALISED = re.compile(r"^(SC\d{2,4})_SH\d{3,4}$|^SH\d{3,4}$")
+#: A normalised id, with or without a take (``SC06_SH450``, ``SC06_SH450-t14``): the search
+#: finds its first ten characters.
+_WRITTEN = re.compile(r"SC[0-9]{2}_SH[0-9]{3}(?:-t[0-9]{1,4})?")
 
 
 def shot_id_in(text: str | None) -> str | None:
@@ -31,6 +34,13 @@ def shot_id_in(text: str | None) -> str | None:
     """
     if not text:
         return None
+    if _WRITTEN.fullmatch(text):  # already written as an id (a take's tag): the id itself
+        return text[:10]
+    return searched_shot_id(text)
+
+
+def searched_shot_id(text: str) -> str | None:
+    """:func:`shot_id_in` by the search itself, for any text."""
     found = _SCENE_SHOT.search(text)
     if found:
         return f"SC{int(found.group(1)):02d}_SH{int(found.group(2)):03d}"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from audit.link.names import (
     basename,
     id_candidates,
     normalise_prompt,
+    searched_shot_id,
     sequence_of,
     shot_id_in,
     stem,
@@ -81,3 +84,23 @@ def test_normalise_prompt() -> None:
     assert normalise_prompt("a well-lit room --tile --no text") == "a well-lit room"
     assert normalise_prompt("  --ar 16:9 ") is None
     assert normalise_prompt(None) is None
+
+
+# Tags written as ids with a take, as the 1M benchmark's generator writes them ("SC06_SH450-t14"),
+# and near misses: other digits (Arabic-Indic), case, separators, lengths, suffixes.
+_TAG_PARTS = st.sampled_from(
+    ["SC", "sc", "SQ", "SH", "sh", "_", "-", "-t", "t", "0", "6", "45", "٠٦", "x", ".mov"]
+)
+
+
+@given(st.lists(_TAG_PARTS, max_size=12).map("".join))
+def test_shot_id_of_a_written_id_is_what_the_search_finds(text: str) -> None:
+    """The shortcut for text already written as an id gives what the search gives, for any text."""
+    assert shot_id_in(text) == (searched_shot_id(text) if text else None)
+
+
+@pytest.mark.parametrize(
+    "text", ["SC06_SH450", "SC06_SH450-t14", "SC00_SH000-t1", "SC99_SH999-t9999"]
+)
+def test_written_ids_keep_their_first_ten_characters(text: str) -> None:
+    assert shot_id_in(text) == searched_shot_id(text) == text[:10]
