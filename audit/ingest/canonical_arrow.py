@@ -142,7 +142,8 @@ def stripped(
     if arrow:
         text = _arrow(_rows(series, positions))
     elif series.dtype.kind == "O":
-        text = pa.array(series.to_numpy()[positions], pa.string(), from_pandas=True)
+        cells = _rows(series, positions).to_numpy()  # a slice: a view, no new references
+        text = pa.array(cells, pa.string(), from_pandas=True)
     else:
         raise pa.ArrowTypeError(f"{series.dtype} is not a text column")
     text = pc.utf8_trim(text, characters=SPACES)

@@ -79,9 +79,10 @@ def csv_order(link: LinkResult) -> np.ndarray:
     seconds, fraction = np.divmod(table.column("created_us").astype(np.int64), 1_000_000)
     key = (seconds * 2 + (fraction == 0)) * 1_000_000 + fraction
     order = np.argsort(key, kind="stable")
-    ids, keys = table.column("id")[order], key[order]
-    ties = keys[1:] == keys[:-1]
-    if not ties.any() or bool((ids[1:][ties] > ids[:-1][ties]).all()):
+    keys = key[order]
+    ties = np.flatnonzero(keys[1:] == keys[:-1])  # ids read for these rows only
+    ids = table.column("id")
+    if not len(ties) or bool((ids[order[ties + 1]] > ids[order[ties]]).all()):
         return order
     frame = pd.DataFrame({"key": key, "id": np.asarray(table.column("id"), dtype=object)})
     return frame.sort_values(["key", "id"], kind="stable").index.to_numpy()
