@@ -169,12 +169,15 @@ def coded(cells: Cells, strip: bool = True) -> Coded:
     if cells.null_count == len(cells):  # no such column, or every cell empty
         return Coded(empty_column(len(cells)), empty_column(len(cells), "code"), [])
     uniques, raw = distinct(cells)
-    if strip:
-        uniques = [text.strip() or None for text in uniques]
-    kept, final = pd.factorize(np.asarray([*uniques, None], dtype=object))
-    codes = kept[raw].astype(np.int64, copy=False)
-    values = np.asarray([*final.tolist(), None], dtype=object)[codes]
-    return Coded(values, codes, final.tolist())
+    if strip:  # stripped, two distinct cells may become one value
+        clean = [*(text.strip() or None for text in uniques), None]
+        kept, final = pd.factorize(np.asarray(clean, dtype=object))
+        codes = kept[raw].astype(np.int64, copy=False)
+        uniques = final.tolist()
+    else:  # as read: the distinct cells are the values (prompts: often one per row)
+        codes = np.where(raw == len(uniques), -1, raw).astype(np.int64)
+    values = np.asarray([*uniques, None], dtype=object)[codes]
+    return Coded(values, codes, uniques)
 
 
 def objects(cells: Cells) -> np.ndarray:
