@@ -164,8 +164,9 @@ class GenTable:
 
     def codes_of(self, name: str) -> np.ndarray:
         """Integer codes of a column (equal values, equal codes; empty: -1). Codes the reader
-        already had are reused; others are computed once per table (:mod:`audit.base.codes`)."""
-        return factorized(self, name)[0]
+        already had are reused; others are computed and not kept (a million rows, 8 MB each),
+        unless a stage asked for them to be kept (:func:`audit.base.codes.factorized`)."""
+        return factorized(self, name, keep=False)[0]
 
     def generations(self) -> list[Generation]:
         """Every row's Generation, in row order (built once, then cached)."""
