@@ -141,10 +141,11 @@ class RightsTable:
 
     def in_tiers(self, tiers: set[str]) -> np.ndarray:
         """Rows whose use status is one of ``tiers`` (a status missing counts as not_in_film)."""
-        codes = [USE_NAMES.index(name) for name in tiers]
+        wanted = np.zeros(len(USE_NAMES), dtype=bool)
+        wanted[[USE_NAMES.index(name) for name in tiers]] = True
         if self.use is None:
             return np.zeros(0, dtype=np.int64)
-        return np.flatnonzero(np.isin(self.use, codes))
+        return np.flatnonzero(wanted[self.use])
 
     def gens(self, rows: np.ndarray | Sequence[int]) -> Gens:
         """These rows as a selection a rule hands a finding."""
