@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from audit.base.errors import RenderError
-from audit.base.gc import paused_gc
+from audit.base.gc import paused_gc, trim_heap
 from audit.base.outputs import OutputSet
 from audit.base.resources import templates_dir
 from audit.report import generations
@@ -139,6 +139,7 @@ def _write_all(
         rows = write_generations(run, *paths, redact_prompts, names)
         _pages(run, outputs, langs, (data_json, inputs_csv), rows, None)
         return
+    trim_heap()  # the copy starts from the live data only (its resident size counts too)
     with Background(run, paths, redact_prompts, names) as job:
         _pages(run, outputs, langs, (data_json, inputs_csv), job.written(), job.parquet)
         job.parquet()  # both files whole before the set is committed
@@ -169,6 +170,7 @@ def _pages(
             credits = render_credits(run, lang, "txt", context.credits).encode()
             outputs.write(_name("credits", ".txt", lang, first), credits)
             name = _name("report", ".pdf", lang, first)
+            trim_heap()  # before pydyf's copies of the attachments, at the process's peak
             warnings = write_pdf(
                 html, outputs.path(name), attachments, run.options.as_of, identifier
             )

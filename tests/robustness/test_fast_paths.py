@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -198,3 +199,20 @@ def test_column_reader_dates_agree_with_the_row_reader(tmp_path: Path) -> None:
     assert by_columns == list(adapter.read_rows(source, read_csv_rows(log)))
     kinds = [type(item).__name__ for item in by_columns or []]
     assert kinds == ["Reject", "Reject", "Generation", "Generation", "Reject", "Generation"]
+
+
+def test_trim_heap_gives_free_pages_back_where_glibc_is() -> None:
+    """``malloc_trim`` is called where the C library has it (glibc, as on Debian 12), and the
+    call is a no-op, reported False, where it has not (macOS, musl)."""
+    import platform
+
+    from audit.base import gc as heap
+
+    assert heap.trim_heap() is (platform.libc_ver()[0] == "glibc")
+
+
+def test_trim_heap_without_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    from audit.base import gc as heap
+
+    monkeypatch.setattr(heap, "_malloc_trim", lambda: None)
+    assert heap.trim_heap() is False
