@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audit.base.errors import InputError
-from audit.base.gc import paused_gc
+from audit.base.gc import paused_gc, trim_heap
 from audit.base.gentable import GenTable
 from audit.base.limits import (
     MAX_LOG_FILE_BYTES,
@@ -349,6 +349,7 @@ def ingest_folder(root: Path, *, lenient: bool = False) -> IngestResult:
     scan = scan_folder(root, logs)
     result = ingest_files(root, scan.files, lenient=lenient)
     result.skipped = scan.skipped
+    trim_heap()  # the files' parsed cells are freed: give their pages back before linking
     return result
 
 
