@@ -47,6 +47,7 @@ def b1_pipeline(root: Path) -> dict[str, Any]:
     """Ingest + link + estimate + aggregate, as ``pipeline.run`` calls them (no rights, no PDF)."""
     from datetime import date
 
+    from audit.base.gc import small_pages
     from audit.base.production import load_production
     from audit.ingest.provenance import scan_provenance
     from audit.ingest.walk import ingest_folder, paused_gc
@@ -56,7 +57,7 @@ def b1_pipeline(root: Path) -> dict[str, Any]:
     options = Options(as_of=date.fromisoformat(AS_OF))
     figures: dict[str, Any] = {}
     start, cpu = time.perf_counter(), time.process_time()
-    with paused_gc():
+    with paused_gc(), small_pages():  # as pipeline.run
         production = load_production(root)
         ingested = _timed(figures, "ingest", lambda: ingest_folder(root))
         timeline = _timed(figures, "timeline", lambda: load_timeline(root, production, options))
