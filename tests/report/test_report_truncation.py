@@ -1,4 +1,4 @@
-"""The 200-shot rule: a film of 205 picture shots prints the 200 with the largest carbon central
+"""The 100-shot rule: a film of 105 picture shots prints the 100 with the largest carbon central
 value, with the "truncated" note; audit.json keeps every shot."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tests.report.report_support import WEASYPRINT_ICC_LEAK, pdf_text, sections,
 
 pytestmark = [pytest.mark.slow, WEASYPRINT_ICC_LEAK]
 
-SHOTS = 205
+SHOTS = 105
 NOTE = "The table shows the shots with the largest footprint"
 
 
@@ -61,15 +61,15 @@ def test_audit_json_has_every_shot(out: Path) -> None:
     assert len(set(carbon)) == SHOTS
 
 
-def test_html_table_shows_the_top_200_with_the_note(out: Path) -> None:
+def test_html_table_shows_the_top_100_with_the_note(out: Path) -> None:
     shots = sections((out / "report.html").read_text(encoding="utf-8"))["shots"]
-    assert MAX_SHOTS_IN_PDF == 200
+    assert MAX_SHOTS_IN_PDF == 100
     assert NOTE in shots
     rows = [row.split("</td>", 1)[0] for row in shots.split("<tr><td>")[1:]]
     assert rows == [_shot(n) for n in range(SHOTS, 5, -1)]  # largest first
 
 
-def test_pdf_shows_the_top_200_with_the_note(out: Path) -> None:
+def test_pdf_shows_the_top_100_with_the_note(out: Path) -> None:
     text = pdf_text(out / "report.pdf")
     assert NOTE in text
     assert [n for n in range(1, SHOTS + 1) if _shot(n) not in text] == [1, 2, 3, 4, 5]
