@@ -124,25 +124,35 @@ def _write_all(
 ) -> None:
     if redact_prompts:
         run = dataclasses.replace(run, findings=redact_prompt_names(run.findings))
+    csv_path = outputs.path("generations.csv")
+    if not archive(run):
+        data = _documents(run, outputs, names)
+        rows = write_generations(run, csv_path, None, redact_prompts, names)
+        _pages(run, outputs, langs, data, rows, None)
+        return
+    paths = (csv_path, outputs.path("generations.parquet"))
+    if not generations.CAN_FORK:
+        data = _documents(run, outputs, names)
+        rows = write_generations(run, *paths, redact_prompts, names)
+        _pages(run, outputs, langs, data, rows, None)
+        return
+    trim_heap()  # the copy starts from the live data only (its resident size counts too)
+    with Background(run, paths, redact_prompts, names) as job:
+        # the copy is the longer job at archive scale: it starts first, the documents after
+        data = _documents(run, outputs, names)
+        _pages(run, outputs, langs, data, job.written(), job.parquet)
+        job.parquet()  # both files whole before the set is committed
+
+
+def _documents(run: AuditRun, outputs: OutputSet, names: dict[str, str]) -> tuple[bytes, bytes]:
+    """Write audit.json, inputs.csv and findings.csv; audit.json's and inputs.csv's bytes (the
+    PDF attaches them)."""
     data_json = hidden(audit_json(run), names)
     inputs_csv = hidden(csv_bytes(inputs_frame(run)), names)
     outputs.write("inputs.csv", inputs_csv)
     outputs.write("audit.json", data_json)
     outputs.write("findings.csv", hidden(csv_bytes(findings_frame(run)), names))
-    csv_path = outputs.path("generations.csv")
-    if not archive(run):
-        rows = write_generations(run, csv_path, None, redact_prompts, names)
-        _pages(run, outputs, langs, (data_json, inputs_csv), rows, None)
-        return
-    paths = (csv_path, outputs.path("generations.parquet"))
-    if not generations.CAN_FORK:
-        rows = write_generations(run, *paths, redact_prompts, names)
-        _pages(run, outputs, langs, (data_json, inputs_csv), rows, None)
-        return
-    trim_heap()  # the copy starts from the live data only (its resident size counts too)
-    with Background(run, paths, redact_prompts, names) as job:
-        _pages(run, outputs, langs, (data_json, inputs_csv), job.written(), job.parquet)
-        job.parquet()  # both files whole before the set is committed
+    return data_json, inputs_csv
 
 
 def _pages(
