@@ -115,7 +115,7 @@ def ingest(
     print_table(say("Ingest"), [say(c) for c in columns], rows)
     for item in result.skipped:
         typer.echo(for_terminal(item.line()))
-    _account_lines(result, say)
+    _account_lines(result, say, printed)
 
 
 @app.command()
@@ -159,7 +159,7 @@ def estimate(
             }
         )
         return
-    _records(run, say)
+    _records(run, say, printed)
     _estimate_tables(run, totals, platforms, methods, printed)
 
 
@@ -234,7 +234,7 @@ def audit_cmd(
     if as_json:
         print_json([f.model_dump(mode="json") for f in run.findings])
     else:
-        _records(run, say)
+        _records(run, say, printed)
         print_table(
             say("Findings"),
             [say(c) for c in ("severity", "code", "message", "evidence")],
@@ -266,17 +266,26 @@ def _finding_rows(run: AuditRun, lang: str) -> list[list[Any]]:
     ]
 
 
-def _records(run: AuditRun, say: Say = str) -> None:
+def _records(run: AuditRun, say: Say = str, lang: str = "en") -> None:
     """What became of every input file and record (nothing is lost): each reject, each file no
     adapter read (with why), the counts."""
-    _account_lines(run.ingest, say)
+    _account_lines(run.ingest, say, lang)
     for item in run.rights_files.unread:
         typer.echo(say("unread: %(line)s") % {"line": for_terminal(item.line())})
 
 
-def _account_lines(result: Any, say: Say = str) -> None:
+def _count_in(lang: str) -> Callable[[int], str]:
+    """A count as a reader of ``lang`` writes it: ``150,000``, ``150 000``."""
+    if lang == "en":
+        return lambda value: f"{value:,}"
+    from audit.base.i18n import Formatter
+
+    return lambda value: Formatter(lang).number(value, 0)
+
+
+def _account_lines(result: Any, say: Say = str, lang: str = "en") -> None:
     """Each reject, unclaimed file and file without a record on its own line, then the counts of
-    files and records (they add up)."""
+    files and records (they add up), grouped by thousands the way ``lang`` writes them."""
     for reject in result.rejects:
         typer.echo(say("rejected: %(line)s") % {"line": for_terminal(reject.line())})
     for line in result.unclaimed_lines():
@@ -284,16 +293,17 @@ def _account_lines(result: Any, say: Say = str) -> None:
     for line in result.empty_lines():
         name, _, reason = line.rpartition(": ")
         typer.echo(say("no record: %(line)s") % {"line": for_terminal(f"{name}: {say(reason)}")})
-    totals = result.totals()
+    count, numbers = _count_in(lang), result.totals()
+    totals = {key: count(value) for key, value in numbers.items()}
     typer.echo(
         say("files: %(read)s read, %(unclaimed)s unclaimed, %(skipped)s skipped (hidden, editor "
             "or .empreinteignore)")
-        % {"read": totals["files"] - totals["unclaimed_files"],
+        % {"read": count(numbers["files"] - numbers["unclaimed_files"]),
            "unclaimed": totals["unclaimed_files"], "skipped": totals["skipped_files"]}
     )  # fmt: skip
     filtered = (
         say(", %(filtered)s blocked by a safety filter (estimated as runs, no output)") % totals
-        if totals["filtered"]
+        if numbers["filtered"]
         else ""
     )
     typer.echo(

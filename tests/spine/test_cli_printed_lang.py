@@ -151,3 +151,18 @@ def test_the_command_line_starts_without_babel() -> None:
     probe = "import sys, audit.cli; print(sorted(m for m in sys.modules if m.startswith('babel')))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("en", "records: 1,200 read, 1,200 accepted"), ("fr", "enregistrements : 1\u202f200 lus")],
+)
+def test_counts_are_grouped_by_thousands(tmp_path: Path, lang: str, expected: str) -> None:
+    """The counts line of a 1,200-record production reads as its language writes numbers
+    (``1,200`` / ``1 200`` with Babel's narrow no-break space), like the report's own figures."""
+    from bench.generate import generate
+
+    root = generate(tmp_path / "film", 1200, 12)
+    result = runner.invoke(app, ["ingest", str(root), "--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert expected in result.output
