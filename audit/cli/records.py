@@ -177,7 +177,7 @@ def _estimate_tables(
 
     say = translator(lang)
 
-    percent = _percent_in(lang)
+    percent, q, n = _percent_in(lang), _quantity_in(lang), _count_in(lang)
     shares = {key: percent(value) for key, value in energy_shares(run).items()}
     typer.echo(
         say("energy: %(measured)s measured, %(model)s estimated per model, %(band)s from a "
@@ -186,18 +186,15 @@ def _estimate_tables(
     print_table(
         say("Film totals (low / central / high)"),
         [say(c) for c in ("quantity", "low", "central", "high")],
-        [
-            [say(k), f"{v['low']:.4g}", f"{v['central']:.4g}", f"{v['high']:.4g}"]
-            for k, v in totals.items()
-        ],
+        [[say(k), q(v["low"]), q(v["central"]), q(v["high"])] for k, v in totals.items()],
     )
     print_table(
         say("By platform"),
         [say(c) for c in ("platform", "generations", "outputs", "energy Wh (central)",
                           "carbon gCO2e (central)", "water L (central)")],
         [
-            [p["platform"], p["generations"], p["outputs"], f"{p['energy_wh_central']:.4g}",
-             f"{p['carbon_g_central']:.4g}", f"{p['water_l_central']:.4g}"]
+            [p["platform"], n(p["generations"]), n(p["outputs"]), q(p["energy_wh_central"]),
+             q(p["carbon_g_central"]), q(p["water_l_central"])]
             for p in platforms
         ],
     )  # fmt: skip
@@ -207,8 +204,8 @@ def _estimate_tables(
         [say(c) for c in ("platform", "method", "status", "run", "generations",
                           "energy Wh (central)", "coefficients", "route")],
         [
-            [m["platform"], m["method"], m["estimate_status"], m["run"], m["generations"],
-             f"{m['energy_wh_central']:.4g}", main_ids(m["coefficient_ids"]), m["route_note"]]
+            [m["platform"], m["method"], m["estimate_status"], m["run"], n(m["generations"]),
+             q(m["energy_wh_central"]), main_ids(m["coefficient_ids"]), m["route_note"]]
             for m in methods
         ],
     )  # fmt: skip
@@ -250,6 +247,16 @@ def _percent_in(lang: str) -> Callable[[float], str]:
     from audit.base.i18n import Formatter
 
     return lambda value: Formatter(lang).percent(value, 1)
+
+
+def _quantity_in(lang: str) -> Callable[[float], str]:
+    """A quantity of the estimate tables with four significant figures, as a reader of ``lang``
+    writes it: ``25,290`` and ``0.00009308`` in English, ``25 290`` and ``159,3`` in French (it
+    printed ``2.529e+04`` in both)."""
+    from audit.base.i18n import Formatter
+
+    fmt = Formatter(lang)
+    return lambda value: fmt.sig(value, 4)
 
 
 def _finding_rows(run: AuditRun, lang: str) -> list[list[Any]]:

@@ -166,3 +166,18 @@ def test_counts_are_grouped_by_thousands(tmp_path: Path, lang: str, expected: st
     result = runner.invoke(app, ["ingest", str(root), "--lang", lang])
     assert result.exit_code == 0, result.output
     assert expected in result.output
+
+
+@pytest.mark.parametrize(
+    ("lang", "water", "energy"), [("en", "159.3", "25,287"), ("fr", "159,3", "25\u202f287")]
+)
+def test_estimate_tables_write_numbers_as_the_language_does(
+    lang: str, water: str, energy: str
+) -> None:
+    """The estimate's tables give four significant figures the reader's way: no ``2.529e+04``
+    (as they printed in both languages), a decimal comma and grouped thousands in French."""
+    result = runner.invoke(app, ["estimate", EXAMPLE, *AS_OF, "--lang", lang])
+    assert result.exit_code == 0, result.output
+    assert water in result.output
+    assert energy in result.output
+    assert not re.search(r"\de[+-]\d", result.output)
