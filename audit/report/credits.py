@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from babel.lists import format_list
 
 from audit import __version__
 from audit.base import columns as col
@@ -195,13 +196,28 @@ def footprint_line(run: AuditRun, lang: str) -> str:
     }
 
 
+def human_credits(run: AuditRun, lang: str) -> list[HumanCredit]:
+    """One line per role, in the order the roles first appear in production.yaml, naming every
+    person credited with it as ``lang`` lists them: "Directed by — Inès Morvan and Théo
+    Kerbrat", "Réalisation — Inès Morvan et Théo Kerbrat" (one "Directed by" line per person
+    read as two films' worth of directors)."""
+    names: dict[str, list[str]] = {}
+    for credit in run.production.credits:
+        people = names.setdefault(credit.role, [])
+        if credit.name not in people:
+            people.append(credit.name)
+    locale = Formatter(lang).locale
+    return [
+        HumanCredit(role=credit_role(role, lang), name=format_list(people, locale=locale))
+        for role, people in names.items()
+    ]
+
+
 def credits_context(run: AuditRun, lang: str) -> Credits:
     """What credits.md shows: human credits with their roles in ``lang``, AI tools by department,
     the disclosure and the footprint line."""
     return Credits(
-        humans=[
-            HumanCredit(role=credit_role(c.role, lang), name=c.name) for c in run.production.credits
-        ],
+        humans=human_credits(run, lang),
         tools=tools_by_department(_tool_generations(run), lang),
         disclosure=run.production.ai_disclosure or disclosure(run, lang),
         footprint_line=footprint_line(run, lang),

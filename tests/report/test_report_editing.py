@@ -3,6 +3,7 @@ disclosure naming only the media generated, a hint when a local run fell back on
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import date
 from pathlib import Path
@@ -35,9 +36,24 @@ def test_credit_roles_from_the_vocabulary(written: str, fr: str, en: str) -> Non
 
 def test_english_credits_have_english_roles(example_run: AuditRun) -> None:
     roles = [h.role for h in build_context(example_run, "en").credits.humans]
-    assert roles[:4] == ["Directed by", "Directed by", "Screenplay", "Editing"]
+    assert roles[:4] == ["Directed by", "Screenplay", "Editing", "Music direction"]
     french = [h.role for h in build_context(example_run, "fr").credits.humans]
-    assert french[:4] == ["Réalisation", "Réalisation", "Scénario", "Montage"]
+    assert french[:4] == ["Réalisation", "Scénario", "Montage", "Direction musicale"]
+
+
+def test_one_line_per_role_naming_everyone_credited(example_run: AuditRun) -> None:
+    """The example's two directors share one line, listed as each language lists people; a
+    role keeps the place of its first credit, and a name given twice for it is named once."""
+    credits = [*example_run.production.credits]
+    credits.insert(3, credits[0])  # the first director again, after other roles
+    production = example_run.production.model_copy(update={"credits": credits})
+    run = dataclasses.replace(example_run, production=production)
+    en = [(h.role, h.name) for h in build_context(run, "en").credits.humans]
+    fr = [(h.role, h.name) for h in build_context(run, "fr").credits.humans]
+    assert en[0] == ("Directed by", "Inès Morvan and Théo Kerbrat")
+    assert fr[0] == ("Réalisation", "Inès Morvan et Théo Kerbrat")
+    assert [role for role, _ in en].count("Directed by") == 1
+    assert len(en) == len({c.role for c in credits})
 
 
 def test_every_statement_translated_and_kinds_ordered(example_run: AuditRun) -> None:
