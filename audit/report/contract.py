@@ -100,6 +100,8 @@ class Quality:
     rejected: str
     pending: str
     pending_energy: str
+    #: generations a platform's safety filter blocked (estimated as runs, no output); "" if none
+    filtered: str
     measured: str
     model: str
     band: str

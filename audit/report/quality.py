@@ -66,6 +66,7 @@ def data_quality(run: AuditRun, fmt: Formatter) -> Quality:
         rejected=fmt.number(totals["rejected"], 0),
         pending=fmt.number(pending, 0),
         pending_energy=quantity(fmt, col.ENERGY, _pending_energy(run)) if pending else "",
+        filtered=fmt.number(totals["filtered"], 0) if totals["filtered"] else "",
         measured=fmt.percent(shares["measured"], 1),
         model=fmt.percent(shares["model"], 1),
         band=fmt.percent(shares["band"], 1),

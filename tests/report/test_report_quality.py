@@ -51,7 +51,33 @@ def test_counts_of_a_production_with_gaps(tmp_path: Path) -> None:
     assert (box.files_read, box.unclaimed, box.skipped) == ("5", "1", "2")
     assert (box.rejected, box.pending) == ("1", "1")
     assert box.pending_energy.endswith("Wh")
+    assert box.filtered == ""  # none blocked: no row
     assert box.unread_lines == ["logs/x.json: JSON of no known shape (keys: code, data)"]
     assert box.incomplete is True
     shares = [box.measured, box.model, box.band]
     assert all(share.endswith("%") for share in shares)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_generations_blocked_by_a_safety_filter_are_counted(tmp_path: Path, lang: str) -> None:
+    """A platform refusing a prompt (status ``filtered``: OpenAI's ``content_filter``, Runway's
+    moderation failures) still ran: the box says how many such generations were estimated as
+    runs without output, in the report's language; the row is absent when there are none."""
+    from audit.report.write import render_html
+
+    assert CliRunner().invoke(app, ["init", str(tmp_path)]).exit_code == 0
+    (tmp_path / "logs" / "journal.csv").write_text(
+        "platform,modality,created_at,width,height,status\n"
+        "kling,video,2026-09-01T10:00:00Z,1280,720,succeeded\n"
+        "kling,video,2026-09-01T10:01:00Z,1280,720,filtered\n"
+        "kling,video,2026-09-01T10:02:00Z,1280,720,filtered\n",
+        encoding="utf-8",
+    )
+    done = run(tmp_path, Options(as_of=date(2026, 11, 20), require_timeline=False))
+    assert data_quality(done, Formatter(lang)).filtered == "2"
+    row = gettext(
+        lang, "Generations blocked by a platform's safety filter, estimated as runs without output"
+    )
+    html = render_html(done, lang)
+    assert row in html.replace("&#39;", "'")
+    assert lang == "en" or "filtre de sécurité" in row
