@@ -283,11 +283,10 @@ def _records(run: AuditRun, say: Say = str, lang: str = "en") -> None:
 
 def _count_in(lang: str) -> Callable[[int], str]:
     """A count as a reader of ``lang`` writes it: ``150,000``, ``150 000``."""
-    if lang == "en":
-        return lambda value: f"{value:,}"
     from audit.base.i18n import Formatter
 
-    return lambda value: Formatter(lang).number(value, 0)
+    fmt = Formatter(lang)
+    return lambda value: fmt.number(value, 0)
 
 
 def _account_lines(result: Any, say: Say = str, lang: str = "en") -> None:

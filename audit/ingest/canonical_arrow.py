@@ -26,12 +26,8 @@ from audit.base.dumps import INPUT_PREFIX, default_value, json_texts, json_value
 from audit.base.models import COLUMNS
 from audit.base.schema import SPECS
 from audit.ingest.canonical_columns import CONVERTED, cell
+from audit.ingest.canonical_columns import stripped as stripped_cells
 
-#: The characters ``str.strip()`` removes (``str.isspace``; a test checks every code point).
-SPACES = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 _TYPES = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
 #: A list cell the vectorised path writes itself: not JSON, nothing JSON must escape.
 _NOT_PLAIN = r'^[\[{]|["\\\x00-\x1f|]'
@@ -146,8 +142,8 @@ def stripped(
         text = pa.array(cells, pa.string(), from_pandas=True)
     else:
         raise pa.ArrowTypeError(f"{series.dtype} is not a text column")
-    text = pc.utf8_trim(text, characters=SPACES)
-    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    trimmed: pa.Array = stripped_cells(text)  # the column reader's own strip
+    return trimmed
 
 
 #: Rows looked at to tell a column of few distinct cells (platform, model, status…).

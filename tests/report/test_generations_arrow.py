@@ -252,11 +252,6 @@ def test_numbers_by_code_are_the_numbers_as_text() -> None:
         assert plain[1] == ("" if column[1].as_py() is None else repr(column[1].as_py()))
 
 
-def test_spaces_are_those_str_strip_removes() -> None:
-    every = "".join(chr(code) for code in range(0x110000) if chr(code).isspace())
-    assert every == canonical_arrow.SPACES
-
-
 def test_redacted_prompts_leave_the_columns(tricky_run: AuditRun, tmp_path: Path) -> None:
     """``--redact-prompts`` on the column path: no prompt text is written, lengths and hashes
     are (and the frame path writes the same, above)."""
