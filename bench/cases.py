@@ -114,12 +114,24 @@ def b5_report(root: Path) -> dict[str, Any]:
         start = time.perf_counter()
         done = subprocess.run([*command, "--out", tmp], capture_output=True, text=True, check=False)
         wall = time.perf_counter() - start
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)  # before the bound's process
         sizes = {p.name: p.stat().st_size for p in Path(tmp).iterdir() if p.is_file()}
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        bound = _bound(Path(tmp), root) if done.returncode == 0 else {}
     return {"exit_code": done.returncode, "stderr_tail": done.stderr[-400:],
             "wall_s": round(wall, 3), "child_peak_rss_mib": round(children.ru_maxrss / 1024, 1),
             "child_cpu_s": round(children.ru_utime + children.ru_stime, 3),
-            "output_bytes": sizes}  # fmt: skip
+            "output_bytes": sizes, "bound": bound}  # fmt: skip
+
+
+def _bound(folder: Path, root: Path) -> dict[str, Any]:
+    """``bench.bound`` on the report's outputs, in a fresh process of its own."""
+    import subprocess
+
+    out = folder / "bound.json"
+    command = [sys.executable, "-m", "bench.cases", "b5-bound", str(out), str(folder), str(root)]
+    subprocess.run(command, cwd=Path(__file__).resolve().parent.parent, check=True)
+    figures: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return figures
 
 
 def b6_scale(root: Path) -> dict[str, Any]:
@@ -191,7 +203,12 @@ def main(argv: list[str]) -> None:
         "b6-scale": b6_scale,
     }
     name, out, root = argv[0], Path(argv[1]), Path(argv[2])
-    figures = cases[name](root)
+    if name == "b5-bound":  # the report's outputs, then B1's production
+        from bench.bound import b5_bound
+
+        figures = b5_bound(root, Path(argv[3]))
+    else:
+        figures = cases[name](root)
     figures["peak_rss_mib"] = peak_rss_mib()
     out.write_text(json.dumps(figures, indent=2, sort_keys=True), encoding="utf-8")
 

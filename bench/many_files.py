@@ -69,8 +69,8 @@ def main() -> None:
     root = WORK / str(args.files)
     generate(root, args.files)
     figures = measure(root)
-    print(
-        f"ingest of {args.files:,} one-record files: {figures['seconds']:.1f} s, "  # noqa: T201
+    print(  # noqa: T201
+        f"ingest of {args.files:,} one-record files: {figures['seconds']:.1f} s, "
         f"{figures['accepted']:,.0f} accepted, peak RSS {figures['peak_mib']:,.0f} MiB"
     )
     if args.report:
@@ -78,8 +78,8 @@ def main() -> None:
         command = [sys.executable, "-m", "audit", "report", str(root), "--lang", "en",
                    "--as-of", "2026-11-20", "--lenient"]  # fmt: skip
         done = subprocess.run(command, cwd=HERE.parent, capture_output=True, text=True, check=False)
-        print(
-            f"report: exit {done.returncode}, {time.perf_counter() - started:.1f} s "  # noqa: T201
+        print(  # noqa: T201
+            f"report: exit {done.returncode}, {time.perf_counter() - started:.1f} s "
             f"{done.stderr.strip()[-300:]}"
         )
 
