@@ -8,6 +8,7 @@ and the report only format what :func:`run` returns.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -158,10 +159,11 @@ def run_rights(
     result: LinkResult,
     provenance: list[Provenance],
     options: Options,
+    ledgers: Ledgers | None = None,
 ) -> tuple[Ledgers, list[Finding]]:
-    """The rights stage: the ledgers of rights/ read, then every rule run on the linked generations;
-    the ledgers and the findings."""
-    ledgers = load_ledgers(root)
+    """The rights stage: the ledgers of rights/ read (unless given), then every rule run on the
+    linked generations; the ledgers and the findings."""
+    ledgers = load_ledgers(root) if ledgers is None else ledgers
     ctx = AuditContext(
         production=production,
         gens=RightsTable(
@@ -264,8 +266,18 @@ def require_generations(ingested: IngestResult, has_cut: bool) -> None:
     )
 
 
-def run(root: Path, options: Options) -> AuditRun:
-    """Every stage on the production folder ``root``."""
+#: Called by :func:`run` with the run so far once the estimate is made (see there).
+Estimated = Callable[["AuditRun"], None]
+
+
+def run(root: Path, options: Options, estimated: Estimated | None = None) -> AuditRun:
+    """Every stage on the production folder ``root``.
+
+    ``estimated``, when given, is called once the estimate and its aggregates are made and
+    rights/'s ledgers read, before the rights rules: with the run so far, whose findings,
+    forecast and rights inventory are not made yet (empty). The report forks the writer of the
+    per-generation files there, which needs only the link and the footprint (docs/development.md);
+    the stages themselves never import the report."""
     production = load_production(root)
     digest = inputs_digest(root)
     with paused_gc(), small_pages():  # see docs/performance.md
@@ -279,22 +291,12 @@ def run(root: Path, options: Options) -> AuditRun:
         linked = link(ingested.table, timeline, root, instance_ids=instance_ids(provenance))
         footprint = run_estimate(production, linked)
         aggregates = run_aggregate(production, linked, footprint)
-        ledgers, findings = run_rights(root, production, linked, provenance, options)
+        ledgers = load_ledgers(root)
+        so_far = AuditRun(root, options, production, digest, ingested, timeline, linked,
+                          footprint, aggregates, ledgers, provenance, findings=[])  # fmt: skip
+        if estimated is not None:
+            estimated(so_far)
+        findings = run_rights(root, production, linked, provenance, options, ledgers)[1]
         planned = forecast_against_final(root, production, options, timeline, linked, footprint)
         rights_files = inventory(root, ledgers, lenient=options.lenient)
-    return AuditRun(
-        root,
-        options,
-        production,
-        digest,
-        ingested,
-        timeline,
-        linked,
-        footprint,
-        aggregates,
-        ledgers,
-        provenance,
-        findings,
-        planned,
-        rights_files,
-    )
+    return replace(so_far, findings=findings, forecast=planned, rights_files=rights_files)

@@ -76,8 +76,11 @@ class OutputSet:
         self._lock: int | None = None
         self._previous: list[str] = []
         self.staging = Path()
+        self._created = False
+        self._committed = False
 
     def __enter__(self) -> OutputSet:
+        self._created = not self.out.exists()
         try:
             self.out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -94,6 +97,9 @@ class OutputSet:
 
     def __exit__(self, *exc: object) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+        if self._created and not self._committed:  # left as it was: no empty folder made
+            with contextlib.suppress(OSError):
+                self.out.rmdir()
         if self._lock is not None:
             os.close(self._lock)  # releases the flock
 
@@ -125,6 +131,7 @@ class OutputSet:
             listing = "".join(f"{n}\n" for n in sorted(self._names)).encode("utf-8")
             os.ftruncate(self._lock, 0)
             os.pwrite(self._lock, listing, 0)
+        self._committed = True
         return sorted(self.out / name for name in self._names)
 
 

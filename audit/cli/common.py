@@ -243,13 +243,16 @@ def fail_level(value: str | None) -> str | None:
     return value
 
 
-def run_folder(folder: Path, options: Options) -> AuditRun:
-    """The whole pipeline on a production folder, refused in one line when it is not a folder."""
+def run_folder(
+    folder: Path, options: Options, estimated: Callable[[AuditRun], None] | None = None
+) -> AuditRun:
+    """The whole pipeline on a production folder, refused in one line when it is not a folder
+    (``estimated``: :func:`audit.pipeline.run`'s hook)."""
     from audit.pipeline import run
 
     if not folder.is_dir():
         raise ConfigError("not a folder", file=folder)
-    return run(folder, options)
+    return run(folder, options, estimated)
 
 
 def exit_for_findings(run: AuditRun, fail_on: str | None) -> None:

@@ -48,11 +48,14 @@ def report(
     allow_empty: AllowEmpty = False,
 ) -> None:
     """Write report.pdf, report.html, audit.json, generations.csv, findings.csv and credits.txt."""
-    from audit.report.write import write_all
+    from audit.report.write import ReportWriter
 
     langs, level = langs_of(lang, ["fr"]), fail_level(fail_on)
-    run = run_folder(folder, make_options(as_of, lenient, rate, redact, allow_empty=allow_empty))
-    written = write_all(run, out or folder / "out", langs, redact_prompts)
+    options = make_options(as_of, lenient, rate, redact, allow_empty=allow_empty)
+    with ReportWriter(out or folder / "out", langs, redact_prompts) as writer:
+        # at archive scale the writer of generations.csv starts once the estimate is made
+        run = run_folder(folder, options, writer.estimated)
+        written = writer.write(run)
     for path in written:
         typer.echo(for_terminal(str(path)))
     exit_for_findings(run, level)

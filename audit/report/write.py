@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,45 +104,96 @@ def _attachments(
 
 
 def write_all(run: AuditRun, out: Path, langs: list[str], redact_prompts: bool) -> list[Path]:
-    """Write the outputs for every language into ``out`` as one set (:class:`OutputSet`:
-    staged, then moved into place; locked; never through a link); returns the paths written.
+    """Write the outputs for every language into ``out`` as one set; returns the paths written
+    (:class:`ReportWriter`, the writer forked here at archive scale)."""
+    with ReportWriter(out, langs, redact_prompts) as writer:
+        return writer.write(run)
 
-    The cyclic garbage collector is paused meanwhile, as during the pipeline: left on, it walks
-    the run's records (one object per generation) again and again while the CSV and the PDF
-    are built, for nothing to free."""
-    names = redaction_names(c.person for c in run.ledgers.consents) if run.options.redact else {}
-    token = REDACTED.set(names or None)
-    try:
-        with OutputSet(out, run.root) as outputs, paused_gc():
-            _write_all(run, outputs, langs, redact_prompts, names)
+
+class ReportWriter:
+    """``with ReportWriter(out, langs, redact_prompts) as writer:``, then ``writer.write(run)``:
+    the outputs written into ``out`` as one set (:class:`OutputSet`: staged, then moved into
+    place; locked; never through a link).
+
+    At archive scale, where the system can fork, generations.csv and generations.parquet are
+    written by a forked copy of the process (:class:`Background`), the longer job: the report
+    passes :meth:`estimated` to :func:`audit.pipeline.run`, which calls it once the estimate is
+    made, so the copy starts before the rights rules, not after. Leaving the block without
+    :meth:`write` (a refusal, an error) stops the copy and leaves ``out`` as it was.
+
+    The cyclic garbage collector is paused while writing, as during the pipeline: left on, it
+    walks the run's records (one object per generation) again and again while the CSV and the
+    PDF are built, for nothing to free."""
+
+    def __init__(self, out: Path, langs: list[str], redact_prompts: bool) -> None:
+        self.out, self.langs, self.redact_prompts = out, langs, redact_prompts
+        self._stack = ExitStack()
+        self._outputs: OutputSet | None = None
+        self._job: Background | None = None
+
+    def __enter__(self) -> ReportWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()  # the copy stopped (if still running), then the staged files removed
+
+    def estimated(self, run: AuditRun) -> None:
+        """The pipeline's hook (the run so far: link and footprint made): at archive scale, open
+        the output set and fork the writer of the per-generation files; else nothing."""
+        if self._job is not None or not archive(run) or not generations.CAN_FORK:
+            return
+        outputs = self._open(run)
+        paths = (outputs.path("generations.csv"), outputs.path("generations.parquet"))
+        with paused_gc():
+            trim_heap()  # the copy starts from the live data only (its resident size counts too)
+            job = Background(run, paths, self.redact_prompts, _names(run))
+            self._job = self._stack.enter_context(job)
+
+    def write(self, run: AuditRun) -> list[Path]:
+        """Every output of the finished ``run``, for each language; the paths written."""
+        names = _names(run)
+        token = REDACTED.set(names or None)
+        try:
+            with paused_gc():
+                self.estimated(run)  # when the pipeline did not call it (tests, demo)
+                outputs = self._open(run)
+                _write_all(run, outputs, self.langs, self.redact_prompts, names, self._job)
             return outputs.commit()
-    finally:
-        REDACTED.reset(token)
+        finally:
+            REDACTED.reset(token)
+
+    def _open(self, run: AuditRun) -> OutputSet:
+        if self._outputs is None:
+            self._outputs = self._stack.enter_context(OutputSet(self.out, run.root))
+        return self._outputs
+
+
+def _names(run: AuditRun) -> dict[str, str]:
+    """``--redact``'s labels of the consent subjects' names, or none."""
+    if not run.options.redact:
+        return {}
+    return redaction_names(c.person for c in run.ledgers.consents)
 
 
 def _write_all(
-    run: AuditRun, outputs: OutputSet, langs: list[str], redact_prompts: bool, names: dict[str, str]
+    run: AuditRun,
+    outputs: OutputSet,
+    langs: list[str],
+    redact_prompts: bool,
+    names: dict[str, str],
+    job: Background | None,
 ) -> None:
     if redact_prompts:
         run = dataclasses.replace(run, findings=redact_prompt_names(run.findings))
-    csv_path = outputs.path("generations.csv")
-    if not archive(run):
-        data = _documents(run, outputs, names)
-        rows = write_generations(run, csv_path, None, redact_prompts, names)
-        _pages(run, outputs, langs, data, rows, None)
-        return
-    paths = (csv_path, outputs.path("generations.parquet"))
-    if not generations.CAN_FORK:
-        data = _documents(run, outputs, names)
-        rows = write_generations(run, *paths, redact_prompts, names)
-        _pages(run, outputs, langs, data, rows, None)
-        return
-    trim_heap()  # the copy starts from the live data only (its resident size counts too)
-    with Background(run, paths, redact_prompts, names) as job:
-        # the copy is the longer job at archive scale: it starts first, the documents after
+    if job is not None:  # the copy, the longer job, started first: the documents after
         data = _documents(run, outputs, names)
         _pages(run, outputs, langs, data, job.written(), job.parquet)
         job.parquet()  # both files whole before the set is committed
+        return
+    parquet = outputs.path("generations.parquet") if archive(run) else None
+    data = _documents(run, outputs, names)
+    rows = write_generations(run, outputs.path("generations.csv"), parquet, redact_prompts, names)
+    _pages(run, outputs, langs, data, rows, None)
 
 
 def _documents(run: AuditRun, outputs: OutputSet, names: dict[str, str]) -> tuple[bytes, bytes]:
