@@ -86,7 +86,8 @@ def test_a_refusal_after_the_fork_stops_the_copy_and_writes_nothing(
     (folder / "rights" / "licences.csv").write_text("asset,licence\nx,CC-BY\n", encoding="utf-8")
     result = _report(folder, tmp_path / "out")
     assert result.exit_code == 2
-    assert "rights/licences.csv" in result.output and "not a ledger" in result.output
+    assert "rights/licences.csv" in result.output
+    assert "not a ledger" in result.output
     assert small_archive == [["empreinte-generations"]]  # the copy had started
     assert not (tmp_path / "out").exists()
     assert list(tmp_path.glob(".out.staging-*")) == []
@@ -112,6 +113,8 @@ def test_the_hook_gets_the_run_before_the_rules() -> None:
     seen: list[AuditRun] = []
     final = run(example_dir(), Options(as_of=AS_OF), estimated=seen.append)
     assert len(seen) == 1
-    assert seen[0].link is final.link and seen[0].footprint is final.footprint
+    assert seen[0].link is final.link
+    assert seen[0].footprint is final.footprint
     assert seen[0].ledgers is final.ledgers
-    assert seen[0].findings == [] and final.findings
+    assert seen[0].findings == []
+    assert final.findings
