@@ -23,24 +23,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from audit.base.errors import RenderError
 from audit.base.i18n import Formatter
 from audit.base.models import COLUMNS
 from audit.link.model import USE_NAMES
-from audit.report.arrowcsv import csv_lines, line_bytes, python_cells
+from audit.report.arrowcsv import csv_lines, line_bytes
 from audit.report.audit_json import (
     REPEATED,
     canonical_frame,
     dumped_frame,
-    field_kind,
     whole_numbers,
 )
 from audit.report.contract import Attached
 from audit.report.csvout import csv_bytes
 from audit.report.generations_arrow import ArrowBlocks, Column
+from audit.report.parquet_blocks import ParquetBlocks
 from audit.rights.base import redact_text
 
 if TYPE_CHECKING:
@@ -173,7 +171,7 @@ def write_generations(
     (the forked writer leaves them to :class:`Background`)."""
     total = len(run.link.table)
     small: list[bytes] = []
-    parquet = _ParquetBlocks(run, names, parquet_path) if parquet_path is not None else None
+    parquet = ParquetBlocks(run, names, parquet_path) if parquet_path is not None else None
     with open(csv_path, "wb") as handle:
         for index, (block, header, body) in enumerate(_csv_blocks(run, redact_prompts)):
             parts = [header, body] if index == 0 else [body]
@@ -220,78 +218,6 @@ def _csv_blocks(run: AuditRun, redact_prompts: bool) -> Iterator[tuple[Block, by
         else:
             header = (",".join(c.name for c in columns) + "\n").encode("utf-8")
             yield columns, header, line_bytes(csv_lines([c.cells for c in columns]))
-
-
-class _ParquetBlocks:
-    """generations.parquet, one row group per block, streamed into ``path``. Columns typed from
-    the record's fields and the estimate's dtypes, the same for every block."""
-
-    def __init__(self, run: AuditRun, names: dict[str, str], path: Any) -> None:
-        self.path = path
-        self.names = names
-        self.schema: pa.Schema | None = None
-        self.estimate = run.footprint.table.dtypes.to_dict()
-        self.writer: pq.ParquetWriter | None = None
-
-    def add(self, block: Block) -> None:
-        labels = list(block.columns) if isinstance(block, pd.DataFrame) else [c.name for c in block]
-        if self.schema is None:
-            self.schema = pa.schema([(name, self._type(name)) for name in labels])
-            self.writer = pq.ParquetWriter(str(self.path), self.schema, compression="zstd")
-        if isinstance(block, pd.DataFrame):
-            arrays = [self._array(block[f.name], f.type) for f in self.schema]
-        else:
-            arrays = [
-                self._typed(c.values, f.type) for c, f in zip(block, self.schema, strict=True)
-            ]
-        assert self.writer is not None
-        self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
-
-    def _type(self, name: str) -> pa.DataType:
-        kind = field_kind(name) if name in COLUMNS else None
-        if kind is None and name in self.estimate:
-            kind = {"f": "float", "i": "int", "u": "int", "b": "bool"}.get(
-                self.estimate[name].kind, "text"
-            )
-        types = {"float": pa.float64(), "int": pa.int64(), "bool": pa.bool_()}
-        if kind == "datetime":
-            return pa.timestamp("us", tz="UTC")
-        return types.get(kind or "text", pa.string())
-
-    def _typed(self, values: pa.Array, kind: pa.DataType) -> pa.Array:
-        values = values if values.type == kind else values.cast(kind)
-        if pa.types.is_string(kind) and self.names:
-            return python_cells(values, lambda text: redact_text(text, self.names))
-        return values
-
-    def _array(self, column: pd.Series, kind: pa.DataType) -> pa.Array:
-        if pa.types.is_timestamp(kind):
-            values = pd.to_datetime(column, utc=True, format="ISO8601").dt.as_unit("us")
-            return pa.array(values, type=kind, from_pandas=True)
-        if pa.types.is_string(kind) and self.names:
-            cells = column.to_numpy(dtype=object).tolist()
-            texts = [None if v is None or v != v else str(v) for v in cells]
-            return pa.array(self._hidden(texts), type=kind)
-        return pa.array(column, type=kind, from_pandas=True)
-
-    def _hidden(self, texts: list[str | None]) -> list[str | None]:
-        """``--redact`` on each distinct text (rerolls repeat their prompt)."""
-        done: dict[str, str] = {}
-        out: list[str | None] = []
-        for text in texts:
-            if text is None:
-                out.append(None)
-            elif text in done:
-                out.append(done[text])
-            else:
-                out.append(done.setdefault(text, redact_text(text, self.names)))
-        return out
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        else:  # no block: an empty file, as before
-            Path(self.path).write_bytes(b"")
 
 
 #: Whether this system can fork a copy of the process (Linux, macOS; not Windows): else the two

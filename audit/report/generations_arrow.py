@@ -117,7 +117,8 @@ class _Estimate:
         """Its values of ``rows`` (``codes``: theirs, when its cells are by code), cells left
         to its run; None for a dtype left to the frame path."""
         if self.kind == "T" and codes is not None:
-            return Column(self.name, self.dictionary.take(pa.array(codes)), None)
+            values = pa.DictionaryArray.from_arrays(pa.array(codes), self.dictionary)
+            return Column(self.name, values, None)
         if self.kind == "f" and self.values.dtype == np.float64:
             values = pa.array(self.values[rows], from_pandas=True)
             return Column(self.name, values, None if codes is not None else cells_of(values))
