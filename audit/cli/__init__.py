@@ -18,7 +18,7 @@ from typing import NoReturn
 import typer
 
 from audit.cli import core, forecast, measure, more, records, tables  # noqa: F401  (register)
-from audit.cli.common import app
+from audit.cli.common import app, end_now, holding, may_end_now
 
 __all__ = ["app", "main"]
 
@@ -42,10 +42,15 @@ def missing_dependency(exc: ModuleNotFoundError) -> str | None:
 
 def main() -> None:
     """Console entry point: a missing third-party module exits 2 with one line saying how to
-    set up again; internal errors exit 3 with their traceback (never hidden)."""
+    set up again; internal errors exit 3 with their traceback (never hidden). A command that
+    held its run (:func:`~audit.cli.common.hold`) ends without freeing it object by object."""
+    kept: list[object] = []
     try:
-        app()
-    except SystemExit:
+        with holding(kept):
+            app()
+    except SystemExit as stop:
+        if kept and may_end_now(stop.code):  # a held run: not freed object by object
+            end_now(int(stop.code or 0))
         raise
     except ModuleNotFoundError as exc:
         line = missing_dependency(exc)

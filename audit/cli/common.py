@@ -8,14 +8,18 @@ them, so that ``--help`` stays fast (benchmark B4).
 
 from __future__ import annotations
 
+import atexit
+import gc
 import json
 import os
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -97,6 +101,49 @@ FailOn = Annotated[
         "--fail-on", help="Exit 1 when a finding reaches this severity: blocker | warning."
     ),
 ]
+
+
+#: What :func:`hold` keeps alive until the process ends: one list while :func:`holding` runs (the
+#: console entry point), none otherwise (tests and other callers run the app in-process).
+_HOLDERS: list[list[object]] = []
+
+
+@contextmanager
+def holding(kept: list[object]) -> Iterator[None]:
+    """While the block runs, :func:`hold` keeps its values in ``kept``."""
+    _HOLDERS.append(kept)
+    try:
+        yield
+    finally:
+        _HOLDERS.remove(kept)
+
+
+def hold(value: object) -> None:
+    """Keep ``value`` (a finished run: at archive scale millions of Python objects) alive until
+    the process ends, out of the cyclic collector's way (:func:`gc.freeze`), when the command
+    runs from the console: :func:`audit.cli.main` then ends the process with :func:`end_now`
+    instead of freeing it one object at a time (docs/performance.md). Elsewhere nothing is
+    kept."""
+    if _HOLDERS:
+        gc.freeze()
+        _HOLDERS[-1].append(value)
+
+
+def end_now(code: int) -> NoReturn:
+    """End the process as the interpreter does, less freeing its memory object by object: the
+    exit handlers run (logging flushed, child processes joined), the standard streams are
+    flushed, then :func:`os._exit`. Only once the command is done and no other thread runs."""
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def may_end_now(code: object) -> bool:
+    """Whether :func:`end_now` may end the process with ``code``: an exit status, and no thread
+    of ours left that the interpreter would wait for."""
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    return (code is None or isinstance(code, int)) and all(t.daemon for t in others)
 
 
 def friendly(func: Callable[P, R]) -> Callable[P, R]:

@@ -24,6 +24,7 @@ from audit.cli.common import (
     exit_for_findings,
     fail_level,
     friendly,
+    hold,
     langs_of,
     make_options,
     printed_lang,
@@ -48,14 +49,16 @@ def report(
     allow_empty: AllowEmpty = False,
 ) -> None:
     """Write report.pdf, report.html, audit.json, generations.csv, findings.csv and credits.txt."""
+    from audit.base.gc import paused_gc
     from audit.report.write import ReportWriter
 
     langs, level = langs_of(lang, ["fr"]), fail_level(fail_on)
     options = make_options(as_of, lenient, rate, redact, allow_empty=allow_empty)
-    with ReportWriter(out or folder / "out", langs, redact_prompts) as writer:
+    with paused_gc(), ReportWriter(out or folder / "out", langs, redact_prompts) as writer:
         # at archive scale the writer of generations.csv starts once the estimate is made
         run = run_folder(folder, options, writer.estimated)
         written = writer.write(run)
+        hold(run)  # from the console, the process ends without freeing it (docs/performance.md)
     for path in written:
         typer.echo(for_terminal(str(path)))
     exit_for_findings(run, level)
