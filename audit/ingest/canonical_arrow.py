@@ -173,18 +173,16 @@ def _codes(series: pd.Series, coded: dict[Any, Any]) -> tuple[np.ndarray, pa.Arr
     if name not in coded:
         coded[name] = None
         found = _distinct(series)
-        if found is not None:
+        if found is not None:  # the distinct cells stripped, those equal once stripped merged
             codes, uniques = found
-            clean = [value.strip() for value in uniques]
-            texts = list(dict.fromkeys(text for text in clean if text))
-            index = {text: k for k, text in enumerate(texts)}
-            remap = np.asarray([index.get(text, -1) for text in clean] + [-1], np.int32)
-            coded[name] = (remap[codes], pa.array(texts, pa.string()))
+            clean = pc.dictionary_encode(stripped_cells(uniques))  # empty: null, no text
+            remap = np.append(pc.fill_null(clean.indices, -1).to_numpy(), -1).astype(np.int32)
+            coded[name] = (remap[codes], clean.dictionary)
     found_codes: tuple[np.ndarray, pa.Array] | None = coded[name]
     return found_codes
 
 
-def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str]] | None:
+def _distinct(series: pd.Series) -> tuple[np.ndarray, pa.Array] | None:
     """Each cell's code (-1: missing) and the distinct texts, when the first rows then the
     whole column hold few (none but text)."""
     count = len(series)
@@ -194,11 +192,13 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str]] | None:
     if isinstance(series.dtype, pd.StringDtype | pd.ArrowDtype):
         encoded = pc.dictionary_encode(_arrow(series))
         codes = pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
-        uniques: list[Any] = encoded.dictionary.to_pylist()
+        uniques: pa.Array = encoded.dictionary
     else:
         codes, found = pd.factorize(series.to_numpy())
-        uniques = list(found)
-    if len(uniques) * 8 > count or not all(value.__class__ is str for value in uniques):
+        if not all(value.__class__ is str for value in found.tolist()):
+            return None
+        uniques = pa.array(found, pa.string())
+    if len(uniques) * 8 > count:
         return None
     return codes, uniques
 

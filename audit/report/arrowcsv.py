@@ -181,11 +181,12 @@ def quoted(cells: pa.Array) -> pa.Array:
     need = _holding(cells, UNSAFE)
     if need is None:
         return cells
-    picked = cells.filter(pa.array(need))
-    doubled = pc.replace_substring(picked, '"', '""')
-    return pc.replace_with_mask(
-        cells, pa.array(need), pc.binary_join_element_wise('"', doubled, '"', "")
-    )
+    everywhere = bool(need.all())  # prompts with commas, JSON lists: no row to pick
+    picked = cells if everywhere else cells.filter(pa.array(need))
+    if b'"' in _bytes_of(picked)[1].tobytes():
+        picked = pc.replace_substring(picked, '"', '""')
+    wrapped = pc.binary_join_element_wise('"', picked, '"', "")
+    return wrapped if everywhere else pc.replace_with_mask(cells, pa.array(need), wrapped)
 
 
 def cells_of(values: pa.Array) -> pa.Array:

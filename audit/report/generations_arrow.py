@@ -93,13 +93,19 @@ class _Estimate:
     of few distinct values has its cells by code (0: empty), each distinct value formatted
     once."""
 
-    def __init__(self, name: str, series: pd.Series, key: _Key | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        series: pd.Series,
+        key: _Key | None = None,
+        factorized: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         self.name = name
         self.kind = "T" if isinstance(series.dtype, pd.StringDtype) else series.dtype.kind
         self.values = series.to_numpy()
         self.coded: Coded | None = None
         if self.kind == "f" and self.values.dtype == np.float64:
-            codes, distinct = pd.factorize(self.values.view(np.int64))
+            codes, distinct = factorized or _bit_codes(self.values)
             if len(distinct) * 4 < len(codes):
                 texts = float_texts(np.asarray(distinct).view(np.float64))
                 self.coded = (codes.astype(np.int32) + 1, _with_empty(texts))
@@ -143,14 +149,27 @@ class _Run:
 _Key = tuple[np.ndarray, np.ndarray]
 
 
-def _key(impacts: pd.DataFrame) -> _Key | None:
+def _bit_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of float64 ``values`` by bit pattern (``-0.0`` is not ``0.0``)."""
+    codes, distinct = pd.factorize(values.view(np.int64))
+    return np.asarray(codes), np.asarray(distinct)
+
+
+def _float_codes(impacts: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """:func:`_bit_codes` of each float64 column of the estimate (for :func:`_key` and the
+    columns' cells alike)."""
+    found = {}
+    for name in impacts.columns[1:]:
+        values = impacts[name].to_numpy()
+        if values.dtype == np.float64:
+            found[name] = _bit_codes(values)
+    return found
+
+
+def _key(floats: dict[str, tuple[np.ndarray, np.ndarray]]) -> _Key | None:
     """The codes of the estimate's float columns taken together (None: too many)."""
     found: Coded | None = None
-    for name in impacts.columns:
-        values = impacts[name].to_numpy()
-        if values.dtype != np.float64:
-            continue
-        codes, distinct = pd.factorize(values.view(np.int64))
+    for codes, distinct in floats.values():
         coded = (np.asarray(codes), pa.nulls(len(distinct), pa.string()))
         pairs = pairs_of(found, coded) if found is not None else (codes, None, None)
         if pairs is None:
@@ -210,8 +229,11 @@ class ArrowBlocks:
 
     def __init__(self, run: AuditRun, impacts: pd.DataFrame, redact_prompts: bool) -> None:
         self.link, self.redact_prompts = run.link, redact_prompts
-        key = _key(impacts)
-        self.estimate = _runs([_Estimate(name, impacts[name], key) for name in impacts.columns[1:]])
+        floats = _float_codes(impacts)
+        key = _key(floats)
+        self.estimate = _runs(
+            [_Estimate(n, impacts[n], key, floats.get(n)) for n in impacts.columns[1:]]
+        )
         self.shots = pa.array([unit.shot_id for unit in run.link.units], pa.string())
         self.uses = pa.array(USE_NAMES, pa.string())
         self.done: dict[tuple[int, ...], Any] = {}

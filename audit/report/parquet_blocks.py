@@ -164,18 +164,20 @@ def first_used(values: pa.DictionaryArray) -> pa.DictionaryArray:
     order of first appearance: ``pc.dictionary_encode`` of its texts (a null text: a null row),
     what Arrow's writer can write as it is."""
     dictionary = values.dictionary.cast(pa.string())
-    codes = pc.fill_null(values.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    size, count = len(dictionary), len(values)
+    indices = values.indices
+    codes = (pc.fill_null(indices, -1) if indices.null_count else indices).to_numpy()
+    first = np.full(size + 1, count, dtype=np.int64)  # [size]: the null rows (code -1)
+    first[codes[::-1]] = np.arange(count - 1, -1, -1)  # the last write wins: the first row
+    first[size] = count
     if dictionary.null_count:  # a null among the texts: its rows are null
-        empty = np.flatnonzero(~np.asarray(dictionary.is_valid()))
-        codes[np.isin(codes, empty)] = -1
-    count = len(codes)
-    at = np.flatnonzero(codes >= 0)
-    first = np.full(len(dictionary), count, dtype=np.int64)
-    first[codes[at[::-1]]] = at[::-1]  # the last write of each code wins: its first row
+        first[:size][~np.asarray(dictionary.is_valid())] = count
     used = np.flatnonzero(first < count)
     order = used[np.argsort(first[used], kind="stable")]
-    remap = np.full(len(dictionary) + 1, -1, dtype=np.int32)
-    remap[order] = np.arange(len(order), dtype=np.int32)
     texts = pc.dictionary_encode(dictionary.take(pa.array(order)))  # a text given two codes
-    indices = np.append(texts.indices.to_numpy(), np.int32(-1))[remap[codes]]
-    return pa.DictionaryArray.from_arrays(pa.array(indices, mask=indices < 0), texts.dictionary)
+    remap = np.full(size + 1, -1, dtype=np.int32)
+    remap[order] = texts.indices.to_numpy()
+    found = remap[codes]
+    mask = found < 0
+    at = pa.array(found, mask=mask) if mask.any() else pa.array(found)
+    return pa.DictionaryArray.from_arrays(at, texts.dictionary)
