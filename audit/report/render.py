@@ -155,7 +155,9 @@ def _embed(attachments: Sequence[Attachment]) -> Callable[[Any, Any], None]:
     """A WeasyPrint ``finisher``: each attached file's stream gets its MIME type (WeasyPrint
     guesses it from the name, ``application/octet-stream`` for what the standard library does
     not know), and its bytes deflated ahead, marked FlateDecode as pydyf marks what it
-    compresses, or stored as they are; pydyf then leaves the stream alone."""
+    compresses, or stored as they are; pydyf then leaves the stream alone. Every stream is
+    then made into bytes once (:func:`audit.report.pdf_streams.freeze_streams`)."""
+    from audit.report.pdf_streams import freeze_streams
 
     def finisher(_document: Any, pdf: Any) -> None:
         for stream in pdf.objects:
@@ -169,6 +171,7 @@ def _embed(attachments: Sequence[Attachment]) -> Callable[[Any, Any], None]:
                 if len(data) == len(stream.stream[0]) and data == stream.stream[0]:
                     _finish(stream, extra, attachment)
                     break
+        freeze_streams(pdf)
 
     return finisher
 

@@ -157,6 +157,7 @@ def test_fetches_only_our_assets(rendered: Rendered) -> None:
     assert files == [
         f"{assets}/fonts/DejaVuSans-Bold.ttf",
         f"{assets}/fonts/DejaVuSans.ttf",
+        f"{assets}/paged.css",
         f"{assets}/report.css",
     ]
     charts = [url for url in rendered.watch.urls if url.startswith("data:")]

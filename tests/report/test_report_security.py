@@ -138,6 +138,7 @@ def test_fetcher_served_only_our_assets(watched: tuple[Path, Watch]) -> None:
     assert sorted({u for u in watch.urls if not u.startswith("data:")}) == [
         f"{assets}/fonts/DejaVuSans-Bold.ttf",
         f"{assets}/fonts/DejaVuSans.ttf",
+        f"{assets}/paged.css",
         f"{assets}/report.css",
     ]
     charts = {u.split(",", 1)[0] for u in watch.urls if u.startswith("data:")}
