@@ -19,7 +19,8 @@ from typing import Any
 import pydyf
 
 
-class Frozen(pydyf.Object):  # type: ignore[misc]  # pydyf ships no types
+# pydyf ships no types: its Object is Any to mypy, so subclassing it is flagged
+class Frozen(pydyf.Object):  # type: ignore[misc]
     """A PDF object whose bytes (``data``) were made once, from ``original``, in its place
     (same number, generation and state). A stream never goes into a compressed object stream:
     neither does its frozen copy."""
@@ -34,10 +35,12 @@ class Frozen(pydyf.Object):  # type: ignore[misc]  # pydyf ships no types
 
     @property
     def data(self) -> bytes:
+        """The bytes the stream gave when frozen (its dictionary, ``stream``, its content)."""
         return self._data
 
     @property
     def compressible(self) -> bool:
+        """Never: pydyf writes streams outside the compressed object stream."""
         return False
 
 

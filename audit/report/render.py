@@ -26,6 +26,7 @@ from audit.base.i18n import translations
 from audit.base.resources import templates_dir
 from audit.base.safetext import for_markdown, has_bidi, one_line, strip_bidi
 from audit.report.contract import template_names
+from audit.report.pdf_streams import freeze_streams
 from audit.rights.base import redact_text
 
 #: Content types of our own assets, fixed here rather than read from the system's mime.types:
@@ -157,7 +158,6 @@ def _embed(attachments: Sequence[Attachment]) -> Callable[[Any, Any], None]:
     not know), and its bytes deflated ahead, marked FlateDecode as pydyf marks what it
     compresses, or stored as they are; pydyf then leaves the stream alone. Every stream is
     then made into bytes once (:func:`audit.report.pdf_streams.freeze_streams`)."""
-    from audit.report.pdf_streams import freeze_streams
 
     def finisher(_document: Any, pdf: Any) -> None:
         for stream in pdf.objects:
