@@ -238,6 +238,43 @@ def test_text_cells_are_neutralised_and_quoted_as_csv_does() -> None:
     assert bytes(line_bytes(by_code)).decode() == expected
 
 
+@pytest.mark.parametrize(
+    ("texts", "around"),
+    [
+        (["a, b", 'say "hi"', "x\ny"], "plain"),
+        (["a, b", "c,d"], 'a "quote" outside the slice'),
+        (['["x.mp4"]', '["a","b"]'], "plain"),
+    ],
+)
+def test_cells_quoted_on_every_row_as_csv_does(texts: list[str], around: str) -> None:
+    """Every row needs quotes (prompts with commas, JSON lists): wrapped without picking rows;
+    the quotes doubled when there are (a slice of a longer array: its buffer holds more)."""
+    rnd = random.Random(7)
+    cells = [rnd.choice(texts) for _ in range(500)]
+    column = pa.array([around, *cells, around], pa.string()).slice(1, len(cells))
+    expected = "".join(_csv_writer_line([cell]) for cell in cells)
+    assert bytes(line_bytes(csv_lines([cells_of(column)]))).decode() == expected
+
+
+@pytest.mark.parametrize("arrow_backed", [False, True])
+def test_few_distinct_cells_are_stripped_as_python_strips(arrow_backed: bool) -> None:
+    """A text column of few distinct cells (coded once for the column): each cell as
+    ``str.strip`` leaves it, empty as null, cells equal once stripped one text."""
+    rnd = random.Random(3)
+    choices = ["kling", "  kling ", "kling\u3000", "   ", "", None, "\tsuno", "suno", "x y"]
+    cells = [rnd.choice(choices) for _ in range(4000)]
+    series = pd.Series(cells, dtype="str" if arrow_backed else object, name="account")
+    positions = np.arange(len(cells))[::-2].copy()
+    coded: dict[Any, Any] = {}
+    found = canonical_arrow.stripped(series, positions, coded)
+    assert pa.types.is_dictionary(found.type)
+    expected = [
+        c.strip() or None if isinstance(c, str) else None for c in np.array(cells)[positions]
+    ]
+    assert found.to_pylist() == expected
+    assert len(set(found.dictionary.to_pylist())) == len(found.dictionary)
+
+
 def test_numbers_by_code_are_the_numbers_as_text() -> None:
     """Columns of few distinct numbers are formatted once per number (codes): the same cells."""
     rng = np.random.default_rng(1)
