@@ -29,8 +29,9 @@ from audit.ingest.canonical_columns import CONVERTED, cell
 from audit.ingest.canonical_columns import stripped as stripped_cells
 
 _TYPES = {"int": pa.int64(), "float": pa.float64(), "bool": pa.bool_()}
-#: A list cell the vectorised path writes itself: not JSON, nothing JSON must escape.
-_NOT_PLAIN = r'^[\[{]|["\\\x00-\x1f|]'
+#: A list cell the vectorised path writes itself: not JSON (first character), nothing JSON must
+#: escape nor a second item (anywhere; every character below 0x20 too); ASCII, found by byte.
+_NOT_PLAIN = ("[{", '"\\|')
 #: Before and after a plain list cell's items, and between them.
 _LIST_PARTS = {
     "strings": ('["', '"]', '","'),
@@ -256,7 +257,7 @@ def _lists(name: str, text: pa.Array) -> pa.Array:
     """A list field's JSON cells: an item without ``|`` written directly, others by Python."""
     before, after, _between = _LIST_PARTS[SPECS[name].kind]
     cells = pc.fill_null(pc.binary_join_element_wise(before, text, after, ""), "[]")
-    return _by_python(text, _mask(pc.match_substring_regex(text, _NOT_PLAIN)), name, cells)
+    return _by_python(text, _not_plain(text), name, cells)
 
 
 def _json(name: str, text: pa.Array) -> pa.Array:
@@ -265,5 +266,25 @@ def _json(name: str, text: pa.Array) -> pa.Array:
     return _by_python(text, np.asarray(pc.is_valid(text)), name, cells)
 
 
-def _mask(found: pa.Array) -> np.ndarray:
-    return np.asarray(pc.fill_null(found, False), dtype=bool)
+def _not_plain(text: pa.Array) -> np.ndarray:
+    """Rows of string array ``text`` starting with a character of ``_NOT_PLAIN[0]`` or holding
+    one of ``_NOT_PLAIN[1]`` or below 0x20 (UTF-8: a byte below 0x80 is that character)."""
+    text = text.cast(pa.string())
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset :][: len(text) + 1]
+    data = text.buffers()[2]
+    region = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]] if data else None
+    found = np.zeros(len(text), dtype=bool)
+    if region is None or not len(region):
+        return found
+    hits = region < 0x20
+    for char in _NOT_PLAIN[1]:
+        hits |= region == ord(char)
+    at = np.flatnonzero(hits)
+    found[np.searchsorted(offsets, at + offsets[0], side="right") - 1] = True
+    filled = np.diff(offsets) > 0
+    first = np.zeros(len(text), dtype=np.uint8)
+    first[filled] = region[offsets[:-1][filled] - offsets[0]]
+    for char in _NOT_PLAIN[0]:
+        found |= first == ord(char)
+    valid: np.ndarray = found & np.asarray(text.is_valid(), dtype=bool)
+    return valid

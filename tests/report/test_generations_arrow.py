@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from pydantic import TypeAdapter
@@ -273,6 +274,23 @@ def test_few_distinct_cells_are_stripped_as_python_strips(arrow_backed: bool) ->
     ]
     assert found.to_pylist() == expected
     assert len(set(found.dictionary.to_pylist())) == len(found.dictionary)
+
+
+def test_plain_list_cells_are_found_as_the_pattern_finds_them() -> None:
+    """The list cells the dump writes itself (not JSON, nothing JSON escapes, one item), found
+    by byte: the rows the pattern ``^[\\[{]|["\\\\\\x00-\\x1f|]`` matches, on sliced arrays."""
+    rnd = random.Random(11)
+    parts = ["a", "é", "[", "{", '"', "\\", "|", "\x1f", "\t", "\u3000", " ", "x.png", "\u2028"]
+    cells = [
+        None if rnd.random() < 0.1 else "".join(rnd.choices(parts, k=rnd.randint(0, 4)))
+        for _ in range(3000)
+    ]
+    text = pa.array(["pad", *cells], pa.string()).slice(1)
+    pattern = pc.match_substring_regex(text, r'^[\[{]|["\\\x00-\x1f|]')
+    expected = np.asarray(pc.fill_null(pattern, False), dtype=bool)
+    assert (canonical_arrow._not_plain(text) == expected).all()
+    assert expected.any()
+    assert not expected.all()
 
 
 def test_numbers_by_code_are_the_numbers_as_text() -> None:
