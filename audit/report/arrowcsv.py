@@ -281,9 +281,12 @@ def _coded_numbers(values: pa.Array) -> Coded | None:
     return codes, pa.concat_arrays([_EMPTY_TEXT, pc.fill_null(texts, "")])
 
 
-def pairs_of(left: Coded, right: Coded) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def pairs_of(
+    left: Coded, right: Coded, rows: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """The distinct pairs of codes of two columns: each row's pair number, and each pair's code
-    on the left and on the right; None when the pairs are too many to gain."""
+    on the left and on the right; None when the pairs are too many to gain (more than one in
+    eight of ``rows``, by default the columns' length)."""
     (codes_a, texts_a), (codes_b, texts_b) = left, right
     width = len(texts_b)
     key = codes_a.astype(np.int64) * width + codes_b
@@ -294,7 +297,7 @@ def pairs_of(left: Coded, right: Coded) -> tuple[np.ndarray, np.ndarray, np.ndar
         codes = (np.cumsum(used) - 1)[key]
     else:
         codes, pairs = pd.factorize(key)
-    if len(pairs) * 8 > len(key):
+    if len(pairs) * 8 > (len(key) if rows is None else rows):
         return None
     pairs = np.asarray(pairs)
     return np.asarray(codes), pairs // width, pairs % width

@@ -93,19 +93,13 @@ class _Estimate:
     of few distinct values has its cells by code (0: empty), each distinct value formatted
     once."""
 
-    def __init__(
-        self,
-        name: str,
-        series: pd.Series,
-        key: _Key | None = None,
-        factorized: tuple[np.ndarray, np.ndarray] | None = None,
-    ) -> None:
+    def __init__(self, name: str, series: pd.Series, key: _Key | None = None) -> None:
         self.name = name
         self.kind = "T" if isinstance(series.dtype, pd.StringDtype) else series.dtype.kind
         self.values = series.to_numpy()
         self.coded: Coded | None = None
         if self.kind == "f" and self.values.dtype == np.float64:
-            codes, distinct = factorized or _bit_codes(self.values)
+            codes, distinct = _bit_codes(self.values, key)
             if len(distinct) * 4 < len(codes):
                 texts = float_texts(np.asarray(distinct).view(np.float64))
                 self.coded = (codes.astype(np.int32) + 1, _with_empty(texts))
@@ -149,38 +143,39 @@ class _Run:
 _Key = tuple[np.ndarray, np.ndarray]
 
 
-def _bit_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """pd.factorize of float64 ``values`` by bit pattern (``-0.0`` is not ``0.0``)."""
-    codes, distinct = pd.factorize(values.view(np.int64))
-    return np.asarray(codes), np.asarray(distinct)
+def _bit_codes(values: np.ndarray, key: _Key | None) -> tuple[np.ndarray, np.ndarray]:
+    """pd.factorize of float64 ``values`` by bit pattern (``-0.0`` is not ``0.0``), through
+    ``key`` (each of the estimate's float columns is a function of it): the first row of each
+    signature factorized, in the order of first appearance as the whole column's would be."""
+    if key is None:
+        codes, distinct = pd.factorize(values.view(np.int64))
+        return np.asarray(codes), np.asarray(distinct)
+    rows, first = key
+    small, distinct = pd.factorize(values[first].view(np.int64))
+    return np.asarray(small)[rows], np.asarray(distinct)
 
 
-def _float_codes(impacts: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """:func:`_bit_codes` of each float64 column of the estimate (for :func:`_key` and the
-    columns' cells alike)."""
-    found = {}
-    for name in impacts.columns[1:]:
-        values = impacts[name].to_numpy()
-        if values.dtype == np.float64:
-            found[name] = _bit_codes(values)
-    return found
-
-
-def _key(floats: dict[str, tuple[np.ndarray, np.ndarray]]) -> _Key | None:
-    """The codes of the estimate's float columns taken together (None: too many)."""
-    found: Coded | None = None
-    for codes, distinct in floats.values():
-        coded = (np.asarray(codes), pa.nulls(len(distinct), pa.string()))
-        pairs = pairs_of(found, coded) if found is not None else (codes, None, None)
-        if pairs is None:
-            return None
-        found = (pairs[0], pa.nulls(int(pairs[0].max()) + 1 if len(pairs[0]) else 0))
-    if found is None:
+def _key(impacts: pd.DataFrame) -> _Key | None:
+    """Each row's code of the estimate's float columns taken together (its signature) and the
+    first row of each code: a hash of each row's bits factorized, then checked (a hash two
+    signatures share, more codes than a row in eight, no float column: None)."""
+    floats = [impacts[n].to_numpy() for n in impacts.columns[1:] if impacts[n].dtype == np.float64]
+    if not floats or not len(impacts):
         return None
-    codes = found[0]
-    first = np.full(len(found[1]), -1, dtype=np.int64)
+    mixed = np.zeros(len(impacts), dtype=np.uint64)
+    for values in floats:  # FNV-like, wrapping around
+        mixed *= np.uint64(0x100000001B3)
+        mixed ^= values.view(np.uint64)
+    codes, distinct = pd.factorize(mixed)
+    if len(distinct) * 8 > len(codes):
+        return None
+    first = np.full(len(distinct), -1, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes))[::-1]
-    return codes, first
+    for values in floats:
+        bits = values.view(np.int64)
+        if not np.array_equal(bits[first][codes], bits):
+            return None
+    return np.asarray(codes), first
 
 
 def _text_codes(values: np.ndarray, key: _Key | None) -> tuple[np.ndarray, np.ndarray]:
@@ -196,8 +191,13 @@ def _text_codes(values: np.ndarray, key: _Key | None) -> tuple[np.ndarray, np.nd
     return found, np.asarray(distinct)
 
 
-def _runs(estimates: list[_Estimate]) -> list[_Run | _Estimate]:
-    """The estimate's columns, adjacent coded ones in runs (their codes dropped after)."""
+def _runs(estimates: list[_Estimate], key: _Key | None = None) -> list[_Run | _Estimate]:
+    """The estimate's columns, adjacent coded ones in runs (their codes dropped after); joined
+    on the first row of each signature of ``key`` when every coded column is a function of it
+    (checked), then spread to every row."""
+    rows = len(key[0]) if key is not None else 0
+    if key is not None and not all(_of_key(e.coded, key) for e in estimates):
+        key = None
     out: list[_Run | _Estimate] = []
     for estimate in estimates:
         coded, last = estimate.coded, out[-1] if out else None
@@ -205,7 +205,13 @@ def _runs(estimates: list[_Estimate]) -> list[_Run | _Estimate]:
         if coded is None:
             out.append(estimate)
             continue
-        found = pairs_of((last.codes, last.texts), coded) if isinstance(last, _Run) else None
+        if key is not None:
+            coded = (coded[0][key[1]], coded[1])
+        found = (
+            pairs_of((last.codes, last.texts), coded, rows or None)
+            if isinstance(last, _Run)
+            else None
+        )
         if isinstance(last, _Run) and found is not None:
             codes, left, right = found
             texts = pc.binary_join_element_wise(
@@ -215,7 +221,19 @@ def _runs(estimates: list[_Estimate]) -> list[_Run | _Estimate]:
             out[-1] = _Run([*last.members, estimate], codes.astype(np.int32), texts, lookups)
         else:
             out.append(_Run([estimate], coded[0], coded[1], [np.arange(len(coded[1]))]))
+    if key is not None:
+        for run in out:
+            if isinstance(run, _Run):
+                run.codes = run.codes[key[0]]
     return out
+
+
+def _of_key(coded: Coded | None, key: _Key) -> bool:
+    """Whether a column's codes are a function of the signatures of ``key``."""
+    if coded is None:
+        return True
+    rows, first = key
+    return bool(np.array_equal(coded[0][first][rows], coded[0]))
 
 
 def _with_empty(texts: pa.Array) -> pa.Array:
@@ -229,10 +247,9 @@ class ArrowBlocks:
 
     def __init__(self, run: AuditRun, impacts: pd.DataFrame, redact_prompts: bool) -> None:
         self.link, self.redact_prompts = run.link, redact_prompts
-        floats = _float_codes(impacts)
-        key = _key(floats)
+        key = _key(impacts)
         self.estimate = _runs(
-            [_Estimate(n, impacts[n], key, floats.get(n)) for n in impacts.columns[1:]]
+            [_Estimate(name, impacts[name], key) for name in impacts.columns[1:]], key
         )
         self.shots = pa.array([unit.shot_id for unit in run.link.units], pa.string())
         self.uses = pa.array(USE_NAMES, pa.string())
