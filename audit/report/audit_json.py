@@ -28,6 +28,7 @@ from estimators.ranges import Range
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
+    from audit.rights.base import Finding
 
 SCHEMA = "empreinte.audit"
 SCHEMA_VERSION = "1.2"
@@ -99,12 +100,25 @@ def audit_document(run: AuditRun) -> dict[str, Any]:
         "unexplained_clips": sorted({c.media_name or c.name for c in run.link.unexplained_clips}),
         "link_warnings": list(run.link.warnings),
         "linking": linking_document(run),
-        "findings": [f.model_dump(mode="json") for f in run.findings],
+        "findings": [_finding(f) for f in run.findings],
         "provenance": [p.model_dump(mode="json") for p in run.provenance],
         "coefficients_used": [registry.get(cid).model_dump(mode="json") for cid in used],
         "sources": [s.model_dump(mode="json") for s in registry.cited(used)],
         **_forecast(run),
     }
+
+
+#: Fields of a finding that are lists of text, whose JSON form is the list itself.
+_TEXT_LISTS = {"evidence", "generation_ids", "shot_ids"}
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    """``finding.model_dump(mode="json")``, the same dict but for its key order, with its lists
+    of text copied as lists rather than dumped one text at a time by pydantic (a million-record
+    audit's findings name two million generation ids: a third of a second)."""
+    dumped = finding.model_dump(mode="json", exclude=_TEXT_LISTS)
+    dumped.update({name: list(getattr(finding, name)) for name in _TEXT_LISTS})
+    return dumped
 
 
 def _forecast(run: AuditRun) -> dict[str, Any]:

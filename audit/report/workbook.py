@@ -203,7 +203,7 @@ def _shots(run: AuditRun, fmt: Formatter) -> Sheet:
             *_impacts(r),
             r["platforms"],
         ]
-        for _, r in run.aggregates.by_shot.iterrows()
+        for r in run.aggregates.by_shot.to_dict("records")  # Python values, as iterrows gave
     ]
     return Sheet(N_("Shots"), columns, rows)
 
