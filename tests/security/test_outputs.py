@@ -149,10 +149,16 @@ def test_signals_wait_for_the_moves(tmp_path: Path) -> None:
 
 
 def test_uncommitted_set_leaves_nothing(tmp_path: Path) -> None:
+    """Not even the output folder it made: a run refused after the writer was forked opens the
+    set before the refusal (tests/report/test_report_early_writer.py)."""
     with OutputSet(tmp_path / "out") as outputs:
         outputs.write("a.csv", b"x\n")
-    assert list((tmp_path / "out").iterdir()) == []
+    assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir() if STAGING_SUFFIX in p.name] == []
+    (tmp_path / "kept").mkdir()  # a folder that was there stays, as it was
+    with OutputSet(tmp_path / "kept") as outputs:
+        outputs.write("a.csv", b"x\n")
+    assert list((tmp_path / "kept").iterdir()) == []
 
 
 def test_export_out_link_is_replaced_not_followed(film: Path, elsewhere: Path) -> None:
