@@ -133,8 +133,8 @@ def tools_by_department(generations: list[Generation], lang: str) -> list[ToolCr
 def _distinct(run: AuditRun, rows: np.ndarray, columns: list[str]) -> list[Generation]:
     """One record of ``rows`` per distinct value of ``columns`` (built for the page: what it
     says of them depends on those columns only)."""
-    table = run.link.table
-    frame = pd.DataFrame({name: table.column(name)[rows] for name in columns})
+    table = run.link.table  # object columns: compared as they are, not made Arrow text first
+    frame = pd.DataFrame({name: table.column(name)[rows] for name in columns}, dtype=object)
     return run.link.objects(rows[~frame.duplicated().to_numpy()])
 
 
