@@ -311,8 +311,15 @@ def _findings(run: AuditRun, fmt: Formatter) -> list[FindingGroup]:
     return groups
 
 
-def build_context(run: AuditRun, lang: str) -> ReportContext:
-    """Everything the report templates print, formatted for ``lang``."""
+def charts_of(run: AuditRun, lang: str) -> Charts:
+    """The report's charts in ``lang`` (they read the aggregates only: the report may draw them
+    in a forked copy while the rules run, :mod:`audit.report.write`)."""
+    return _charts(run, Formatter(lang))
+
+
+def build_context(run: AuditRun, lang: str, charts: Charts | None = None) -> ReportContext:
+    """Everything the report templates print, formatted for ``lang`` (``charts``: drawn
+    already, else drawn here)."""
     fmt = Formatter(lang)
     return ReportContext(
         lang=lang,
@@ -322,7 +329,7 @@ def build_context(run: AuditRun, lang: str) -> ReportContext:
         breakdown=_breakdown(run, fmt),
         shots=_shots(run, fmt),
         linking=linking_context(run, fmt),
-        charts=_charts(run, fmt),
+        charts=_charts(run, fmt) if charts is None else charts,
         findings=_findings(run, fmt),
         provenance=provenance(run, fmt),
         methodology=methodology(run, fmt),

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -24,8 +25,8 @@ from audit.base.outputs import OutputSet
 from audit.base.resources import templates_dir
 from audit.report import generations
 from audit.report.audit_json import audit_json, findings_frame
-from audit.report.context import build_context
-from audit.report.contract import ReportContext
+from audit.report.context import build_context, charts_of
+from audit.report.contract import Charts, ReportContext
 from audit.report.credits import render_credits
 from audit.report.csvout import csv_bytes
 from audit.report.generations import (
@@ -130,6 +131,7 @@ class ReportWriter:
         self._stack = ExitStack()
         self._outputs: OutputSet | None = None
         self._job: Background | None = None
+        self._drawing: _Drawing | None = None
 
     def __enter__(self) -> ReportWriter:
         return self
@@ -148,6 +150,7 @@ class ReportWriter:
             trim_heap()  # the copy starts from the live data only (its resident size counts too)
             job = Background(run, paths, self.redact_prompts, _names(run))
             self._job = self._stack.enter_context(job)
+            self._drawing = self._stack.enter_context(_Drawing(run, self.langs))
 
     def write(self, run: AuditRun) -> list[Path]:
         """Every output of the finished ``run``, for each language; the paths written."""
@@ -157,7 +160,8 @@ class ReportWriter:
             with paused_gc():
                 self.estimated(run)  # when the pipeline did not call it (tests, demo)
                 outputs = self._open(run)
-                _write_all(run, outputs, self.langs, self.redact_prompts, names, self._job)
+                jobs = (self._job, self._drawing)
+                _write_all(run, outputs, self.langs, self.redact_prompts, names, jobs)
             return outputs.commit()
         finally:
             REDACTED.reset(token)
@@ -166,6 +170,47 @@ class ReportWriter:
         if self._outputs is None:
             self._outputs = self._stack.enter_context(OutputSet(self.out, run.root))
         return self._outputs
+
+
+class _Drawing:
+    """At archive scale the charts of every language are drawn by a forked copy (matplotlib's
+    import and the figures: about 0.8 s of this process at any size) while this one runs the
+    rules and writes audit.json: the same SVG, drawn by the same code from the same aggregates
+    (:func:`~audit.report.context.charts_of`). Should the copy fail (its error printed), the
+    charts are drawn here, which raises that error again if it was not the copy's own."""
+
+    def __init__(self, run: AuditRun, langs: list[str]) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, self._send = context.Pipe(duplex=False)
+        args = (run, langs, self._send)
+        self.process = context.Process(target=_draw, args=args, name="empreinte-charts")
+        self._drawn: dict[str, Charts] | None = None
+
+    def __enter__(self) -> _Drawing:
+        self.process.start()
+        self._send.close()  # the copy's end: the reader sees EOF if the copy dies
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self._receive.close()
+
+    def charts(self, lang: str) -> Charts | None:
+        """The charts in ``lang``, once the copy has drawn them; None if it failed."""
+        if self._drawn is None:
+            try:
+                self._drawn = self._receive.recv()
+            except EOFError:  # the copy failed: drawn here
+                self._drawn = {}
+            self.process.join()
+        return self._drawn.get(lang)
+
+
+def _draw(run: AuditRun, langs: list[str], send: Any) -> None:
+    send.send({lang: charts_of(run, lang) for lang in langs})
+    send.close()
 
 
 def _names(run: AuditRun) -> dict[str, str]:
@@ -181,19 +226,20 @@ def _write_all(
     langs: list[str],
     redact_prompts: bool,
     names: dict[str, str],
-    job: Background | None,
+    jobs: tuple[Background | None, _Drawing | None] = (None, None),
 ) -> None:
     if redact_prompts:
         run = dataclasses.replace(run, findings=redact_prompt_names(run.findings))
+    job, drawing = jobs
     if job is not None:  # the copy, the longer job, started first: the documents after
         data = _documents(run, outputs, names)
-        _pages(run, outputs, langs, data, job.written(), job.parquet)
+        _pages(run, outputs, langs, data, job.written(), job.parquet, drawing)
         job.parquet()  # both files whole before the set is committed
         return
     parquet = outputs.path("generations.parquet") if archive(run) else None
     data = _documents(run, outputs, names)
     rows = write_generations(run, outputs.path("generations.csv"), parquet, redact_prompts, names)
-    _pages(run, outputs, langs, data, rows, None)
+    _pages(run, outputs, langs, data, rows, None, drawing)
 
 
 def _documents(run: AuditRun, outputs: OutputSet, names: dict[str, str]) -> tuple[bytes, bytes]:
@@ -214,6 +260,7 @@ def _pages(
     attached_data: tuple[bytes, bytes],
     rows: Written,
     later: Callable[[], bytes] | None,
+    drawing: _Drawing | None = None,
 ) -> None:
     """Per language: report.html, report.xlsx, credits.txt and report.pdf (``attached_data``:
     audit.json and inputs.csv, attached with the per-generation file)."""
@@ -223,7 +270,7 @@ def _pages(
         attachments = _attachments(pool, data_json, rows, inputs_csv, later)
         for index, lang in enumerate(langs):
             first = index == 0
-            context = build_context(run, lang)
+            context = build_context(run, lang, drawing.charts(lang) if drawing else None)
             html = _render(context, lang, standalone=False)
             standalone = _render(context, lang, standalone=True)
             outputs.write(_name("report", ".html", lang, first), standalone.encode("utf-8"))
