@@ -135,6 +135,7 @@ class ParquetBlocks:
         return out
 
     def close(self) -> None:
+        """Finish the file (its footer); no block: an empty file."""
         if self.writer is not None:
             self.writer.close()
         else:  # no block: an empty file, as before
