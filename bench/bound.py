@@ -37,11 +37,10 @@ def _pdf(folder: Path, scratch: Path, figures: dict[str, Any]) -> None:
 
 def b5_bound(folder: Path, root: Path) -> dict[str, Any]:
     """The pieces' CPU; ``folder`` holds B5's outputs, ``root`` is B1's production."""
-    import zlib
-
     import pandas as pd
     import pyarrow.csv as pcsv
     import pyarrow.parquet as pq
+    from isal import isal_zlib
 
     figures: dict[str, Any] = {}
     scratch = folder / "bound"
@@ -53,7 +52,7 @@ def b5_bound(folder: Path, root: Path) -> dict[str, Any]:
     _cpu(figures, "arrow_write_parquet",
          lambda: pq.write_table(table, scratch / "generations.parquet", compression="zstd"))  # fmt: skip
     attachment = (folder / "audit.json").read_bytes()
-    _cpu(figures, "deflate_audit_json", lambda: zlib.compress(attachment, 1))
+    _cpu(figures, "deflate_audit_json", lambda: isal_zlib.compress(attachment, 1))  # as render
     _pdf(folder, scratch, figures)
     total = sum(value for name, value in figures.items() if name.endswith("_cpu_s"))
     figures["total_cpu_s"] = round(total, 3)
