@@ -75,11 +75,21 @@ class OutputSet:
         self._names: list[str] = []
         self._lock: int | None = None
         self._previous: list[str] = []
-        self.staging = Path()
+        self.staging: Path | None = None  # made by __enter__
         self._created = False
         self._committed = False
 
     def __enter__(self) -> OutputSet:
+        """Lock ``out`` and make the staging folder. Ctrl-C or an error on the way leaves
+        nothing behind: the folder is made with signals held, and undone here on any exception
+        (a ``with`` statement does not call :meth:`__exit__` when this raises)."""
+        try:
+            return self._entered()
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def _entered(self) -> OutputSet:
         self._created = not self.out.exists()
         try:
             self.out.mkdir(parents=True, exist_ok=True)
@@ -92,16 +102,22 @@ class OutputSet:
             if old.is_dir() and not old.is_symlink():
                 shutil.rmtree(old, ignore_errors=True)
         prefix = f".{real.name}{STAGING_SUFFIX}"
-        self.staging = Path(tempfile.mkdtemp(prefix=prefix, dir=real.parent))
+        with _signals_held():  # made and known together
+            self.staging = Path(tempfile.mkdtemp(prefix=prefix, dir=real.parent))
         return self
 
     def __exit__(self, *exc: object) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        """Remove the staging folder (and ``out`` if made for nothing), release the lock; once
+        only, however often called."""
+        if self.staging is not None:  # None: never made, or already removed
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
         if self._created and not self._committed:  # left as it was: no empty folder made
             with contextlib.suppress(OSError):
                 self.out.rmdir()
         if self._lock is not None:
             os.close(self._lock)  # releases the flock
+            self._lock = None
 
     def path(self, name: str) -> Path:
         """Where to write the output ``name`` (a plain file name) before it is committed."""
@@ -109,6 +125,8 @@ class OutputSet:
             raise RenderError(f"not an output file name: {name!r}")
         if name not in self._names:
             self._names.append(name)
+        if self.staging is None:
+            raise RenderError("the output set is not open")
         return self.staging / name
 
     def write(self, name: str, data: bytes) -> None:
@@ -122,6 +140,7 @@ class OutputSet:
             if target.is_dir() and not target.is_symlink():
                 raise InputError("a folder stands where an output goes; remove it", file=target)
         assert self._lock is not None
+        assert self.staging is not None
         with _signals_held():
             for name in self._names:
                 os.replace(self.staging / name, self.out / name)

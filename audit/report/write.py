@@ -168,7 +168,9 @@ class ReportWriter:
 
     def _open(self, run: AuditRun) -> OutputSet:
         if self._outputs is None:
-            self._outputs = self._stack.enter_context(OutputSet(self.out, run.root))
+            outputs = OutputSet(self.out, run.root)
+            self._stack.push(outputs)  # its exit known before it makes anything (Ctrl-C between)
+            self._outputs = outputs.__enter__()
         return self._outputs
 
 

@@ -161,6 +161,63 @@ def test_uncommitted_set_leaves_nothing(tmp_path: Path) -> None:
     assert list((tmp_path / "kept").iterdir()) == []
 
 
+def _ctrl_c_once_staged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C the moment the staging folder exists: the window in which
+    ``test_real_sigint_leaves_a_whole_set`` once left a staging folder on a loaded machine."""
+    import tempfile
+
+    made = tempfile.mkdtemp
+
+    def mkdtemp(**kwargs: str) -> str:
+        path = made(**kwargs)
+        os.kill(os.getpid(), signal.SIGINT)  # Python raises it at its next instruction
+        return path
+
+    monkeypatch.setattr("audit.base.outputs.tempfile.mkdtemp", mkdtemp)
+
+
+def test_ctrl_c_as_the_staging_folder_is_made_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interrupt waits until the folder is known, then undoes it: no staging folder, no
+    output folder made, the lock released (another set opens at once)."""
+    _ctrl_c_once_staged(monkeypatch)
+    with pytest.raises(KeyboardInterrupt), OutputSet(tmp_path / "out"):
+        pytest.fail("the block must not run")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [lock_path(tmp_path / "out").name]
+    monkeypatch.undo()
+    with OutputSet(tmp_path / "out") as outputs:
+        outputs.write("a.csv", b"x\n")
+        assert outputs.commit() == [tmp_path / "out" / "a.csv"]
+
+
+def test_report_writer_ctrl_c_as_it_opens_its_set_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report's writer registers the set's exit before the set makes anything."""
+    from types import SimpleNamespace
+
+    from audit.report.write import ReportWriter
+
+    _ctrl_c_once_staged(monkeypatch)
+    with pytest.raises(KeyboardInterrupt), ReportWriter(tmp_path / "out", ["en"], False) as writer:
+        writer._open(SimpleNamespace(root=tmp_path))  # type: ignore[arg-type]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [lock_path(tmp_path / "out").name]
+
+
+def test_exit_of_a_set_never_opened_removes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its exit before its entry (the report's writer registers it first) touches no folder."""
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "keep.txt").write_bytes(b"mine\n")
+    monkeypatch.chdir(here)  # where a staging folder of Path() would point
+    OutputSet(here / "out").__exit__(None, None, None)
+    OutputSet(here / "out").__exit__(None, None, None)
+    assert _snapshot(here) == {"keep.txt": b"mine\n"}
+
+
 def test_export_out_link_is_replaced_not_followed(film: Path, elsewhere: Path) -> None:
     target = film / "ai-line.csv"
     target.symlink_to(elsewhere / ".bashrc")
