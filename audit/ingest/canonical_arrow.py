@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from audit.base.arrowtext import rows_holding, rows_starting
 from audit.base.dumps import INPUT_PREFIX, default_value, json_texts, json_values
 from audit.base.models import COLUMNS
 from audit.base.schema import SPECS
@@ -267,24 +268,9 @@ def _json(name: str, text: pa.Array) -> pa.Array:
 
 
 def _not_plain(text: pa.Array) -> np.ndarray:
-    """Rows of string array ``text`` starting with a character of ``_NOT_PLAIN[0]`` or holding
-    one of ``_NOT_PLAIN[1]`` or below 0x20 (UTF-8: a byte below 0x80 is that character)."""
+    """Rows of ``text`` starting with a character of ``_NOT_PLAIN[0]`` or holding one of
+    ``_NOT_PLAIN[1]`` or a character below U+0020."""
     text = text.cast(pa.string())
-    offsets = np.frombuffer(text.buffers()[1], dtype=np.int32)[text.offset :][: len(text) + 1]
-    data = text.buffers()[2]
-    region = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]] if data else None
-    found = np.zeros(len(text), dtype=bool)
-    if region is None or not len(region):
-        return found
-    hits = region < 0x20
-    for char in _NOT_PLAIN[1]:
-        hits |= region == ord(char)
-    at = np.flatnonzero(hits)
-    found[np.searchsorted(offsets, at + offsets[0], side="right") - 1] = True
-    filled = np.diff(offsets) > 0
-    first = np.zeros(len(text), dtype=np.uint8)
-    first[filled] = region[offsets[:-1][filled] - offsets[0]]
-    for char in _NOT_PLAIN[0]:
-        found |= first == ord(char)
-    valid: np.ndarray = found & np.asarray(text.is_valid(), dtype=bool)
-    return valid
+    found = rows_starting(text, _NOT_PLAIN[0])
+    holding = rows_holding(text, _NOT_PLAIN[1], controls=True)
+    return found if holding is None else found | holding

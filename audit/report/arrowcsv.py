@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from audit.base.arrowtext import bytes_of, rows_holding, rows_starting
 from audit.base.safetext import FORMULA_STARTS, neutralise_csv_cell
 from audit.report.csvout import UNSAFE
 
@@ -123,47 +124,6 @@ def date_cells(stamps: pa.Array) -> pa.Array:
     return cells
 
 
-def _bytes_of(values: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """A string array's offsets (one per row and one past) and its bytes."""
-    offsets = np.frombuffer(values.buffers()[1], dtype=np.int32)
-    offsets = offsets[values.offset : values.offset + len(values) + 1]
-    data = values.buffers()[2]
-    return offsets, np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(
-        0, np.uint8
-    )
-
-
-def _holding(values: pa.Array, chars: str) -> np.ndarray | None:
-    """Rows of string array ``values`` holding one of the ASCII ``chars`` (None: no row)."""
-    offsets, data = _bytes_of(values)
-    region = data[offsets[0] : offsets[-1]]
-    found = region.tobytes()
-    if not any(char.encode() in found for char in chars):
-        return None
-    hits = np.zeros(len(region), dtype=bool)
-    for char in chars:
-        hits |= region == ord(char)
-    at = np.flatnonzero(hits)
-    mask = np.zeros(len(values), dtype=bool)
-    mask[np.searchsorted(offsets, at + offsets[0], side="right") - 1] = True
-    rows: np.ndarray = mask & np.asarray(values.is_valid(), dtype=bool)
-    return rows
-
-
-def _formulas(values: pa.Array) -> np.ndarray:
-    """Rows of string array ``values`` whose first character starts a formula."""
-    offsets, data = _bytes_of(values)
-    starts = offsets[:-1]
-    filled = (np.diff(offsets) > 0) & np.asarray(values.is_valid())
-    first = np.zeros(len(values), dtype=np.uint8)
-    first[filled] = data[starts[filled]]
-    hits = np.zeros(len(values), dtype=bool)
-    for char in FORMULA_STARTS:
-        hits |= first == ord(char)
-    found: np.ndarray = filled & hits
-    return found
-
-
 def text_cells(values: pa.Array) -> pa.Array:
     """Text cells neutralised (:func:`neutralise_csv_cell` on those starting with a formula
     character) and quoted; a dictionary's texts formatted once each."""
@@ -172,18 +132,18 @@ def text_cells(values: pa.Array) -> pa.Array:
     values = values.cast(pa.string())
     if not len(values):
         return values
-    return quoted(_replaced(values, _formulas(values), neutralise_csv_cell))
+    return quoted(_replaced(values, rows_starting(values, FORMULA_STARTS), neutralise_csv_cell))
 
 
 def quoted(cells: pa.Array) -> pa.Array:
     """Cells as the csv writer writes them: quoted, quotes doubled, when they hold a character
     of :data:`UNSAFE`."""
-    need = _holding(cells, UNSAFE)
+    need = rows_holding(cells, UNSAFE)
     if need is None:
         return cells
     everywhere = bool(need.all())  # prompts with commas, JSON lists: no row to pick
     picked = cells if everywhere else cells.filter(pa.array(need))
-    if b'"' in _bytes_of(picked)[1].tobytes():
+    if b'"' in bytes_of(picked)[1].tobytes():
         picked = pc.replace_substring(picked, '"', '""')
     wrapped = pc.binary_join_element_wise('"', picked, '"', "")
     return wrapped if everywhere else pc.replace_with_mask(cells, pa.array(need), wrapped)

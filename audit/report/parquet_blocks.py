@@ -111,28 +111,12 @@ class ParquetBlocks:
         return pa.DictionaryArray.from_arrays(found.indices, hidden)
 
     def _array(self, column: pd.Series, kind: pa.DataType) -> pa.Array:
+        """A frame's column as Arrow (texts as text: :meth:`_stored` codes and redacts them)."""
         if pa.types.is_timestamp(kind):
             values = pd.to_datetime(column, utc=True, format="ISO8601").dt.as_unit("us")
             return pa.array(values, type=kind, from_pandas=True)
         text = pa.types.is_string(kind) or pa.types.is_dictionary(kind)
-        if text and self.names:
-            cells = column.to_numpy(dtype=object).tolist()
-            texts = [None if v is None or v != v else str(v) for v in cells]
-            return pa.array(self._hidden(texts), type=pa.string())
         return pa.array(column, type=pa.string() if text else kind, from_pandas=True)
-
-    def _hidden(self, texts: list[str | None]) -> list[str | None]:
-        """``--redact`` on each distinct text (rerolls repeat their prompt)."""
-        done: dict[str, str] = {}
-        out: list[str | None] = []
-        for text in texts:
-            if text is None:
-                out.append(None)
-            elif text in done:
-                out.append(done[text])
-            else:
-                out.append(done.setdefault(text, redact_text(text, self.names)))
-        return out
 
     def close(self) -> None:
         """Finish the file (its footer); no block: an empty file."""
