@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 #: film has 1,500: every shot is in report.xlsx, audit.json and the per-generation file). 100 rows
 #: are about seven pages; 200 were fourteen, and 1.6 s of layout at every size above them.
 MAX_SHOTS_IN_PDF = 100
+#: Findings of one rule printed in the PDF at most, the rest counted (every one is in
+#: findings.csv and audit.json).
+MAX_CARDS_PER_RULE = 10
 
 
 def _meta(run: AuditRun, fmt: Formatter) -> Meta:
@@ -302,13 +305,35 @@ def finding_card(item: Finding, fmt: Formatter) -> FindingCard:
 
 
 def _findings(run: AuditRun, fmt: Formatter) -> list[FindingGroup]:
-    """Findings by severity, each written for the reader (:func:`finding_card`)."""
+    """Findings by severity, each written for the reader (:func:`finding_card`), at most
+    :data:`MAX_CARDS_PER_RULE` of a rule (a feature reel of live footage gives one SOURCE002
+    per clip: hundreds of the same card)."""
     groups = []
     for severity, label in SEVERITIES:
-        items = [finding_card(f, fmt) for f in run.findings if f.severity == severity]
-        if items:
-            groups.append(FindingGroup(label=gettext(fmt.lang, label), findings=items))
+        found = [f for f in run.findings if f.severity == severity]
+        by_rule: dict[str, list[Finding]] = {}
+        for item in found:
+            by_rule.setdefault(item.code, []).append(item)
+        cards = [card for items in by_rule.values() for card in _cards(items, fmt)]
+        if cards:
+            groups.append(
+                FindingGroup(label=gettext(fmt.lang, label), findings=cards, count=len(found))
+            )
     return groups
+
+
+def _cards(items: list[Finding], fmt: Formatter) -> list[FindingCard]:
+    """The cards of one rule's findings: the first :data:`MAX_CARDS_PER_RULE`, the last of them
+    saying how many more there are."""
+    cards = [finding_card(item, fmt) for item in items[:MAX_CARDS_PER_RULE]]
+    if len(items) > MAX_CARDS_PER_RULE:
+        more = gettext(
+            fmt.lang,
+            "%(count)s more %(code)s findings are not printed here: findings.csv and audit.json "
+            "list every one, with its evidence.",
+        ) % {"count": fmt.number(len(items) - MAX_CARDS_PER_RULE, 0), "code": items[0].code}
+        cards[-1] = replace(cards[-1], more=more)
+    return cards
 
 
 def charts_of(run: AuditRun, lang: str) -> Charts:

@@ -161,12 +161,19 @@ class Shots:
 
 @dataclass(frozen=True, kw_only=True)
 class UnexplainedClip:
-    """A clip of the cut no generation explains, and what would explain it."""
+    """A clip of the cut no generation explains."""
 
     clip: str
     shot: str
     seconds: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnexplainedGroup:
+    """Clips no generation explains for which the same advice holds, and that advice."""
+
     advice: str
+    clips: list[UnexplainedClip]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,7 +184,10 @@ class Linking:
     by_key: str
     use: str
     unresolved: str
-    unexplained: list[UnexplainedClip]
+    #: By advice, in the order of the cut; at most :data:`~audit.report.linking.MAX_CLIPS_IN_PDF`
+    #: clips in all, ``unexplained_more`` saying how many more (every one is in audit.json).
+    unexplained: list[UnexplainedGroup]
+    unexplained_more: str
     audio_unchecked: bool
 
 
@@ -202,14 +212,18 @@ class FindingCard:
     #: line, so a line breaks between chunks, never inside a JSON pointer.
     evidence: list[str]
     fix: str
+    #: After the last card printed of a rule with more findings than the PDF prints: how many
+    #: more (findings.csv and audit.json list every one); else empty.
+    more: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
 class FindingGroup:
-    """The findings of one severity."""
+    """The findings of one severity (``count``: all of them, printed or not)."""
 
     label: str
     findings: list[FindingCard]
+    count: int
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from audit.base.i18n import N_, Formatter, gettext
 from audit.link.model import USE_NAMES
-from audit.link.status import ADVICE_UNRESOLVED, link_quality
-from audit.report.contract import Linking, UnexplainedClip
+from audit.link.status import ADVICE_UNRESOLVED, Unexplained, link_quality
+from audit.report.contract import Linking, UnexplainedClip, UnexplainedGroup
 
 if TYPE_CHECKING:
     from audit.pipeline import AuditRun
@@ -34,6 +34,8 @@ ADVICE = {
         "footage belongs in rights/sources.csv."
     ),
 }
+#: Clips no generation explains printed in the PDF at most (as the per-shot table's 100 rows).
+MAX_CLIPS_IN_PDF = 100
 #: (colon, list separator) as the reader's language writes them: French puts a no-break space
 #: before both.
 _PUNCTUATION = {"fr": ("\u00a0: ", "\u00a0; ")}
@@ -74,18 +76,39 @@ def linking_context(run: AuditRun, fmt: Formatter) -> Linking:
             for name in USE_NAMES
         ),
         unresolved=", ".join(quality.unresolved_shots),
-        unexplained=[
-            UnexplainedClip(
-                clip=item.clip.media_name or item.clip.name,
-                shot=item.shot_id,
-                seconds=fmt.number(item.seconds, 1),
-                advice=gettext(fmt.lang, ADVICE[item.advice])
-                % {"count": fmt.number(item.candidates, 0)},
-            )
-            for item in quality.unexplained
-        ],
+        unexplained=_unexplained(quality.unexplained[:MAX_CLIPS_IN_PDF], fmt),
+        unexplained_more=_more(quality.unexplained[MAX_CLIPS_IN_PDF:], fmt),
         audio_unchecked=quality.audio_unchecked,
     )
+
+
+def _unexplained(items: list[Unexplained], fmt: Formatter) -> list[UnexplainedGroup]:
+    """The clips by the advice that holds for them (said once, not on every row: a feature
+    reel of live footage has hundreds), groups in the order of their first clip."""
+    groups: dict[str, list[UnexplainedClip]] = {}
+    for item in items:
+        advice = gettext(fmt.lang, ADVICE[item.advice]) % {"count": fmt.number(item.candidates, 0)}
+        clip = UnexplainedClip(
+            clip=item.clip.media_name or item.clip.name,
+            shot=item.shot_id,
+            seconds=fmt.number(item.seconds, 1),
+        )
+        groups.setdefault(advice, []).append(clip)
+    return [UnexplainedGroup(advice=advice, clips=clips) for advice, clips in groups.items()]
+
+
+def _more(items: list[Unexplained], fmt: Formatter) -> str:
+    """What the PDF leaves out of the unexplained clips, or nothing."""
+    if not items:
+        return ""
+    return gettext(
+        fmt.lang,
+        "%(count)s more clips (%(seconds)s s) that no generation explains are not printed here: "
+        "audit.json lists every one (linking.unexplained).",
+    ) % {
+        "count": fmt.number(len(items), 0),
+        "seconds": fmt.number(sum(item.seconds for item in items), 1),
+    }
 
 
 def linking_document(run: AuditRun) -> dict[str, Any]:

@@ -183,3 +183,5 @@ def test_linking_quality_names_what_is_unexplained(made_run: tuple[Made, AuditRu
     assert doc["use_status"]["possibly_in_film"] > 0
     french = linking_context(result, Formatter("fr"))
     assert "ses candidates" in french.unexplained[0].advice
+    assert [c.shot for c in french.unexplained[0].clips] == [shot_id_in(raw)]
+    assert french.unexplained_more == ""
