@@ -43,6 +43,9 @@ app = typer.Typer(
 
 P = ParamSpec("P")
 R = TypeVar("R")
+#: A message catalogue as a function (:func:`translator`).
+Say = Callable[[str], str]
+
 #: The languages of the messages (those of audit.base.i18n, named here without importing Babel).
 LANGUAGES = ("fr", "en")
 
@@ -329,3 +332,54 @@ def print_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
 def print_json(data: Any) -> None:
     """JSON on standard output, keys sorted."""
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+
+
+def accounting(
+    run: AuditRun, say: Say = str, lang: str = "en", echo: Callable[[str], None] = typer.echo
+) -> None:
+    """What became of every input file and record (nothing is lost): each reject, each file no
+    adapter read (with why), the counts; a line at a time to ``echo``."""
+    account_lines(run.ingest, say, lang, echo)
+    for item in run.rights_files.unread:
+        echo(say("unread: %(line)s") % {"line": for_terminal(item.line())})
+
+
+def count_in(lang: str) -> Callable[[int], str]:
+    """A count as a reader of ``lang`` writes it: ``150,000``, ``150 000``."""
+    from audit.base.i18n import Formatter
+
+    fmt = Formatter(lang)
+    return lambda value: fmt.number(value, 0)
+
+
+def account_lines(
+    result: Any, say: Say = str, lang: str = "en", echo: Callable[[str], None] = typer.echo
+) -> None:
+    """Each reject, unclaimed file and file without a record on its own line, then the counts of
+    files and records (they add up), grouped by thousands the way ``lang`` writes them."""
+    for reject in result.rejects:
+        echo(say("rejected: %(line)s") % {"line": for_terminal(reject.line())})
+    for line in result.unclaimed_lines():
+        echo(say("unclaimed: %(line)s") % {"line": for_terminal(line)})
+    for line in result.empty_lines():
+        name, _, reason = line.rpartition(": ")
+        echo(say("no record: %(line)s") % {"line": for_terminal(f"{name}: {say(reason)}")})
+    count, numbers = count_in(lang), result.totals()
+    totals = {key: count(value) for key, value in numbers.items()}
+    echo(
+        say("files: %(read)s read, %(unclaimed)s unclaimed, %(skipped)s skipped (hidden, editor "
+            "or .empreinteignore)")
+        % {"read": count(numbers["files"] - numbers["unclaimed_files"]),
+           "unclaimed": totals["unclaimed_files"], "skipped": totals["skipped_files"]}
+    )  # fmt: skip
+    filtered = (
+        say(", %(filtered)s blocked by a safety filter (estimated as runs, no output)") % totals
+        if numbers["filtered"]
+        else ""
+    )
+    echo(
+        say("records: %(records)s read, %(accepted)s accepted (%(pending)s still in progress, "
+            "estimated as full runs%(blocked)s), %(merged)s merged as duplicates, %(rejected)s "
+            "rejected")
+        % {**totals, "blocked": filtered}
+    )  # fmt: skip

@@ -20,6 +20,7 @@ from audit.cli.common import (
     MessageLang,
     OutFolder,
     Rate,
+    accounting,
     app,
     exit_for_findings,
     fail_level,
@@ -29,6 +30,7 @@ from audit.cli.common import (
     make_options,
     printed_lang,
     run_folder,
+    translator,
 )
 
 
@@ -59,6 +61,9 @@ def report(
         run = run_folder(folder, options, writer.estimated)
         written = writer.write(run)
         hold(run)  # from the console, the process ends without freeing it (docs/performance.md)
+    printed = printed_lang(None)
+    # every file and record, as estimate says them; on stderr: stdout lists the files written
+    accounting(run, translator(printed), printed, lambda line: typer.echo(line, err=True))
     for path in written:
         typer.echo(for_terminal(str(path)))
     exit_for_findings(run, level)

@@ -21,7 +21,10 @@ from audit.cli.common import (
     Lenient,
     MessageLang,
     Rate,
+    account_lines,
+    accounting,
     app,
+    count_in,
     exit_for_findings,
     fail_level,
     friendly,
@@ -36,8 +39,6 @@ from audit.cli.common import (
 if TYPE_CHECKING:
     from audit.base.columns import Impact
     from audit.pipeline import AuditRun
-
-Say = Callable[[str], str]
 
 
 def _ingest_with_progress(
@@ -115,7 +116,7 @@ def ingest(
     print_table(say("Ingest"), [say(c) for c in columns], rows)
     for item in result.skipped:
         typer.echo(for_terminal(item.line()))
-    _account_lines(result, say, printed)
+    account_lines(result, say, printed)
 
 
 @app.command()
@@ -159,7 +160,7 @@ def estimate(
             }
         )
         return
-    _records(run, say, printed)
+    accounting(run, say, printed)
     _estimate_tables(run, totals, platforms, methods, printed)
 
 
@@ -177,7 +178,7 @@ def _estimate_tables(
 
     say = translator(lang)
 
-    percent, q, n = _percent_in(lang), _quantity_in(lang), _count_in(lang)
+    percent, q, n = _percent_in(lang), _quantity_in(lang), count_in(lang)
     shares = {key: percent(value) for key, value in energy_shares(run).items()}
     typer.echo(
         say("energy: %(measured)s measured, %(model)s estimated per model, %(band)s from a "
@@ -231,7 +232,7 @@ def audit_cmd(
     if as_json:
         print_json([f.model_dump(mode="json") for f in run.findings])
     else:
-        _records(run, say, printed)
+        accounting(run, say, printed)
         print_table(
             say("Findings"),
             [say(c) for c in ("severity", "code", "message", "evidence")],
@@ -271,50 +272,3 @@ def _finding_rows(run: AuditRun, lang: str) -> list[list[Any]]:
         [say(f.severity), f.code, f.localised(fmt)[0], say("; ").join(f.local_evidence(fmt)[:3])]
         for f in run.findings
     ]
-
-
-def _records(run: AuditRun, say: Say = str, lang: str = "en") -> None:
-    """What became of every input file and record (nothing is lost): each reject, each file no
-    adapter read (with why), the counts."""
-    _account_lines(run.ingest, say, lang)
-    for item in run.rights_files.unread:
-        typer.echo(say("unread: %(line)s") % {"line": for_terminal(item.line())})
-
-
-def _count_in(lang: str) -> Callable[[int], str]:
-    """A count as a reader of ``lang`` writes it: ``150,000``, ``150 000``."""
-    from audit.base.i18n import Formatter
-
-    fmt = Formatter(lang)
-    return lambda value: fmt.number(value, 0)
-
-
-def _account_lines(result: Any, say: Say = str, lang: str = "en") -> None:
-    """Each reject, unclaimed file and file without a record on its own line, then the counts of
-    files and records (they add up), grouped by thousands the way ``lang`` writes them."""
-    for reject in result.rejects:
-        typer.echo(say("rejected: %(line)s") % {"line": for_terminal(reject.line())})
-    for line in result.unclaimed_lines():
-        typer.echo(say("unclaimed: %(line)s") % {"line": for_terminal(line)})
-    for line in result.empty_lines():
-        name, _, reason = line.rpartition(": ")
-        typer.echo(say("no record: %(line)s") % {"line": for_terminal(f"{name}: {say(reason)}")})
-    count, numbers = _count_in(lang), result.totals()
-    totals = {key: count(value) for key, value in numbers.items()}
-    typer.echo(
-        say("files: %(read)s read, %(unclaimed)s unclaimed, %(skipped)s skipped (hidden, editor "
-            "or .empreinteignore)")
-        % {"read": count(numbers["files"] - numbers["unclaimed_files"]),
-           "unclaimed": totals["unclaimed_files"], "skipped": totals["skipped_files"]}
-    )  # fmt: skip
-    filtered = (
-        say(", %(filtered)s blocked by a safety filter (estimated as runs, no output)") % totals
-        if numbers["filtered"]
-        else ""
-    )
-    typer.echo(
-        say("records: %(records)s read, %(accepted)s accepted (%(pending)s still in progress, "
-            "estimated as full runs%(blocked)s), %(merged)s merged as duplicates, %(rejected)s "
-            "rejected")
-        % {**totals, "blocked": filtered}
-    )  # fmt: skip

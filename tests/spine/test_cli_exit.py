@@ -75,3 +75,29 @@ def test_no_quick_end_while_a_thread_of_ours_runs(monkeypatch: pytest.MonkeyPatc
     assert common.may_end_now(0)
     assert common.may_end_now(None)
     assert not common.may_end_now("a message")
+
+
+def test_lenient_report_says_every_reject_on_stderr(tmp_path: Path) -> None:
+    """``report --lenient`` goes on past a bad record and says so on the terminal, as
+    ``estimate`` does (the reject with its file, line, field and value, then the counts that add
+    up), on stderr: stdout stays the list of the files written."""
+    import shutil
+
+    folder = tmp_path / "film"
+    shutil.copytree(example_dir(), folder)
+    (folder / "logs" / "extra.csv").write_text(
+        "id,platform,modality,created_at,prompt,status\n"
+        "kling:x1,kling,vidoe,2026-01-05T09:00:00Z,a lighthouse at dusk,succeeded\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["report", folder, "--lang", "en", "--as-of", AS_OF, "--out", out, "--lenient"]
+    done = empreinte(*args)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [str(p) for p in sorted(out.iterdir()) if p.is_file()]
+    lines = done.stderr.splitlines()
+    assert any(
+        line.startswith("rejected: logs/extra.csv:2: modality:") and "(got 'vidoe')" in line
+        for line in lines
+    ), done.stderr
+    assert any(line.startswith("records: ") and line.endswith(" 1 rejected") for line in lines)
